@@ -124,7 +124,9 @@ def test_render_svg_contains_every_label(graphviz_installed, lecture, tmp_path):
     assert texts.count("*") == 2
 
 
-def test_missing_dot_program_says_how_to_install_it(graphviz_installed, lecture, tmp_path, monkeypatch):
+def test_missing_dot_program_says_how_to_install_it(
+    graphviz_installed, lecture, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` on PATH
     g = draw_dot(lecture)  # building the Digraph needs no dot program
     assert "digraph ember" in g.source

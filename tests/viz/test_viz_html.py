@@ -23,7 +23,8 @@ def test_draw_html_embeds_the_svg(graphviz_installed, lecture, tmp_path, capsys)
 
 
 def test_draw_html_escapes_the_title_and_labels(graphviz_installed, tmp_path):
-    page = draw_html(Value(1.0, name="<i>&"), str(tmp_path / "g.html"), title="a <b> & c").read_text()
+    path = draw_html(Value(1.0, name="<i>&"), str(tmp_path / "g.html"), title="a <b> & c")
+    page = path.read_text()
     assert "<title>a &lt;b&gt; &amp; c</title>" in page
     assert ">&lt;i&gt;&amp;</text>" in page
 

@@ -41,8 +41,9 @@ class GraphAdapter(Protocol):
     """How the walk reads one engine's graph. Every method gets a node of that engine's graph."""
 
     def key(self, node: Any) -> Hashable:
-        """A hashable identity, the same for every visit of the node (e.g. `id(node)`: a Tensor's
-        elementwise `__eq__` makes hashing by value impossible)."""
+        """A hashable identity, the same for every visit of the node: `id(node)` for objects the
+        graph holds (a Tensor's elementwise `__eq__` rules out hashing by value); a node made up
+        on the fly, like ValueAdapter's ops, keys on the object it stands for."""
         ...
 
     def children(self, node: Any) -> Iterable[Any]:
@@ -59,7 +60,7 @@ class Graph:
     """A walked graph: `nodes[i]` describes node i, `nodes[0]` is the (first) root.
 
     Each edge `(src, dst)` holds two node indices; data flows from `src` into `dst`. An op with the
-    same input twice (`a * a`) has two edges from it, as it has two inputs.
+    same input twice (`a * a`) has two edges into it, as it has two inputs.
     """
 
     nodes: list[NodeInfo] = field(default_factory=list)
@@ -132,7 +133,8 @@ def walk(root: Any, adapter: Optional[GraphAdapter] = None) -> Graph:
     roots = list(root) if isinstance(root, (list, tuple)) else [root]
     if not roots:
         raise ValueError("walk() needs at least one root")
-    adapter = adapter or adapter_for(roots[0])
+    if adapter is None:
+        adapter = adapter_for(roots[0])
     graph = Graph()
     index: dict[Hashable, int] = {}
     stack: list[tuple[int, Any]] = []
