@@ -1,8 +1,54 @@
-"""ember: a deep-learning library on NumPy that reads like micrograd and works like PyTorch."""
+"""ember: a deep-learning library on NumPy that reads like micrograd and works like PyTorch.
 
+    import ember                 # the PyTorch-shaped tensor API
+    from ember import Value      # the micrograd-shaped scalar engine
+"""
+
+from ._dtype import (
+    bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+    promote_types, result_type, set_default_dtype, uint8,
+)
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
+from ._device import device
+from ._tensor import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, Tensor
+from ._creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
+    ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .ops import (
+    abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, cat, ceil, chunk, clamp,
+    clone, cos, cumsum, div, dot, einsum, eq, erf, exp, expm1, flatten, flip, floor, floor_divide,
+    gather, ge, gt, index_select, isfinite, isinf, isnan, le, log, log1p, log2, log10, log_softmax,
+    logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, matmul, max,
+    maximum, mean, min, minimum, mm, mul, narrow, ne, neg, nonzero, norm, outer, permute, pow, prod,
+    relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, select, sigmoid,
+    sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, sub, sum, t, tan, tanh, topk,
+    transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
+)
+from . import autograd
+from .autograd.grad_mode import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
 from .scalar import Value
 
 __version__ = "0.1.0"
 
-__all__ = ["Generator", "Value", "default_generator", "initial_seed", "manual_seed", "seed"]
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+clip = clamp
+concat = concatenate = cat
+multiply, divide, subtract, negative = mul, div, sub, neg
+true_divide = div
+absolute = abs
+
+
+def is_tensor(obj: object) -> "bool":
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> "bool":
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> "int":
+    return input.numel()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Optional, Sequence
 
-from .value import Operand, Value, _relu, _sigmoid, _tanh
+from .value import Local, Operand, Value, _relu, _sigmoid, _tanh
 
 
 def _identity(z: float) -> tuple[float, float]:
     return z, 1.0
 
 
-_ACTIVATIONS: dict[Optional[str], tuple[Callable[[float], tuple[float, float]], str]] = {
+_ACTIVATIONS: dict[Optional[str], tuple[Callable[[float], tuple[float, Local]], str]] = {
     None: (_identity, "dot"),
     "relu": (_relu, "ReLU(dot)"),
     "tanh": (_tanh, "tanh(dot)"),
@@ -40,7 +40,7 @@ def dot(
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
     children: list[Value] = []
-    local: list[float] = []
+    local: list[Local] = []
     z = 0.0
     for w, x in zip(weights, inputs):
         wd = w.data
@@ -59,7 +59,9 @@ def dot(
         local.append(1.0)
     act, op = _ACTIVATIONS[activation]
     out, slope = act(z)
-    if slope != 1.0:
+    if slope is None:
+        local = [None] * len(local)
+    elif slope != 1.0:
         local = [d * slope for d in local]
     return Value._node(out, tuple(children), tuple(local), op, any(c.requires_grad for c in children))
 
@@ -68,4 +70,5 @@ def total(values: Iterable[Operand]) -> Value:
     """sum_i v_i as one node; d/dv_i = 1."""
     children = tuple(Value._lift(v) for v in values)
     requires_grad = any(c.requires_grad for c in children)
-    return Value._node(sum(c.data for c in children), children, (1.0,) * len(children), "sum", requires_grad)
+    data = sum((c.data for c in children), 0.0)
+    return Value._node(data, children, (1.0,) * len(children), "sum", requires_grad)

@@ -3,7 +3,9 @@
 Each operation computes its result and, right there, its local derivatives d(out)/d(input),
 stored on the output node. `backward()` then needs only one rule, the chain rule:
 d(root)/d(input) += d(out)/d(input) * d(root)/d(out), applied to the nodes in reverse
-topological order. The order is built with an explicit stack, so a graph of any depth works.
+topological order. A local derivative of None means no gradient flows along that edge at all:
+torch masks relu below 0 and x**0 this way, so an inf or nan from above gives 0 there, not nan.
+The order is built with an explicit stack, so a graph of any depth works.
 
 Gradients follow torch: leaves that require grad accumulate into `.grad` across calls;
 intermediate nodes hold the gradient of the latest backward pass (never doubled); domain errors
@@ -15,12 +17,13 @@ from __future__ import annotations
 import gc
 import math
 from contextlib import contextmanager
-from typing import Callable, Iterator, Union
+from typing import Callable, Iterator, Optional, Union
 
 import numpy as np
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
+Local = Optional[float]
 
 
 @contextmanager
@@ -34,6 +37,16 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _real(x: object, what: str) -> float:
+    """float(x) for a real number, else a TypeError (float() alone would also parse "1.5")."""
+    if not isinstance(x, (str, bytes)):
+        try:
+            return float(x)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{what} expects a Value or a real number, got {type(x).__name__}")
 
 
 def _ieee(fn: Callable, *args: float) -> float:
@@ -75,26 +88,25 @@ def _tanh(x: float) -> tuple[float, float]:
 
 
 def _sigmoid(x: float) -> tuple[float, float]:
-    """s(x) = 1 / (1 + e^-x) (never overflows) and its derivative s(x) (1 - s(x))."""
-    if x >= 0:
-        s = 1.0 / (1.0 + math.exp(-x))
-    else:
-        e = math.exp(x)
-        s = e / (1.0 + e)
+    """s(x) = 1 / (1 + e^-x) and its derivative s(x) (1 - s(x)).
+
+    Computed as torch does, bit for bit: below x = -709.78, e^-x overflows to inf and s(x) is 0.
+    """
+    s = 1.0 / (1.0 + _exp(-x))
     return s, s * (1.0 - s)
 
 
-def _relu(x: float) -> tuple[float, float]:
-    """max(0, x) and its derivative: 1 for x > 0, else 0 (torch's choice at 0; nan passes)."""
-    return (0.0 if x <= 0 else x), (1.0 if x > 0 else 0.0)
+def _relu(x: float) -> tuple[float, Local]:
+    """max(0, x) and its derivative: 1 for x > 0 (and for nan), none for x <= 0, as torch.
+
+    torch keeps x where x >= 0, so relu(-0.0) is -0.0, and masks the gradient where x <= 0.
+    """
+    return (0.0 if x < 0 else x), (None if x <= 0 else 1.0)
 
 
 def _sign(x: float) -> float:
-    if x > 0:
-        return 1.0
-    if x < 0:
-        return -1.0
-    return x  # 0.0 stays 0 (torch: abs'(0) = 0), nan stays nan
+    """1, -1, or 0 for 0 and nan: torch's sign, so abs'(0) = abs'(nan) = 0."""
+    return float((x > 0) - (x < 0))
 
 
 class Value:
@@ -112,20 +124,18 @@ class Value:
     def __init__(self, data: Number, requires_grad: bool = True, name: str = "") -> None:
         if isinstance(data, Value):
             raise TypeError("Value(data) expects a number, got a Value; use it directly")
-        try:
-            self.data = float(data)
-        except (TypeError, ValueError):
-            raise TypeError(f"Value(data) expects a real number, got {type(data).__name__}") from None
+        self.data = _real(data, "Value(data)")
         self.grad = 0.0
         self.requires_grad = bool(requires_grad)
         self.name = name
         self.op = ""
         self._prev: tuple[Value, ...] = ()
-        self._local: tuple[float, ...] = ()
+        self._local: tuple[Local, ...] = ()
 
     @classmethod
     def _node(cls, data: float, children: tuple, local: tuple, op: str, requires_grad: bool) -> Value:
-        """Build a result node without __init__'s checks: `local[i]` = d(data)/d(children[i])."""
+        """Build a result node without __init__'s checks: `local[i]` = d(data)/d(children[i]),
+        or None where no gradient flows."""
         out = cls.__new__(cls)
         out.data = data
         out.grad = 0.0
@@ -137,11 +147,11 @@ class Value:
         return out
 
     @classmethod
-    def _unary(cls, x: Value, data: float, local: float, op: str) -> Value:
+    def _unary(cls, x: Value, data: float, local: Local, op: str) -> Value:
         return cls._node(data, (x,), (local,), op, x.requires_grad)
 
     @classmethod
-    def _binary(cls, a: Value, b: Value, data: float, da: float, db: float, op: str) -> Value:
+    def _binary(cls, a: Value, b: Value, data: float, da: Local, db: float, op: str) -> Value:
         return cls._node(data, (a, b), (da, db), op, a.requires_grad or b.requires_grad)
 
     @classmethod
@@ -149,7 +159,7 @@ class Value:
         """Numbers enter the graph as constants that need no gradient."""
         if isinstance(x, Value):
             return x
-        return cls._node(float(x), (), (), "", False)
+        return cls._node(_real(x, "Value arithmetic"), (), (), "", False)
 
     # binary operators: value and d/d(each input)
     def __add__(self, other: Operand) -> Value:
@@ -168,21 +178,25 @@ class Value:
         return self._binary(self, other, self.data * other.data, other.data, self.data, "*")
 
     def __truediv__(self, other: Operand) -> Value:
-        """a / b; d/da = 1/b, d/db = -a/b^2."""
+        """a / b; d/da = 1/b, d/db = -a/b^2, taken as -(a/b)/b so that b^2 cannot underflow."""
         other = self._lift(other)
-        a, b = self.data, other.data
-        return self._binary(self, other, _div(a, b), _div(1.0, b), _div(-a, b * b), "/")
+        b = other.data
+        out = _div(self.data, b)
+        return self._binary(self, other, out, _div(1.0, b), _div(-out, b), "/")
 
     def __pow__(self, other: Operand) -> Value:
-        """x ** p for a number p: d/dx = p x^(p-1).  a ** b for a Value b: also d/db = a^b ln a."""
+        """x ** p for a number p: d/dx = p x^(p-1).  a ** b for a Value b: also d/db = a^b ln a.
+
+        x ** 0 is 1 whatever x is, so no gradient flows to x there (torch masks it).
+        """
         x = self.data
         if not isinstance(other, Value):
-            p = float(other)
-            local = 0.0 if p == 0 else p * _pow(x, p - 1)
+            p = _real(other, "Value ** exponent")
+            local = None if p == 0 else p * _pow(x, p - 1)
             return self._unary(self, _pow(x, p), local, f"**{other}")
         p = other.data
         out = _pow(x, p)
-        dx = 0.0 if p == 0 else p * _pow(x, p - 1)
+        dx = None if p == 0 else p * _pow(x, p - 1)
         dp = 0.0 if (x == 0 and p >= 0) else out * _log(x)  # torch's rule at the base 0
         return self._binary(self, other, out, dx, dp, "**")
 
@@ -218,7 +232,7 @@ class Value:
         return self._unary(self, e, e, "exp")
 
     def log(self) -> Value:
-        """ln x; d/dx = 1/x (nan for x < 0, as torch)."""
+        """ln x; d/dx = 1/x (torch's formula everywhere: ln(-2) is nan, its slope -0.5)."""
         x = self.data
         return self._unary(self, _log(x), _div(1.0, x), "log")
 
@@ -238,7 +252,7 @@ class Value:
         return self._unary(self, s, d, "sigmoid")
 
     def relu(self) -> Value:
-        """max(0, x); d/dx = 1 for x > 0, else 0 (torch's choice at 0)."""
+        """max(0, x); d/dx = 1 for x > 0; for x <= 0 no gradient flows (0, as torch, even at 0)."""
         r, d = _relu(self.data)
         return self._unary(self, r, d, "ReLU")
 
@@ -297,7 +311,7 @@ class Value:
             for node in reversed(order):
                 g = node.grad
                 for child, d in zip(node._prev, node._local):
-                    if child.requires_grad:
+                    if child.requires_grad and d is not None:
                         child.grad += d * g
 
     def zero_grad(self) -> None:

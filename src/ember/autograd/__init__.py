@@ -1,0 +1,85 @@
+"""ember.autograd: reverse-mode differentiation of Tensor programs, with torch's API."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence, Union
+
+import numpy as np
+
+from .. import _tensor
+from . import engine
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .function import Function
+from .gradcheck import gradcheck, gradgradcheck
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+
+Tensors = Union["_tensor.Tensor", Sequence["_tensor.Tensor"]]
+
+__all__ = [
+    "Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "gradgradcheck",
+    "inference_mode", "is_grad_enabled", "no_grad", "set_detect_anomaly", "set_grad_enabled",
+]
+
+
+def _seq(x: Optional[Tensors]) -> Optional[list]:
+    if x is None:
+        return None
+    return [x] if isinstance(x, _tensor.Tensor) else list(x)
+
+
+def _grad_roots(outputs: list, grad_outputs: Optional[list]) -> list:
+    """The gradients to start from: given ones (shape-checked), or 1 for scalar outputs."""
+    grads = []
+    for i, out in enumerate(outputs):
+        g = grad_outputs[i] if grad_outputs is not None else None
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs (output {i} has shape "
+                    f"{list(out.shape)}); pass gradient= (or grad_outputs=) of the same shape"
+                )
+            g = _tensor.Tensor._make(np.ones(out.shape, dtype=out._data.dtype), False, None)
+        elif not isinstance(g, _tensor.Tensor):
+            g = _tensor.Tensor._make(np.full(out.shape, g, dtype=out._data.dtype), False, None)
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and output[{i}] "
+                f"has a shape of {list(out.shape)}."
+            )
+        grads.append(g)
+    return grads
+
+
+def backward(
+    tensors: Tensors,
+    grad_tensors: Optional[Tensors] = None,
+    retain_graph: Optional[bool] = None,
+    create_graph: bool = False,
+    inputs: Optional[Tensors] = None,
+) -> None:
+    """Accumulate the gradients of `tensors` into the `.grad` of the leaves (or of `inputs`)."""
+    outputs = _seq(tensors)
+    grads = _grad_roots(outputs, _seq(grad_tensors))
+    engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=_seq(inputs), accumulate=True)
+
+
+def grad(
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Optional[Tensors] = None,
+    retain_graph: Optional[bool] = None,
+    create_graph: bool = False,
+    allow_unused: Optional[bool] = None,
+    materialize_grads: bool = False,
+) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned (no `.grad` is touched)."""
+    outs = _seq(outputs)
+    ins = _seq(inputs)
+    grads = _grad_roots(outs, _seq(grad_outputs))
+    result = engine.run_backward(
+        outs, grads, retain_graph, create_graph, inputs=ins, accumulate=False,
+        allow_unused=bool(allow_unused) or materialize_grads,
+    )
+    if materialize_grads:
+        result = [g if g is not None else _tensor.Tensor._make(np.zeros_like(t._data), False, None) for g, t in zip(result, ins)]
+    return tuple(result)

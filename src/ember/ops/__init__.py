@@ -1,0 +1,49 @@
+"""ember's differentiable operations, grouped by kind; each module pairs forward and backward.
+
+Tensor methods and `ember.<name>` functions both land here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._creation import full, tensor, zeros_like
+from .arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub
+from .compare import (
+    all, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, eq, ge, gt, isfinite, isinf,
+    isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, ne,
+)
+from .index import (
+    chunk, gather, getitem, index_select, masked_fill, narrow, scatter, scatter_add, select, sort,
+    argsort, split, topk, unbind, where,
+)
+from .inplace import (
+    add_, clamp_, copy_, div_, exp_, fill_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
+    sigmoid_, sub_, tanh_, uniform_,
+)
+from .linalg import bmm, dot, einsum, matmul, mm, outer
+from .reduce import (
+    amax, amin, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
+    std, sum, var,
+)
+from .shape import (
+    cast, cat, clone, contiguous, expand, flatten, flip, pad, permute, repeat, reshape, roll, squeeze,
+    stack, t, transpose, tril, triu, unflatten, unsqueeze,
+)
+from .unary import (
+    abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round, rsqrt, sigmoid, sign,
+    sin, softplus, sqrt, tan, tanh, trunc,
+)
+
+view = reshape
+
+
+def nonzero(input: Any) -> Any:
+    """Indices of the non-zero elements, one row each (int64, shape [n, ndim])."""
+    return input._make(np.argwhere(input._data).astype(np.int64), False, None)
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(np.allclose(input._data, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))

@@ -1,0 +1,119 @@
+"""Helpers every op module shares: operand promotion, summing a gradient back to an input's
+shape after broadcasting, and dimension normalisation."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from .. import _dtype, _tensor
+
+Dim = Union[int, Sequence[int], None]
+
+
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, _tensor.Tensor)
+
+
+def as_tensor_arg(x: Any, like: Optional[Any] = None) -> Any:
+    """Tensors pass through; array-likes become constant tensors (Python scalars stay scalars)."""
+    if isinstance(x, _tensor.Tensor) or isinstance(x, (int, float, bool)):
+        return x
+    if isinstance(x, np.ndarray):
+        return _tensor.Tensor._make(x, False, None)
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
+
+
+def promote(a: Any, b: Any) -> tuple[Any, Any]:
+    """Cast tensor operands to torch's result dtype; Python scalars stay weak (NumPy 2 keeps the
+    array's dtype for them, as torch does)."""
+    a, b = as_tensor_arg(a), as_tensor_arg(b)
+    ta, tb = isinstance(a, _tensor.Tensor), isinstance(b, _tensor.Tensor)
+    if ta and tb and a._data.dtype == b._data.dtype:
+        return a, b
+    if ta and not tb and _scalar_fits(a._data.dtype, b):
+        return a, b
+    if tb and not ta and _scalar_fits(b._data.dtype, a):
+        return a, b
+    target = _dtype.result_type(a, b)
+    return _cast_to(a, target), _cast_to(b, target)
+
+
+def _scalar_fits(array_dtype: np.dtype, scalar: Any) -> bool:
+    kind = array_dtype.kind
+    if isinstance(scalar, bool):
+        return True
+    if isinstance(scalar, int):
+        return kind != "b"
+    return kind == "f"
+
+
+def _cast_to(x: Any, target: _dtype.dtype) -> Any:
+    if isinstance(x, _tensor.Tensor):
+        return x if x._data.dtype == target.numpy else x._cast(target)
+    return x
+
+
+def float_operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """Promote, then lift integer results to the default float dtype (true division, pow)."""
+    a, b = promote(a, b)
+    t = a if isinstance(a, _tensor.Tensor) else b
+    if t._data.dtype.kind != "f":
+        target = _dtype.get_default_dtype()
+        a, b = _cast_to(a, target), _cast_to(b, target)
+    return a, b
+
+
+def sum_to(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast gradient back down to `shape` (the rule behind every broadcasting op):
+    leading extra dimensions are summed away, dimensions of size 1 are summed with keepdim."""
+    gshape = grad._data.shape
+    if gshape == shape:
+        return grad
+    lead = len(gshape) - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    out = grad.sum(dims) if dims else grad
+    return out.reshape(shape) if out._data.shape != shape else out
+
+
+def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:
+    """`dim` (int, sequence or None) as a sorted tuple of non-negative axes, checked like torch."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        d = int(d)
+        lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+        if not lo <= d <= hi:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})")
+        out.append(d % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+    return tuple(sorted(out))
+
+
+def broadcast_error(a: tuple[int, ...], b: tuple[int, ...]) -> RuntimeError:
+    """torch's message for shapes that don't broadcast, with both shapes named."""
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and 1 not in (pa[i], pb[i]):
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) at "
+                f"non-singleton dimension {i} (shapes {list(a)} and {list(b)})"
+            )
+    return RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast together")
+
+
+def apply_binary(fn: Any, a: Any, b: Any) -> Any:
+    """`fn.apply(a, b)`, turning NumPy's broadcasting ValueError into torch's error."""
+    try:
+        return fn.apply(a, b)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise
+        raise broadcast_error(np.shape(a), np.shape(b)) from None

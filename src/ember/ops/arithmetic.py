@@ -1,0 +1,235 @@
+"""Elementwise arithmetic with broadcasting: forward on arrays, backward on Tensors.
+
+Every binary rule ends with `sum_to(..., shape)`: an input broadcast along a dimension received
+the same value many times, so its gradient is the sum over that dimension.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from .. import _tensor
+from .._creation import zeros_like
+from ._util import apply_binary, float_operands, is_tensor, promote, sum_to
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return x.shape if isinstance(x, np.ndarray) else ()
+
+
+class Add(Function):
+    """a + b;  d/da = 1,  d/db = 1."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        da, db = ctx.needs_input_grad
+        return (sum_to(grad, sa) if da else None), (sum_to(grad, sb) if db else None)
+
+
+class Sub(Function):
+    """a - b;  d/da = 1,  d/db = -1."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        da, db = ctx.needs_input_grad
+        return (sum_to(grad, sa) if da else None), (sum_to(-grad, sb) if db else None)
+
+
+class Mul(Function):
+    """a * b;  d/da = b,  d/db = a."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (sum_to(grad * b, a.shape) if da else None), (sum_to(grad * a, b.shape) if db else None)
+
+
+class Div(Function):
+    """a / b;  d/da = 1/b,  d/db = -a/b^2."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (
+            sum_to(grad / b, a.shape) if da else None,
+            sum_to(-grad * a / (b * b), b.shape) if db else None,
+        )
+
+
+class Pow(Function):
+    """x ** p for a number p;  d/dx = p x^(p-1) (0 when p = 0)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, p):
+        ctx.save_for_backward(x)
+        ctx.p = p
+        return x**p
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        p = ctx.p
+        return (zeros_like(grad) if p == 0 else grad * (p * x ** (p - 1))), None
+
+
+class PowTensor(Function):
+    """a ** b;  d/da = b a^(b-1),  d/db = a^b ln a (0 where a = 0 and b >= 0, as torch)."""
+
+    _array_forward = True
+    backward_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        ga = gb = None
+        if da:
+            ga = sum_to((grad * b * a ** (b - 1)).where(b != 0, 0.0), a.shape)
+        if db:
+            gb = sum_to((grad * out * a.log()).where((a != 0) | (b < 0), 0.0), b.shape)
+        return ga, gb
+
+
+class Neg(Function):
+    """-x;  d/dx = -1."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Remainder(Function):
+    """a mod b (sign of b, as Python and torch);  d/da = 1,  d/db = -floor(a/b)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (
+            sum_to(grad, a.shape) if da else None,
+            sum_to(-grad * (a / b).floor(), b.shape) if db else None,
+        )
+
+
+class FloorDivide(Function):
+    """floor(a / b): piecewise constant, and torch defines no derivative for it."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for floor_divide is not implemented")
+
+
+def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
+    """input + alpha * other, broadcasting."""
+    if alpha != 1:
+        other = other * alpha
+    return apply_binary(Add, *promote(input, other))
+
+
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
+    """input - alpha * other, broadcasting."""
+    if alpha != 1:
+        other = other * alpha
+    return apply_binary(Sub, *promote(input, other))
+
+
+def mul(input: Any, other: Any) -> Any:
+    return apply_binary(Mul, *promote(input, other))
+
+
+def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
+    """True division (integers give the default float dtype); rounding_mode 'floor' or 'trunc'."""
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        return div(input, other).trunc()
+    return apply_binary(Div, *float_operands(input, other))
+
+
+def pow(input: Any, exponent: Any) -> Any:
+    """input ** exponent, for a Tensor or number on either side."""
+    if not is_tensor(exponent) and not isinstance(exponent, np.ndarray):
+        a, p = promote(input, exponent)
+        return Pow.apply(a, p)
+    a, b = promote(input, exponent)
+    if not is_tensor(a):
+        a = _scalar_like(a, b)
+    return apply_binary(PowTensor, a, b)
+
+
+def _scalar_like(x: Any, like: Any) -> Any:
+    return _tensor.Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
+
+
+def neg(input: Any) -> Any:
+    return Neg.apply(input)
+
+
+def remainder(input: Any, other: Any) -> Any:
+    return apply_binary(Remainder, *promote(input, other))
+
+
+def floor_divide(input: Any, other: Any) -> Any:
+    return apply_binary(FloorDivide, *promote(input, other))

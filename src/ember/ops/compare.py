@@ -1,0 +1,220 @@
+"""Comparisons and logic (no gradient: their results are bool), and the differentiable
+selections maximum, minimum and clamp."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import apply_binary, as_tensor_arg, promote, sum_to
+
+
+class _Compare(Function):
+    """A bool-valued elementwise function: not differentiable, records no graph."""
+
+    _array_forward = True
+    _fn: Any = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        return cls._fn(a, b)
+
+
+class Eq(_Compare):
+    _fn = staticmethod(np.equal)
+
+
+class Ne(_Compare):
+    _fn = staticmethod(np.not_equal)
+
+
+class Lt(_Compare):
+    _fn = staticmethod(np.less)
+
+
+class Le(_Compare):
+    _fn = staticmethod(np.less_equal)
+
+
+class Gt(_Compare):
+    _fn = staticmethod(np.greater)
+
+
+class Ge(_Compare):
+    _fn = staticmethod(np.greater_equal)
+
+
+def _compare(fn: type, a: Any, b: Any) -> Any:
+    a, b = promote(a, b)
+    return apply_binary(fn, a.detach() if hasattr(a, "detach") else a, b.detach() if hasattr(b, "detach") else b)
+
+
+def eq(input: Any, other: Any) -> Any:
+    return _compare(Eq, input, other)
+
+
+def ne(input: Any, other: Any) -> Any:
+    return _compare(Ne, input, other)
+
+
+def lt(input: Any, other: Any) -> Any:
+    return _compare(Lt, input, other)
+
+
+def le(input: Any, other: Any) -> Any:
+    return _compare(Le, input, other)
+
+
+def gt(input: Any, other: Any) -> Any:
+    return _compare(Gt, input, other)
+
+
+def ge(input: Any, other: Any) -> Any:
+    return _compare(Ge, input, other)
+
+
+def _unary_bool(fn: Any, input: Any) -> Any:
+    return input._make(np.asarray(fn(input._data)), False, None)
+
+
+def isnan(input: Any) -> Any:
+    return _unary_bool(np.isnan, input)
+
+
+def isinf(input: Any) -> Any:
+    return _unary_bool(np.isinf, input)
+
+
+def isfinite(input: Any) -> Any:
+    return _unary_bool(np.isfinite, input)
+
+
+def logical_not(input: Any) -> Any:
+    return _unary_bool(np.logical_not, input)
+
+
+def _logic(fn: Any, input: Any, other: Any) -> Any:
+    other = as_tensor_arg(other)
+    b = other._data if hasattr(other, "_data") else other
+    try:
+        return input._make(np.asarray(fn(input._data, b)), False, None)
+    except TypeError:
+        raise RuntimeError(f"{fn.__name__} is only supported for integer and bool tensors, got {input.dtype}") from None
+
+
+def logical_and(input: Any, other: Any) -> Any:
+    return _logic(np.logical_and, input, other)
+
+
+def logical_or(input: Any, other: Any) -> Any:
+    return _logic(np.logical_or, input, other)
+
+
+def logical_xor(input: Any, other: Any) -> Any:
+    return _logic(np.logical_xor, input, other)
+
+
+def bitwise_and(input: Any, other: Any) -> Any:
+    return _logic(np.bitwise_and, input, other)
+
+
+def bitwise_or(input: Any, other: Any) -> Any:
+    return _logic(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input: Any, other: Any) -> Any:
+    return _logic(np.bitwise_xor, input, other)
+
+
+def bitwise_not(input: Any) -> Any:
+    if input.is_floating_point():
+        raise RuntimeError(f"bitwise_not is only supported for integer and bool tensors, got {input.dtype}")
+    return _unary_bool(np.invert, input)
+
+
+def all(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    return input._make(np.asarray(np.all(input._data, axis=dim, keepdims=keepdim)), False, None)
+
+
+def any(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    return input._make(np.asarray(np.any(input._data, axis=dim, keepdims=keepdim)), False, None)
+
+
+class Maximum(Function):
+    """max(a, b) elementwise;  the gradient goes to the larger, half to each on a tie (torch)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by(grad, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+
+
+class Minimum(Function):
+    """min(a, b) elementwise;  the gradient goes to the smaller, half to each on a tie (torch)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by(grad, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+
+
+def _split_by(grad: Any, wins: Any, tie: Any, sa: tuple, sb: tuple, needs: tuple) -> tuple:
+    share_a = wins + tie * 0.5
+    da = sum_to(grad * share_a, sa) if needs[0] else None
+    db = sum_to(grad * (1 - share_a), sb) if needs[1] else None
+    return da, db
+
+
+class Clamp(Function):
+    """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        keep = x == x
+        if ctx.lo is not None:
+            keep = keep & (x >= ctx.lo)
+        if ctx.hi is not None:
+            keep = keep & (x <= ctx.hi)
+        return grad * keep, None, None
+
+
+def maximum(input: Any, other: Any) -> Any:
+    return apply_binary(Maximum, *promote(input, other))
+
+
+def minimum(input: Any, other: Any) -> Any:
+    return apply_binary(Minimum, *promote(input, other))
+
+
+def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if hasattr(min, "_data") or hasattr(max, "_data"):
+        out = input if min is None else maximum(input, min)
+        return out if max is None else minimum(out, max)
+    return Clamp.apply(input, min, max)

@@ -1,0 +1,321 @@
+"""Indexing: reading (x[key], gather, index_select, sort) and writing (scatter, masked_fill).
+
+Reading ops send the gradient back to where each element came from; when a position was read
+several times (advanced indexing with repeats), its gradient is the sum, via `np.add.at`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from .. import _dtype, _tensor
+from .._creation import zeros_like
+from ..autograd.function import Function
+from ._util import normalize_dims, promote, sum_to
+from .reduce import values_indices
+
+
+def _is_basic(key: Any) -> bool:
+    """Slices, ints, None and Ellipsis only: every element is read at most once (a view)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis for k in parts)
+
+
+def to_key(key: Any) -> Any:
+    """An index as NumPy takes it: tensors become arrays."""
+    if isinstance(key, _tensor.Tensor):
+        return key._data
+    if isinstance(key, tuple):
+        return tuple(to_key(k) for k in key)
+    if isinstance(key, list) and any(isinstance(k, (_tensor.Tensor, list)) for k in key):
+        return np.asarray([to_key(k) for k in key])
+    return key
+
+
+class Index(Function):
+    """x[key];  dx = zeros with dy placed (summed, for repeats) at key."""
+
+    _array_forward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.shape, ctx.dtype, ctx.key = x.shape, x.dtype, key
+        return np.asarray(x[key])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexAdd.apply(grad, ctx.shape, ctx.key), None
+
+
+class IndexAdd(Function):
+    """zeros(shape) with y added at key;  dy = d(out)[key]."""
+
+    _array_forward = True
+    backward_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, y, shape, key):
+        ctx.key = key
+        out = np.zeros(shape, dtype=y.dtype)
+        if _is_basic(key):
+            out[key] = y
+        else:
+            np.add.at(out, key, y)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Index.apply(grad, ctx.key), None, None
+
+
+class IndexPut(Function):
+    """out = x with out[key] = v;  dx = dy with zeros at key,  dv = dy[key] (summed to v's shape)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, v, key):
+        out = x.copy()
+        out[key] = v
+        ctx.key, ctx.v_shape = key, np.shape(v)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        dx = dv = None
+        if ctx.needs_input_grad[0]:
+            dx = IndexPut.apply(grad, 0.0, ctx.key)
+        if ctx.needs_input_grad[1]:
+            dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape)
+        return dx, dv, None
+
+
+def _along(index: np.ndarray, dim: int) -> tuple:
+    """The full NumPy index that addresses `index[...]` positions along dim (for np.add.at)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    return tuple(grid)
+
+
+class Gather(Function):
+    """out[i][j] = x[i][index[i][j]] (dim=1);  dx = zeros with dy scatter-added at index."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dim = x.shape, dim
+        ctx.save_for_backward(index)
+        return np.take_along_axis(x, index, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        return ScatterAdd.apply(grad.new_zeros(ctx.shape), ctx.dim, index, grad), None, None
+
+
+class ScatterAdd(Function):
+    """out = x, then out[i][index[i][j]] += src[i][j] (dim=1);  dx = dy,  dsrc = dy gathered."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        out = x.copy()
+        np.add.at(out, _along(index, dim), src[tuple(slice(0, n) for n in index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        return grad, None, None, grad.gather(ctx.dim, index)
+
+
+class Scatter(Function):
+    """out = x, then out[i][index[i][j]] = src[i][j] (dim=1);  dx = dy zeroed at index,
+    dsrc = dy gathered at index."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        out = x.copy()
+        if isinstance(src, np.ndarray):
+            src = src[tuple(slice(0, n) for n in index.shape)]
+        np.put_along_axis(out, index, src, dim)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        dx = grad.scatter(ctx.dim, index, 0.0) if ctx.needs_input_grad[0] else None
+        dsrc = grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
+        return dx, None, None, dsrc
+
+
+class Where(Function):
+    """cond ? a : b;  da = dy where cond,  db = dy where not cond."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        _, da, db = ctx.needs_input_grad
+        zero = zeros_like(grad)
+        return (
+            None,
+            sum_to(Where.apply(cond, grad, zero), sa) if da else None,
+            sum_to(Where.apply(cond, zero, grad), sb) if db else None,
+        )
+
+
+class Sort(Function):
+    """Sorted values and their indices;  dx = dy sent back to each value's origin."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, descending, stable):
+        key = -x if descending and x.dtype.kind != "b" else x
+        idx = np.argsort(key, axis=dim, kind="stable" if stable or descending else "quicksort")
+        if descending and x.dtype.kind == "b":
+            idx = np.flip(np.argsort(x, axis=dim, kind="stable"), dim)
+        ctx.shape, ctx.dim = x.shape, dim
+        ctx.mark_non_differentiable(idx)
+        ctx.save_for_backward(idx)
+        return np.take_along_axis(x, idx, dim), idx
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        (idx,) = ctx.saved_tensors
+        return ScatterAdd.apply(grad.new_zeros(ctx.shape), ctx.dim, idx, grad), None, None, None
+
+
+def getitem(input: Any, key: Any) -> Any:
+    return Index.apply(input, to_key(key))
+
+
+def gather(input: Any, dim: int, index: Any) -> Any:
+    d = normalize_dims(dim, input.ndim)[0]
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"gather(): Expected dtype int64 for index, got {index.dtype}")
+    return Gather.apply(input, d, index)
+
+
+def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Optional[str] = None) -> Any:
+    if src is None:
+        src = value
+    d = normalize_dims(dim, input.ndim)[0]
+    if reduce == "add":
+        return scatter_add(input, d, index, src)
+    if not isinstance(src, _tensor.Tensor):
+        return Scatter.apply(input, d, index, float(src) if input.is_floating_point() else src)
+    return Scatter.apply(input, d, index, src)
+
+
+def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Any:
+    return ScatterAdd.apply(input, normalize_dims(dim, input.ndim)[0], index, src)
+
+
+def index_select(input: Any, dim: int, index: Any) -> Any:
+    d = normalize_dims(dim, input.ndim)[0]
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    return Index.apply(input, (slice(None),) * d + (index._data.reshape(-1),))
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Any:
+    """input where mask is False, value where True; mask broadcasts to input's shape."""
+    if mask.dtype.name != "bool":
+        raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+    fill = value if isinstance(value, _tensor.Tensor) else input._make(np.asarray(value, dtype=input._data.dtype), False, None)
+    return where(mask, fill.to(input.dtype), input)
+
+
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+    """Elementwise choice `condition ? input : other`, broadcasting all three."""
+    if input is None and other is None:
+        return tuple(condition._make(np.asarray(a, np.int64), False, None) for a in np.nonzero(condition._data))
+    a, b = promote(input, other)
+    if condition.dtype.name != "bool":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+    if not isinstance(a, _tensor.Tensor):
+        a = b._make(np.asarray(a, dtype=b._data.dtype), False, None)
+    if not isinstance(b, _tensor.Tensor):
+        b = a._make(np.asarray(b, dtype=a._data.dtype), False, None)
+    return Where.apply(condition, a, b)
+
+
+def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    d = normalize_dims(dim, input.ndim)[0] if input.ndim else None
+    if d is None:
+        return values_indices(input.clone(), input.new_zeros((), dtype=_dtype.int64))
+    return values_indices(*Sort.apply(input, d, descending, stable))
+
+
+def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    return sort(input.detach(), dim, descending, stable).indices
+
+
+def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
+    if not 0 <= k <= (input.shape[d] if input.ndim else 1):
+        raise RuntimeError(f"selected index k out of range: k={k}, size along dim {d} is {input.shape[d]}")
+    values, indices = sort(input, d, descending=largest, stable=True)
+    key = (slice(None),) * d + (slice(0, k),)
+    return values_indices(values[key], indices[key])
+
+
+def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
+    d = normalize_dims(dim, input.ndim)[0]
+    n = input.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                f"dimension {d}), but got split_sizes={sizes}"
+            )
+    starts = np.cumsum([0] + sizes[:-1])
+    return tuple(narrow(input, d, int(s), size) for s, size in zip(starts, sizes))
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
+    d = normalize_dims(dim, input.ndim)[0]
+    return split(input, max(1, -(-input.shape[d] // chunks)), d)
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Any:
+    d = normalize_dims(dim, input.ndim)[0]
+    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def select(input: Any, dim: int, index: int) -> Any:
+    d = normalize_dims(dim, input.ndim)[0]
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}")
+    return Index.apply(input, (slice(None),) * d + (int(index),))
+
+
+def unbind(input: Any, dim: int = 0) -> tuple:
+    d = normalize_dims(dim, input.ndim)[0]
+    return tuple(select(input, d, i) for i in range(input.shape[d]))

@@ -1,0 +1,183 @@
+"""In-place ops (`add_`, `mul_`, `zero_`, `x[i] = v`, ...): they write into the tensor's own
+storage (views see the change) and bump its version counter, so a backward that saved the old
+values fails loudly instead of using the new ones.
+
+Outside a recorded graph they are plain NumPy in-place updates (what optimizers do under
+no_grad). Inside one, the new values are computed by the differentiable op from a snapshot of the
+old ones, and the tensor takes over the op's grad_fn, as torch rebases history.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from .. import _dtype, _random, _tensor
+from ..autograd.grad_mode import is_grad_enabled, no_grad
+from . import arithmetic, compare, unary
+from .index import IndexPut, masked_fill, to_key
+
+
+def _check_leaf(t: Any) -> None:
+    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation. "
+            "Do the update inside `with ember.no_grad():` (as optimizers do) or on `.data`."
+        )
+
+
+def _records(t: Any, args: tuple) -> bool:
+    return is_grad_enabled() and (t._requires_grad or any(getattr(a, "_requires_grad", False) for a in args))
+
+
+def _write(t: Any, values: np.ndarray) -> None:
+    """Store values into t's storage, refusing what torch refuses (float into int, broadcast views)."""
+    if not np.can_cast(values.dtype, t._data.dtype, "same_kind") and values.dtype.kind != t._data.dtype.kind:
+        raise RuntimeError(
+            f"result type {_dtype.from_numpy(values.dtype).name} can't be cast to the desired output "
+            f"type {t.dtype.name}"
+        )
+    if values.shape != t._data.shape and np.broadcast_shapes(values.shape, t._data.shape) != t._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+            f"{list(np.broadcast_shapes(values.shape, t._data.shape))}"
+        )
+    if not t._data.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+    t._data[...] = values
+
+
+def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable[[np.ndarray], Any]] = None) -> Any:
+    """t <- op(t, *args), in t's storage. `fast(array)`, if given, does the same update in place
+    with NumPy when no graph is recorded."""
+    _check_leaf(t)
+    if fast is not None and not _records(t, args):
+        if not t._data.flags.writeable:
+            _write(t, t._data)
+        try:
+            fast(t._data)
+        except TypeError:
+            raise RuntimeError(
+                f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
+                f"output type {t.dtype.name}"
+            ) from None
+        t._bump_version()
+        return t
+    if _records(t, args):
+        snapshot = t._make(t._data.copy(), t._requires_grad, t.grad_fn)
+        snapshot._output_nr = t._output_nr
+        result = op(snapshot, *args)
+        _write(t, result._data)
+        t.grad_fn, t._requires_grad, t._output_nr = result.grad_fn, result._requires_grad, result._output_nr
+    else:
+        with no_grad():
+            _write(t, op(t, *args)._data)
+    t._bump_version()
+    return t
+
+
+def _raw(x: Any) -> Any:
+    return x._data if isinstance(x, _tensor.Tensor) else x
+
+
+def add_(t: Any, other: Any, *, alpha: float = 1) -> Any:
+    o = _raw(other)
+    fast = (lambda a: np.add(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    return _inplace(t, lambda x, y: arithmetic.add(x, y, alpha=alpha), other, fast=fast)
+
+
+def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
+    o = _raw(other)
+    fast = (lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    return _inplace(t, lambda x, y: arithmetic.sub(x, y, alpha=alpha), other, fast=fast)
+
+
+def mul_(t: Any, other: Any) -> Any:
+    o = _raw(other)
+    return _inplace(t, arithmetic.mul, other, fast=lambda a: np.multiply(a, o, out=a, casting="same_kind"))
+
+
+def div_(t: Any, other: Any) -> Any:
+    o = _raw(other)
+    return _inplace(t, arithmetic.div, other, fast=lambda a: np.true_divide(a, o, out=a, casting="same_kind"))
+
+
+def pow_(t: Any, exponent: Any) -> Any:
+    return _inplace(t, arithmetic.pow, exponent)
+
+
+def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:
+    return _inplace(t, compare.clamp, min, max)
+
+
+def exp_(t: Any) -> Any:
+    return _inplace(t, unary.exp)
+
+
+def relu_(t: Any) -> Any:
+    return _inplace(t, unary.relu)
+
+
+def tanh_(t: Any) -> Any:
+    return _inplace(t, unary.tanh)
+
+
+def sigmoid_(t: Any) -> Any:
+    return _inplace(t, unary.sigmoid)
+
+
+def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
+    return _inplace(t, masked_fill, mask, value)
+
+
+def _everywhere(x: Any) -> Any:
+    return x._make(np.ones(x.shape, dtype=bool), False, None)
+
+
+def fill_(t: Any, value: Any) -> Any:
+    """Every element <- value (a number or a 0-d tensor); the gradient to t is 0."""
+    v = _raw(value)
+    return _inplace(t, lambda x, val: masked_fill(x, _everywhere(x), val), value, fast=lambda a: a.fill(v))
+
+
+def copy_(t: Any, src: Any) -> Any:
+    """t <- src (broadcast, cast to t's dtype); the gradient goes to src."""
+    s = _raw(src)
+    return _inplace(t, lambda x, y: masked_fill(x, _everywhere(x), y.to(x.dtype)), src,
+                    fast=lambda a: np.copyto(a, s, casting="unsafe"))
+
+
+def setitem(t: Any, key: Any, value: Any) -> None:
+    """t[key] = value."""
+    key = to_key(key)
+    _check_leaf(t)
+    if _records(t, (value,)):
+        v = value if isinstance(value, _tensor.Tensor) else t._make(np.asarray(value, t._data.dtype), False, None)
+        _inplace(t, lambda x, val: IndexPut.apply(x, val.to(x.dtype), key), v)
+        return
+    v = value._data if isinstance(value, _tensor.Tensor) else value
+    try:
+        t._data[key] = v
+    except ValueError as e:
+        raise RuntimeError(f"shape mismatch in setitem: value of shape {list(np.shape(v))} for index {key!r}: {e}") from None
+    t._bump_version()
+
+
+def _random_(t: Any, draw: Callable[[np.random.Generator], np.ndarray], generator: Optional[_random.Generator]) -> Any:
+    _check_leaf(t)
+    gen = (generator or _random.default_generator).numpy
+    t._data[...] = draw(gen)
+    t._bump_version()
+    return t
+
+
+def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
+    return _random_(t, lambda g: g.uniform(a, b, t.shape), generator)
+
+
+def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
+    return _random_(t, lambda g: g.normal(mean, std, t.shape), generator)

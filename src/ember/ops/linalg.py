@@ -1,0 +1,135 @@
+"""Matrix products. matmul follows torch's rules: 1-d operands gain a dimension that is dropped
+afterwards, batch dimensions broadcast. For C = A @ B:  dA = dC @ B^T,  dB = A^T @ dC."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import promote, sum_to
+
+
+def _mm_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+    if a.ndim <= 2 and b.ndim <= 2:
+        shape = lambda x: "x".join(map(str, x.shape if x.ndim == 2 else (1,) + x.shape))  # noqa: E731
+        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({shape(a)} and {shape(b)})")
+    return RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to match: matmul of shapes "
+        f"{list(a.shape)} and {list(b.shape)} (the last dim of the first must equal the second-to-last of the second)"
+    )
+
+
+class MatMul(Function):
+    """a @ b;  da = dout @ b^T,  db = a^T @ dout (each summed over broadcast batch dims)."""
+
+    _array_forward = True
+    backward_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+        ctx.save_for_backward(a, b)
+        try:
+            return np.asarray(np.matmul(a, b))
+        except ValueError:
+            raise _mm_error(a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g = grad.unsqueeze(-1) if b.ndim == 1 else grad
+        g = g.unsqueeze(-2) if a.ndim == 1 else g
+        da = sum_to(g @ b2.mT, a2.shape).reshape(a.shape) if ctx.needs_input_grad[0] else None
+        db = sum_to(a2.mT @ g, b2.shape).reshape(b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Einsum(Function):
+    """Einstein summation;  d(operand i) = einsum of dout with the other operands, into i's indices."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, equation, *operands):
+        ctx.inputs, ctx.output = _parse(equation, len(operands))
+        ctx.save_for_backward(*operands)
+        return np.asarray(np.einsum(equation, *operands))
+
+    @staticmethod
+    def backward(ctx, grad):
+        ops = ctx.saved_tensors
+        grads = [None]
+        for i, (sub, op) in enumerate(zip(ctx.inputs, ops)):
+            if not ctx.needs_input_grad[i + 1]:
+                grads.append(None)
+                continue
+            if len(set(sub)) != len(sub):
+                raise NotImplementedError(f"einsum backward for repeated indices in {sub!r}")
+            others = [(s, o) for j, (s, o) in enumerate(zip(ctx.inputs, ops)) if j != i]
+            known = set(ctx.output).union(*[set(s) for s, _ in others])
+            reach = "".join(c for c in sub if c in known)
+            eq = ",".join([ctx.output] + [s for s, _ in others]) + "->" + reach
+            g = einsum(eq, grad, *[o for _, o in others])
+            shape = [op.shape[sub.index(c)] if c not in reach else -1 for c in sub]
+            g = g.reshape([op.shape[sub.index(c)] if c in reach else 1 for c in sub])
+            grads.append(g.expand([n if n != -1 else op.shape[k] for k, n in enumerate(shape)]))
+        return tuple(grads)
+
+
+def _parse(equation: str, n: int) -> tuple[list[str], str]:
+    eq = equation.replace(" ", "")
+    if "." in eq:
+        raise NotImplementedError("einsum with '...': write the dimensions out explicitly")
+    lhs, _, rhs = eq.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != n:
+        raise RuntimeError(f"einsum(): the equation has {len(inputs)} operands but {n} tensors were given")
+    if "->" not in eq:
+        letters = re.sub(r"[^a-zA-Z]", "", lhs)
+        rhs = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return inputs, rhs
+
+
+def matmul(input: Any, other: Any) -> Any:
+    return MatMul.apply(*promote(input, other))
+
+
+def mm(input: Any, mat2: Any) -> Any:
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"mm: expected 2D tensors, got {input.ndim}D and {mat2.ndim}D")
+    return matmul(input, mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Any:
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"bmm: expected 3D tensors, got {input.ndim}D and {mat2.ndim}D")
+    if input.shape[0] != mat2.shape[0]:
+        raise RuntimeError(f"bmm: batch sizes differ: {list(input.shape)} and {list(mat2.shape)}")
+    return matmul(input, mat2)
+
+
+def dot(input: Any, other: Any) -> Any:
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.shape != other.shape:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
+            "to have the same number of elements, but got different ones"
+        )
+    return matmul(input, other)
+
+
+def outer(input: Any, vec2: Any) -> Any:
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+def einsum(equation: str, *operands: Any) -> Any:
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return Einsum.apply(equation, *operands)

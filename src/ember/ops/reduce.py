@@ -1,0 +1,378 @@
+"""Reductions over dimensions (`dim` an int, a tuple or None for all; `keepdim` as torch).
+
+A reduction's backward spreads the gradient back over the reduced dimensions: `_expand_back`
+re-inserts them (size 1) and broadcasts to the input's shape.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any, Optional
+
+import numpy as np
+
+from .. import _dtype
+from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
+from ._util import Dim, normalize_dims
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _kept_shape(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> tuple[int, ...]:
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _expand_back(grad: Any, shape: tuple[int, ...], axes: Optional[tuple[int, ...]], keepdim: bool) -> Any:
+    """The gradient of a reduced tensor, broadcast back to the input's shape."""
+    if not keepdim:
+        grad = grad.reshape(_kept_shape(shape, axes))
+    return grad.expand(shape)
+
+
+class Sum(Function):
+    """sum_i x_i;  d/dx_i = 1."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        dtype = np.int64 if x.dtype.kind in "biu" else None
+        return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+
+class Mean(Function):
+    """(1/n) sum_i x_i;  d/dx_i = 1/n."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        ctx.n = n
+        return np.asarray(np.mean(x, axis=axes, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+
+class Prod(Function):
+    """prod_i x_i;  d/dx_i = prod_{j != i} x_j (computed without dividing, so zeros work)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        out = np.asarray(np.prod(x, axis=axis, keepdims=keepdim))
+        ctx.save_for_backward(x, out)
+        ctx.axis, ctx.keepdim = axis, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        g = _expand_back(grad, x.shape, axes, ctx.keepdim)
+        if not (x._data == 0).any():
+            return g * _expand_back(out, x.shape, axes, ctx.keepdim) / x, None, None
+        if is_grad_enabled():
+            raise NotImplementedError("the second derivative of prod() over an input containing zeros")
+        return g * x._make(_products_of_others(x._data, ctx.axis), False, None), None, None
+
+
+def _products_of_others(x: np.ndarray, axis: Optional[int]) -> np.ndarray:
+    """prod_{j != i} x_j along axis: the exclusive cumulative products from both ends."""
+    flat = x.reshape(-1) if axis is None else np.moveaxis(x, axis, -1)
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
+    others = left * right
+    return others.reshape(x.shape) if axis is None else np.moveaxis(others, -1, axis)
+
+
+class Extremum(Function):
+    """max or min over all elements or dims (amax/amin): the gradient is shared evenly among
+    the elements equal to the result, as torch shares it."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, largest):
+        fn = np.max if largest else np.min
+        if x.size == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(x, axis=axes, keepdims=keepdim))
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        hit = x == _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        count = hit.sum(ctx.axes, keepdim=True)
+        return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * hit / count, None, None, None
+
+
+class ExtremumDim(Function):
+    """max or min along one dim, with the index of the (first) winner; the gradient goes to it."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, largest):
+        idx = (np.argmax if largest else np.argmin)(x, axis=dim, keepdims=True)
+        values = np.take_along_axis(x, idx, dim)
+        if not keepdim:
+            idx, values = idx.squeeze(dim), values.squeeze(dim)
+        ctx.mark_non_differentiable(idx)
+        ctx.save_for_backward(idx)
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        return values, idx
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        (idx,) = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad, idx = grad.unsqueeze(ctx.dim), idx.unsqueeze(ctx.dim)
+        return grad.new_zeros(ctx.shape).scatter(ctx.dim, idx, grad), None, None, None
+
+
+class LogSumExp(Function):
+    """log sum_i e^(x_i), shifted by the max so nothing overflows;  d/dx_i = softmax(x)_i."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        if not keepdim:
+            out = out.reshape(np.sum(out, axis=axes).shape) if axes is not None else out.reshape(())
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        back = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * (x - back).exp(), None, None
+
+
+class Softmax(Function):
+    """y_i = e^(x_i) / sum_j e^(x_j);  dx = y * (dy - sum(dy * y))."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        out = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    """y_i = x_i - logsumexp(x);  dx = dy - softmax(x) * sum(dy)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        shifted = x - np.max(x, axis=dim, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+
+
+class Cumsum(Function):
+    """y_i = sum_{j <= i} x_j;  dx_j = sum_{i >= j} dy_i (a reversed cumsum)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        dtype = np.int64 if x.dtype.kind in "biu" else None
+        return np.cumsum(x, axis=dim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+
+
+class Norm(Function):
+    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
+    p = inf: the gradient of max |x_i|."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, p, axes, keepdim):
+        a = np.abs(x)
+        if p == float("inf"):
+            out = np.max(a, axis=axes, keepdims=keepdim)
+        elif p == 2:
+            out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
+        elif p == 1:
+            out = np.sum(a, axis=axes, keepdims=keepdim)
+        else:
+            out = np.sum(a**p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+        out = np.asarray(out)
+        ctx.save_for_backward(x, out)
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
+        g, n = _expand_back(grad, x.shape, axes, keepdim), _expand_back(out, x.shape, axes, keepdim)
+        if p == float("inf"):
+            hit = x.abs() == n
+            dx = x.sign() * hit / hit.sum(axes, keepdim=True)
+        elif p == 1:
+            dx = x.sign()
+        elif p == 2:
+            dx = (x / n).where(n != 0, 0.0)
+        else:
+            dx = (x * x.abs() ** (p - 2) / n ** (p - 1)).where(n != 0, 0.0)
+        return g * dx, None, None, None
+
+
+def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
+    return normalize_dims(dim, input.ndim)
+
+
+def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    out = Sum.apply(input, _axes(input, dim), keepdim)
+    return out if dtype is None else out.to(dtype)
+
+
+def mean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {input.dtype.name}; convert with .float() first"
+        )
+    return Mean.apply(input, _axes(input, dim), keepdim)
+
+
+def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    axis = None if dim is None else normalize_dims(dim, input.ndim)[0]
+    return Prod.apply(input, axis, keepdim)
+
+
+def amax(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
+    return Extremum.apply(input, _axes(input, dim) if dim != () else None, keepdim, True)
+
+
+def amin(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
+    return Extremum.apply(input, _axes(input, dim) if dim != () else None, keepdim, False)
+
+
+def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
+    if dim is None:
+        return Extremum.apply(input, None, False, largest)
+    if not isinstance(dim, (int, np.integer)):
+        other = dim
+        from .compare import maximum, minimum
+
+        return maximum(input, other) if largest else minimum(input, other)
+    axis = normalize_dims(dim, input.ndim)[0] if input.ndim else None
+    if axis is None:
+        return values_indices(input.clone(), input.new_zeros((), dtype=_dtype.int64))
+    return values_indices(*ExtremumDim.apply(input, axis, keepdim, largest))
+
+
+def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """max over all elements, or `(values, indices)` along `dim`, or elementwise with a tensor."""
+    return _extremum(input, dim, keepdim, True)
+
+
+def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _extremum(input, dim, keepdim, False)
+
+
+def argmax(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    return _arg(np.argmax, input, dim, keepdim)
+
+
+def argmin(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    return _arg(np.argmin, input, dim, keepdim)
+
+
+def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
+    if dim is None:
+        out = np.asarray(fn(input._data))
+        out = out.reshape((1,) * input.ndim) if keepdim else out
+    else:
+        out = fn(input._data, axis=normalize_dims(dim, input.ndim)[0] if input.ndim else None, keepdims=keepdim)
+    return input._make(np.asarray(out, dtype=np.int64), False, None)
+
+
+def var(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
+    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel)."""
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    axes = _axes(input, dim)
+    n = input.numel() if axes is None else int(np.prod([input.shape[a] for a in axes]))
+    diff = input - input.mean(axes, keepdim=True)
+    return (diff * diff).sum(axes, keepdim=keepdim) / (n - correction)
+
+
+def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
+    return var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased).sqrt()
+
+
+def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
+    p = 2 if p in ("fro", None) else float(p)
+    if p == 0:
+        return (input != 0).sum(dim, keepdim=keepdim).to(input.dtype)
+    return Norm.apply(input, p, _axes(input, dim), keepdim)
+
+
+def logsumexp(input: Any, dim: Dim, keepdim: bool = False) -> Any:
+    return LogSumExp.apply(input, _axes(input, dim), keepdim)
+
+
+def softmax(input: Any, dim: int, dtype: Any = None) -> Any:
+    if dtype is not None:
+        input = input.to(dtype)
+    return Softmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
+
+
+def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
+    if dtype is not None:
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
+
+
+def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
+    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
+    return out if dtype is None else out.to(dtype)

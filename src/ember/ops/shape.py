@@ -1,0 +1,379 @@
+"""Shape ops: they move elements around without computing, so each backward moves the
+gradient back (reshape back, permute back, sum over what expand repeated, ...)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+import numpy as np
+
+from .. import _dtype
+from ..autograd.function import Function
+from ._util import normalize_dims, promote, sum_to
+
+Shape = Union[int, Sequence[int]]
+
+
+def _sizes(args: tuple) -> tuple[int, ...]:
+    """Accept both f(2, 3) and f((2, 3)), as torch does."""
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        return tuple(int(s) for s in args[0])
+    return tuple(int(s) for s in args)
+
+
+def _dim(dim: int, ndim: int) -> int:
+    return normalize_dims(dim, ndim)[0] if ndim else 0
+
+
+class Reshape(Function):
+    """Same elements, new shape;  dx = dy reshaped back."""
+
+    _array_forward = True
+    _is_view = True
+    backward_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.size}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+class Expand(Function):
+    """Broadcast to a larger shape (a view);  dx = dy summed over the repeated dimensions."""
+
+    _array_forward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        lead = len(shape) - x.ndim
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(shape)}) must be greater or equal to "
+                f"the number of dimensions in the tensor ({x.ndim})"
+            )
+        target = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+        try:
+            return np.broadcast_to(x, target)
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({list(target)}) must match the existing size "
+                f"({list(x.shape)}) at non-singleton dimensions"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to(grad, ctx.shape), None
+
+
+class Permute(Function):
+    """Reorder dimensions (a view);  dx = dy permuted by the inverse order."""
+
+    _array_forward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(tuple(np.argsort(ctx.dims))), None
+
+
+class Repeat(Function):
+    """Tile the tensor;  dx = dy summed over the copies."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        if len(reps) < x.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+            )
+        ctx.in_shape = x.shape
+        ctx.padded = (1,) * (len(reps) - x.ndim) + x.shape
+        ctx.reps = reps
+        return np.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        split = tuple(v for r, s in zip(ctx.reps, ctx.padded) for v in (r, s))
+        return grad.reshape(split).sum(tuple(range(0, len(split), 2))).reshape(ctx.in_shape), None
+
+
+class Cat(Function):
+    """Join tensors along a dim;  each input's gradient is its slice of dy."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.sizes = [x.shape[dim] for x in xs]
+        try:
+            return np.concatenate(xs, axis=dim)
+        except ValueError:
+            shapes = ", ".join(str(list(x.shape)) for x in xs)
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}; got shapes {shapes}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None,) + tuple(grad.split(ctx.sizes, ctx.dim))
+
+
+class Stack(Function):
+    """Stack equal-shape tensors along a new dim;  each input's gradient is dy selected there."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        shapes = {x.shape for x in xs}
+        if len(shapes) > 1:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {[list(s) for s in shapes]}")
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None,) + tuple(grad.unbind(ctx.dim))
+
+
+class Flip(Function):
+    """Reverse the order along dims;  dx = dy flipped back."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x, dims).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip(ctx.dims), None
+
+
+class Roll(Function):
+    """Shift elements cyclically;  dx = dy rolled back by -shifts."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        neg = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        return grad.roll(neg, ctx.dims), None, None
+
+
+class ConstantPad(Function):
+    """Pad with a constant; `pad` lists (before, after) from the last dim backwards, as F.pad.
+    dx = the interior of dy (negative pads crop, and their gradient is zero-padded)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, pad, value):
+        if len(pad) % 2 or len(pad) // 2 > x.ndim:
+            raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the input's dims, got {len(pad)}")
+        widths = [(0, 0)] * x.ndim
+        for i in range(len(pad) // 2):
+            widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+        ctx.widths = widths
+        grow = [(max(a, 0), max(b, 0)) for a, b in widths]
+        out = np.pad(x, grow, constant_values=value) if any(a or b for a, b in grow) else x
+        return out[tuple(slice(-min(a, 0), out.shape[i] + min(b, 0)) for i, (a, b) in enumerate(widths))]
+
+    @staticmethod
+    def backward(ctx, grad):
+        inverse = [v for a, b in reversed(ctx.widths) for v in (-a, -b)]
+        return grad.pad(inverse), None, None
+
+
+class Tri(Function):
+    """tril/triu: keep a triangle, zero the rest;  dx = dy with the same triangle kept."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, diagonal, upper):
+        ctx.diagonal, ctx.upper = diagonal, upper
+        return (np.triu if upper else np.tril)(x, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.triu if ctx.upper else grad.tril)(ctx.diagonal), None, None
+
+
+class Cast(Function):
+    """Change dtype;  dx = dy cast back to the input's dtype (zero for a non-float input)."""
+
+    _array_forward = True
+    backward_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, np_dtype):
+        ctx.dtype = x.dtype
+        return x.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(_dtype.from_numpy(ctx.dtype)), None
+
+
+class Clone(Function):
+    """A copy;  dx = dy."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def reshape(input: Any, *shape: Shape) -> Any:
+    shape = _sizes(shape)
+    if shape == input.shape:
+        return Reshape.apply(input, shape) if input.requires_grad else input._alias(False, None)
+    return Reshape.apply(input, shape)
+
+
+def expand(input: Any, *sizes: Shape) -> Any:
+    return Expand.apply(input, _sizes(sizes))
+
+
+def permute(input: Any, *dims: Shape) -> Any:
+    dims = _sizes(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+            f"equal to len(dims) = {len(dims)}"
+        )
+    normalize_dims(dims, input.ndim)  # range and repeat checks
+    return Permute.apply(input, tuple(d % input.ndim for d in dims))
+
+
+def transpose(input: Any, dim0: int, dim1: int) -> Any:
+    if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return input
+    d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
+    order = list(range(input.ndim))
+    order[d0], order[d1] = order[d1], order[d0]
+    return Permute.apply(input, tuple(order))
+
+
+def t(input: Any) -> Any:
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input.ndim == 2 else input
+
+
+def squeeze(input: Any, dim: Any = None) -> Any:
+    dims = normalize_dims(dim, input.ndim) if dim is not None else None
+    shape = tuple(n for i, n in enumerate(input.shape) if not (n == 1 and (dims is None or i in dims)))
+    return reshape(input, shape)
+
+
+def unsqueeze(input: Any, dim: int) -> Any:
+    ndim = input.ndim + 1
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    dim %= ndim
+    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+
+
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    s, e = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    return reshape(input, input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:])
+
+
+def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:
+    d = _dim(dim, input.ndim)
+    return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
+
+
+def repeat(input: Any, *sizes: Shape) -> Any:
+    return Repeat.apply(input, _sizes(sizes))
+
+
+def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    target = tensors[0]
+    for other in tensors[1:]:
+        target, _ = promote(target, other)
+    tensors = [x.to(target.dtype) for x in tensors]
+    return Cat.apply(_dim(dim, tensors[0].ndim), *tensors)
+
+
+def stack(tensors: Sequence[Any], dim: int = 0) -> Any:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ndim = tensors[0].ndim + 1
+    return Stack.apply(normalize_dims(dim, ndim)[0], *tensors)
+
+
+def flip(input: Any, dims: Shape) -> Any:
+    return Flip.apply(input, normalize_dims(dims, input.ndim))
+
+
+def roll(input: Any, shifts: Shape, dims: Any = None) -> Any:
+    if dims is None:
+        return Roll.apply(input.flatten(), shifts, None).reshape(input.shape)
+    return Roll.apply(input, shifts, dims)
+
+
+def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Any:
+    if mode != "constant":
+        raise NotImplementedError(f"pad mode {mode!r}: only 'constant' is implemented on tensors")
+    return ConstantPad.apply(input, tuple(int(p) for p in pad), value)
+
+
+def tril(input: Any, diagonal: int = 0) -> Any:
+    return Tri.apply(input, diagonal, False)
+
+
+def triu(input: Any, diagonal: int = 0) -> Any:
+    return Tri.apply(input, diagonal, True)
+
+
+def cast(input: Any, dtype: _dtype.dtype) -> Any:
+    if input._data.dtype == dtype.numpy:
+        return input
+    if input.requires_grad and not dtype.is_floating_point:
+        return input._make(input._data.astype(dtype.numpy), False, None)
+    return Cast.apply(input, dtype.numpy)
+
+
+def clone(input: Any) -> Any:
+    return Clone.apply(input)
+
+
+def contiguous(input: Any) -> Any:
+    return input if input._data.flags.c_contiguous else clone(input)

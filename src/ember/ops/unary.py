@@ -1,0 +1,389 @@
+"""Elementwise functions of one tensor. Each backward is the derivative times the incoming grad,
+written with Tensor ops so it can itself be differentiated."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._creation import zeros_like
+from ..autograd.function import Function
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Exp(Function):
+    """e^x;  d/dx = e^x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """ln x;  d/dx = 1/x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Log1p(Function):
+    """ln(1 + x), accurate near 0;  d/dx = 1/(1 + x)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x + 1)
+
+
+class Expm1(Function):
+    """e^x - 1, accurate near 0;  d/dx = e^x = out + 1."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.expm1(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class Sqrt(Function):
+    """sqrt x;  d/dx = 1 / (2 sqrt x)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Rsqrt(Function):
+    """1 / sqrt x;  d/dx = -1/2 x^(-3/2) = -out^3 / 2."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -0.5 * grad * out**3
+
+
+class Sin(Function):
+    """sin x;  d/dx = cos x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    """cos x;  d/dx = -sin x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * -x.sin()
+
+
+class Tan(Function):
+    """tan x;  d/dx = 1 + tan^2 x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tan(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Tanh(Function):
+    """tanh x;  d/dx = 1 - tanh^2 x."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """s(x) = 1 / (1 + e^-x);  d/dx = s(x) (1 - s(x))."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(over="ignore"):
+            out = 1 / (1 + np.exp(-x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out) * out
+
+
+class Relu(Function):
+    """max(0, x);  d/dx = 1 where x > 0, else 0 (also at 0, as torch)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Softplus(Function):
+    """log(1 + e^(beta x)) / beta, linear where beta x > threshold;  d/dx = sigmoid(beta x)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, beta=1.0, threshold=20.0):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        bx = x * beta
+        return np.where(bx > threshold, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        bx = x * ctx.beta
+        return grad * bx.sigmoid().where(bx <= ctx.threshold, 1.0), None, None
+
+
+class Erf(Function):
+    """erf x = 2/sqrt(pi) int_0^x e^(-t^2) dt;  d/dx = 2/sqrt(pi) e^(-x^2)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _erf(x).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (2 / math.sqrt(math.pi)) * (-x * x).exp()
+
+
+class Abs(Function):
+    """|x|;  d/dx = sign(x), 0 at 0."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class _Flat(Function):
+    """Piecewise-constant functions (sign, floor, ceil, round, trunc): gradient 0 everywhere."""
+
+    _array_forward = True
+    _fn: Any = None
+
+    @classmethod
+    def forward(cls, ctx, x, *args):
+        return cls._fn(x, *args)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (zeros_like(grad),) + (None,) * (len(ctx.needs_input_grad) - 1)
+
+
+class Sign(_Flat):
+    _fn = staticmethod(np.sign)
+
+
+class Floor(_Flat):
+    _fn = staticmethod(np.floor)
+
+
+class Ceil(_Flat):
+    _fn = staticmethod(np.ceil)
+
+
+class Round(_Flat):
+    _fn = staticmethod(np.round)
+
+
+class Trunc(_Flat):
+    _fn = staticmethod(np.trunc)
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    return Softplus.apply(input, beta, threshold)
+
+
+def exp(input: Any) -> Any:
+    return Exp.apply(input)
+
+
+def log(input: Any) -> Any:
+    return Log.apply(input)
+
+
+def log1p(input: Any) -> Any:
+    return Log1p.apply(input)
+
+
+def expm1(input: Any) -> Any:
+    return Expm1.apply(input)
+
+
+def log2(input: Any) -> Any:
+    return Log.apply(input) / math.log(2.0)
+
+
+def log10(input: Any) -> Any:
+    return Log.apply(input) / math.log(10.0)
+
+
+def sqrt(input: Any) -> Any:
+    return Sqrt.apply(input)
+
+
+def rsqrt(input: Any) -> Any:
+    return Rsqrt.apply(input)
+
+
+def sin(input: Any) -> Any:
+    return Sin.apply(input)
+
+
+def cos(input: Any) -> Any:
+    return Cos.apply(input)
+
+
+def tan(input: Any) -> Any:
+    return Tan.apply(input)
+
+
+def tanh(input: Any) -> Any:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Any) -> Any:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Any) -> Any:
+    return Relu.apply(input)
+
+
+def erf(input: Any) -> Any:
+    return Erf.apply(input)
+
+
+def abs(input: Any) -> Any:
+    return Abs.apply(input)
+
+
+def sign(input: Any) -> Any:
+    return Sign.apply(input)
+
+
+def floor(input: Any) -> Any:
+    return Floor.apply(input)
+
+
+def ceil(input: Any) -> Any:
+    return Ceil.apply(input)
+
+
+def round(input: Any, *, decimals: int = 0) -> Any:
+    return Round.apply(input, decimals)
+
+
+def trunc(input: Any) -> Any:
+    return Trunc.apply(input)
