@@ -34,9 +34,6 @@ class dtype:
     def __repr__(self) -> str:
         return f"ember.{self.name}"
 
-    def __reduce__(self) -> str:
-        return self.name
-
 
 _BOOL, _INT, _FLOAT = 0, 1, 2
 
@@ -51,7 +48,6 @@ float32 = dtype("float32", np.float32, _FLOAT)
 float64 = dtype("float64", np.float64, _FLOAT)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
-ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16, "int": int32, "long": int64}
 _FROM_NUMPY = {d.numpy: d for d in ALL}
 
 _default_float = float32
