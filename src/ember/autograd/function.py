@@ -250,7 +250,7 @@ class Function:
 
 
 def _is_float(o: Any) -> bool:
-    return (o.dtype if isinstance(o, np.ndarray) else o._data.dtype).kind == "f"
+    return (o.dtype if isinstance(o, (np.ndarray, np.generic)) else o._data.dtype).kind == "f"
 
 
 def _wrap_output(o: Any, requires_grad: bool, grad_fn: Optional[Node]) -> Any:
