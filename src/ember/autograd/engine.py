@@ -1,9 +1,10 @@
 """The backward engine: runs the graph's nodes from the outputs back to the leaves.
 
-Order: every node carries a creation number, and a node's consumers were created after it. So
-taking the newest pending node from a heap always finds one whose gradient is complete: a
-topological order with no recursion and no separate sort. Gradients for a node are summed in
-its buffer (a dict keyed by node identity) before it runs, so shared subgraphs run once.
+Order: every node carries a creation number, and a function node's consumers were created after
+it. So taking the newest pending function node from a heap always finds one whose gradient is
+complete (leaf accumulators, made lazily, come last): a topological order with no recursion and
+no separate sort. Gradients for a node are summed in its buffer (a dict keyed by node identity)
+before it runs, so shared subgraphs run once.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class _Run:
         buf = self.buffers.get(node)
         if buf is None:
             buf = self.buffers[node] = [None] * _num_outputs(node)
-            heapq.heappush(self.heap, (-node._seq, node))
+            # a leaf's accumulator is made lazily, after its first consumer; it has no inputs,
+            # so every accumulator runs after every function node
+            heapq.heappush(self.heap, (node._seq if isinstance(node, AccumulateGrad) else -node._seq, node))
         buf[nr] = grad if buf[nr] is None else buf[nr] + grad
 
     def run(self) -> None:
