@@ -16,8 +16,9 @@ import numpy as np
 from . import _dtype, _tensor_str
 from ._device import cpu, device
 from ._tensor_methods import TensorMethods
+from .autograd import engine as _engine
+from .autograd import function as _function
 from .autograd.function import AccumulateGrad, Node
-from .autograd.grad_mode import is_grad_enabled
 from .utils.hooks import RemovableHandle
 
 
@@ -50,14 +51,22 @@ class Tensor(TensorMethods):
 
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: Optional[Node]) -> Tensor:
-        """Internal constructor: no checks, no copies."""
-        t = object.__new__(cls)
-        t._init(data, requires_grad, grad_fn)
+        """Internal constructor: no checks, no copies. Every op result passes through here, so
+        it repeats `_init`'s body instead of calling it (a call costs as much as the stores)."""
+        t = _new(cls)
+        t._data = data
+        t._requires_grad = requires_grad
+        t._grad = None
+        t.grad_fn = grad_fn
+        t._output_nr = 0
+        t._version_counter = [0]
+        t._acc = None
+        t._retains_grad = False
         return t
 
     def _alias(self, requires_grad: bool, grad_fn: Optional[Node]) -> Tensor:
         """A new Tensor object over the same array and version counter."""
-        t = Tensor._make(self._data, requires_grad, grad_fn)
+        t = _make(self._data, requires_grad, grad_fn)
         t._version_counter = self._version_counter
         return t
 
@@ -111,12 +120,11 @@ class Tensor(TensorMethods):
         return self._version_counter[0]
 
     def _accumulator(self) -> AccumulateGrad:
-        """The leaf's AccumulateGrad node, created once and shared by every use of the leaf."""
-        node = self._acc() if self._acc is not None else None
-        if node is None:
-            node = AccumulateGrad(self)
-            self._acc = weakref.ref(node)
-        return node
+        """The leaf's AccumulateGrad node, created on first use and kept: every graph the leaf
+        enters reuses it (the node refers back to the leaf weakly, so there is no cycle)."""
+        if self._acc is None:
+            self._acc = AccumulateGrad(self)
+        return self._acc
 
     def backward(
         self,
@@ -126,9 +134,11 @@ class Tensor(TensorMethods):
         inputs: Optional[Union[Tensor, Sequence[Tensor]]] = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into each leaf's `.grad` (only `inputs`' if given)."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        roots = (self,)
+        grads = _engine.grad_roots(roots, None if gradient is None else (gradient,))
+        _engine.run_backward(roots, grads, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
@@ -154,23 +164,18 @@ class Tensor(TensorMethods):
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces it."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        node = self.grad_fn if self.grad_fn is not None else self._hook_accumulator()
+        node = self.grad_fn if self.grad_fn is not None else self._accumulator()
         return node.register_prehook(hook, self._output_nr)
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call `hook(tensor)` after a leaf's `.grad` has been accumulated."""
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        node = self._hook_accumulator()
+        node = self._accumulator()
         if node._post_hooks is None:
             node._post_hooks = []
+            node._keep = self  # the hook receives the leaf, so the graph must keep it alive
         return RemovableHandle(node._post_hooks, hook)
-
-    def _hook_accumulator(self) -> AccumulateGrad:
-        """The accumulator, kept alive by the tensor once hooks hang on it."""
-        node = self._accumulator()
-        self._acc = lambda: node
-        return node
 
     def detach(self) -> Tensor:
         """The same data (and version counter) cut from the graph."""
@@ -184,7 +189,7 @@ class Tensor(TensorMethods):
     @property
     def data(self) -> Tensor:
         """The values without autograd: shares storage, has its own version counter (torch)."""
-        return Tensor._make(self._data, False, None)
+        return _make(self._data, False, None)
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -344,6 +349,10 @@ class Tensor(TensorMethods):
     def byte(self) -> Tensor:
         return self.to(_dtype.uint8)
 
+
+_new = object.__new__
+_make = Tensor._make
+_function._bind_tensor(Tensor)
 
 _LEGACY_NAMES = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",

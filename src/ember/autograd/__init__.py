@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _tensor
 from . import engine
+from .engine import grad_roots as _grad_roots
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
 from .gradcheck import gradcheck, gradgradcheck
@@ -25,29 +26,6 @@ def _seq(x: Optional[Tensors]) -> Optional[list]:
     if x is None:
         return None
     return [x] if isinstance(x, _tensor.Tensor) else list(x)
-
-
-def _grad_roots(outputs: list, grad_outputs: Optional[list]) -> list:
-    """The gradients to start from: given ones (shape-checked), or 1 for scalar outputs."""
-    grads = []
-    for i, out in enumerate(outputs):
-        g = grad_outputs[i] if grad_outputs is not None else None
-        if g is None:
-            if out.numel() != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs (output {i} has shape "
-                    f"{list(out.shape)}); pass gradient= (or grad_outputs=) of the same shape"
-                )
-            g = _tensor.Tensor._make(np.ones(out.shape, dtype=out._data.dtype), False, None)
-        elif not isinstance(g, _tensor.Tensor):
-            g = _tensor.Tensor._make(np.full(out.shape, g, dtype=out._data.dtype), False, None)
-        if g.shape != out.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and output[{i}] "
-                f"has a shape of {list(out.shape)}."
-            )
-        grads.append(g)
-    return grads
 
 
 def backward(

@@ -1,16 +1,21 @@
 """The backward engine: runs the graph's nodes from the outputs back to the leaves.
 
-Order: every node carries a creation number, and a function node's consumers were created after
-it. So taking the newest pending function node from a heap always finds one whose gradient is
-complete (leaf accumulators, made lazily, come last): a topological order with no recursion and
-no separate sort. Gradients for a node are summed in its buffer (a dict keyed by node identity)
-before it runs, so shared subgraphs run once.
+Order: every node carries a creation number, and a node's consumers were created after it. So
+taking the newest pending node from a heap always finds one whose gradient is complete: a
+topological order with no recursion and no separate sort. Gradients for a node are summed in
+its buffer (a dict keyed by node identity) before it runs, so shared subgraphs run once.
+
+Leaf gradients: the first gradient a leaf receives becomes its `.grad` without a copy when
+nothing else refers to that gradient or its array (torch's AccumulateGrad steals it the same
+way); later ones are added in place. So `.grad` never shares memory with another `.grad` or
+with a live tensor, and a training step copies no gradient.
 """
 
 from __future__ import annotations
 
 import heapq
-from typing import Any, Iterable, Optional, Sequence
+import sys
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -20,9 +25,263 @@ from .function import AccumulateGrad, BackwardCFunction, Node
 
 Edge = tuple[Node, int]
 
+_heappush = heapq.heappush
+_heappop = heapq.heappop
+_grad_state = grad_mode._state
 
-def _num_outputs(node: Node) -> int:
-    return node._num_outputs if isinstance(node, BackwardCFunction) else 1
+_NO_GRAD_ROOT = (
+    "element {} of tensors does not require grad and does not have a grad_fn: "
+    "nothing in its computation has requires_grad=True"
+)
+_NO_GRAD_INPUT = "One of the differentiated Tensors does not require grad"
+
+# The implicit gradient of a one-element output, per (shape, dtype); each use gets a copy,
+# which is several times cheaper than building it with np.ones.
+_ONES: dict[tuple[tuple[int, ...], np.dtype], np.ndarray] = {}
+
+
+def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) -> list:
+    """The gradients to start from: given ones (shape-checked), or 1 for one-element outputs."""
+    if grad_outputs is not None and len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
+    make = _tensor.Tensor._make
+    grads = []
+    for i, out in enumerate(outputs):
+        arr = out._data
+        g = None if grad_outputs is None else grad_outputs[i]
+        if g is None:
+            if arr.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs (output {i} has shape "
+                    f"{list(arr.shape)}); pass gradient= (or grad_outputs=) of the same shape"
+                )
+            key = (arr.shape, arr.dtype)
+            one = _ONES.get(key)
+            if one is None:
+                one = _ONES[key] = np.ones(arr.shape, arr.dtype)
+            g = make(one.copy(), False, None)
+        elif not isinstance(g, _tensor.Tensor):
+            g = make(np.full(arr.shape, g, dtype=arr.dtype), False, None)
+        elif g._data.shape != arr.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and output[{i}] "
+                f"has a shape of {list(arr.shape)}."
+            )
+        grads.append(g)
+    return grads
+
+
+def run_backward(
+    roots: Sequence[Any],
+    grad_roots: Sequence[Any],
+    retain_graph: Optional[bool] = None,
+    create_graph: bool = False,
+    inputs: Optional[Sequence[Any]] = None,
+    accumulate: bool = True,
+    allow_unused: bool = False,
+) -> Optional[list]:
+    """Backpropagate `grad_roots` from `roots`. With `accumulate`, leaves' `.grad` grow (all of
+    them, or only `inputs`'); without, the gradients of `inputs` are returned (autograd.grad)."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    edges = [_edge_of(t, _NO_GRAD_ROOT, i) for i, t in enumerate(roots)]
+    capture = needed = None
+    if inputs is not None:
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty." if accumulate else "grad requires non-empty inputs.")
+        targets = [_edge_of(t, _NO_GRAD_INPUT, i) for i, t in enumerate(inputs)]
+        needed = _nodes_leading_to([n for n, _ in edges], {n for n, _ in targets})
+        # backward(inputs=) fills the .grad of non-leaf inputs too; their gradient is captured
+        capture = {e: i for i, (e, t) in enumerate(zip(targets, inputs)) if not accumulate or t.grad_fn is not None}
+    prev = _grad_state.enabled
+    _grad_state.enabled = create_graph
+    try:
+        captured = _execute(edges, grad_roots, retain_graph, create_graph, accumulate, needed, capture)
+    finally:
+        _grad_state.enabled = prev
+    if accumulate:
+        if capture:
+            _accumulate_non_leaves(inputs, captured, capture, create_graph)
+        return None
+    for i, g in enumerate(captured):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {i}) appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+        elif not create_graph and not _is_unshared(captured, i):
+            captured[i] = _tensor.Tensor._make(g._data.copy(), False, None)
+    return captured
+
+
+def _execute(
+    edges: list[Edge], grad_roots: Sequence[Any], retain_graph: bool, create_graph: bool,
+    accumulate: bool, needed: Optional[set[Node]], capture: Optional[dict[Edge, int]],
+) -> list:
+    """The loop: pop the newest pending node, run it, pass its input gradients on."""
+    heap: list[tuple[int, Node]] = []
+    buffers: dict[Node, list] = {}
+    for (node, nr), g in zip(edges, grad_roots):
+        _add(heap, buffers, needed, node, nr, g)
+    captured: list = [None] * (len(capture) if capture else 0)
+    while heap:
+        node = _heappop(heap)[1]
+        grads = buffers.pop(node)
+        if node._pre_hooks is not None:
+            _run_pre_hooks(node, grads)
+        if capture:
+            _capture(node, grads, capture, captured)
+        if type(node) is AccumulateGrad:
+            if accumulate and grads[0] is not None:
+                _accumulate(node, grads, create_graph)
+            continue
+        in_grads = _call_backward(node, grads)
+        if anomaly._enabled:
+            anomaly.check_gradients(node, in_grads)
+        if not retain_graph:
+            node._release()
+        for (nxt, nr), g in zip(node.next_functions, in_grads):
+            if nxt is None or g is None or (needed is not None and nxt not in needed):
+                continue
+            buf = buffers.get(nxt)
+            if buf is None:
+                if nxt._num_outputs == 1:
+                    buffers[nxt] = [g]
+                else:
+                    buf = buffers[nxt] = [None] * nxt._num_outputs
+                    buf[nr] = g
+                _heappush(heap, (-nxt._seq, nxt))
+            else:
+                old = buf[nr]
+                buf[nr] = g if old is None else old + g
+        # no stale local may hold a gradient: _accumulate counts references to decide to steal
+        in_grads = g = grads = None
+    return captured
+
+
+def _add(heap: list, buffers: dict, needed: Optional[set[Node]], node: Node, nr: int, g: Any) -> None:
+    """Add a gradient to a node's buffer, scheduling the node when it is new (the loop in
+    `_execute` inlines this)."""
+    if needed is not None and node not in needed:
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._num_outputs
+        _heappush(heap, (-node._seq, node))
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:
+    """Run one Function's backward; return one gradient per tensor input (next_functions)."""
+    if node._out_meta is not None and node._materialize and None in grads:
+        make = _tensor.Tensor._make
+        grads = [
+            make(np.zeros(shape, dtype), False, None) if g is None else g
+            for g, (shape, dtype) in zip(grads, node._out_meta)
+        ]
+    result = node._forward_cls.backward(node, *grads)
+    if not isinstance(result, tuple):
+        result = (result,)
+    if len(result) != len(node.needs_input_grad):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(node.needs_input_grad)}, got {len(result)})"
+        )
+    mask = node._tensor_args
+    if mask is None:
+        return result
+    return [g for g, is_tensor in zip(result, mask) if is_tensor]
+
+
+def _capture(node: Node, grads: list, capture: dict[Edge, int], captured: list) -> None:
+    """Keep the gradients autograd.grad (or backward's non-leaf `inputs`) asked for."""
+    for nr, g in enumerate(grads):
+        index = capture.get((node, nr))
+        if index is not None:
+            captured[index] = g
+
+
+def _run_pre_hooks(node: Node, grads: list) -> None:
+    """Tensor hooks and retain_grad, in registration order; a hook's result replaces the grad."""
+    for nr, hooks in node._pre_hooks.items():
+        for hook in list(hooks):
+            if grads[nr] is not None:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+
+
+class _Probe:
+    """Holds an array the way a Tensor does, to calibrate `_refcounts`."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: np.ndarray) -> None:
+        self._data = data
+
+
+def _refcounts(grads: list, i: int = 0) -> tuple[int, int]:
+    """References to `grads[i]` and to its array. Called the same way on an unshared probe at
+    import, so the baseline includes exactly this function's own references, on any CPython."""
+    t = grads[i]
+    arr = t._data
+    return sys.getrefcount(arr), sys.getrefcount(t)
+
+
+def _is_unshared(grads: list, i: int = 0) -> bool:
+    """Whether `grads[i]` and its memory are referenced by nothing but the list `grads`."""
+    if _getrefcount is None:
+        return False
+    arrays, tensors = _refcounts(grads, i)
+    return arrays <= _UNSHARED[0] and tensors <= _UNSHARED[1] and grads[i]._data.base is None
+
+
+_getrefcount: Optional[Callable[[Any], int]] = getattr(sys, "getrefcount", None)
+_UNSHARED: tuple[int, int] = _refcounts([_Probe(np.empty(0))]) if _getrefcount else (0, 0)
+
+
+def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
+    """Add the gradient `grads[0]` into the leaf's `.grad` (torch's AccumulateGrad)."""
+    unshared = _is_unshared(grads)
+    t = node._variable()
+    g = grads[0]
+    if t is not None:
+        arr, data = g._data, t._data
+        if arr.shape != data.shape:
+            raise RuntimeError(
+                f"invalid gradient for a leaf of shape {list(data.shape)}: got shape {list(arr.shape)}"
+            )
+        current = t._grad
+        if current is None:
+            if unshared and arr.dtype == data.dtype:
+                t._grad = g
+            elif create_graph:
+                t._grad = g.clone()
+            else:
+                t._grad = _tensor.Tensor._make(np.array(arr, dtype=data.dtype, order="C"), False, None)
+        elif create_graph:
+            t._grad = current + g
+        elif current._data.flags.writeable:
+            current._data += arr
+            current._version_counter[0] += 1
+        else:
+            t._grad = _tensor.Tensor._make(current._data + arr, False, None)
+    if node._post_hooks:
+        for hook in list(node._post_hooks):
+            hook(t)
+
+
+def _accumulate_non_leaves(inputs: Sequence[Any], captured: list, capture: dict[Edge, int], create_graph: bool) -> None:
+    """backward(inputs=[...]) with non-leaf inputs: their captured gradients go into `.grad`."""
+    for index in capture.values():
+        t, g = inputs[index], captured[index]
+        if g is None:
+            continue
+        if t._grad is None:
+            t._grad = g if create_graph else g.detach().clone()
+        else:
+            t._grad = t._grad + (g if create_graph else g.detach())
 
 
 def _nodes_leading_to(roots: Iterable[Node], targets: set[Node]) -> set[Node]:
@@ -44,152 +303,10 @@ def _nodes_leading_to(roots: Iterable[Node], targets: set[Node]) -> set[Node]:
     return needed
 
 
-def _call_backward(node: BackwardCFunction, grads: list) -> list:
-    """Run one Function's backward; return one gradient per tensor input (next_functions)."""
-    if node._materialize and any(g is None for g in grads):
-        Tensor = _tensor.Tensor
-        grads = [
-            Tensor._make(np.zeros(shape, dtype), False, None) if g is None else g
-            for g, (shape, dtype) in zip(grads, node._out_meta)
-        ]
-    result = node._forward_cls.backward(node, *grads)
-    if not isinstance(result, tuple):
-        result = (result,)
-    if len(result) != len(node._is_tensor):
-        raise RuntimeError(
-            f"function {node.name()} returned an incorrect number of gradients "
-            f"(expected {len(node._is_tensor)}, got {len(result)})"
-        )
-    return [g for g, is_tensor in zip(result, node._is_tensor) if is_tensor]
-
-
-class _Run:
-    """One call of backward() or grad(): the buffers and settings of that pass."""
-
-    def __init__(self, retain_graph: bool, create_graph: bool, accumulate: bool,
-                 needed: Optional[set[Node]], capture: Optional[dict[Edge, int]]) -> None:
-        self.retain_graph = retain_graph
-        self.create_graph = create_graph
-        self.accumulate = accumulate
-        self.needed = needed
-        self.capture = capture
-        self.captured: list = [None] * (len(capture) if capture else 0)
-        self.buffers: dict[Node, list] = {}
-        self.heap: list[tuple[int, Node]] = []
-        self.handed: set[int] = set()
-
-    def add(self, node: Node, nr: int, grad: Any) -> None:
-        if self.needed is not None and node not in self.needed:
-            return
-        buf = self.buffers.get(node)
-        if buf is None:
-            buf = self.buffers[node] = [None] * _num_outputs(node)
-            # a leaf's accumulator is made lazily, after its first consumer; it has no inputs,
-            # so every accumulator runs after every function node
-            heapq.heappush(self.heap, (node._seq if isinstance(node, AccumulateGrad) else -node._seq, node))
-        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
-
-    def run(self) -> None:
-        while self.heap:
-            _, node = heapq.heappop(self.heap)
-            grads = self.buffers.pop(node)
-            self._pre_hooks(node, grads)
-            if isinstance(node, AccumulateGrad):
-                if self.accumulate and grads[0] is not None:
-                    self._accumulate(node, grads[0])
-                continue
-            in_grads = _call_backward(node, grads)
-            if anomaly._enabled:
-                anomaly.check_gradients(node, in_grads)
-            if not self.retain_graph:
-                node._release()
-            for (nxt, nr), g in zip(node.next_functions, in_grads):
-                if nxt is not None and g is not None:
-                    self.add(nxt, nr, g)
-
-    def _pre_hooks(self, node: Node, grads: list) -> None:
-        """Tensor hooks, retain_grad, and the captures of autograd.grad, in torch's order."""
-        if node._pre_hooks:
-            for nr, hooks in node._pre_hooks.items():
-                for hook in list(hooks):
-                    if grads[nr] is not None:
-                        new = hook(grads[nr])
-                        if new is not None:
-                            grads[nr] = new
-        if self.capture:
-            for nr, g in enumerate(grads):
-                index = self.capture.get((node, nr))
-                if index is not None:
-                    self.captured[index] = g
-
-    def _owned(self, g: Any) -> Any:
-        """The gradient's array if nothing else holds it, else a copy: `.grad` never aliases."""
-        arr = g._data
-        if arr.base is not None or id(arr) in self.handed or not arr.flags.writeable:
-            arr = arr.copy()
-        self.handed.add(id(arr))
-        return arr
-
-    def _accumulate(self, node: AccumulateGrad, g: Any) -> None:
-        t = node.variable
-        Tensor = _tensor.Tensor
-        if self.create_graph:
-            t.grad = g if t.grad is None else t.grad + g
-        elif t.grad is None:
-            t.grad = Tensor._make(self._owned(g), False, None)
-        else:
-            t.grad = t.grad.detach()
-            t.grad._data += g._data
-        if node._post_hooks:
-            for hook in list(node._post_hooks):
-                hook(t)
-
-
-def run_backward(
-    roots: Sequence[Any],
-    grad_roots: Sequence[Any],
-    retain_graph: Optional[bool] = None,
-    create_graph: bool = False,
-    inputs: Optional[Sequence[Any]] = None,
-    accumulate: bool = True,
-    allow_unused: bool = False,
-) -> Optional[list]:
-    """Backpropagate `grad_roots` from `roots`. With `accumulate`, leaves' `.grad` grow (all of
-    them, or only `inputs`); without, the gradients of `inputs` are returned (autograd.grad)."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    edges = [_edge_of(t, _NO_GRAD_ROOT) for t in roots]
-    capture = needed = None
-    if inputs is not None:
-        targets = [_edge_of(t, _NO_GRAD_INPUT) for t in inputs]
-        capture = {e: i for i, e in enumerate(targets)}
-        needed = _nodes_leading_to([n for n, _ in edges], {n for n, _ in targets})
-    run = _Run(retain_graph, create_graph, accumulate, needed, None if accumulate else capture)
-    with grad_mode.set_grad_enabled(create_graph):
-        for (node, nr), g in zip(edges, grad_roots):
-            run.handed.add(id(g._data))
-            run.add(node, nr, g)
-        run.run()
-    if accumulate:
-        return None
-    for i, (g, t) in enumerate(zip(run.captured, inputs)):
-        if g is None and not allow_unused:
-            raise RuntimeError(
-                f"One of the differentiated Tensors (input {i}) appears to not have been used in "
-                "the graph. Set allow_unused=True if this is the desired behavior."
-            )
-    return run.captured
-
-
-_NO_GRAD_ROOT = (
-    "element 0 of tensors does not require grad and does not have a grad_fn: "
-    "nothing in its computation has requires_grad=True"
-)
-_NO_GRAD_INPUT = "One of the differentiated Tensors does not require grad"
-
-
-def _edge_of(t: Any, error: str) -> Edge:
+def _edge_of(t: Any, error: str, index: int) -> Edge:
     """The node that receives t's gradient: its grad_fn, or the accumulator of a leaf."""
-    if not t.requires_grad:
-        raise RuntimeError(error)
-    return (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._accumulator(), 0)
+    if not t._requires_grad:
+        raise RuntimeError(error.format(index))
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._output_nr)
+    return (t._acc or t._accumulator(), 0)

@@ -20,20 +20,34 @@ see. ember's own ops set `_array_forward = True`: their forward takes and return
 (fast), and `save_for_backward(a)` on an input's array saves that input Tensor. A user Function
 works as in torch: forward takes and returns Tensors. backward always works on Tensors, so under
 `create_graph=True` it records a graph of its own and higher derivatives come for free.
+
+Speed matters here more than anywhere: every op of every model passes through `apply`, and
+backward rules call ops too. So `apply` makes one pass over the arguments, builds no graph when
+nothing requires grad, and nodes keep their rarely used attributes (hooks, multi-output
+metadata, release state) as class-level defaults that an instance only overrides when needed.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Optional
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import numpy as np
 
-from .. import _tensor
 from ..utils.hooks import RemovableHandle
 from . import anomaly, grad_mode
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
 _sequence = itertools.count()
+_grad_state = grad_mode._state
+_ndarray = np.ndarray
+
+# Bound by `_bind_tensor` once `ember._tensor` has defined the class (it imports this module).
+_Tensor: Any = None
+_make: Callable[[np.ndarray, bool, Optional["Node"]], Any]
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -42,17 +56,27 @@ _FREED = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+_NO_EDGE: tuple[None, int] = (None, 0)
+
+
+def _bind_tensor(cls: type) -> None:
+    """Called by `ember._tensor` after defining Tensor, which imports this module first."""
+    global _Tensor, _make
+    _Tensor = cls
+    _make = cls._make
+
 
 class Node:
     """A node of the backward graph (torch's `grad_fn`). `next_functions[i]` is the node that
-    receives the gradient of input i, with the output index of that input: `(node, nr)`."""
+    receives the gradient of input i, with the output index of that input: `(node, nr)`.
 
-    __slots__ = ("next_functions", "_seq", "_pre_hooks", "__weakref__")
+    `_seq` is the creation number the engine orders by: a node is numbered after every node it
+    links to, so its consumers always carry larger numbers."""
 
-    def __init__(self) -> None:
-        self.next_functions: tuple[tuple[Optional[Node], int], ...] = ()
-        self._seq = next(_sequence)
-        self._pre_hooks: Optional[dict[int, list[Callable]]] = None
+    next_functions: tuple[tuple[Optional[Node], int], ...] = ()
+    _pre_hooks: Optional[dict[int, list[Callable]]] = None
+    _num_outputs = 1
+    _seq: int
 
     def name(self) -> str:
         return type(self).__name__
@@ -71,33 +95,41 @@ class Node:
 
 
 class AccumulateGrad(Node):
-    """The node of a leaf tensor: adds the incoming gradient into `variable.grad`."""
+    """The node of a leaf tensor: adds the incoming gradient into `variable.grad`.
 
-    __slots__ = ("variable", "_post_hooks")
+    The leaf keeps its accumulator alive (one node per leaf, reused by every graph), and the
+    accumulator refers back to the leaf weakly, so the pair forms no reference cycle. A leaf
+    dropped while a graph still uses it simply receives no gradient; one with a post-accumulate
+    hook is held strongly (`_keep`), as the hook needs it."""
+
+    _post_hooks: Optional[list[Callable]] = None
+    _keep: Any = None
 
     def __init__(self, variable: Any) -> None:
-        super().__init__()
-        self.variable = variable
-        self._post_hooks: Optional[list[Callable]] = None
+        self._variable = weakref.ref(variable)
+        self._seq = next(_sequence)
+
+    @property
+    def variable(self) -> Any:
+        return self._variable()
 
 
 class BackwardCFunction(Node):
-    """The node a Function records (`MulBackward0` ...); it is also the `ctx` of that call."""
+    """The node a Function records (`MulBackward0` ...); it is also the `ctx` of that call.
 
-    __slots__ = (
-        "needs_input_grad", "_is_tensor", "_saved", "_saved_versions", "_freed", "_num_outputs",
-        "_out_meta", "_non_differentiable", "_materialize", "__dict__",
-    )
+    `_tensor_args` is None when every forward argument was a tensor (then the gradients
+    backward returns line up with `next_functions` as they are), else one flag per argument."""
 
+    needs_input_grad: tuple[bool, ...] = ()
+    _tensor_args: Optional[tuple[bool, ...]] = None
+    _saved: tuple = ()
+    _saved_versions: tuple = ()
+    _saved_outputs = False
+    _freed = False
+    _non_differentiable: tuple = ()
+    _materialize = True
+    _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
     _forward_cls: type[Function]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._saved: tuple = ()
-        self._saved_versions: tuple = ()
-        self._freed = False
-        self._non_differentiable: tuple = ()
-        self._materialize = True
 
     # the ctx API of torch
     def save_for_backward(self, *items: Any) -> None:
@@ -110,19 +142,13 @@ class BackwardCFunction(Node):
     def saved_tensors(self) -> tuple:
         if self._freed:
             raise RuntimeError(_FREED)
-        saved = []
-        for item, version in zip(self._saved, self._saved_versions):
-            if isinstance(item, _SavedOutput):
-                item = item.unpack(self)
+        saved = self._saved
+        for item, version in zip(saved, self._saved_versions):
             if version is not None and item._version_counter[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{item.dtype.name} {list(item.shape)}] is at version "
-                    f"{item._version_counter[0]}; expected version {version} instead. Hint: "
-                    "compute on a copy (.clone()) or do the in-place change after backward."
-                )
-            saved.append(item)
-        return tuple(saved)
+                raise _modified_error(self, item, version)
+        if self._saved_outputs:
+            return tuple(item.unpack(self) if type(item) is _SavedOutput else item for item in saved)
+        return saved
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -136,22 +162,32 @@ class BackwardCFunction(Node):
         self._freed = True
 
 
+def _modified_error(node: BackwardCFunction, item: Any, version: int) -> RuntimeError:
+    t = item.unpack(node) if type(item) is _SavedOutput else item
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{t.dtype.name} {list(t.shape)}] is at version "
+        f"{t._version_counter[0]}; expected version {version} instead. Hint: "
+        "compute on a copy (.clone()) or do the in-place change after backward."
+    )
+
+
 class _SavedOutput:
     """An output kept for backward without a reference cycle: the array, rebuilt as a Tensor
     whose grad_fn is the node on each use (as torch's SavedVariable does)."""
 
-    __slots__ = ("data", "output_nr", "counter", "requires_grad")
+    __slots__ = ("data", "output_nr", "_version_counter", "requires_grad")
 
     def __init__(self, out: Any) -> None:
         self.data = out._data
         self.output_nr = out._output_nr
-        self.counter = out._version_counter
-        self.requires_grad = out.requires_grad
+        self._version_counter = out._version_counter
+        self.requires_grad = out._requires_grad
 
     def unpack(self, node: Node) -> Any:
-        t = _tensor.Tensor._make(self.data, self.requires_grad, node if self.requires_grad else None)
+        t = _make(self.data, self.requires_grad, node if self.requires_grad else None)
         t._output_nr = self.output_nr
-        t._version_counter = self.counter
+        t._version_counter = self._version_counter
         return t
 
 
@@ -174,7 +210,9 @@ class Function:
     """Subclass with static `forward(ctx, *args)` and `backward(ctx, *grads)`, call `.apply`.
 
     backward returns one gradient per forward argument (None for non-tensors or where not
-    needed; `ctx.needs_input_grad[i]` says which are)."""
+    needed; `ctx.needs_input_grad[i]` says which are). A gradient must be a new tensor (or the
+    incoming one passed through): the engine may hand it over as a leaf's `.grad` when nothing
+    else refers to it."""
 
     _array_forward = False
     _is_view = False  # outputs that view the first input's memory share its version counter
@@ -183,7 +221,7 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("backward_name", f"{cls.__name__}Backward0")
-        cls._backward_cls = type(name, (BackwardCFunction,), {"__slots__": (), "_forward_cls": cls})
+        cls._backward_cls = type(name, (BackwardCFunction,), {"_forward_cls": cls})
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -195,58 +233,104 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        Tensor = _tensor.Tensor
-        record = False
-        if grad_mode._state.enabled:
+        if _grad_state.enabled:
             for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
-                    break
-        ctx = cls._backward_cls() if record else _Scratch()
-        raw = cls._run_forward(ctx, args, kwargs)
-        if not record:
-            if type(raw) is np.ndarray:
-                out = Tensor._make(raw, False, None)
-            elif not isinstance(raw, tuple):
-                out = _wrap_output(raw, False, None)
-            else:
-                return tuple(_wrap_output(o, False, None) for o in raw)
+                if isinstance(a, _Tensor) and a._requires_grad:
+                    return cls._record(args, kwargs)
+        ctx = _Scratch()
+        if cls._array_forward:
+            raw = cls.forward(ctx, *[a._data if isinstance(a, _Tensor) else a for a in args], **kwargs)
         else:
-            out = cls._record(ctx, args, raw)
-        if cls._is_view and np.may_share_memory(out._data, args[0]._data):
-            out._version_counter = args[0]._version_counter
+            with grad_mode.no_grad():
+                raw = cls.forward(ctx, *args, **kwargs)
+        if type(raw) is _ndarray:
+            out = _make(raw, False, None)
+        elif isinstance(raw, tuple):
+            outs = tuple(_wrap_output(o, False, None) for o in raw)
+            if cls._is_view:
+                for o in outs:
+                    _share_version(o, args[0])
+            return outs
+        else:
+            out = _wrap_output(raw, False, None)
+        if cls._is_view:
+            _share_version(out, args[0])
         return out
 
     @classmethod
-    def _run_forward(cls, ctx: Any, args: tuple, kwargs: dict) -> Any:
-        if cls._array_forward:
-            Tensor = _tensor.Tensor
-            return cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
-        with grad_mode.no_grad():
-            return cls.forward(ctx, *args, **kwargs)
+    def _record(cls, args: tuple, kwargs: dict) -> Any:
+        """Run forward with a node as ctx, make it the grad_fn of the outputs and link it to the
+        inputs' nodes, in one pass over the arguments."""
+        node = cls._backward_cls()
+        needs: list[bool] = []
+        edges: list[tuple[Optional[Node], int]] = []
+        arrays: list[Any] = []
+        all_tensors = True
+        for a in args:
+            if isinstance(a, _Tensor):
+                arrays.append(a._data)
+                if a._requires_grad:
+                    needs.append(True)
+                    fn = a.grad_fn
+                    if fn is None:
+                        edges.append((a._acc or a._accumulator(), 0))
+                    else:
+                        edges.append((fn, a._output_nr))
+                else:
+                    needs.append(False)
+                    edges.append(_NO_EDGE)
+            else:
+                arrays.append(a)
+                needs.append(False)
+                all_tensors = False
+        node.needs_input_grad = tuple(needs)
+        node.next_functions = tuple(edges)
+        if not all_tensors:
+            node._tensor_args = tuple([isinstance(a, _Tensor) for a in args])
+        # numbered after the edges: a leaf's accumulator made just now is older than its consumer
+        node._seq = next(_sequence)
 
-    @classmethod
-    def _record(cls, ctx: BackwardCFunction, args: tuple, raw: Any) -> Any:
-        """Make `ctx` the grad_fn of the outputs and link it to the inputs' nodes."""
-        Tensor = _tensor.Tensor
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
-        ctx.next_functions = tuple(_edge(a) for a in args if isinstance(a, Tensor))
-        single = not isinstance(raw, tuple)
-        outs = (raw,) if single else raw
-        ctx._num_outputs = len(outs)
-        non_diff = {id(o) for o in ctx._non_differentiable}
-        results = []
-        for nr, o in enumerate(outs):
-            diff = id(o) not in non_diff and _is_float(o)
-            t = _wrap_output(o, diff, ctx if diff else None)
-            t._output_nr = nr
-            results.append(t)
-        ctx._out_meta = tuple((r._data.shape, r._data.dtype) for r in results)
+        if cls._array_forward:
+            raw = cls.forward(node, *arrays, **kwargs)
+        else:
+            with grad_mode.no_grad():
+                raw = cls.forward(node, *args, **kwargs)
+
+        if type(raw) is _ndarray and not node._non_differentiable:
+            raws: tuple = (raw,)
+            diff = raw.dtype.kind == "f"
+            result = out = _make(raw, diff, node if diff else None)
+            outs: tuple = (out,)
+            if cls._is_view:
+                _share_version(out, args[0])
+        else:
+            raws, outs = _record_outputs(node, raw)
+            result = outs if isinstance(raw, tuple) else outs[0]
+            if cls._is_view:
+                for o in outs:
+                    _share_version(o, args[0])
         if anomaly._enabled:
-            ctx._trace = anomaly.creation_trace()
-        _resolve_saved(ctx, args, outs, results)
-        return results[0] if single else tuple(results)
+            node._trace = anomaly.creation_trace()
+        if node._saved:
+            _resolve_saved(node, args, raws, outs)
+        return result
+
+
+def _record_outputs(node: BackwardCFunction, raw: Any) -> tuple[tuple, tuple]:
+    """The general case of wrapping outputs: several, Tensors (a user forward), NumPy scalars,
+    or some marked non-differentiable. Returns what forward returned and the output Tensors."""
+    raws = raw if isinstance(raw, tuple) else (raw,)
+    non_diff = node._non_differentiable
+    outs = []
+    for nr, o in enumerate(raws):
+        diff = _is_float(o) and not any(o is n for n in non_diff)
+        t = _wrap_output(o, diff, node if diff else None)
+        t._output_nr = nr
+        outs.append(t)
+    if len(outs) > 1:
+        node._num_outputs = len(outs)
+        node._out_meta = tuple((t._data.shape, t._data.dtype) for t in outs)
+    return raws, tuple(outs)
 
 
 def _is_float(o: Any) -> bool:
@@ -254,52 +338,49 @@ def _is_float(o: Any) -> bool:
 
 
 def _wrap_output(o: Any, requires_grad: bool, grad_fn: Optional[Node]) -> Any:
-    Tensor = _tensor.Tensor
-    if isinstance(o, Tensor):
+    if isinstance(o, _Tensor):
         return o._alias(requires_grad, grad_fn)
-    return Tensor._make(o if isinstance(o, np.ndarray) else np.asarray(o), requires_grad, grad_fn)
+    return _make(o if type(o) is _ndarray else np.asarray(o), requires_grad, grad_fn)
 
 
-def _edge(t: Any) -> tuple[Optional[Node], int]:
-    """Where the gradient of input tensor t goes: its grad_fn, or its leaf accumulator."""
-    if t.grad_fn is not None:
-        return (t.grad_fn, t._output_nr)
-    if t.requires_grad:
-        return (t._accumulator(), 0)
-    return (None, 0)
-
-
-def _resolve_saved(ctx: BackwardCFunction, args: tuple, outs: tuple, results: list) -> None:
-    """Turn what forward saved into tensors plus the version each had (for the in-place check)."""
-    if not ctx._saved:
+def _share_version(out: Any, source: Any) -> None:
+    """A view op's output shares the version counter of the input whose memory it views. Owner
+    identity settles the common cases (NumPy points a view's `base` at the owning array);
+    `may_share_memory` only the rest."""
+    arr, src = out._data, source._data
+    base = arr.base
+    if base is None:
         return
-    Tensor = _tensor.Tensor
+    if base is src or (base is src.base and base is not None) or np.may_share_memory(arr, src):
+        out._version_counter = source._version_counter
+
+
+def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tuple) -> None:
+    """Turn what forward saved into tensors plus the version each had (for the in-place check).
+    An array forward saves arrays: each is matched, by identity, to an output or an input."""
     saved, versions = [], []
-    for item in ctx._saved:
-        target = _find(item, args, outs, results)
-        if target is None:
-            saved.append(item if isinstance(item, Tensor) or item is None else Tensor._make(np.asarray(item), False, None))
+    for item in node._saved:
+        if item is None:
+            saved.append(None)
             versions.append(None)
-        elif target[0] == "out":
-            out = target[1]
-            saved.append(_SavedOutput(out))
-            versions.append(out._version_counter[0])
+            continue
+        for raw, out in zip(raws, outs):
+            if item is raw or item is out:
+                saved.append(_SavedOutput(out))
+                versions.append(out._version_counter[0])
+                node._saved_outputs = True
+                break
         else:
-            t = target[1]
-            saved.append(t)
-            versions.append(t._version_counter[0])
-    ctx._saved = tuple(saved)
-    ctx._saved_versions = tuple(versions)
-
-
-def _find(item: Any, args: tuple, outs: tuple, results: list) -> Optional[tuple[str, Any]]:
-    Tensor = _tensor.Tensor
-    for o, r in zip(outs, results):
-        if item is o or item is r:
-            return ("out", r)
-    for a in args:
-        if isinstance(a, Tensor) and (item is a or item is a._data):
-            return ("in", a)
-    if isinstance(item, Tensor):
-        return ("in", item)
-    return None
+            for a in args:
+                if isinstance(a, _Tensor) and (item is a._data or item is a):
+                    break
+            else:
+                a = item if isinstance(item, _Tensor) else None
+            if a is None:
+                saved.append(_make(np.asarray(item), False, None))
+                versions.append(None)
+            else:
+                saved.append(a)
+                versions.append(a._version_counter[0])
+    node._saved = tuple(saved)
+    node._saved_versions = tuple(versions)
