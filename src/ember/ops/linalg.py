@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._creation import eye
 from ..autograd.function import Function
 from ._util import promote, sum_to
 
@@ -66,20 +67,34 @@ class Einsum(Function):
         ops = ctx.saved_tensors
         grads = [None]
         for i, (sub, op) in enumerate(zip(ctx.inputs, ops)):
-            if not ctx.needs_input_grad[i + 1]:
-                grads.append(None)
-                continue
-            if len(set(sub)) != len(sub):
-                raise NotImplementedError(f"einsum backward for repeated indices in {sub!r}")
-            others = [(s, o) for j, (s, o) in enumerate(zip(ctx.inputs, ops)) if j != i]
-            known = set(ctx.output).union(*[set(s) for s, _ in others])
-            reach = "".join(c for c in sub if c in known)
-            eq = ",".join([ctx.output] + [s for s, _ in others]) + "->" + reach
-            g = einsum(eq, grad, *[o for _, o in others])
-            shape = [op.shape[sub.index(c)] if c not in reach else -1 for c in sub]
-            g = g.reshape([op.shape[sub.index(c)] if c in reach else 1 for c in sub])
-            grads.append(g.expand([n if n != -1 else op.shape[k] for k, n in enumerate(shape)]))
+            grads.append(_operand_grad(grad, ctx.output, i, ctx.inputs, ops) if ctx.needs_input_grad[i + 1] else None)
         return tuple(grads)
+
+
+def _operand_grad(grad: Any, output: str, i: int, inputs: list[str], ops: tuple) -> Any:
+    """d(sum)/d(operand i): einsum of dout with the other operands into i's distinct letters,
+    broadcast over letters nothing else has, then placed on the diagonals of repeated letters
+    (for `ii`, multiplied by an identity matrix)."""
+    sub, op = inputs[i], ops[i]
+    size = {c: op.shape[sub.index(c)] for c in sub}
+    distinct = "".join(dict.fromkeys(sub))
+    others = [(s, o) for j, (s, o) in enumerate(zip(inputs, ops)) if j != i]
+    known = set(output).union(*[set(s) for s, _ in others])
+    reach = "".join(c for c in distinct if c in known)
+    g = einsum(",".join([output] + [s for s, _ in others]) + "->" + reach, grad, *[o for _, o in others])
+    g = g.reshape([size[c] if c in reach else 1 for c in distinct]).expand([size[c] for c in distinct])
+    if len(distinct) == len(sub):
+        return g
+    spare = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in known | set(sub))
+    full, deltas = [], []
+    for c in sub:
+        if c in full:
+            d = next(spare)
+            deltas.append(c + d)
+            c = d
+        full.append(c)
+    eyes = [eye(size[d[0]], dtype=grad.dtype) for d in deltas]
+    return einsum(",".join([distinct] + deltas) + "->" + "".join(full), g, *eyes)
 
 
 def _parse(equation: str, n: int) -> tuple[list[str], str]:
