@@ -349,7 +349,11 @@ INPLACE = [
     Op("zero_", lambda t, x, y: (x * 1).zero_() + y, TWO),
     Op("fill_", lambda t, x: (x * 2).fill_(1.5) * x),
     Op("copy_", lambda t, x, y: (x * 1).copy_(y), BCAST3),
-    Op("inplace_on_view", lambda t, x, y: _view_add(x * 1, y), ((3, 4), (4,))),
+    Op("inplace_on_view", lambda t, x, y: _view_mul(x * 1, y), ((3, 4), (4,))),
+    Op("inplace_on_view_of_view", lambda t, x, y: _nested_view_add(x * 1, y), ((3, 4), (2,))),
+    Op("inplace_on_transposed_view", lambda t, x, y: _transposed_mul(x * 1, y), ((3, 4), (3,))),
+    Op("inplace_on_reshaped_view", lambda t, x: _reshaped_zero(x * 1)),
+    Op("iadd_on_index", lambda t, x, y: _index_iadd(x * 1, y), ((3, 4), (4,))),
 ]
 
 
@@ -358,8 +362,29 @@ def _iadd(a: Any, b: Any) -> Any:
     return a
 
 
-def _view_add(base: Any, v: Any) -> Any:
+def _view_mul(base: Any, v: Any) -> Any:
     base[1].mul_(v)
+    return base
+
+
+def _nested_view_add(base: Any, v: Any) -> Any:
+    row = base[2]
+    row[1:3].add_(v)
+    return base * 2
+
+
+def _transposed_mul(base: Any, v: Any) -> Any:
+    base.t().mul_(v)
+    return base
+
+
+def _reshaped_zero(base: Any) -> Any:
+    base.view(-1)[3:7].zero_()
+    return base.exp()
+
+
+def _index_iadd(base: Any, v: Any) -> Any:
+    base[0] += v
     return base
 
 

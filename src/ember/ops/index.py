@@ -14,6 +14,7 @@ from .. import _dtype, _tensor
 from .._creation import zeros_like
 from ..autograd.function import Function
 from ._util import normalize_dims, promote, sum_to
+from ._views import track
 from .reduce import values_indices
 
 
@@ -206,8 +207,13 @@ class Sort(Function):
         return ScatterAdd.apply(grad.new_zeros(ctx.shape), ctx.dim, idx, grad), None, None, None
 
 
+def _view(input: Any, key: Any) -> Any:
+    """input[key], remembered as a view of input when it shares input's memory."""
+    return track(Index.apply(input, key), input, lambda t: Index.apply(t, key))
+
+
 def getitem(input: Any, key: Any) -> Any:
-    return Index.apply(input, to_key(key))
+    return _view(input, to_key(key))
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
@@ -305,7 +311,7 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
-    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+    return _view(input, (slice(None),) * d + (slice(start, start + length),))
 
 
 def select(input: Any, dim: int, index: int) -> Any:
@@ -313,7 +319,7 @@ def select(input: Any, dim: int, index: int) -> Any:
     n = input.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}")
-    return Index.apply(input, (slice(None),) * d + (int(index),))
+    return _view(input, (slice(None),) * d + (int(index),))
 
 
 def unbind(input: Any, dim: int = 0) -> tuple:

@@ -16,15 +16,23 @@ import numpy as np
 from .. import _dtype, _random, _tensor
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
+from ._views import leaf_base, rebase
 from .index import IndexPut, masked_fill, to_key
 
 
 def _check_leaf(t: Any) -> None:
-    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation. "
-            "Do the update inside `with ember.no_grad():` (as optimizers do) or on `.data`."
-        )
+    if not is_grad_enabled():
+        return
+    if t._requires_grad and t.grad_fn is None:
+        what = "a leaf Variable"
+    elif leaf_base(t):
+        what = "a view of a leaf Variable"
+    else:
+        return
+    raise RuntimeError(
+        f"{what} that requires grad is being used in an in-place operation. "
+        "Do the update inside `with ember.no_grad():` (as optimizers do) or on `.data`."
+    )
 
 
 def _records(t: Any, args: tuple) -> bool:
@@ -73,6 +81,7 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
         result = op(snapshot, *args)
         _write(t, result._data)
         t.grad_fn, t._requires_grad, t._output_nr = result.grad_fn, result._requires_grad, result._output_nr
+        rebase(t)
     else:
         with no_grad():
             _write(t, op(t, *args)._data)

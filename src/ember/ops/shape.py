@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.function import Function
 from ._util import normalize_dims, promote, sum_to
+from ._views import track
 
 Shape = Union[int, Sequence[int]]
 
@@ -252,9 +253,9 @@ class Clone(Function):
 
 def reshape(input: Any, *shape: Shape) -> Any:
     shape = _sizes(shape)
-    if shape == input.shape:
-        return Reshape.apply(input, shape) if input.requires_grad else input._alias(False, None)
-    return Reshape.apply(input, shape)
+    if not input._requires_grad:
+        return input._alias(False, None) if shape == input.shape else Reshape.apply(input, shape)
+    return track(Reshape.apply(input, shape), input, lambda t: Reshape.apply(t, shape))
 
 
 def expand(input: Any, *sizes: Shape) -> Any:
@@ -270,7 +271,11 @@ def permute(input: Any, *dims: Shape) -> Any:
             f"equal to len(dims) = {len(dims)}"
         )
     normalize_dims(dims, input.ndim)  # range and repeat checks
-    return Permute.apply(input, tuple(d % input.ndim for d in dims))
+    return _permute(input, tuple(d % input.ndim for d in dims))
+
+
+def _permute(input: Any, dims: tuple[int, ...]) -> Any:
+    return track(Permute.apply(input, dims), input, lambda t: Permute.apply(t, dims))
 
 
 def transpose(input: Any, dim0: int, dim1: int) -> Any:
@@ -279,7 +284,7 @@ def transpose(input: Any, dim0: int, dim1: int) -> Any:
     d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
     order = list(range(input.ndim))
     order[d0], order[d1] = order[d1], order[d0]
-    return Permute.apply(input, tuple(order))
+    return _permute(input, tuple(order))
 
 
 def t(input: Any) -> Any:
