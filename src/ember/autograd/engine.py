@@ -243,8 +243,9 @@ _UNSHARED: tuple[int, int] = _refcounts([_Probe(np.empty(0))]) if _getrefcount e
 
 def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
     """Add the gradient `grads[0]` into the leaf's `.grad` (torch's AccumulateGrad)."""
-    unshared = _is_unshared(grads)
     t = node._variable()
+    # counted before `g` is bound below, which would add a reference of its own
+    unshared = t is not None and t._grad is None and _is_unshared(grads)
     g = grads[0]
     if t is not None:
         arr, data = g._data, t._data

@@ -29,7 +29,21 @@ def as_tensor_arg(x: Any, like: Optional[Any] = None) -> Any:
 
 def promote(a: Any, b: Any) -> tuple[Any, Any]:
     """Cast tensor operands to torch's result dtype; Python scalars stay weak (NumPy 2 keeps the
-    array's dtype for them, as torch does)."""
+    array's dtype for them, as torch does).
+
+    Every binary op calls this, backward rules included, so the two common cases (two tensors
+    of one dtype; a float tensor and a Python float) return before any conversion."""
+    Tensor = _tensor.Tensor
+    if isinstance(a, Tensor):
+        da = a._data.dtype
+        if isinstance(b, Tensor):
+            db = b._data.dtype
+            if da is db or da == db:
+                return a, b
+        elif type(b) is float and da.kind == "f":
+            return a, b
+    elif type(a) is float and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return a, b
     a, b = as_tensor_arg(a), as_tensor_arg(b)
     ta, tb = isinstance(a, _tensor.Tensor), isinstance(b, _tensor.Tensor)
     if ta and tb and a._data.dtype == b._data.dtype:
