@@ -10,7 +10,6 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from .. import _tensor
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -26,17 +25,16 @@ def _outputs(func: Callable, inputs: tuple) -> list:
 
 
 def _numerical(func: Callable, inputs: tuple, x: Any, n_out: int, eps: float) -> list[np.ndarray]:
-    """d(output k)/d(x) by central differences, one input element at a time."""
+    """d(output k)/d(x) by central differences, one input element at a time. `func` runs in grad
+    mode: gradgradcheck's func is itself a backward pass."""
     cols = [np.zeros((o, x.numel())) for o in n_out]
     flat = x._data.reshape(-1)
     for j in range(flat.size):
         orig = flat[j]
         flat[j] = orig + eps
-        with no_grad():
-            plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+        plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
         flat[j] = orig - eps
-        with no_grad():
-            minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+        minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
         flat[j] = orig
         for k, (p, m) in enumerate(zip(plus, minus)):
             cols[k][:, j] = (p - m) / (2 * eps)
