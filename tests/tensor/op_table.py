@@ -145,9 +145,9 @@ UNARY = [
     Op("ceil", lambda t, x: t.ceil(x)),
     Op("round", lambda t, x: x.round()),
     Op("trunc", lambda t, x: x.trunc()),
-    Op("cast_float", lambda t, x: x.float() * 2),
+    Op("cast_float", lambda t, x: x.float() * 2, tags=("float32_inside",)),
     Op("cast_double", lambda t, x: x.double() * 2),
-    Op("to_dtype", lambda t, x: x.to(t.float32) + x.to(t.float64)),
+    Op("to_dtype", lambda t, x: x.to(t.float32) + x.to(t.float64), tags=("float32_inside",)),
 ]
 
 X3 = ((2, 3, 4),)
