@@ -133,6 +133,12 @@ class PowTensor(Function):
         return ga, gb
 
 
+class PowScalarBase(PowTensor):
+    """c ** b for a number c (held as a 0-d tensor)."""
+
+    backward_name = "PowBackward2"
+
+
 class Neg(Function):
     """-x;  d/dx = -1."""
 
@@ -215,7 +221,7 @@ def pow(input: Any, exponent: Any) -> Any:
         return Pow.apply(a, p)
     a, b = promote(input, exponent)
     if not is_tensor(a):
-        a = _scalar_like(a, b)
+        return PowScalarBase.apply(_scalar_like(a, b), b)
     return apply_binary(PowTensor, a, b)
 
 

@@ -185,6 +185,7 @@ class Clamp(Function):
     """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
 
     _array_forward = True
+    backward_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, x, lo, hi):

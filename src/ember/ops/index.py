@@ -51,6 +51,26 @@ class Index(Function):
         return IndexAdd.apply(grad, ctx.shape, ctx.key), None
 
 
+class Select(Index):
+    pass
+
+
+class Slice(Index):
+    pass
+
+
+class IndexSelect(Index):
+    pass
+
+
+def _index_fn(key: Any) -> type:
+    """torch's node name for x[key]: Select with an int in it, Slice for slices, else Index."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not _is_basic(key):
+        return Index
+    return Select if any(isinstance(k, (int, np.integer)) for k in parts) else Slice
+
+
 class IndexAdd(Function):
     """zeros(shape) with y added at key;  dy = d(out)[key]."""
 
@@ -161,6 +181,30 @@ class Scatter(Function):
         return dx, None, None, dsrc
 
 
+class MaskedFill(Function):
+    """where mask, the value; else x;  dx = dy where not mask,  dvalue = sum of dy where mask."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.save_for_backward(mask)
+        ctx.shapes = (x.shape, np.shape(value))
+        return np.where(mask, value, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        sx, sv = ctx.shapes
+        dx, _, dv = ctx.needs_input_grad
+        zero = zeros_like(grad)
+        return (
+            sum_to(Where.apply(mask, zero, grad), sx) if dx else None,
+            None,
+            sum_to(Where.apply(mask, grad, zero), sv) if dv else None,
+        )
+
+
 class Where(Function):
     """cond ? a : b;  da = dy where cond,  db = dy where not cond."""
 
@@ -207,9 +251,10 @@ class Sort(Function):
         return ScatterAdd.apply(grad.new_zeros(ctx.shape), ctx.dim, idx, grad), None, None, None
 
 
-def _view(input: Any, key: Any) -> Any:
+def _view(input: Any, key: Any, fn: Any = None) -> Any:
     """input[key], remembered as a view of input when it shares input's memory."""
-    return track(Index.apply(input, key), input, lambda t: Index.apply(t, key))
+    fn = fn or _index_fn(key)
+    return track(fn.apply(input, key), input, lambda t: fn.apply(t, key))
 
 
 def getitem(input: Any, key: Any) -> Any:
@@ -242,15 +287,15 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return Index.apply(input, (slice(None),) * d + (index._data.reshape(-1),))
+    return IndexSelect.apply(input, (slice(None),) * d + (index._data.reshape(-1),))
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     """input where mask is False, value where True; mask broadcasts to input's shape."""
     if mask.dtype.name != "bool":
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
-    fill = value if isinstance(value, _tensor.Tensor) else input._make(np.asarray(value, dtype=input._data.dtype), False, None)
-    return where(mask, fill.to(input.dtype), input)
+    fill = value.to(input.dtype) if isinstance(value, _tensor.Tensor) else np.asarray(value, dtype=input._data.dtype)
+    return MaskedFill.apply(input, mask, fill)
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:

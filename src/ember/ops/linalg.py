@@ -51,6 +51,24 @@ class MatMul(Function):
         return da, db
 
 
+class Dot(MatMul):
+    pass
+
+
+class Mv(MatMul):
+    pass
+
+
+class Bmm(MatMul):
+    pass
+
+
+def _matmul_fn(a: Any, b: Any) -> type:
+    """torch's node name for a @ b by the operands' dimensions."""
+    dims = (np.ndim(a), np.ndim(b))
+    return {(1, 1): Dot, (2, 1): Mv, (3, 3): Bmm}.get(dims, MatMul)
+
+
 class Einsum(Function):
     """Einstein summation;  d(operand i) = einsum of dout with the other operands, into i's indices."""
 
@@ -112,7 +130,8 @@ def _parse(equation: str, n: int) -> tuple[list[str], str]:
 
 
 def matmul(input: Any, other: Any) -> Any:
-    return MatMul.apply(*promote(input, other))
+    a, b = promote(input, other)
+    return _matmul_fn(a, b).apply(a, b)
 
 
 def mm(input: Any, mat2: Any) -> Any:

@@ -48,6 +48,10 @@ class Sum(Function):
         return _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
+class SumDim(Sum):
+    backward_name = "SumBackward1"
+
+
 class Mean(Function):
     """(1/n) sum_i x_i;  d/dx_i = 1/n."""
 
@@ -63,6 +67,10 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+
+class MeanDim(Mean):
+    backward_name = "MeanBackward1"
 
 
 class Prod(Function):
@@ -87,6 +95,10 @@ class Prod(Function):
         if is_grad_enabled():
             raise NotImplementedError("the second derivative of prod() over an input containing zeros")
         return g * x._make(_products_of_others(x._data, ctx.axis), False, None), None, None
+
+
+class ProdDim(Prod):
+    backward_name = "ProdBackward1"
 
 
 def _products_of_others(x: np.ndarray, axis: Optional[int]) -> np.ndarray:
@@ -123,6 +135,22 @@ class Extremum(Function):
         return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * hit / count, None, None, None
 
 
+class MaxAll(Extremum):
+    backward_name = "MaxBackward1"
+
+
+class MinAll(Extremum):
+    backward_name = "MinBackward1"
+
+
+class Amax(Extremum):
+    backward_name = "AmaxBackward0"
+
+
+class Amin(Extremum):
+    backward_name = "AminBackward0"
+
+
 class ExtremumDim(Function):
     """max or min along one dim, with the index of the (first) winner; the gradient goes to it."""
 
@@ -147,10 +175,19 @@ class ExtremumDim(Function):
         return grad.new_zeros(ctx.shape).scatter(ctx.dim, idx, grad), None, None, None
 
 
+class MaxDim(ExtremumDim):
+    backward_name = "MaxBackward0"
+
+
+class MinDim(ExtremumDim):
+    backward_name = "MinBackward0"
+
+
 class LogSumExp(Function):
     """log sum_i e^(x_i), shifted by the max so nothing overflows;  d/dx_i = softmax(x)_i."""
 
     _array_forward = True
+    backward_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -229,6 +266,7 @@ class Norm(Function):
     p = inf: the gradient of max |x_i|."""
 
     _array_forward = True
+    backward_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
@@ -268,7 +306,8 @@ def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
 
 
 def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-    out = Sum.apply(input, _axes(input, dim), keepdim)
+    axes = _axes(input, dim)
+    out = (Sum if axes is None else SumDim).apply(input, axes, keepdim)
     return out if dtype is None else out.to(dtype)
 
 
@@ -280,25 +319,26 @@ def mean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = Non
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {input.dtype.name}; convert with .float() first"
         )
-    return Mean.apply(input, _axes(input, dim), keepdim)
+    axes = _axes(input, dim)
+    return (Mean if axes is None else MeanDim).apply(input, axes, keepdim)
 
 
 def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     axis = None if dim is None else normalize_dims(dim, input.ndim)[0]
-    return Prod.apply(input, axis, keepdim)
+    return (Prod if axis is None else ProdDim).apply(input, axis, keepdim)
 
 
 def amax(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
-    return Extremum.apply(input, _axes(input, dim) if dim != () else None, keepdim, True)
+    return Amax.apply(input, _axes(input, dim) if dim != () else None, keepdim, True)
 
 
 def amin(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
-    return Extremum.apply(input, _axes(input, dim) if dim != () else None, keepdim, False)
+    return Amin.apply(input, _axes(input, dim) if dim != () else None, keepdim, False)
 
 
 def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
     if dim is None:
-        return Extremum.apply(input, None, False, largest)
+        return (MaxAll if largest else MinAll).apply(input, None, False, largest)
     if not isinstance(dim, (int, np.integer)):
         other = dim
         from .compare import maximum, minimum
@@ -307,7 +347,7 @@ def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
     axis = normalize_dims(dim, input.ndim)[0] if input.ndim else None
     if axis is None:
         return values_indices(input.clone(), input.new_zeros((), dtype=_dtype.int64))
-    return values_indices(*ExtremumDim.apply(input, axis, keepdim, largest))
+    return values_indices(*(MaxDim if largest else MinDim).apply(input, axis, keepdim, largest))
 
 
 def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:

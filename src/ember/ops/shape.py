@@ -91,6 +91,22 @@ class Permute(Function):
         return grad.permute(tuple(np.argsort(ctx.dims))), None
 
 
+class Transpose(Permute):
+    pass
+
+
+class T(Permute):
+    pass
+
+
+class Squeeze(Reshape):
+    backward_name = "SqueezeBackward0"
+
+
+class Unsqueeze(Reshape):
+    backward_name = "UnsqueezeBackward0"
+
+
 class Repeat(Function):
     """Tile the tensor;  dx = dy summed over the copies."""
 
@@ -187,6 +203,7 @@ class ConstantPad(Function):
     dx = the interior of dy (negative pads crop, and their gradient is zero-padded)."""
 
     _array_forward = True
+    backward_name = "ConstantPadNdBackward0"
 
     @staticmethod
     def forward(ctx, x, pad, value):
@@ -221,6 +238,14 @@ class Tri(Function):
         return (grad.triu if ctx.upper else grad.tril)(ctx.diagonal), None, None
 
 
+class Tril(Tri):
+    pass
+
+
+class Triu(Tri):
+    pass
+
+
 class Cast(Function):
     """Change dtype;  dx = dy cast back to the input's dtype (zero for a non-float input)."""
 
@@ -252,10 +277,14 @@ class Clone(Function):
 
 
 def reshape(input: Any, *shape: Shape) -> Any:
-    shape = _sizes(shape)
+    return _reshape(input, _sizes(shape), Reshape)
+
+
+def _reshape(input: Any, shape: tuple[int, ...], fn: type) -> Any:
+    """Reshape (or squeeze / unsqueeze, which name their node as torch does)."""
     if not input._requires_grad:
-        return input._alias(False, None) if shape == input.shape else Reshape.apply(input, shape)
-    return track(Reshape.apply(input, shape), input, lambda t: Reshape.apply(t, shape))
+        return input._alias(False, None) if shape == input.shape else fn.apply(input, shape)
+    return track(fn.apply(input, shape), input, lambda t: fn.apply(t, shape))
 
 
 def expand(input: Any, *sizes: Shape) -> Any:
@@ -271,32 +300,32 @@ def permute(input: Any, *dims: Shape) -> Any:
             f"equal to len(dims) = {len(dims)}"
         )
     normalize_dims(dims, input.ndim)  # range and repeat checks
-    return _permute(input, tuple(d % input.ndim for d in dims))
+    return _permute(input, tuple(d % input.ndim for d in dims), Permute)
 
 
-def _permute(input: Any, dims: tuple[int, ...]) -> Any:
-    return track(Permute.apply(input, dims), input, lambda t: Permute.apply(t, dims))
+def _permute(input: Any, dims: tuple[int, ...], fn: type) -> Any:
+    return track(fn.apply(input, dims), input, lambda t: fn.apply(t, dims))
 
 
-def transpose(input: Any, dim0: int, dim1: int) -> Any:
+def transpose(input: Any, dim0: int, dim1: int, fn: type = Transpose) -> Any:
     if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return input
     d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
     order = list(range(input.ndim))
     order[d0], order[d1] = order[d1], order[d0]
-    return _permute(input, tuple(order))
+    return _permute(input, tuple(order), fn)
 
 
 def t(input: Any) -> Any:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return transpose(input, 0, 1, T) if input.ndim == 2 else input
 
 
 def squeeze(input: Any, dim: Any = None) -> Any:
     dims = normalize_dims(dim, input.ndim) if dim is not None else None
     shape = tuple(n for i, n in enumerate(input.shape) if not (n == 1 and (dims is None or i in dims)))
-    return reshape(input, shape)
+    return _reshape(input, shape, Squeeze)
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
@@ -304,7 +333,7 @@ def unsqueeze(input: Any, dim: int) -> Any:
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     dim %= ndim
-    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+    return _reshape(input, input.shape[:dim] + (1,) + input.shape[dim:], Unsqueeze)
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
@@ -361,11 +390,11 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
 
 
 def tril(input: Any, diagonal: int = 0) -> Any:
-    return Tri.apply(input, diagonal, False)
+    return Tril.apply(input, diagonal, False)
 
 
 def triu(input: Any, diagonal: int = 0) -> Any:
-    return Tri.apply(input, diagonal, True)
+    return Triu.apply(input, diagonal, True)
 
 
 def cast(input: Any, dtype: _dtype.dtype) -> Any:
