@@ -220,7 +220,8 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        name = cls.__dict__.get("backward_name", f"{cls.__name__}Backward0")
+        # torch numbers its own ops' nodes (MulBackward0) and not those of user Functions
+        name = cls.__dict__.get("backward_name", f"{cls.__name__}Backward{0 if cls._array_forward else ''}")
         cls._backward_cls = type(name, (BackwardCFunction,), {"_forward_cls": cls})
 
     @staticmethod
