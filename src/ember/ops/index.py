@@ -44,7 +44,12 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.dtype, ctx.key = x.shape, x.dtype, key
-        return np.asarray(x[key])
+        out = x[key]
+        if not isinstance(out, np.ndarray):
+            # NumPy reads one element as a scalar copy; with an Ellipsis it returns a 0-d view,
+            # as torch's x[i] is (so x[i].zero_() writes into x)
+            out = x[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, grad):

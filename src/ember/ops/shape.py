@@ -103,6 +103,10 @@ class Squeeze(Reshape):
     backward_name = "SqueezeBackward0"
 
 
+class SqueezeDim(Reshape):
+    backward_name = "SqueezeBackward1"
+
+
 class Unsqueeze(Reshape):
     backward_name = "UnsqueezeBackward0"
 
@@ -325,7 +329,7 @@ def t(input: Any) -> Any:
 def squeeze(input: Any, dim: Any = None) -> Any:
     dims = normalize_dims(dim, input.ndim) if dim is not None else None
     shape = tuple(n for i, n in enumerate(input.shape) if not (n == 1 and (dims is None or i in dims)))
-    return _reshape(input, shape, Squeeze)
+    return _reshape(input, shape, Squeeze if dims is None else SqueezeDim)
 
 
 def unsqueeze(input: Any, dim: int) -> Any:

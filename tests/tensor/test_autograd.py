@@ -1,0 +1,595 @@
+"""Autograd semantics, each checked against torch where torch defines the behaviour: backward's
+arguments, autograd.grad, graph structure and names, hooks, freed graphs, higher derivatives."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember import autograd
+
+
+def _pair(values, requires_grad=True):
+    a = np.asarray(values, dtype=np.float64)
+    return ember.tensor(a, requires_grad=requires_grad), torch.tensor(a, requires_grad=requires_grad)
+
+
+def _close(e, t):
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+# backward's arguments
+
+def test_backward_of_a_scalar_fills_leaf_grads():
+    (ex, tx), (ew, tw) = _pair([1.0, -2.0, 3.0]), _pair([0.5, 0.25, -1.0])
+    for x, w in ((ex, ew), (tx, tw)):
+        ((x * w).sum() + (x.exp() * w).mean()).backward()
+    _close(ex.grad, tx.grad)
+    _close(ew.grad, tw.grad)
+
+
+def test_backward_with_gradient_for_non_scalar_outputs():
+    ex, tx = _pair([[1.0, 2.0], [3.0, 4.0]])
+    g = np.array([[1.0, -1.0], [0.5, 2.0]])
+    (ex * ex).backward(ember.tensor(g))
+    (tx * tx).backward(torch.tensor(g))
+    _close(ex.grad, tx.grad)
+
+
+def test_backward_without_gradient_on_non_scalar_raises():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+
+
+def test_backward_with_wrong_gradient_shape_raises():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (x * 2).backward(ember.ones(4))
+
+
+def test_grads_accumulate_across_backward_calls_and_can_be_reset():
+    ex, tx = _pair([1.0, 2.0])
+    for x in (ex, tx):
+        (x * x).sum().backward()
+        (x * 3).sum().backward()
+    _close(ex.grad, tx.grad)
+    ex.grad = None
+    (ex * 2).sum().backward()
+    np.testing.assert_array_equal(ex.grad.numpy(), [2.0, 2.0])
+    ex.grad.zero_()
+    np.testing.assert_array_equal(ex.grad.numpy(), [0.0, 0.0])
+
+
+def test_backward_inputs_limits_accumulation():
+    x, y = ember.ones(2, requires_grad=True), ember.ones(2, requires_grad=True)
+    (x * y * 3).sum().backward(inputs=[x])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+    assert y.grad is None
+    (x * y).sum().backward(inputs=y)
+    np.testing.assert_array_equal(y.grad.numpy(), [1.0, 1.0])
+
+
+def test_autograd_backward_function_with_several_roots():
+    ex, tx = _pair([1.0, 2.0, 3.0])
+    autograd.backward([(ex * 2).sum(), ex * ex], [None, ember.ones(3)])
+    torch.autograd.backward([(tx * 2).sum(), tx * tx], [None, torch.ones(3, dtype=torch.float64)])
+    _close(ex.grad, tx.grad)
+
+
+def test_backward_on_a_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        ember.ones(2).sum().backward()
+
+
+# autograd.grad
+
+def test_grad_returns_gradients_and_leaves_grad_untouched():
+    (ex, tx), (ey, ty) = _pair([1.0, 2.0]), _pair([3.0, -1.0])
+    eg = autograd.grad((ex * ey).sum(), [ex, ey])
+    tg = torch.autograd.grad((tx * ty).sum(), [tx, ty])
+    assert isinstance(eg, tuple) and len(eg) == 2
+    _close(eg[0], tg[0])
+    _close(eg[1], tg[1])
+    assert ex.grad is None and ey.grad is None
+
+
+def test_grad_with_grad_outputs_and_intermediate_inputs():
+    ex, tx = _pair([1.0, 2.0, 3.0])
+    go = np.array([1.0, 0.5, -2.0])
+    eh, th = ex * 2, tx * 2
+    (eg,) = autograd.grad(eh.sin(), eh, grad_outputs=ember.tensor(go))
+    (tg,) = torch.autograd.grad(th.sin(), th, grad_outputs=torch.tensor(go))
+    _close(eg, tg)
+
+
+def test_grad_allow_unused():
+    x, unused = ember.ones(2, requires_grad=True), ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        autograd.grad((x * 2).sum(), [x, unused])
+    gx, gu = autograd.grad((x * 2).sum(), [x, unused], allow_unused=True)
+    np.testing.assert_array_equal(gx.numpy(), [2.0, 2.0])
+    assert gu is None
+
+
+def test_grad_retain_graph_allows_a_second_call():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    (g1,) = autograd.grad(y, x, retain_graph=True)
+    (g2,) = autograd.grad(y, x)
+    np.testing.assert_array_equal(g1.numpy(), g2.numpy())
+
+
+def test_grad_of_a_leaf_used_by_several_ops_sums_every_path():
+    ex, tx = _pair([0.5, -1.0, 2.0])
+    eg = autograd.grad((ex.float() * 1 + ex.double() + ex.exp() * ex).sum(), ex)[0]
+    tg = torch.autograd.grad((tx.float() * 1 + tx.double() + tx.exp() * tx).sum(), tx)[0]
+    _close(eg, tg)
+
+
+# graph structure
+
+def test_shared_nodes_are_summed_once():
+    ex, tx = _pair([1.0, 2.0])
+    for x in (ex, tx):
+        h = x * 3
+        (h * h + h.exp() + h).sum().backward()
+    _close(ex.grad, tx.grad)
+
+
+def test_a_deep_diamond_graph_runs_in_linear_time():
+    x = ember.tensor([0.5], requires_grad=True)
+    y = x
+    for _ in range(200):  # 2^200 paths: summing per path would never finish
+        y = (y * 0.5 + y * 0.5).tanh() + 0.1
+    y.sum().backward()
+    tx = torch.tensor([0.5], dtype=torch.float32, requires_grad=True)
+    ty = tx
+    for _ in range(200):
+        ty = (ty * 0.5 + ty * 0.5).tanh() + 0.1
+    ty.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-4)
+
+
+def test_100000_chained_ops_backward_without_recursion_error():
+    x = ember.tensor(1.0, requires_grad=True)
+    y = x
+    for i in range(50_000):
+        y = y * 1.0
+        y = y + 0.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_requires_grad_propagation_and_is_leaf():
+    x = ember.ones(2, requires_grad=True)
+    c = ember.ones(2)
+    y = x * c
+    z = c * 2
+    assert y.requires_grad and not y.is_leaf and y.grad_fn is not None
+    assert not z.requires_grad and z.is_leaf and z.grad_fn is None
+    assert x.is_leaf and x.grad_fn is None
+    assert (x > 0).requires_grad is False and (x > 0).grad_fn is None
+    assert x.detach().requires_grad is False and x.argmax().requires_grad is False
+
+
+def _names(node):
+    if node is None:
+        return None
+    name = node.name() if hasattr(node, "name") and not isinstance(node, torch.autograd.graph.Node) else type(node).__name__
+    return (name, tuple(_names(n) for n, _ in node.next_functions))
+
+
+@pytest.mark.parametrize("expr", [
+    lambda x, w: ((x * w).sum() + x.exp().mean()).tanh(),
+    lambda x, w: (x - w).pow(2).mean(1).sqrt().sum(),
+    lambda x, w: (x @ w.t()).relu().max(),
+    lambda x, w: x.t().sigmoid().amax(0).log_softmax(0).sum(),
+    lambda x, w: (x / w.abs()).clamp(-1, 1).reshape(-1).softmax(0).neg().prod(),
+    lambda x, w: x[0].dot(w[1]) + x[:, 1:].sum() + x.transpose(0, 1).cumsum(0).logsumexp(0).sum(),
+    lambda x, w: ember_or_torch(x).cat([x, w]).unsqueeze(0).squeeze(0).flip(0).mean(),
+], ids=["sum-mul-exp-mean-tanh", "sub-pow-mean-sqrt", "mm-relu-max", "t-sigmoid-amax-logsoftmax",
+        "div-abs-clamp-view-softmax-neg-prod", "select-dot-slice-transpose-cumsum-logsumexp", "cat-unsqueeze-squeeze-flip-mean"])
+def test_grad_fn_graph_has_torch_names(expr):
+    ex, tx = _pair([[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]])
+    ew, tw = _pair([[0.5, 1.5, -2.0], [1.0, -0.75, 2.0]])
+    assert _names(expr(ex, ew).grad_fn) == _names(expr(tx, tw).grad_fn)
+
+
+def ember_or_torch(x):
+    return ember if isinstance(x, ember.Tensor) else torch
+
+
+def test_next_functions_point_at_the_inputs_nodes():
+    x = ember.ones(2, requires_grad=True)
+    h = x.exp()
+    y = h * x
+    (n0, i0), (n1, i1) = y.grad_fn.next_functions
+    assert n0 is h.grad_fn and i0 == 0
+    assert n1.name() == "AccumulateGrad" and n1.variable is x and i1 == 0
+    assert h.grad_fn.next_functions[0][0] is n1  # one accumulator per leaf
+
+
+def test_graph_dies_with_its_output():
+    x = ember.ones(3, requires_grad=True)
+    y = (x * 2).exp().sum()
+    node = weakref.ref(y.grad_fn)
+    del y
+    gc.collect()
+    assert node() is None
+
+
+# retain_grad and hooks
+
+def test_retain_grad_on_non_leaf():
+    ex, tx = _pair([1.0, 2.0])
+    eh, th = ex * 3, tx * 3
+    eh.retain_grad()
+    th.retain_grad()
+    assert eh.retains_grad
+    (eh * eh).sum().backward()
+    (th * th).sum().backward()
+    _close(eh.grad, th.grad)
+    _close(ex.grad, tx.grad)
+
+
+def test_non_leaf_grad_is_none_without_retain_grad():
+    x = ember.ones(2, requires_grad=True)
+    h = x * 2
+    h.sum().backward()
+    assert h.grad is None
+
+
+def test_register_hook_sees_and_replaces_the_gradient_then_is_removed():
+    ex, tx = _pair([1.0, 2.0])
+    seen = []
+    for x in (ex, tx):
+        h = x * 3
+        handle = h.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: seen.append(g.detach().numpy().copy()))
+        (h * h).sum().backward()
+        handle.remove()
+        (x * 3 * x * 3).sum().backward()
+    _close(ex.grad, tx.grad)
+    np.testing.assert_allclose(seen[0], seen[2])
+    np.testing.assert_allclose(seen[1], seen[3])
+
+
+def test_register_hook_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError):
+        ember.ones(2).register_hook(lambda g: g)
+
+
+def test_post_accumulate_grad_hook_runs_after_grad_is_set():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+    handle = x.register_post_accumulate_grad_hook(lambda t: calls.append(t.grad.numpy().copy()))
+    (x * 4).sum().backward()
+    (x * 1).sum().backward()
+    handle.remove()
+    (x * 1).sum().backward()
+    assert len(calls) == 2
+    np.testing.assert_array_equal(calls[0], [4.0, 4.0])
+    np.testing.assert_array_equal(calls[1], [5.0, 5.0])
+    with pytest.raises(RuntimeError):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+
+
+# freed graphs
+
+def test_second_backward_through_a_freed_graph_raises_naming_retain_graph():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).exp().sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    ex, tx = _pair([1.0, 2.0])
+    for x in (ex, tx):
+        y = (x * x).exp().sum()
+        y.backward(retain_graph=True)
+        y.backward()
+    _close(ex.grad, tx.grad)
+
+
+# higher derivatives
+
+def test_create_graph_second_derivative_of_tanh():
+    ex, tx = _pair([-1.5, 0.0, 0.7, 2.0])
+    results = []
+    for x, lib in ((ex, ember), (tx, torch)):
+        (g,) = lib.autograd.grad(x.tanh().sum(), x, create_graph=True)
+        assert g.requires_grad
+        (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+        (ggg,) = lib.autograd.grad(gg.sum(), x)
+        results.append((g, gg, ggg))
+    for e, t in zip(*results):
+        _close(e, t)
+
+
+def test_create_graph_in_backward_makes_grad_differentiable():
+    ex, tx = _pair([0.5, -1.0])
+    for x in (ex, tx):
+        (x**3).sum().backward(create_graph=True)
+        g = x.grad
+        x.grad = None
+        (g * g).sum().backward()
+    _close(ex.grad, tx.grad)
+
+
+def test_second_derivative_of_an_mlp_loss_wrt_its_input():
+    rng = np.random.default_rng(0)
+    w1, b1 = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    w2, b2 = rng.standard_normal((2, 4)), rng.standard_normal(2)
+    xs = rng.standard_normal((5, 3))
+    target = rng.standard_normal((5, 2))
+    out = []
+    for lib in (ember, torch):
+        params = [lib.tensor(a, requires_grad=True) for a in (w1, b1, w2, b2)]
+        x = lib.tensor(xs, requires_grad=True)
+        h = (x @ params[0].t() + params[1]).tanh()
+        y = (h @ params[2].t() + params[3]).sigmoid()
+        loss = ((y - lib.tensor(target)) ** 2).mean()
+        (gx,) = lib.autograd.grad(loss, x, create_graph=True)
+        penalty = (gx**2).sum()
+        grads = lib.autograd.grad(penalty, [x] + params)
+        out.append([loss, gx] + list(grads))
+    for e, t in zip(*out):
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+# grad modes
+
+def test_no_grad_enable_grad_nest_and_restore():
+    x = ember.ones(2, requires_grad=True)
+    assert ember.is_grad_enabled()
+    with ember.no_grad():
+        assert not (x * 2).requires_grad
+        with ember.enable_grad():
+            assert (x * 2).requires_grad
+            with ember.no_grad():
+                assert not ember.is_grad_enabled()
+            assert ember.is_grad_enabled()
+        assert not ember.is_grad_enabled()
+    assert ember.is_grad_enabled()
+
+
+def test_grad_modes_restore_after_an_exception():
+    with pytest.raises(ValueError):
+        with ember.no_grad():
+            raise ValueError
+    assert ember.is_grad_enabled()
+
+
+def test_grad_modes_as_decorators():
+    x = ember.ones(2, requires_grad=True)
+
+    @ember.no_grad()
+    def frozen(t):
+        return t * 2
+
+    @ember.enable_grad()
+    def live(t):
+        return t * 2
+
+    @ember.inference_mode()
+    def infer(t):
+        assert ember.is_inference_mode_enabled()
+        return t * 2
+
+    assert not frozen(x).requires_grad
+    with ember.no_grad():
+        assert live(x).requires_grad
+    assert not infer(x).requires_grad
+    assert ember.is_grad_enabled() and not ember.is_inference_mode_enabled()
+    assert frozen.__name__ == "frozen"
+
+
+def test_set_grad_enabled_as_function_and_context():
+    x = ember.ones(2, requires_grad=True)
+    with ember.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+        with ember.set_grad_enabled(True):
+            assert (x * 2).requires_grad
+        assert not ember.is_grad_enabled()
+    assert ember.is_grad_enabled()
+    ember.set_grad_enabled(False)
+    try:
+        assert not ember.is_grad_enabled()
+    finally:
+        ember.set_grad_enabled(True)
+    assert ember.is_grad_enabled()
+
+
+def test_inference_mode_context():
+    x = ember.ones(2, requires_grad=True)
+    with ember.inference_mode():
+        assert ember.is_inference_mode_enabled() and not (x * 2).requires_grad
+        with ember.inference_mode(False):
+            assert (x * 2).requires_grad
+    assert not ember.is_inference_mode_enabled() and ember.is_grad_enabled()
+
+
+# version counter and in-place safety
+
+def test_inplace_change_of_a_saved_tensor_is_caught_at_backward():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    y = h * h  # saves h
+    h.add_(1)
+    with pytest.raises(RuntimeError, match="one of the variables needed for gradient computation has been modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_inplace_change_of_a_saved_output_is_caught():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()  # saves its output
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_inplace_on_a_view_of_a_saved_tensor_is_caught():
+    x = ember.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    h = x * 1
+    y = (h * h).sum()
+    h[0].zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
+def test_version_counter_counts_inplace_ops_and_is_shared_with_views():
+    x = ember.zeros(3)
+    v0 = x._version
+    x.add_(1)
+    x[0] = 5.0
+    x.mul_(2)
+    assert x._version == v0 + 3
+    view = x[1:]
+    view.zero_()
+    assert x._version == v0 + 4 and view._version == x._version
+    np.testing.assert_array_equal(x.numpy(), [10.0, 0.0, 0.0])
+
+
+def test_inplace_on_a_leaf_that_requires_grad_is_refused_outside_no_grad():
+    x = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        x.add_(1)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        x[0] = 3.0
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable"):
+        x[0].mul_(2)
+    with ember.no_grad():
+        x.add_(1)
+        x[0] = 5.0
+    np.testing.assert_array_equal(x.numpy(force=True), [5.0, 2.0])
+    assert x.is_leaf and x.requires_grad
+
+
+def test_inplace_on_non_leaf_rebases_history_like_torch():
+    ex, tx = _pair([1.0, -2.0, 3.0])
+    ey, ty = _pair([0.5, 0.5, 2.0])
+    for x, y in ((ex, ey), (tx, ty)):
+        h = x * 2
+        h += y
+        h.mul_(x).clamp_(-5, 5)
+        h[1] = y[0] * 3
+        h.sum().backward()
+    _close(ex.grad, tx.grad)
+    _close(ey.grad, ty.grad)
+
+
+# user-defined Functions
+
+class _ScaledExp(autograd.Function):
+    """exp(x) * k for a number k, with a tensor output saved for backward."""
+
+    @staticmethod
+    def forward(ctx, x, k):
+        out = x.exp() * k
+        ctx.save_for_backward(out)
+        ctx.k = k
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out, None
+
+
+class _SplitSign(autograd.Function):
+    """(|x|, sign(x)), the sign marked non-differentiable; checks needs_input_grad."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x)
+        s = x.sign()
+        ctx.mark_non_differentiable(s)
+        return x.abs() * y, s
+
+    @staticmethod
+    def backward(ctx, grad, grad_sign):
+        (x,) = ctx.saved_tensors
+        assert ctx.needs_input_grad == (True, False)
+        return grad * x.sign() * 2, None
+
+
+def test_user_function_forward_backward_and_double_backward():
+    x = ember.tensor([0.5, -1.0], dtype=ember.float64, requires_grad=True)
+    y = _ScaledExp.apply(x, 3.0)
+    assert y.grad_fn.name() == "_ScaledExpBackward"
+    np.testing.assert_allclose(y.detach().numpy(), 3 * np.exp([0.5, -1.0]))
+    (g,) = autograd.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), 3 * np.exp([0.5, -1.0]))
+    (gg,) = autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(gg.numpy(), 3 * np.exp([0.5, -1.0]))
+    assert autograd.gradcheck(lambda t: _ScaledExp.apply(t, 2.0), (x,))
+    assert autograd.gradgradcheck(lambda t: _ScaledExp.apply(t, 2.0), (x,))
+
+
+def test_user_function_needs_input_grad_and_non_differentiable_outputs():
+    x = ember.tensor([2.0, -3.0], requires_grad=True)
+    y = ember.tensor([1.0, 1.0])
+    mag, sign = _SplitSign.apply(x, y)
+    assert mag.requires_grad and not sign.requires_grad
+    mag.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, -2.0])
+
+
+def test_user_function_without_grad_records_nothing():
+    x = ember.ones(2)
+    y = _ScaledExp.apply(x, 1.0)
+    assert y.grad_fn is None and not y.requires_grad
+    with ember.no_grad():
+        assert _ScaledExp.apply(ember.ones(2, requires_grad=True), 1.0).grad_fn is None
+
+
+def test_user_function_saved_tensors_are_freed_after_backward():
+    x = ember.ones(2, requires_grad=True)
+    y = _ScaledExp.apply(x, 1.0)
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.grad_fn.saved_tensors
+
+
+def test_user_function_returning_the_wrong_number_of_gradients_raises():
+    class Bad(autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    x = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="incorrect number of gradients"):
+        Bad.apply(x, 2.0).sum().backward()
+
+
+# anomaly detection
+
+def test_detect_anomaly_names_the_op_whose_backward_made_nan():
+    x = ember.tensor([0.0, 1.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        y = x.sqrt() * 0  # d sqrt / dx at 0 is inf; inf * 0 = nan in SqrtBackward0's output
+        with pytest.raises(RuntimeError, match="SqrtBackward0.*nan"):
+            y.sum().backward()
+    x.grad = None
+    (x.sqrt() * 0).sum().backward()  # outside detect_anomaly the nan passes silently, as in torch
+    assert np.isnan(x.grad.numpy()[0])
+
+
+def test_detect_anomaly_shows_where_the_op_was_created():
+    x = ember.tensor([0.0], requires_grad=True)
+    with autograd.detect_anomaly():
+        y = x.log()  # the traceback of this line is in the message
+        with pytest.raises(RuntimeError, match="test_autograd.py"):
+            (y * 0).sum().backward()
