@@ -20,7 +20,10 @@ Size = Union[int, Sequence[int]]
 def _shape(size: tuple) -> tuple[int, ...]:
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = tuple(size[0])
-    return tuple(int(s) for s in size)
+    shape = tuple(int(s) for s in size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}; sizes must be non-negative")
+    return shape
 
 
 def _new(data: np.ndarray, requires_grad: bool, device: Any = None) -> _tensor.Tensor:
