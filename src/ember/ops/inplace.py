@@ -73,8 +73,11 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
                 f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
                 f"output type {t.dtype.name}"
             ) from None
-        t._bump_version()
-        return t
+        except ValueError:
+            pass  # shapes: the general path below names them as torch does
+        else:
+            t._bump_version()
+            return t
     if _records(t, args):
         snapshot = t._make(t._data.copy(), t._requires_grad, t.grad_fn)
         snapshot._output_nr = t._output_nr
