@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -123,7 +123,7 @@ class BackwardCFunction(Node):
     needs_input_grad: tuple[bool, ...] = ()
     _tensor_args: Optional[tuple[bool, ...]] = None
     _saved: tuple = ()
-    _saved_versions: tuple = ()
+    _saved_versions: Sequence[Optional[int]] = ()
     _saved_outputs = False
     _freed = False
     _non_differentiable: tuple = ()
@@ -238,22 +238,53 @@ class Function:
             for a in args:
                 if isinstance(a, _Tensor) and a._requires_grad:
                     return cls._record(args, kwargs)
+        if not cls._array_forward or kwargs:
+            return cls._apply_general(args, kwargs)
+        # the usual arities unpacked by hand: a comprehension costs a function call here
+        n = len(args)
+        if n == 2:
+            a, b = args
+            raw = cls.forward(
+                _Scratch(), a._data if isinstance(a, _Tensor) else a, b._data if isinstance(b, _Tensor) else b
+            )
+        elif n == 1:
+            a = args[0]
+            raw = cls.forward(_Scratch(), a._data if isinstance(a, _Tensor) else a)
+        elif n == 3:
+            a, b, c = args
+            raw = cls.forward(
+                _Scratch(), a._data if isinstance(a, _Tensor) else a, b._data if isinstance(b, _Tensor) else b,
+                c._data if isinstance(c, _Tensor) else c,
+            )
+        else:
+            raw = cls.forward(_Scratch(), *[a._data if isinstance(a, _Tensor) else a for a in args])
+        if type(raw) is _ndarray:
+            out = _make(raw, False, None)
+            if cls._is_view:
+                _share_version(out, args[0])
+            return out
+        return cls._wrap_unrecorded(args, raw)
+
+    @classmethod
+    def _apply_general(cls, args: tuple, kwargs: dict) -> Any:
+        """`apply` without recording, for a Tensor forward or keyword arguments."""
         ctx = _Scratch()
         if cls._array_forward:
             raw = cls.forward(ctx, *[a._data if isinstance(a, _Tensor) else a for a in args], **kwargs)
         else:
             with grad_mode.no_grad():
                 raw = cls.forward(ctx, *args, **kwargs)
-        if type(raw) is _ndarray:
-            out = _make(raw, False, None)
-        elif isinstance(raw, tuple):
-            outs = tuple(_wrap_output(o, False, None) for o in raw)
+        return cls._wrap_unrecorded(args, raw)
+
+    @classmethod
+    def _wrap_unrecorded(cls, args: tuple, raw: Any) -> Any:
+        if isinstance(raw, tuple):
+            outs = tuple([_wrap_output(o, False, None) for o in raw])
             if cls._is_view:
                 for o in outs:
                     _share_version(o, args[0])
             return outs
-        else:
-            out = _wrap_output(raw, False, None)
+        out = _wrap_output(raw, False, None)
         if cls._is_view:
             _share_version(out, args[0])
         return out
@@ -291,30 +322,33 @@ class Function:
         # numbered after the edges: a leaf's accumulator made just now is older than its consumer
         node._seq = next(_sequence)
 
-        if cls._array_forward:
-            raw = cls.forward(node, *arrays, **kwargs)
-        else:
+        if not cls._array_forward:
             with grad_mode.no_grad():
                 raw = cls.forward(node, *args, **kwargs)
+        elif kwargs:
+            raw = cls.forward(node, *arrays, **kwargs)
+        else:
+            raw = cls.forward(node, *arrays)
 
         if type(raw) is _ndarray and not node._non_differentiable:
-            raws: tuple = (raw,)
             diff = raw.dtype.kind == "f"
-            result = out = _make(raw, diff, node if diff else None)
-            outs: tuple = (out,)
+            out = _make(raw, diff, node if diff else None)
             if cls._is_view:
                 _share_version(out, args[0])
-        else:
-            raws, outs = _record_outputs(node, raw)
-            result = outs if isinstance(raw, tuple) else outs[0]
-            if cls._is_view:
-                for o in outs:
-                    _share_version(o, args[0])
-        if anomaly._enabled:
-            node._trace = anomaly.creation_trace()
+            if node._saved:
+                _resolve_saved(node, args, (raw,), (out,))
+            if anomaly._enabled:
+                node._trace = anomaly.creation_trace()
+            return out
+        raws, outs = _record_outputs(node, raw)
+        if cls._is_view:
+            for o in outs:
+                _share_version(o, args[0])
         if node._saved:
             _resolve_saved(node, args, raws, outs)
-        return result
+        if anomaly._enabled:
+            node._trace = anomaly.creation_trace()
+        return outs if isinstance(raw, tuple) else outs[0]
 
 
 def _record_outputs(node: BackwardCFunction, raw: Any) -> tuple[tuple, tuple]:
@@ -358,30 +392,41 @@ def _share_version(out: Any, source: Any) -> None:
 
 def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tuple) -> None:
     """Turn what forward saved into tensors plus the version each had (for the in-place check).
-    An array forward saves arrays: each is matched, by identity, to an output or an input."""
-    saved, versions = [], []
+    An array forward saves arrays: each is matched, by identity, to an output or an input; an
+    array that is neither is kept as a constant. Runs once per recorded op that saves, so it is
+    written as plain loops (no zip, no for/else) over the few candidates."""
+    saved = []
+    versions = []
+    n_out = len(raws)
     for item in node._saved:
+        found = None
+        if item is not None:
+            i = 0
+            while i < n_out:
+                if item is raws[i] or item is outs[i]:
+                    found = outs[i]
+                    break
+                i += 1
+        if found is not None:
+            saved.append(_SavedOutput(found))
+            versions.append(found._version_counter[0])
+            node._saved_outputs = True
+            continue
         if item is None:
             saved.append(None)
             versions.append(None)
             continue
-        for raw, out in zip(raws, outs):
-            if item is raw or item is out:
-                saved.append(_SavedOutput(out))
-                versions.append(out._version_counter[0])
-                node._saved_outputs = True
+        for a in args:
+            if isinstance(a, _Tensor) and (item is a._data or item is a):
+                found = a
                 break
+        if found is None and isinstance(item, _Tensor):
+            found = item
+        if found is None:
+            saved.append(_make(np.asarray(item), False, None))
+            versions.append(None)
         else:
-            for a in args:
-                if isinstance(a, _Tensor) and (item is a._data or item is a):
-                    break
-            else:
-                a = item if isinstance(item, _Tensor) else None
-            if a is None:
-                saved.append(_make(np.asarray(item), False, None))
-                versions.append(None)
-            else:
-                saved.append(a)
-                versions.append(a._version_counter[0])
+            saved.append(found)
+            versions.append(found._version_counter[0])
     node._saved = tuple(saved)
-    node._saved_versions = tuple(versions)
+    node._saved_versions = versions
