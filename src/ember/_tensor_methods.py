@@ -35,7 +35,7 @@ class TensorMethods:
     def __neg__(self): return ops.neg(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
-    def __invert__(self): return ops.bitwise_not(self)
+    def __invert__(self): return ops.invert(self)
 
     # in-place operators
     def __iadd__(self, other): return ops.add_(self, other)
@@ -137,6 +137,8 @@ class TensorMethods:
     def logical_not(self): return ops.logical_not(self)
     def logical_and(self, other): return ops.logical_and(self, other)
     def logical_or(self, other): return ops.logical_or(self, other)
+    def logical_xor(self, other): return ops.logical_xor(self, other)
+    def bitwise_not(self): return ops.bitwise_not(self)
 
     # shape
     def reshape(self, *shape): return ops.reshape(self, *shape)

@@ -130,8 +130,15 @@ def bitwise_xor(input: Any, other: Any) -> Any:
 
 def bitwise_not(input: Any) -> Any:
     if input.is_floating_point():
-        raise RuntimeError(f"bitwise_not is only supported for integer and bool tensors, got {input.dtype}")
+        raise NotImplementedError(f"bitwise_not is only supported for integer and bool tensors, got {input.dtype}")
     return _unary_bool(np.invert, input)
+
+
+def invert(input: Any) -> Any:
+    """The ~ operator: bitwise not, which Python's operator refuses for floats with TypeError."""
+    if input.is_floating_point():
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(input)
 
 
 def all(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:

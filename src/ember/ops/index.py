@@ -268,8 +268,8 @@ def getitem(input: Any, key: Any) -> Any:
 
 def gather(input: Any, dim: int, index: Any) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
-    if index.dtype.name != "int64":
-        raise RuntimeError(f"gather(): Expected dtype int64 for index, got {index.dtype}")
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {index.dtype}")
     return Gather.apply(input, d, index)
 
 
@@ -314,7 +314,13 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
         a = b._make(np.asarray(a, dtype=b._data.dtype), False, None)
     if not isinstance(b, _tensor.Tensor):
         b = a._make(np.asarray(b, dtype=a._data.dtype), False, None)
-    return Where.apply(condition, a, b)
+    try:
+        return Where.apply(condition, a, b)
+    except ValueError:
+        raise RuntimeError(
+            f"where: condition, input and other of shapes {list(condition.shape)}, {list(a.shape)} and "
+            f"{list(b.shape)} cannot be broadcast together"
+        ) from None
 
 
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:

@@ -361,7 +361,7 @@ def repeat(input: Any, *sizes: Shape) -> Any:
 def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     target = tensors[0]
     for other in tensors[1:]:
         target, _ = promote(target, other)
