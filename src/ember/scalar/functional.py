@@ -32,7 +32,8 @@ def dot(
 ) -> Value:
     """act(sum_i w_i x_i + b) as one node.
 
-    z = sum_i w_i x_i + b;  dz/dw_i = x_i,  dz/dx_i = w_i,  dz/db = 1;  each scaled by act'(z).
+    z = sum_i w_i x_i + b;  dz/dw_i = x_i,  dz/dx_i = w_i,  dz/db = 1;  each scaled by act'(z)
+    (relu at z <= 0 passes no gradient at all, as torch).
     `inputs` may mix Values and plain numbers (numbers get no gradient).
     """
     if activation not in _ACTIVATIONS:

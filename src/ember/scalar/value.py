@@ -90,7 +90,8 @@ def _tanh(x: float) -> tuple[float, float]:
 def _sigmoid(x: float) -> tuple[float, float]:
     """s(x) = 1 / (1 + e^-x) and its derivative s(x) (1 - s(x)).
 
-    Computed as torch does, bit for bit: below x = -709.78, e^-x overflows to inf and s(x) is 0.
+    The same formula as torch's, so the same rounding: below x = -709.78, e^-x overflows to inf
+    and s(x) is 0, as in torch.
     """
     s = 1.0 / (1.0 + _exp(-x))
     return s, s * (1.0 - s)
