@@ -1,0 +1,6 @@
+"""`python -m ember ...` runs the `ember` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""The `ember` command (also `python -m ember`).
+
+    ember --version
+    ember demo moons|adder|parity [--epochs N] [--seed S] [--out DIR] [--no-progress]
+
+A subcommand is a function that adds its subparser and sets `handler(args) -> int` on it;
+adding one (`ember graph`, ...) is that function plus one entry in COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Optional, Sequence
+
+import ember
+
+from . import demos
+
+Subparsers = argparse._SubParsersAction
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _add_demo_command(subparsers: Subparsers) -> None:
+    listing = "\n".join(f"  {name:8s} {about}" for name, about in demos.DEMOS.items())
+    parser = subparsers.add_parser(
+        "demo",
+        help="train a small network and save its figures",
+        description=f"Train a small network, print its progress and save figures.\n\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("name", choices=list(demos.DEMOS), metavar="NAME", help="which demo")
+    parser.add_argument(
+        "--epochs", type=_positive_int, metavar="N", help="training length in the demo's unit"
+    )
+    parser.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
+    parser.add_argument("--out", default="out", metavar="DIR", help="where to save figures")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(handler=_run_demo)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    demo = demos.load(args.name)
+    options = {"out": args.out, "progress": not args.no_progress}
+    if args.seed is not None:
+        options["seed"] = args.seed
+    length = () if args.epochs is None else (args.epochs,)
+    demo.run(*length, **options)
+    return 0
+
+
+COMMANDS: list[Callable[[Subparsers], None]] = [
+    _add_demo_command,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    description = "ember: deep learning on NumPy, from micrograd's Value to PyTorch's API."
+    parser = argparse.ArgumentParser(prog="ember", description=description)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line `argv` (default: sys.argv[1:]) and return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help and usage errors: argparse has printed the message
+        return exit_.code if isinstance(exit_.code, int) else 1
+    if args.version:
+        print(f"ember {ember.__version__}")
+        return 0
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except ImportError as err:
+        print(f"ember: {err}", file=sys.stderr)
+        return 1

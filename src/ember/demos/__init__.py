@@ -1,0 +1,27 @@
+"""Runnable demos: `ember demo NAME` or `ember.demos.load(NAME).run(...)`.
+
+Each demo is a module `ember.demos.<name>` with a docstring (its help text) and
+`run(count, seed=..., out=..., progress=True) -> dict`, where `count` is its natural length
+(steps, samples or epochs). A new demo is its module plus one entry in DEMOS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+DEMOS: dict[str, str] = {
+    "moons": "micrograd's MLP on two moons, SVM loss (--epochs = full-batch steps, 100)",
+    "adder": "count the ones in 10 bits, 11-way cross-entropy (--epochs = samples, 500)",
+    "parity": "odd/even of two bits, i.e. XOR (--epochs = samples, 5000)",
+}
+
+
+def load(name: str) -> ModuleType:
+    """The demo module called `name`."""
+    if name not in DEMOS:
+        raise ValueError(f"unknown demo {name!r}; choose from {', '.join(DEMOS)}")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+__all__ = ["DEMOS", "load"]

@@ -1,0 +1,95 @@
+"""What every demo shares: its optional dependencies, an output folder, a progress bar, figures.
+
+tqdm, matplotlib and scikit-learn are the `demo` extra; they are imported on first use, so
+`import ember.demos.moons` works without them and only running a demo needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import Iterable, Iterator, Sequence, TypeVar, Union
+
+from ..scalar.value import Value
+
+PathLike = Union[str, Path]
+T = TypeVar("T")
+
+DEFAULT_OUT = "out"
+INSTALL_HINT = "pip install 'ember[demo]'"
+
+
+def require(module: str) -> ModuleType:
+    """Import an optional dependency of the demos, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        package = module.split(".")[0]
+        raise ImportError(f"the ember demos need {package}: {INSTALL_HINT}") from err
+
+
+def output_dir(out: PathLike) -> Path:
+    """The folder a demo writes its figures into, created if needed."""
+    path = Path(out)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def progress(iterable: Iterable[T], total: int, desc: str, enabled: bool = True) -> Iterator[T]:
+    """A tqdm bar over `iterable` (on stderr); `enabled=False` hides it."""
+    tqdm = require("tqdm").tqdm
+    return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False)
+
+
+def log(message: str) -> None:
+    """Print a line without breaking a running progress bar."""
+    require("tqdm").tqdm.write(message)
+
+
+def figure(ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)):
+    """A matplotlib Figure drawn by the Agg backend (no display, no global pyplot state).
+
+    Returns (figure, axes), with one axes per column.
+    """
+    require("matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(size[0] * ncols, size[1]), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def save_figure(fig, path: Path) -> Path:
+    """Write the figure as a PNG, print where, and return the path."""
+    fig.savefig(path, dpi=120)
+    print(f"saved {path}")
+    return path
+
+
+def sgd_step(parameters: Sequence[Value], lr: float) -> None:
+    """p <- p - lr * dL/dp for every parameter (plain SGD, as micrograd's demo does by hand)."""
+    for p in parameters:
+        p.data -= lr * p.grad
+
+
+def argmax(values: Sequence[Value]) -> int:
+    """Index of the largest value: the predicted class for a list of logits."""
+    return max(range(len(values)), key=lambda i: values[i].data)
+
+
+Curve = tuple[Sequence[float], Sequence[float]]
+
+
+def plot_curves(path: Path, title: str, xlabel: str, curves: dict[str, Curve]) -> Path:
+    """One PNG with a panel per named curve, e.g. {"loss": (steps, losses), "accuracy": ...}."""
+    fig, axes = figure(ncols=len(curves), size=(5.0, 3.8))
+    for ax, (name, (xs, ys)) in zip(axes, curves.items()):
+        ax.plot(xs, ys)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    return save_figure(fig, path)

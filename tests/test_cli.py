@@ -1,0 +1,54 @@
+"""The `ember` command, called in-process through main() and as `python -m ember`."""
+
+import subprocess
+import sys
+
+import ember
+from ember.cli import main
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"ember {ember.__version__}\n"
+    assert ember.__version__ == "0.1.0"
+
+
+def test_demo_parity(tmp_path, capsys):
+    out = tmp_path / "figs"
+    assert main(["demo", "parity", "--epochs", "200", "--seed", "1", "--out", str(out), "--no-progress"]) == 0
+    assert (out / "parity.png").is_file()
+    assert "accuracy" in capsys.readouterr().out
+
+
+def test_demo_moons(tmp_path):
+    assert main(["demo", "moons", "--epochs", "2", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert (tmp_path / "decision_boundary.png").is_file()
+    assert (tmp_path / "loss.png").is_file()
+
+
+def test_usage_errors(capsys):
+    assert main([]) == 2
+    assert main(["demo", "nope"]) == 2
+    assert main(["demo", "adder", "--epochs", "0"]) == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_help_lists_demos(capsys):
+    assert main(["demo", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert all(name in help_text for name in ("moons", "adder", "parity"))
+
+
+def test_python_dash_m(tmp_path):
+    version = subprocess.run(
+        [sys.executable, "-m", "ember", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.strip() == "ember 0.1.0"
+    demo = subprocess.run(
+        [sys.executable, "-m", "ember", "demo", "adder", "--epochs", "50", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert (tmp_path / "adder.png").is_file()
+    assert str(tmp_path / "adder.png") in demo.stdout
