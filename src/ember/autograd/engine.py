@@ -37,7 +37,7 @@ _NO_GRAD_INPUT = "One of the differentiated Tensors does not require grad"
 
 # The implicit gradient of a one-element output, per (shape, dtype); each use gets a copy,
 # which is several times cheaper than building it with np.ones.
-_ONES: dict[tuple[tuple[int, ...], np.dtype], np.ndarray] = {}
+_ONES: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
 def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) -> list:
@@ -55,11 +55,7 @@ def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) ->
                     f"grad can be implicitly created only for scalar outputs (output {i} has shape "
                     f"{list(arr.shape)}); pass gradient= (or grad_outputs=) of the same shape"
                 )
-            key = (arr.shape, arr.dtype)
-            one = _ONES.get(key)
-            if one is None:
-                one = _ONES[key] = np.ones(arr.shape, arr.dtype)
-            g = make(one.copy(), False, None)
+            g = make(_one_like(arr), False, None)
         elif not isinstance(g, _tensor.Tensor):
             g = make(np.full(arr.shape, g, dtype=arr.dtype), False, None)
         elif g._data.shape != arr.shape:
@@ -69,6 +65,15 @@ def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) ->
             )
         grads.append(g)
     return grads
+
+
+def _one_like(arr: np.ndarray) -> np.ndarray:
+    """A new one-element array of ones shaped and typed like `arr`: a copy of a cached one.
+    Keyed by the dtype's type code (hashing a dtype object is slow), checked on use."""
+    one = _ONES.get((arr.shape, arr.dtype.char))
+    if one is None or one.dtype != arr.dtype:
+        one = _ONES[(arr.shape, arr.dtype.char)] = np.ones(arr.shape, arr.dtype)
+    return one.copy()
 
 
 def run_backward(
@@ -84,7 +89,9 @@ def run_backward(
     them, or only `inputs`'); without, the gradients of `inputs` are returned (autograd.grad)."""
     if retain_graph is None:
         retain_graph = create_graph
-    edges = [_edge_of(t, _NO_GRAD_ROOT, i) for i, t in enumerate(roots)]
+    edges = []
+    for i, t in enumerate(roots):
+        edges.append(_edge_of(t, _NO_GRAD_ROOT, i))
     capture = needed = None
     if inputs is not None:
         if not inputs:
@@ -93,25 +100,27 @@ def run_backward(
         needed = _nodes_leading_to([n for n, _ in edges], {n for n, _ in targets})
         # backward(inputs=) fills the .grad of non-leaf inputs too; their gradient is captured
         capture = {e: i for i, (e, t) in enumerate(zip(targets, inputs)) if not accumulate or t.grad_fn is not None}
-    prev = _grad_state.enabled
-    _grad_state.enabled = create_graph
+    state = _grad_state
+    prev = state.enabled
+    state.enabled = create_graph
     try:
         captured = _execute(edges, grad_roots, retain_graph, create_graph, accumulate, needed, capture)
     finally:
-        _grad_state.enabled = prev
+        state.enabled = prev
     if accumulate:
         if capture:
             _accumulate_non_leaves(inputs, captured, capture, create_graph)
         return None
-    for i, g in enumerate(captured):
-        if g is None:
+    for i in range(len(captured)):
+        # indexed, not iterated: a loop variable would count as one more reference to the grad
+        if captured[i] is None:
             if not allow_unused:
                 raise RuntimeError(
                     f"One of the differentiated Tensors (input {i}) appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
         elif not create_graph and not _is_unshared(captured, i):
-            captured[i] = _tensor.Tensor._make(g._data.copy(), False, None)
+            captured[i] = _tensor.Tensor._make(captured[i]._data.copy(), False, None)
     return captured
 
 
@@ -263,11 +272,12 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
                 t._grad = _tensor.Tensor._make(np.array(arr, dtype=data.dtype, order="C"), False, None)
         elif create_graph:
             t._grad = current + g
-        elif current._data.flags.writeable:
-            current._data += arr
-            current._version_counter[0] += 1
         else:
-            t._grad = _tensor.Tensor._make(current._data + arr, False, None)
+            try:
+                current._data += arr
+                current._version_counter[0] += 1
+            except ValueError:  # a read-only .grad (a broadcast view the user assigned)
+                t._grad = _tensor.Tensor._make(current._data + arr, False, None)
     if node._post_hooks:
         for hook in list(node._post_hooks):
             hook(t)
