@@ -95,6 +95,16 @@ def test_repr_of_a_detached_or_no_grad_result():
     assert repr(e.detach()) == _torch_repr(t.detach())
 
 
+@pytest.mark.parametrize("fn", [lambda t, x: x.max(1), lambda t, x: t.min(x, 0), lambda t, x: x.sort(),
+                                lambda t, x: x.topk(1)])
+def test_values_indices_results_print_like_torch(fn):
+    data = [[1.5, -2.0], [0.5, 3.0]]
+    e, t = fn(ember, ember.tensor(data)), fn(torch, torch.tensor(data))
+    assert repr(e) == _torch_repr(t)
+    values, indices = e
+    assert values is e.values and indices is e.indices and isinstance(e, tuple)
+
+
 def test_format_spec_on_scalars():
     loss = ember.tensor(0.123456, requires_grad=True) * 1
     assert f"{loss:.4f}" == "0.1235"

@@ -30,14 +30,13 @@ from .reduce import (
 )
 from .shape import (
     cast, cat, clone, contiguous, expand, flatten, flip, pad, permute, repeat, reshape, roll, squeeze,
-    stack, t, transpose, tril, triu, unflatten, unsqueeze,
+    stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (
     abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round, rsqrt, sigmoid, sign,
     sin, softplus, sqrt, tan, tanh, trunc,
 )
 
-view = reshape
 
 
 def nonzero(input: Any) -> Any:

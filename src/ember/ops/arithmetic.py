@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from .. import _tensor
+from .. import _dtype, _tensor
 from .._creation import zeros_like
 from ._util import apply_binary, float_operands, is_tensor, promote, sum_to
 
@@ -210,7 +210,9 @@ def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
-        return div(input, other).trunc()
+        out = div(input, other).trunc()
+        target = _dtype.result_type(input, other)
+        return out if target.is_floating_point else out.to(target)
     return apply_binary(Div, *float_operands(input, other))
 
 
@@ -230,6 +232,11 @@ def _scalar_like(x: Any, like: Any) -> Any:
 
 
 def neg(input: Any) -> Any:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return Neg.apply(input)
 
 

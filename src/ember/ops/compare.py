@@ -8,6 +8,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..autograd.function import Function
+from .._dtype import result_type
 from ._util import apply_binary, as_tensor_arg, promote, sum_to
 
 
@@ -225,4 +226,5 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
     if hasattr(min, "_data") or hasattr(max, "_data"):
         out = input if min is None else maximum(input, min)
         return out if max is None else minimum(out, max)
-    return Clamp.apply(input, min, max)
+    target = result_type(input, *[b for b in (min, max) if b is not None])
+    return Clamp.apply(input if target is input.dtype else input.to(target), min, max)

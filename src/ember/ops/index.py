@@ -15,7 +15,7 @@ from .._creation import zeros_like
 from ..autograd.function import Function
 from ._util import normalize_dims, promote, sum_to
 from ._views import track
-from .reduce import values_indices
+from .reduce import return_types
 
 
 def _is_basic(key: Any) -> bool:
@@ -307,6 +307,8 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     """Elementwise choice `condition ? input : other`, broadcasting all three."""
     if input is None and other is None:
         return tuple(condition._make(np.asarray(a, np.int64), False, None) for a in np.nonzero(condition._data))
+    if not isinstance(input, _tensor.Tensor) and not isinstance(other, _tensor.Tensor):
+        input = condition._make(np.asarray(input, dtype=_dtype.result_type(input, other).numpy), False, None)
     a, b = promote(input, other)
     if condition.dtype.name != "bool":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
@@ -326,8 +328,8 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
     d = normalize_dims(dim, input.ndim)[0] if input.ndim else None
     if d is None:
-        return values_indices(input.clone(), input.new_zeros((), dtype=_dtype.int64))
-    return values_indices(*Sort.apply(input, d, descending, stable))
+        return return_types["sort"](input.clone(), input.new_zeros((), dtype=_dtype.int64))
+    return return_types["sort"](*Sort.apply(input, d, descending, stable))
 
 
 def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
@@ -340,7 +342,7 @@ def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool =
         raise RuntimeError(f"selected index k out of range: k={k}, size along dim {d} is {input.shape[d]}")
     values, indices = sort(input, d, descending=largest, stable=True)
     key = (slice(None),) * d + (slice(0, k),)
-    return values_indices(values[key], indices[key])
+    return return_types["topk"](values[key], indices[key])
 
 
 def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
@@ -367,6 +369,12 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
+    n = input.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow(): start {start} out of range for size {n} at dim {d}")
+    start = start + n if start < 0 else start
+    if not 0 <= length <= n - start:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return _view(input, (slice(None),) * d + (slice(start, start + length),))
 
 

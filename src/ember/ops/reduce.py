@@ -16,7 +16,16 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import Dim, normalize_dims
 
-values_indices = namedtuple("values_indices", ["values", "indices"])
+def _return_type(name: str) -> type:
+    """A (values, indices) named tuple printed as torch prints `torch.return_types.max`."""
+
+    def __repr__(self: Any) -> str:
+        return f"ember.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (namedtuple(name, ["values", "indices"]),), {"__slots__": (), "__repr__": __repr__})
+
+
+return_types = {name: _return_type(name) for name in ("max", "min", "sort", "topk")}
 
 
 def _kept_shape(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> tuple[int, ...]:
@@ -302,7 +311,8 @@ class Norm(Function):
 
 
 def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
-    return normalize_dims(dim, input.ndim)
+    axes = normalize_dims(dim, input.ndim)
+    return None if input.ndim == 0 else axes  # a 0-d tensor reduces over dim 0 or -1 to itself
 
 
 def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
@@ -344,10 +354,11 @@ def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
         from .compare import maximum, minimum
 
         return maximum(input, other) if largest else minimum(input, other)
+    result = return_types["max" if largest else "min"]
     axis = normalize_dims(dim, input.ndim)[0] if input.ndim else None
     if axis is None:
-        return values_indices(input.clone(), input.new_zeros((), dtype=_dtype.int64))
-    return values_indices(*(MaxDim if largest else MinDim).apply(input, axis, keepdim, largest))
+        return result(input.clone(), input.new_zeros((), dtype=_dtype.int64))
+    return result(*(MaxDim if largest else MinDim).apply(input, axis, keepdim, largest))
 
 
 def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
@@ -391,6 +402,8 @@ def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = F
 
 
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
+    if not input.is_floating_point():
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
     if p == 0:
         return (input != 0).sum(dim, keepdim=keepdim).to(input.dtype)
@@ -401,15 +414,21 @@ def logsumexp(input: Any, dim: Dim, keepdim: bool = False) -> Any:
     return LogSumExp.apply(input, _axes(input, dim), keepdim)
 
 
-def softmax(input: Any, dim: int, dtype: Any = None) -> Any:
+def _float_only(input: Any, dtype: Any, name: str) -> Any:
     if dtype is not None:
-        input = input.to(dtype)
+        return input.to(dtype)
+    if not input.is_floating_point():
+        raise NotImplementedError(f"{name} is not implemented for {input.dtype}: convert with .float() or pass dtype=")
+    return input
+
+
+def softmax(input: Any, dim: int, dtype: Any = None) -> Any:
+    input = _float_only(input, dtype, "softmax")
     return Softmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
 
 
 def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
-    if dtype is not None:
-        input = input.to(dtype)
+    input = _float_only(input, dtype, "log_softmax")
     return LogSoftmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
 
 

@@ -291,6 +291,22 @@ def _reshape(input: Any, shape: tuple[int, ...], fn: type) -> Any:
     return track(fn.apply(input, shape), input, lambda t: fn.apply(t, shape))
 
 
+def view(input: Any, *shape: Shape) -> Any:
+    """reshape that refuses to copy: the result always shares input's memory, as torch's view."""
+    shape = _sizes(shape)
+    probe = input._data.view()
+    try:
+        probe.shape = shape
+    except AttributeError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension "
+            "spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    except ValueError:
+        pass  # a wrong element count: reshape names it
+    return _reshape(input, shape, Reshape)
+
+
 def expand(input: Any, *sizes: Shape) -> Any:
     return Expand.apply(input, _sizes(sizes))
 

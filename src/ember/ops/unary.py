@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._creation import zeros_like
+from .._dtype import get_default_dtype
 from ..autograd.function import Function
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -301,60 +302,65 @@ class Trunc(_Flat):
     _fn = staticmethod(np.trunc)
 
 
+def _float(input: Any) -> Any:
+    """Integer and bool tensors compute in the default float dtype, as torch's do."""
+    return input if input._data.dtype.kind == "f" else input.to(get_default_dtype())
+
+
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
-    return Softplus.apply(input, beta, threshold)
+    return Softplus.apply(_float(input), beta, threshold)
 
 
 def exp(input: Any) -> Any:
-    return Exp.apply(input)
+    return Exp.apply(_float(input))
 
 
 def log(input: Any) -> Any:
-    return Log.apply(input)
+    return Log.apply(_float(input))
 
 
 def log1p(input: Any) -> Any:
-    return Log1p.apply(input)
+    return Log1p.apply(_float(input))
 
 
 def expm1(input: Any) -> Any:
-    return Expm1.apply(input)
+    return Expm1.apply(_float(input))
 
 
 def log2(input: Any) -> Any:
-    return Log.apply(input) / math.log(2.0)
+    return Log.apply(_float(input)) / math.log(2.0)
 
 
 def log10(input: Any) -> Any:
-    return Log.apply(input) / math.log(10.0)
+    return Log.apply(_float(input)) / math.log(10.0)
 
 
 def sqrt(input: Any) -> Any:
-    return Sqrt.apply(input)
+    return Sqrt.apply(_float(input))
 
 
 def rsqrt(input: Any) -> Any:
-    return Rsqrt.apply(input)
+    return Rsqrt.apply(_float(input))
 
 
 def sin(input: Any) -> Any:
-    return Sin.apply(input)
+    return Sin.apply(_float(input))
 
 
 def cos(input: Any) -> Any:
-    return Cos.apply(input)
+    return Cos.apply(_float(input))
 
 
 def tan(input: Any) -> Any:
-    return Tan.apply(input)
+    return Tan.apply(_float(input))
 
 
 def tanh(input: Any) -> Any:
-    return Tanh.apply(input)
+    return Tanh.apply(_float(input))
 
 
 def sigmoid(input: Any) -> Any:
-    return Sigmoid.apply(input)
+    return Sigmoid.apply(_float(input))
 
 
 def relu(input: Any) -> Any:
@@ -362,7 +368,7 @@ def relu(input: Any) -> Any:
 
 
 def erf(input: Any) -> Any:
-    return Erf.apply(input)
+    return Erf.apply(_float(input))
 
 
 def abs(input: Any) -> Any:
