@@ -205,8 +205,16 @@ def test_same_weights_as_micrograd():
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     ours = MLP(2, [16, 16, 1], seed=3)
     assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
-    x = [0.5, -1.5]
-    assert close(ours(x).data, theirs(x).data)
+    points = [([0.5, -1.5], 1), ([1.0, 0.2], -1), ([-0.3, 0.8], 1)]
+    losses = []
+    for model, make in ((ours, Value), (theirs, micrograd_nn.Value)):
+        scores = [model([make(v) for v in x]) for x, _ in points]
+        loss = sum(((1 + -y * s).relu() for (_, y), s in zip(points, scores)), make(0.0))
+        model.zero_grad()
+        loss.backward()
+        losses.append(loss.data)
+    assert close(losses[0], losses[1])
+    assert all(close(p.grad, q.grad) for p, q in zip(ours.parameters(), theirs.parameters()))
 
 
 def test_reprs():

@@ -83,11 +83,16 @@ def argmax(values: Sequence[Value]) -> int:
 Curve = tuple[Sequence[float], Sequence[float]]
 
 
-def plot_curves(path: Path, title: str, xlabel: str, curves: dict[str, Curve]) -> Path:
-    """One PNG with a panel per named curve, e.g. {"loss": (steps, losses), "accuracy": ...}."""
+def plot_curves(
+    path: Path, title: str, xlabel: str, curves: dict[str, Curve], log_y: Sequence[str] = ()
+) -> Path:
+    """One PNG with a panel per named curve, e.g. {"loss": (steps, losses), "accuracy": ...};
+    the curves named in `log_y` get a logarithmic y axis."""
     fig, axes = figure(ncols=len(curves), size=(5.0, 3.8))
     for ax, (name, (xs, ys)) in zip(axes, curves.items()):
         ax.plot(xs, ys)
+        if name in log_y:
+            ax.set_yscale("log")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)

@@ -74,7 +74,8 @@ def run(
         seen.append(n)
         accuracies.append(accuracy)
         eval_losses.append(loss)
-        log(f"after {n:4d} samples: held-out accuracy {accuracy:.1%}  loss {loss:.4f}")
+        if n % 100 == 0 or n == samples:
+            log(f"after {n:4d} samples: held-out accuracy {accuracy:.1%}  loss {loss:.4f}")
 
     record(0)
     for i in _common.progress(range(1, samples + 1), samples, "adder", progress):
@@ -91,6 +92,7 @@ def run(
         "adder: count the ones in 10 bits (held-out)",
         "training samples",
         {"accuracy": (seen, accuracies), "cross-entropy": (seen, eval_losses)},
+        log_y=("cross-entropy",),
     )
     return {
         "accuracy": accuracies[-1],

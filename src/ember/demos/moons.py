@@ -94,6 +94,7 @@ def run(
             "moons: SVM loss and training accuracy",
             "step",
             {"loss": (steps_done, losses), "accuracy": (steps_done, accuracies)},
+            log_y=("loss",),
         ),
     ]
     return {

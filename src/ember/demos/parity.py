@@ -86,6 +86,7 @@ def run(
         "parity (XOR) of two bits",
         "training samples",
         {"accuracy": (seen, accuracies), "cross-entropy": (seen, losses)},
+        log_y=("cross-entropy",),
     )
     return {
         "accuracy": accuracies[-1],
