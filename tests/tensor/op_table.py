@@ -336,6 +336,10 @@ LINALG = [
     Op("einsum_trace", lambda t, x: t.einsum("ii->", x), ((3, 3),)),
     Op("einsum_diag", lambda t, x: t.einsum("ii->i", x), ((3, 3),)),
     Op("einsum_repeated_with_other", lambda t, x, y: t.einsum("iij,j->ij", x, y), ((3, 3, 2), (2,))),
+    Op("einsum_ellipsis_matmul", lambda t, x, y: t.einsum("...ij,jk->...ik", x, y), ((2, 3, 4), (4, 2)), gradgrad=True),
+    Op("einsum_ellipsis_broadcast", lambda t, x, y: t.einsum("...j,...j", x, y), ((2, 1, 3), (4, 3))),
+    Op("einsum_size_one_broadcast", lambda t, x, y: t.einsum("ij,ij->ij", x, y), ((3, 1), (3, 4))),
+    Op("einsum_ellipsis_implicit_sum", lambda t, x: t.einsum("i...->...", x), X3),
     Op("einsum_unused_letter", lambda t, x, y: t.einsum("ij,k->i", x, y), ((3, 4), (2,))),
 ]
 

@@ -3,7 +3,7 @@ afterwards, batch dimensions broadcast. For C = A @ B:  dA = dC @ B^T,  dB = A^T
 
 from __future__ import annotations
 
-import re
+import string
 from typing import Any
 
 import numpy as np
@@ -76,9 +76,9 @@ class Einsum(Function):
 
     @staticmethod
     def forward(ctx, equation, *operands):
-        ctx.inputs, ctx.output = _parse(equation, len(operands))
+        ctx.inputs, ctx.output = _parse(equation, operands)
         ctx.save_for_backward(*operands)
-        return np.asarray(np.einsum(equation, *operands))
+        return np.asarray(np.einsum(",".join(ctx.inputs) + "->" + ctx.output, *operands))
 
     @staticmethod
     def backward(ctx, grad):
@@ -100,6 +100,9 @@ def _operand_grad(grad: Any, output: str, i: int, inputs: list[str], ops: tuple)
     known = set(output).union(*[set(s) for s, _ in others])
     reach = "".join(c for c in distinct if c in known)
     g = einsum(",".join([output] + [s for s, _ in others]) + "->" + reach, grad, *[o for _, o in others])
+    broadcast = tuple(k for k, c in enumerate(reach) if size[c] == 1 and g.shape[k] != 1)
+    if broadcast:
+        g = g.sum(broadcast, keepdim=True)
     g = g.reshape([size[c] if c in reach else 1 for c in distinct]).expand([size[c] for c in distinct])
     if len(distinct) == len(sub):
         return g
@@ -115,18 +118,24 @@ def _operand_grad(grad: Any, output: str, i: int, inputs: list[str], ops: tuple)
     return einsum(",".join([distinct] + deltas) + "->" + "".join(full), g, *eyes)
 
 
-def _parse(equation: str, n: int) -> tuple[list[str], str]:
+def _parse(equation: str, operands: tuple) -> tuple[list[str], str]:
+    """The subscripts of each operand and of the output, with `...` spelled out as letters the
+    equation doesn't use (right-aligned, so fewer `...` dims broadcast) and the implicit output
+    (`...` first, then the letters that appear once, sorted) made explicit."""
     eq = equation.replace(" ", "")
-    if "." in eq:
-        raise NotImplementedError("einsum with '...': write the dimensions out explicitly")
-    lhs, _, rhs = eq.partition("->")
+    lhs, arrow, rhs = eq.partition("->")
     inputs = lhs.split(",")
-    if len(inputs) != n:
-        raise RuntimeError(f"einsum(): the equation has {len(inputs)} operands but {n} tensors were given")
-    if "->" not in eq:
-        letters = re.sub(r"[^a-zA-Z]", "", lhs)
-        rhs = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    return inputs, rhs
+    if len(inputs) != len(operands):
+        raise RuntimeError(f"einsum(): the equation has {len(inputs)} operands but {len(operands)} tensors were given")
+    spare = [c for c in string.ascii_letters if c not in eq]
+    counts = [np.ndim(op) - len(s) + 3 for s, op in zip(inputs, operands) if "..." in s]
+    ellipsis = "".join(spare[:max(counts, default=0)])
+    inputs = [s.replace("...", ellipsis[len(ellipsis) - np.ndim(op) + len(s) - 3:]) for s, op in zip(inputs, operands)]
+    if arrow:
+        return inputs, rhs.replace("...", ellipsis)
+    letters = "".join(inputs)
+    once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis)
+    return inputs, ellipsis + "".join(once)
 
 
 def matmul(input: Any, other: Any) -> Any:
