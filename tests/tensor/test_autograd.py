@@ -593,3 +593,22 @@ def test_detect_anomaly_shows_where_the_op_was_created():
         y = x.log()  # the traceback of this line is in the message
         with pytest.raises(RuntimeError, match="test_autograd.py"):
             (y * 0).sum().backward()
+
+
+def test_a_hook_on_a_leaf_used_twice_runs_once_with_the_sum():
+    ex, tx = _pair([1.0, 2.0])
+    seen = {"ember": [], "torch": []}
+    for x, key in ((ex, "ember"), (tx, "torch")):
+        x.register_hook(lambda g, key=key: seen[key].append(g.detach().numpy().copy()))
+        (x.exp() * x + x * 2).sum().backward()
+    assert len(seen["ember"]) == len(seen["torch"]) == 1
+    np.testing.assert_allclose(seen["ember"][0], seen["torch"][0])
+
+
+def test_changes_through_data_bypass_the_version_check_like_torch():
+    ex, tx = _pair([1.0, 2.0])
+    for x in (ex, tx):
+        y = (x * x).sum()
+        x.data.mul_(2)
+        y.backward()
+    _close(ex.grad, tx.grad)
