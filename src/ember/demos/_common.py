@@ -9,9 +9,13 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable, Iterator, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, TypeVar, Union
 
 from ..scalar.value import Value
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PathLike = Union[str, Path]
 T = TypeVar("T")
@@ -47,7 +51,7 @@ def log(message: str) -> None:
     require("tqdm").tqdm.write(message)
 
 
-def figure(ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)):
+def figure(ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)) -> tuple[Figure, list[Axes]]:
     """A matplotlib Figure drawn by the Agg backend (no display, no global pyplot state).
 
     Returns (figure, axes), with one axes per column.
@@ -62,7 +66,7 @@ def figure(ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)):
     return fig, list(axes)
 
 
-def save_figure(fig, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
     """Write the figure as a PNG, print where, and return the path."""
     fig.savefig(path, dpi=120)
     print(f"saved {path}")

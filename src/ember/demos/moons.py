@@ -10,7 +10,10 @@ training accuracy. Writes decision_boundary.png and loss.png.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Sequence
+
+import numpy as np
 
 from ..scalar.functional import total
 from ..scalar.nn import MLP
@@ -40,9 +43,10 @@ def svm_loss(model: MLP, X: Sequence[Sequence[float]], y: Sequence[int]) -> tupl
     return data_loss + reg_loss, correct / len(y)
 
 
-def plot_decision_boundary(model: MLP, X: Sequence[Sequence[float]], y: Sequence[int], path):
+def plot_decision_boundary(
+    model: MLP, X: Sequence[Sequence[float]], y: Sequence[int], path: Path
+) -> Path:
     """Filled contours of the score f(x) over a grid, the boundary f(x) = 0, and the data."""
-    np = require("numpy")
     xs, ys = np.array(X)[:, 0], np.array(X)[:, 1]
     grid_x = np.linspace(xs.min() - 1, xs.max() + 1, 60)
     grid_y = np.linspace(ys.min() - 1, ys.max() + 1, 45)
@@ -50,7 +54,8 @@ def plot_decision_boundary(model: MLP, X: Sequence[Sequence[float]], y: Sequence
     fig, (ax,) = _common.figure()
     limit = max(abs(scores.min()), abs(scores.max()), 1e-9)
     filled = ax.contourf(grid_x, grid_y, scores, levels=20, cmap="RdBu", vmin=-limit, vmax=limit)
-    ax.contour(grid_x, grid_y, scores, levels=[0.0], colors="k", linewidths=1.5)
+    if scores.min() < 0 < scores.max():
+        ax.contour(grid_x, grid_y, scores, levels=[0.0], colors="k", linewidths=1.5)
     ax.scatter(xs, ys, c=y, cmap="RdBu", vmin=-1.5, vmax=1.5, edgecolors="k", s=30)
     fig.colorbar(filled, ax=ax, label="score f(x)")
     ax.set_title("MLP(2, [16, 16, 1]) decision boundary")
