@@ -361,7 +361,10 @@ _LEGACY_NAMES = {
 
 
 def _legacy_data(args: tuple, dtype: _dtype.dtype) -> np.ndarray:
-    """torch's legacy constructors: `(data)` converts data, `(*sizes)` allocates uninitialised."""
+    """torch's legacy constructors: `(data)` converts data, `(*sizes)` allocates uninitialised,
+    `()` is empty (shape (0,))."""
+    if not args:
+        return np.empty(0, dtype=dtype.numpy)
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
         source = args[0]._data if isinstance(args[0], Tensor) else args[0]
         return np.array(source, dtype=dtype.numpy)

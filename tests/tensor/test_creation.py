@@ -186,6 +186,8 @@ def test_legacy_constructors():
     _same(ember.FloatTensor([1.5, 2]), torch.FloatTensor([1.5, 2]))
     _same(ember.LongTensor([1, 2]), torch.LongTensor([1, 2]))
     assert ember.LongTensor(3).shape == (3,)
+    assert ember.Tensor().shape == tuple(torch.Tensor().shape) == (0,)
+    assert ember.FloatTensor([]).shape == (0,)
     assert isinstance(ember.FloatTensor([1.0]), ember.Tensor)
     assert ember.DoubleTensor([1]).dtype == ember.float64
     assert ember.ones(2).type() == "ember.FloatTensor"
