@@ -37,6 +37,9 @@ _NO_GRAD_INPUT = "One of the differentiated Tensors does not require grad"
 
 # The implicit gradient of a one-element output, per (shape, dtype); each use gets a copy,
 # which is several times cheaper than building it with np.ones.
+# below this many elements, summing two gradients into a new array beats NumPy's in-place add
+_IN_PLACE_MIN = 1024
+
 _ONES: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
@@ -161,9 +164,12 @@ def _execute(
                     buf = buffers[nxt] = [None] * nxt._num_outputs
                     buf[nr] = g
                 _heappush(heap, (-nxt._seq, nxt))
+            elif buf[nr] is None:
+                buf[nr] = g
+            elif create_graph:
+                buf[nr] = buf[nr] + g
             else:
-                old = buf[nr]
-                buf[nr] = g if old is None else old + g
+                _sum_into(buf, nr, g)
         # no stale local may hold a gradient: _accumulate counts references to decide to steal
         in_grads = g = grads = None
     return captured
@@ -179,6 +185,23 @@ def _add(heap: list, buffers: dict, needed: Optional[set[Node]], node: Node, nr:
         buf = buffers[node] = [None] * node._num_outputs
         _heappush(heap, (-node._seq, node))
     buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _sum_into(buf: list, nr: int, g: Any) -> None:
+    """buf[nr] += g for gradients that record no graph: NumPy directly, not a Tensor op. In
+    place when the buffer holds the only reference to a large gradient (NumPy's in-place path
+    costs more than a new small array)."""
+    if _is_unshared(buf, nr) and buf[nr]._data.size >= _IN_PLACE_MIN:
+        total = buf[nr]._data
+        try:
+            total += g._data
+            return
+        except ValueError:  # read-only, or a shape that would broadcast: no in-place update
+            pass
+    total = buf[nr]._data + g._data
+    if type(total) is not np.ndarray:
+        total = np.asarray(total)  # NumPy gives scalars for 0-d arithmetic
+    buf[nr] = _tensor.Tensor._make(total, False, None)
 
 
 def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 _sequence = itertools.count()
 _grad_state = grad_mode._state
 _ndarray = np.ndarray
+_generic = np.generic
 
 # Bound by `_bind_tensor` once `ember._tensor` has defined the class (it imports this module).
 _Tensor: Any = None
@@ -258,6 +259,8 @@ class Function:
             )
         else:
             raw = cls.forward(_Scratch(), *[a._data if isinstance(a, _Tensor) else a for a in args])
+        if type(raw) is not _ndarray and isinstance(raw, _generic):
+            raw = np.asarray(raw)  # NumPy gives scalars for 0-d arithmetic
         if type(raw) is _ndarray:
             out = _make(raw, False, None)
             if cls._is_view:
@@ -330,9 +333,12 @@ class Function:
         else:
             raw = cls.forward(node, *arrays)
 
-        if type(raw) is _ndarray and not node._non_differentiable:
-            diff = raw.dtype.kind == "f"
-            out = _make(raw, diff, node if diff else None)
+        arr = raw
+        if type(arr) is not _ndarray and isinstance(arr, _generic):
+            arr = np.asarray(arr)  # NumPy gives scalars for 0-d arithmetic
+        if type(arr) is _ndarray and not node._non_differentiable:
+            diff = arr.dtype.kind == "f"
+            out = _make(arr, diff, node if diff else None)
             if cls._is_view:
                 _share_version(out, args[0])
             if node._saved:
