@@ -14,7 +14,7 @@ import ember
 from .conftest import dtype_name, ember_dtype, torch_dtype
 
 NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
-SCALARS = [True, 3, 2.5]
+SCALARS = [True, 3, 2.5, np.float64(2.5), np.float32(1.5), np.int64(3)]
 KINDS = ["tensor", "0-d"]
 
 

@@ -17,13 +17,14 @@ def is_tensor(x: Any) -> bool:
 
 
 def as_tensor_arg(x: Any, like: Optional[Any] = None) -> Any:
-    """Tensors pass through; array-likes become constant tensors (Python scalars stay scalars)."""
+    """Tensors pass through; array-likes become constant tensors; numbers, NumPy scalars included,
+    become Python scalars (weak, as torch treats them: NumPy 2 would let np.float64 widen)."""
+    if isinstance(x, np.generic):
+        return x.item()
     if isinstance(x, _tensor.Tensor) or isinstance(x, (int, float, bool)):
         return x
     if isinstance(x, np.ndarray):
         return _tensor.Tensor._make(x, False, None)
-    if isinstance(x, np.generic):
-        return x.item()
     raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
 
 

@@ -226,5 +226,6 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
     if hasattr(min, "_data") or hasattr(max, "_data"):
         out = input if min is None else maximum(input, min)
         return out if max is None else minimum(out, max)
+    min, max = (b.item() if isinstance(b, np.generic) else b for b in (min, max))
     target = result_type(input, *[b for b in (min, max) if b is not None])
     return Clamp.apply(input if target is input.dtype else input.to(target), min, max)
