@@ -362,3 +362,33 @@ def test_changes_through_data_bypass_the_version_check_like_torch():
         x.data.mul_(2)
         y.backward()
     _close(ex.grad, tx.grad)
+
+
+def _attention_block(lib, x, wq, wk, wv, w_out, gamma, targets):
+    """A transformer-style block written with primitives: attention, a GELU (erf), layer norm
+    (mean/var), a residual, cross-entropy via log_softmax + gather."""
+    q, k, v = x @ wq, x @ wk, x @ wv
+    scores = (q @ k.transpose(-2, -1)) / q.shape[-1] ** 0.5
+    mask = lib.ones(x.shape[1], x.shape[1]).tril() == 0
+    attn = scores.masked_fill(mask, -1e9).softmax(-1)
+    h = attn @ v
+    h = h * 0.5 * (1 + (h / 2**0.5).erf())
+    h = (h - h.mean(-1, keepdim=True)) / (h.var(-1, keepdim=True, correction=0) + 1e-5).sqrt() * gamma + x
+    logits = h.reshape(-1, h.shape[-1]) @ w_out
+    logp = logits.log_softmax(-1)
+    return -logp.gather(1, targets.unsqueeze(1)).mean()
+
+
+def test_a_composite_model_matches_torch_in_loss_and_every_gradient():
+    rng = np.random.default_rng(1)
+    shapes = [(2, 5, 4), (4, 4), (4, 4), (4, 4), (4, 3), (4,)]
+    arrays = [rng.standard_normal(s) * 0.5 for s in shapes]
+    targets = rng.integers(0, 3, size=10)
+    results = []
+    for lib in (ember, torch):
+        params = [lib.tensor(a, requires_grad=True) for a in arrays]
+        loss = _attention_block(lib, *params, lib.tensor(targets))
+        loss.backward()
+        results.append([loss] + [p.grad for p in params])
+    for e, t in zip(*results):
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
