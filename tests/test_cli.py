@@ -1,5 +1,6 @@
 """The `ember` command, called in-process through main() and as `python -m ember`."""
 
+import html
 import subprocess
 import sys
 
@@ -52,3 +53,21 @@ def test_python_dash_m(tmp_path):
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "adder.png").is_file()
     assert str(tmp_path / "adder.png") in demo.stdout
+
+
+def test_graph_writes_svg_with_the_neurons_gradients(tmp_path, capsys):
+    assert main(["graph", "--out", str(tmp_path)]) == 0
+    svg = html.unescape((tmp_path / "graph.svg").read_text())
+    assert capsys.readouterr().out == f"saved {tmp_path / 'graph.svg'}\n"
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for label in ("grad -1.5000", "data 0.7071", "grad 1.0000", "tanh"):
+        assert label in svg
+
+
+def test_graph_falls_back_to_html_without_dot(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["graph", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"saved {tmp_path / 'graph.html'}\n"
+    assert "graphviz" in captured.err.lower()
+    assert "digraph" in (tmp_path / "graph.html").read_text()

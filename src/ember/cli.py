@@ -2,6 +2,7 @@
 
     ember --version
     ember demo moons|adder|parity [--epochs N] [--seed S] [--out DIR] [--no-progress]
+    ember graph [--out DIR]
 
 A subcommand is a function that adds its subparser and sets `handler(args) -> int` on it;
 adding one (`ember graph`, ...) is that function plus one entry in COMMANDS.
@@ -55,8 +56,42 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_graph_command(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "graph",
+        help="draw the computation graph of a small example",
+        description="Backpropagate through a 2-input tanh neuron, one node per op, and draw its "
+        "graph (data and grad on every node): SVG when Graphviz's dot is installed, else HTML.",
+    )
+    parser.add_argument("--out", default="out", metavar="DIR", help="where to save the drawing")
+    parser.set_defaults(handler=_run_graph)
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .viz import DotNotFoundError, draw_html, render
+
+    x1, x2 = ember.Value(2.0, name="x1"), ember.Value(0.0, name="x2")
+    w1, w2 = ember.Value(-3.0, name="w1"), ember.Value(1.0, name="w2")
+    b = ember.Value(6.8813735870195432, name="b")
+    y = (x1 * w1 + x2 * w2 + b).tanh()
+    y.name = "y"
+    y.backward()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        path = render(y, out / "graph.svg")
+    except (DotNotFoundError, ImportError) as err:
+        path = draw_html(y, out / "graph.html")
+        print(f"({err}; wrote an HTML page instead)", file=sys.stderr)
+    print(f"saved {path}")
+    return 0
+
+
 COMMANDS: list[Callable[[Subparsers], None]] = [
     _add_demo_command,
+    _add_graph_command,
 ]
 
 
