@@ -25,7 +25,7 @@ from .ops import (
     sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )
-from . import autograd
+from . import autograd, nn, optim
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )

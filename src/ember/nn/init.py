@@ -1,0 +1,1 @@
+"""ember.nn.init: weight initialisers with torch's formulas and names."""
