@@ -16,7 +16,8 @@ from ._creation import (
     ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
 from .ops import (
-    abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, cat, ceil, chunk, clamp,
+    abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and, bitwise_not,
+    bitwise_or, bitwise_xor, bmm, cat, ceil, chunk, clamp,
     clone, cos, cumsum, div, dot, einsum, eq, erf, exp, expm1, flatten, flip, floor, floor_divide,
     gather, ge, gt, index_select, isfinite, isinf, isnan, le, log, log1p, log2, log10, log_softmax,
     logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, matmul, max,
