@@ -153,9 +153,12 @@ def _execute(
             anomaly.check_gradients(node, in_grads)
         if not retain_graph:
             node._release()
-        for (nxt, nr), g in zip(node.next_functions, in_grads):
+        nrs = node._next_nr
+        for i, nxt in enumerate(node._next):
+            g = in_grads[i]
             if nxt is None or g is None or (needed is not None and nxt not in needed):
                 continue
+            nr = 0 if nrs is None else nrs[i]
             buf = buffers.get(nxt)
             if buf is None:
                 if nxt._num_outputs == 1:
@@ -205,7 +208,7 @@ def _sum_into(buf: list, nr: int, g: Any) -> None:
 
 
 def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:
-    """Run one Function's backward; return one gradient per tensor input (next_functions)."""
+    """Run one Function's backward; return one gradient per tensor input (`node._next`)."""
     if node._out_meta is not None and node._materialize and None in grads:
         make = _tensor.Tensor._make
         grads = [
@@ -326,14 +329,14 @@ def _nodes_leading_to(roots: Iterable[Node], targets: set[Node]) -> set[Node]:
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
+            if node in targets or any(n in needed for n in node._next if n is not None):
                 needed.add(node)
             continue
         if node in done:
             continue
         done.add(node)
         stack.append((node, True))
-        stack.extend((n, False) for n, _ in node.next_functions if n is not None and n not in done)
+        stack.extend((n, False) for n in node._next if n is not None and n not in done)
     return needed
 
 

@@ -57,8 +57,6 @@ _FREED = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
-_NO_EDGE: tuple[None, int] = (None, 0)
-
 
 def _bind_tensor(cls: type) -> None:
     """Called by `ember._tensor` after defining Tensor, which imports this module first."""
@@ -71,16 +69,28 @@ class Node:
     """A node of the backward graph (torch's `grad_fn`). `next_functions[i]` is the node that
     receives the gradient of input i, with the output index of that input: `(node, nr)`.
 
+    Stored as `_next` (the nodes) and `_next_nr` (their output indices, None when all are 0, as
+    they are unless an input came from a multi-output op): no pair tuples per edge, so fewer
+    objects for the garbage collector to walk in a large graph.
+
     `_seq` is the creation number the engine orders by: a node is numbered after every node it
     links to, so its consumers always carry larger numbers."""
 
-    next_functions: tuple[tuple[Optional[Node], int], ...] = ()
+    _next: tuple[Optional[Node], ...] = ()
+    _next_nr: Optional[tuple[int, ...]] = None
     _pre_hooks: Optional[dict[int, list[Callable]]] = None
     _num_outputs = 1
     _seq: int
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple[tuple[Optional[Node], int], ...]:
+        nrs = self._next_nr
+        if nrs is None:
+            return tuple([(n, 0) for n in self._next])
+        return tuple(zip(self._next, nrs))
 
     def register_prehook(self, hook: Callable, output_nr: int = 0) -> RemovableHandle:
         """Call `hook(grad)` on the gradient of output `output_nr` before this node runs."""
@@ -119,7 +129,7 @@ class BackwardCFunction(Node):
     """The node a Function records (`MulBackward0` ...); it is also the `ctx` of that call.
 
     `_tensor_args` is None when every forward argument was a tensor (then the gradients
-    backward returns line up with `next_functions` as they are), else one flag per argument."""
+    backward returns line up with `_next` as they are), else one flag per argument."""
 
     needs_input_grad: tuple[bool, ...] = ()
     _tensor_args: Optional[tuple[bool, ...]] = None
@@ -298,9 +308,10 @@ class Function:
         inputs' nodes, in one pass over the arguments."""
         node = cls._backward_cls()
         needs: list[bool] = []
-        edges: list[tuple[Optional[Node], int]] = []
+        nexts: list[Optional[Node]] = []
         arrays: list[Any] = []
         all_tensors = True
+        numbered = False
         for a in args:
             if isinstance(a, _Tensor):
                 arrays.append(a._data)
@@ -308,18 +319,24 @@ class Function:
                     needs.append(True)
                     fn = a.grad_fn
                     if fn is None:
-                        edges.append((a._acc or a._accumulator(), 0))
+                        nexts.append(a._acc or a._accumulator())
                     else:
-                        edges.append((fn, a._output_nr))
+                        nexts.append(fn)
+                        if a._output_nr:
+                            numbered = True
                 else:
                     needs.append(False)
-                    edges.append(_NO_EDGE)
+                    nexts.append(None)
             else:
                 arrays.append(a)
                 needs.append(False)
                 all_tensors = False
         node.needs_input_grad = tuple(needs)
-        node.next_functions = tuple(edges)
+        node._next = tuple(nexts)
+        if numbered:
+            node._next_nr = tuple([
+                a._output_nr if a.grad_fn is not None else 0 for a in args if isinstance(a, _Tensor)
+            ])
         if not all_tensors:
             node._tensor_args = tuple([isinstance(a, _Tensor) for a in args])
         # numbered after the edges: a leaf's accumulator made just now is older than its consumer
@@ -435,4 +452,4 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tupl
             saved.append(found)
             versions.append(found._version_counter[0])
     node._saved = tuple(saved)
-    node._saved_versions = versions
+    node._saved_versions = tuple(versions)  # a tuple of ints: the collector stops tracking it
