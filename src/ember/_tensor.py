@@ -30,7 +30,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_version_counter",
+        "_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc",
         "_acc", "_retains_grad", "__weakref__",
     )
     __hash__ = object.__hash__  # == is elementwise, so identity is the only sound hash
@@ -45,7 +45,7 @@ class Tensor(TensorMethods):
         self._grad = None
         self.grad_fn = grad_fn
         self._output_nr = 0
-        self._version_counter = [0]  # shared by views; in-place ops add 1
+        self._vc = None
         self._acc = None
         self._retains_grad = False
 
@@ -59,7 +59,7 @@ class Tensor(TensorMethods):
         t._grad = None
         t.grad_fn = grad_fn
         t._output_nr = 0
-        t._version_counter = [0]
+        t._vc = None
         t._acc = None
         t._retains_grad = False
         return t
@@ -67,7 +67,7 @@ class Tensor(TensorMethods):
     def _alias(self, requires_grad: bool, grad_fn: Optional[Node]) -> Tensor:
         """A new Tensor object over the same array and version counter."""
         t = _make(self._data, requires_grad, grad_fn)
-        t._version_counter = self._version_counter
+        t._vc = self._version_counter
         return t
 
     # what autograd needs
@@ -117,7 +117,21 @@ class Tensor(TensorMethods):
 
     @property
     def _version(self) -> int:
-        return self._version_counter[0]
+        return 0 if self._vc is None else self._vc[0]
+
+    @property
+    def _version_counter(self) -> list[int]:
+        """The counter in-place ops add 1 to, shared with views (a one-element list). Made on
+        first use: most tensors are never modified in place nor viewed, and a list per tensor
+        is one more object for the garbage collector in a large graph; until then `_vc` is None
+        and the version is 0."""
+        if self._vc is None:
+            self._vc = [0]
+        return self._vc
+
+    @_version_counter.setter
+    def _version_counter(self, counter: list[int]) -> None:
+        self._vc = counter
 
     def _accumulator(self) -> AccumulateGrad:
         """The leaf's AccumulateGrad node, created on first use and kept: every graph the leaf

@@ -301,7 +301,7 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
         else:
             try:
                 current._data += arr
-                current._version_counter[0] += 1
+                current._bump_version()
             except ValueError:  # a read-only .grad (a broadcast view the user assigned)
                 t._grad = _tensor.Tensor._make(current._data + arr, False, None)
     if node._post_hooks:

@@ -155,7 +155,7 @@ class BackwardCFunction(Node):
             raise RuntimeError(_FREED)
         saved = self._saved
         for item, version in zip(saved, self._saved_versions):
-            if version is not None and item._version_counter[0] != version:
+            if version is not None and item._vc is not None and item._vc[0] != version:
                 raise _modified_error(self, item, version)
         if self._saved_outputs:
             return tuple(item.unpack(self) if type(item) is _SavedOutput else item for item in saved)
@@ -178,7 +178,7 @@ def _modified_error(node: BackwardCFunction, item: Any, version: int) -> Runtime
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [{t.dtype.name} {list(t.shape)}] is at version "
-        f"{t._version_counter[0]}; expected version {version} instead. Hint: "
+        f"{t._version}; expected version {version} instead. Hint: "
         "compute on a copy (.clone()) or do the in-place change after backward."
     )
 
@@ -187,18 +187,18 @@ class _SavedOutput:
     """An output kept for backward without a reference cycle: the array, rebuilt as a Tensor
     whose grad_fn is the node on each use (as torch's SavedVariable does)."""
 
-    __slots__ = ("data", "output_nr", "_version_counter", "requires_grad")
+    __slots__ = ("data", "output_nr", "_vc", "requires_grad")
 
     def __init__(self, out: Any) -> None:
         self.data = out._data
         self.output_nr = out._output_nr
-        self._version_counter = out._version_counter
+        self._vc = out._version_counter  # made now, so that later in-place changes show here
         self.requires_grad = out._requires_grad
 
     def unpack(self, node: Node) -> Any:
         t = _make(self.data, self.requires_grad, node if self.requires_grad else None)
         t._output_nr = self.output_nr
-        t._version_counter = self._version_counter
+        t._vc = self._vc
         return t
 
 
@@ -431,8 +431,9 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tupl
                     break
                 i += 1
         if found is not None:
-            saved.append(_SavedOutput(found))
-            versions.append(found._version_counter[0])
+            kept = _SavedOutput(found)
+            saved.append(kept)
+            versions.append(kept._vc[0])
             node._saved_outputs = True
             continue
         if item is None:
@@ -450,6 +451,6 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tupl
             versions.append(None)
         else:
             saved.append(found)
-            versions.append(found._version_counter[0])
+            versions.append(0 if found._vc is None else found._vc[0])
     node._saved = tuple(saved)
     node._saved_versions = tuple(versions)  # a tuple of ints: the collector stops tracking it
