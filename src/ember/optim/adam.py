@@ -1,0 +1,129 @@
+"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsT, _check_lr, _lerp_, _new_state, _new_step, _scalar
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2014), torch's update rule.
+
+    For each parameter :math:`\theta` with gradient :math:`g` (negated when `maximize`), at step t:
+
+    .. math::
+        g &\leftarrow g + \lambda \theta \quad (\text{L2; AdamW instead does }
+            \theta \leftarrow \theta (1 - \gamma \lambda)) \\
+        m_t &\leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g \qquad
+        v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g^2 \\
+        \hat v &= \max(\hat v_{t-1}, v_t) \text{ if amsgrad else } v_t \\
+        \theta &\leftarrow \theta - \frac{\gamma}{1 - \beta_1^t}\,
+            \frac{m_t}{\sqrt{\hat v} / \sqrt{1 - \beta_2^t} + \epsilon}
+
+    >>> opt = ember.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999))
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+            "maximize": maximize, "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:
+        """One update of every parameter that has a gradient; returns the closure's loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = _scalar(group["lr"])
+            beta1, beta2 = (_scalar(b) for b in group["betas"])
+            eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+            decoupled = group.get("decoupled_weight_decay", False)
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _new_step()
+                    state["exp_avg"] = _new_state(p)
+                    state["exp_avg_sq"] = _new_state(p)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = _new_state(p)
+                data = p._data
+                g = p.grad._data
+                if group["maximize"]:
+                    g = -g
+                step_t = state["step"]._data
+                step_t += 1
+                step = float(step_t)
+                if weight_decay != 0:
+                    if decoupled:
+                        data *= 1 - lr * weight_decay
+                    else:
+                        g = g + weight_decay * data
+                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+                _lerp_(m, g, 1 - beta1)
+                v *= beta2
+                v += (1 - beta2) * g * g
+                bias_correction1 = 1 - beta1**step
+                bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+                if amsgrad:
+                    v_max = state["max_exp_avg_sq"]._data
+                    np.maximum(v_max, v, out=v_max)
+                    v = v_max
+                denom = np.sqrt(v) / bias_correction2_sqrt + eps
+                data += (-lr / bias_correction1) * m / denom
+                p._bump_version()
+        return loss
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019): the decay shrinks the
+    parameter directly, :math:`\theta \leftarrow \theta (1 - \gamma \lambda)`, instead of being
+    added to the gradient, so it does not pass through the moment estimates. Default
+    weight_decay is 1e-2. Otherwise the update is `Adam`'s.
+
+    >>> opt = ember.optim.AdamW(params, lr=1e-3, weight_decay=1e-2)
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As `Optimizer.load_state_dict`; the groups stay decoupled whatever was saved."""
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

@@ -1,0 +1,1 @@
+"""Tests of ember.optim against torch.optim."""
