@@ -2,3 +2,8 @@
 
 One file per topic; each file's public functions are re-exported here.
 """
+
+from .activation import (
+    elu, gelu, hardtanh, leaky_relu, log_softmax, mish, relu, relu6, selu, sigmoid, silu, softmax, softplus, tanh,
+)
+from .linear import bilinear, linear

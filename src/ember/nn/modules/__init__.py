@@ -1,3 +1,15 @@
 """The nn.Module classes, one concept per file; each file adds its classes here."""
 
-__all__: list[str] = []
+from .activation import (
+    ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, ReLU6, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+)
+from .container import ModuleDict, ModuleList, Sequential
+from .flatten import Flatten, Identity, Unflatten
+from .linear import Bilinear, Linear
+from .module import Module
+
+__all__: list[str] = [
+    "Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Flatten", "Unflatten", "Linear", "Bilinear",
+    "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "GELU", "SiLU", "Mish", "Softplus", "Sigmoid", "Tanh", "Hardtanh",
+    "Softmax", "LogSoftmax",
+]

@@ -1,0 +1,102 @@
+"""Affine maps: `linear` (one fused op) and `bilinear` (composed from matmul and sum)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd.function import Function
+
+__all__ = ["bilinear", "linear"]
+
+
+class Linear(Function):
+    """y = x W^T + b for x of shape (*, in), W (out, in), b (out,) or None.
+
+    With X and dY the input and output gradient flattened to (N, in) and (N, out):
+        dx = dy W,   dW = dY^T X,   db = sum over rows of dY.
+    One node instead of transpose, matmul and add: a single GEMM each way and no
+    broadcast-then-sum for the bias.
+    """
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        if x.ndim > 2:
+            out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
+        else:
+            out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        flat = grad.reshape(-1, weight.shape[0])
+        dx = (flat @ weight).reshape(x.shape) if need_x else None
+        dw = flat.mT @ x.reshape(-1, weight.shape[1]) if need_w else None
+        db = flat.sum(0) if need_b else None
+        return dx, dw, db
+
+
+def _check(input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> None:
+    if input.ndim == 0 or weight.ndim not in (1, 2):
+        raise RuntimeError(f"linear: expected input of at least 1 dimension and a 1-D or 2-D weight, got {input.ndim}-D and {weight.ndim}-D")
+    if input.shape[-1] != weight.shape[-1]:
+        rows = int(np.prod(input.shape[:-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and {weight.shape[-1]}x{weight.shape[0]})"
+        )
+    out_features = weight.shape[0] if weight.ndim == 2 else 1
+    if bias is not None and bias.shape not in ((), (1,), (out_features,)):
+        raise RuntimeError(f"linear: bias of shape {list(bias.shape)} doesn't match out_features {out_features}")
+    dtypes = {t.dtype for t in (input, weight, bias) if t is not None}
+    if len(dtypes) > 1:
+        names = " and ".join(sorted(d.name for d in dtypes))
+        raise RuntimeError(f"linear: input, weight and bias must have the same dtype, but got {names}; cast with .to(dtype)")
+
+
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """y = input @ weight^T + bias: input (*, in_features), weight (out_features, in_features),
+    bias (out_features,) -> y (*, out_features).
+
+    >>> F.linear(ember.ones(4, 3), ember.ones(2, 3)).shape
+    (4, 2)
+    """
+    _check(input, weight, bias)
+    if weight.ndim == 1:
+        out = input @ weight
+        return out if bias is None else out + bias
+    return Linear.apply(input, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """y_k = x1^T W_k x2 + b_k: input1 (*, in1), input2 (*, in2), weight (out, in1, in2),
+    bias (out,) -> y (*, out).
+
+    Computed as one GEMM, x1 (N, in1) @ W rearranged to (in1, out * in2), then a product with
+    x2 summed over in2, so the work is BLAS-bound."""
+    if weight.ndim != 3 or input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(
+            f"bilinear: expected input1 (*, in1), input2 (*, in2) with equal batch dims and a 3-D weight; got "
+            f"{list(input1.shape)}, {list(input2.shape)} and {list(weight.shape)}"
+        )
+    out_features, in1, in2 = weight.shape
+    if input1.shape[-1] != in1 or input2.shape[-1] != in2:
+        raise RuntimeError(
+            f"bilinear: input1 size {input1.shape[-1]} and input2 size {input2.shape[-1]} don't match the "
+            f"weight's {in1} and {in2}"
+        )
+    batch = input1.shape[:-1]
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, 1, in2)
+    left = (x1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    out = (left * x2).sum(-1).reshape(batch + (out_features,))
+    return out if bias is None else out + bias
