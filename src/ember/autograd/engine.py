@@ -194,7 +194,7 @@ def _sum_into(buf: list, nr: int, g: Any) -> None:
     """buf[nr] += g for gradients that record no graph: NumPy directly, not a Tensor op. In
     place when the buffer holds the only reference to a large gradient (NumPy's in-place path
     costs more than a new small array)."""
-    if _is_unshared(buf, nr) and buf[nr]._data.size >= _IN_PLACE_MIN:
+    if buf[nr]._data.size >= _IN_PLACE_MIN and _is_unshared(buf, nr):
         total = buf[nr]._data
         try:
             total += g._data
@@ -256,24 +256,40 @@ class _Probe:
         self._data = data
 
 
-def _refcounts(grads: list, i: int = 0) -> tuple[int, int]:
-    """References to `grads[i]` and to its array. Called the same way on an unshared probe at
-    import, so the baseline includes exactly this function's own references, on any CPython."""
+def _refcounts(grads: list, i: int = 0) -> tuple[int, int, int]:
+    """References to `grads[i]`, to its array and to that array's base (0 if none). Called the
+    same way on an unshared probe at import, so the baseline counts exactly this function's own
+    references, on any CPython."""
     t = grads[i]
     arr = t._data
-    return sys.getrefcount(arr), sys.getrefcount(t)
+    base = arr.base
+    return sys.getrefcount(arr), sys.getrefcount(t), 0 if base is None else sys.getrefcount(base)
 
 
 def _is_unshared(grads: list, i: int = 0) -> bool:
-    """Whether `grads[i]` and its memory are referenced by nothing but the list `grads`."""
+    """Whether `grads[i]` and its memory are referenced by nothing but the list `grads`, and
+    lie in C order (a `.grad` keeps its parameter's layout, as torch's does). A view qualifies
+    when it spans the whole of a base that nothing else holds: the gradient of `x @ W.T` comes
+    back through the transpose as such a view."""
     if _getrefcount is None:
         return False
-    arrays, tensors = _refcounts(grads, i)
-    return arrays <= _UNSHARED[0] and tensors <= _UNSHARED[1] and grads[i]._data.base is None
+    arrays, tensors, bases = _refcounts(grads, i)
+    if arrays > _UNSHARED[0] or tensors > _UNSHARED[1]:
+        return False
+    arr = grads[i]._data
+    base = arr.base
+    if base is None:
+        return arr.flags.c_contiguous
+    return (
+        bases <= _UNSHARED[2] and type(base) is np.ndarray and base.size == arr.size
+        and arr.flags.c_contiguous and arr.flags.writeable
+    )
 
 
 _getrefcount: Optional[Callable[[Any], int]] = getattr(sys, "getrefcount", None)
-_UNSHARED: tuple[int, int] = _refcounts([_Probe(np.empty(0))]) if _getrefcount else (0, 0)
+_UNSHARED: tuple[int, int, int] = (
+    _refcounts([_Probe(np.empty(1)[:])]) if _getrefcount else (0, 0, 0)
+)
 
 
 def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
