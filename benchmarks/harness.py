@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -220,12 +221,22 @@ class _Worker:
         return self.m
 
 
+# The implementations' processes run BLAS and OpenMP on one thread each (unless the caller's
+# environment says otherwise). They take turns on the same cores, and a thread pool left spinning
+# after its own step (OpenBLAS and libgomp spin for a while before they sleep) steals the cores
+# from the process being timed: on a 2-core machine that made NumPy steps 20x slower. One thread
+# each also gives the three libraries the same resources.
+QUIET_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def measure(module: str, impls: Sequence[Impl], inputs: Any, quick: bool) -> dict[str, Measurement]:
     """Run every implementation in its own process, their steps interleaved (see `interleave`).
 
     All see the same background load, which matters on a shared machine; only one steps at a
-    time, the others wait idle.
+    time, the others wait idle (see QUIET_THREADS).
     """
+    for name, value in QUIET_THREADS.items():
+        os.environ.setdefault(name, value)  # inherited by the processes started below
     workers = {impl.name: _Worker(module, impl.name, inputs) for impl in impls}
     for name in interleave({impl.name: impl.quick_steps if quick else impl.steps for impl in impls}):
         workers[name].step()

@@ -49,7 +49,8 @@ def _version(package: str) -> str:
 def machine_info(load: float) -> list[str]:
     """One markdown bullet per fact about where the numbers were measured."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ}
+    names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    threads = {k: os.environ[k] for k in names if k in os.environ}
     return [
         f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores ({usable} usable)",
         f"- OS: {platform.platform()}",

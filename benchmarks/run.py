@@ -25,6 +25,8 @@ from harness import Report, Workload, format_table, measure  # noqa: E402
 WORKLOADS = {
     "W1": "w1_moons",
     "W2": "w2_chain",
+    "W3": "w3_mlp",
+    "W5": "w5_overhead",
 }
 BUSY_LOAD = 0.5
 RESULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
