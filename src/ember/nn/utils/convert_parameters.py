@@ -1,0 +1,30 @@
+"""Flatten parameters into one vector and back (for optimizers and methods that work on vectors)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ... import ops
+from ..._tensor import Tensor
+
+__all__ = ["parameters_to_vector", "vector_to_parameters"]
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated into one 1-d tensor (differentiable).
+
+    >>> vec = ember.nn.utils.parameters_to_vector([w, b])   # shape (w.numel() + b.numel(),)
+    """
+    return ops.cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Make each parameter's data the next slice of `vec` (reshaped), in order. As in torch, the
+    parameters then share memory with `vec`."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected ember.Tensor, but got: {type(vec).__name__}")
+    offset = 0
+    for p in parameters:
+        n = p.numel()
+        p.data = vec[offset:offset + n].view_as(p).data
+        offset += n
