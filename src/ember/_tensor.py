@@ -304,6 +304,20 @@ class Tensor(TensorMethods):
     def __reduce_ex__(self, protocol: int) -> Any:
         raise TypeError("ember tensors are not pickled: save them with ember.save (safetensors)")
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """`copy.deepcopy` of a leaf (torch's rule): new storage, same requires_grad, its
+        `.grad` deep-copied too; e.g. `copy.deepcopy(optimizer.state_dict())` for a checkpoint."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment. Detach it first: copy.deepcopy(t.detach())."
+            )
+        copy = _make(self._data.copy(), self._requires_grad, None)
+        memo[id(self)] = copy
+        if self._grad is not None:
+            copy._grad = self._grad.__deepcopy__(memo)
+        return copy
+
     # dtype and device conversion
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """`to(dtype)`, `to(device)`, `to(other_tensor)`, `to(device, dtype)`; copy=False."""

@@ -71,14 +71,3 @@ def to_ember(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(to_ember(v) for v in value)
     return value
-
-
-def clone_state(value: Any) -> Any:
-    """A deep copy of an ember state dict (its tensors are the optimizer's live ones)."""
-    if isinstance(value, ember.Tensor):
-        return value.clone()
-    if isinstance(value, dict):
-        return {k: clone_state(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(clone_state(v) for v in value)
-    return value

@@ -3,6 +3,7 @@ the iterates, losses and evaluation counts must follow torch's step by step."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import torch
 
 import ember
 
-from .conftest import as_numpy, assert_params_close, clone_state, initial_arrays, mlp_loss, make_params
+from .conftest import as_numpy, assert_params_close, initial_arrays, mlp_loss, make_params
 
 START = np.array([-1.5, 2.0, -0.5, 1.2, 0.3, -1.0])
 
@@ -87,7 +88,7 @@ def test_several_parameters_on_the_mlp() -> None:
 def test_state_dict_resume_equals_uninterrupted_run() -> None:
     full, _, _, _ = run_rosenbrock(ember, 4, line_search_fn="strong_wolfe", max_iter=5)
     _, _, opt, x = run_rosenbrock(ember, 2, line_search_fn="strong_wolfe", max_iter=5)
-    saved = clone_state(opt.state_dict())
+    saved = copy.deepcopy(opt.state_dict())
     y = ember.tensor(as_numpy(x).copy(), requires_grad=True)
     resumed = ember.optim.LBFGS([y], line_search_fn="strong_wolfe", max_iter=5)
     resumed.load_state_dict(saved)

@@ -3,6 +3,7 @@ a torch checkpoint (tensors converted) continues in ember as it does in torch.""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 import ember
 
 from .conftest import (
-    assert_params_close, as_numpy, clone_state, initial_arrays, make_params, to_ember, train,
+    assert_params_close, as_numpy, initial_arrays, make_params, to_ember, train,
 )
 
 CONFIGS = [
@@ -44,7 +45,7 @@ def _resume(lib: Any, name: str, kwargs: dict, state: dict, params: list, steps:
 def test_resume_equals_uninterrupted_run(name: str, kwargs: dict) -> None:
     full, _, _ = train(ember, _make(name, kwargs), steps=20)
     half, opt, _ = train(ember, _make(name, kwargs), steps=10)
-    saved = clone_state(opt.state_dict())
+    saved = copy.deepcopy(opt.state_dict())
     resumed = _resume(ember, name, kwargs, saved, half, steps=10)
     for a, b in zip(resumed, full):
         np.testing.assert_array_equal(as_numpy(a), as_numpy(b))
@@ -115,3 +116,14 @@ def test_load_errors_as_torch() -> None:
         smaller = lib.optim.SGD([a], lr=0.1)
         with pytest.raises(ValueError, match="doesn't match the size of optimizer's group"):
             one.load_state_dict(smaller.state_dict())
+
+
+def test_deepcopy_of_a_state_dict_is_a_snapshot() -> None:
+    params, opt, _ = train(ember, _make("Adam", dict(lr=0.01)), steps=2)
+    saved = copy.deepcopy(opt.state_dict())
+    live = opt.state_dict()["state"][0]["exp_avg"]
+    assert saved["state"][0]["exp_avg"] is not live
+    before = as_numpy(saved["state"][0]["exp_avg"]).copy()
+    train(ember, None, steps=1, arrays=initial_arrays(), params=params, opt=opt)
+    np.testing.assert_array_equal(as_numpy(saved["state"][0]["exp_avg"]), before)
+    assert not np.array_equal(as_numpy(live), before)
