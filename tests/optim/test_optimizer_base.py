@@ -183,3 +183,21 @@ def test_a_user_optimizer_subclass() -> None:
     opt.step()
     np.testing.assert_allclose(a.detach().numpy(), [0.9, -1.9], rtol=1e-6)
     assert repr(opt) == "SignDescent (\nParameter Group 0\n    lr: 0.1\n)"
+
+
+def test_subclass_of_a_builtin_optimizer_runs_hooks_once() -> None:
+    class ClippedSGD(ember.optim.SGD):
+        def step(self, closure: Any = None) -> Any:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    p.grad.clamp_(-1.0, 1.0)
+            return super().step(closure)
+
+    a = ember.tensor([3.0, -0.25], requires_grad=True)
+    opt = ClippedSGD([a], lr=0.1)
+    calls = []
+    opt.register_step_pre_hook(lambda o, args, kwargs: calls.append("pre"))
+    (a * a).sum().backward()
+    opt.step()
+    assert calls == ["pre"]
+    np.testing.assert_allclose(a.detach().numpy(), [2.9, -0.2], rtol=1e-6)

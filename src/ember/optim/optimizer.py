@@ -45,15 +45,20 @@ def _hooked_step(step: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(step)
     def wrapper(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
-        self._opt_called = True
-        for hook in list(self._step_pre_hooks):
-            result = hook(self, args, kwargs)
-            if result is not None:
-                args, kwargs = result
-        with no_grad():
-            out = step(self, *args, **kwargs)
-        for hook in list(self._step_post_hooks):
-            hook(self, args, kwargs)
+        if self._stepping:  # a subclass's step calling super().step(): hooks run once
+            return step(self, *args, **kwargs)
+        self._opt_called = self._stepping = True
+        try:
+            for hook in list(self._step_pre_hooks):
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    args, kwargs = result
+            with no_grad():
+                out = step(self, *args, **kwargs)
+            for hook in list(self._step_post_hooks):
+                hook(self, args, kwargs)
+        finally:
+            self._stepping = False
         return out
 
     wrapper._ember_hooked = True  # type: ignore[attr-defined]
@@ -83,6 +88,7 @@ class Optimizer:
         self._step_pre_hooks: list[Callable[..., Any]] = []
         self._step_post_hooks: list[Callable[..., Any]] = []
         self._opt_called = False
+        self._stepping = False
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
