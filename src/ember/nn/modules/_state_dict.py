@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What `load_state_dict` returns: the keys the module wanted but did not get, and the
-    keys it got but has no place for (both empty unless `strict`, as in torch)."""
+    keys it got but has no place for."""
 
     __slots__ = ()
 
@@ -59,7 +59,8 @@ def load(module: Module, state_dict: Mapping[str, Any], strict: bool, assign: bo
     unexpected: list[str] = []
     errors: list[str] = []
     for prefix, m in module.named_modules(remove_duplicate=False):
-        m._load_from_state_dict(state_dict, prefix + "." if prefix else "", strict, assign, missing, unexpected, errors)
+        # keys are always collected (strict=True below, as torch does); `strict` decides whether they are errors
+        m._load_from_state_dict(state_dict, prefix + "." if prefix else "", True, assign, missing, unexpected, errors)
     if strict:
         if unexpected:
             errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
