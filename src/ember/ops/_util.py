@@ -95,9 +95,12 @@ def sum_to(grad: Any, shape: tuple[int, ...]) -> Any:
 
 
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:
-    """`dim` (int, sequence or None) as a sorted tuple of non-negative axes, checked like torch."""
+    """`dim` (int, sequence or None) as a sorted tuple of non-negative axes, checked like torch.
+    A single int in range, the usual case, returns before the general checks."""
     if dim is None:
         return None
+    if type(dim) is int and -ndim <= dim < ndim:
+        return (dim % ndim,)
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     out = []
     for d in dims:
