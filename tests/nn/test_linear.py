@@ -122,6 +122,13 @@ def test_linear_gradcheck_and_gradgradcheck(x_shape: tuple[int, ...], with_bias:
     assert gradgradcheck(F.linear, args)
 
 
+@pytest.mark.parametrize("bias_shape", [(), (1,)])
+def test_linear_with_a_broadcast_bias_gradcheck(bias_shape: tuple[int, ...]) -> None:
+    args = (_f64(3, 4), _f64(5, 4, seed=1), _f64(*bias_shape, seed=2))
+    assert gradcheck(F.linear, args)
+    assert gradgradcheck(F.linear, args)
+
+
 def test_bilinear_gradcheck_and_gradgradcheck() -> None:
     args = (_f64(3, 2), _f64(3, 4, seed=1), _f64(5, 2, 4, seed=2), _f64(5, seed=3))
     assert gradcheck(F.bilinear, args)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ...autograd.function import Function
+from ...ops._util import sum_to
 
 __all__ = ["bilinear", "linear"]
 
@@ -18,7 +19,7 @@ class Linear(Function):
     With X and dY the input and output gradient flattened to (N, in) and (N, out):
         dx = dy W,   dW = dY^T X,   db = sum over rows of dY.
     One node instead of transpose, matmul and add: a single GEMM each way and no
-    broadcast-then-sum for the bias.
+    broadcast-then-sum for the bias (a bias of shape () or (1,) gets the total).
     """
 
     _array_forward = True
@@ -26,7 +27,7 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        ctx.has_bias = bias is not None
+        ctx.bias_shape = None if bias is None else bias.shape
         if x.ndim > 2:
             out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
         else:
@@ -42,11 +43,21 @@ class Linear(Function):
         flat = grad.reshape(-1, weight.shape[0])
         dx = (flat @ weight).reshape(x.shape) if need_x else None
         dw = flat.mT @ x.reshape(-1, weight.shape[1]) if need_w else None
-        db = flat.sum(0) if need_b else None
+        db = sum_to(flat.sum(0), ctx.bias_shape) if need_b else None
         return dx, dw, db
 
 
+def _valid(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> bool:
+    """The common case, checked with a few comparisons on the arrays: a 2-D weight whose
+    in_features match, and one dtype throughout (a bias of shape (out,))."""
+    return (
+        w.ndim == 2 and x.ndim > 0 and x.shape[-1] == w.shape[1] and x.dtype == w.dtype
+        and (b is None or (b.dtype == w.dtype and b.shape == (w.shape[0],)))
+    )
+
+
 def _check(input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> None:
+    """The uncommon cases: a 1-D weight or a scalar bias pass, the rest raise."""
     if input.ndim == 0 or weight.ndim not in (1, 2):
         raise RuntimeError(f"linear: expected input of at least 1 dimension and a 1-D or 2-D weight, got {input.ndim}-D and {weight.ndim}-D")
     if input.shape[-1] != weight.shape[-1]:
@@ -70,6 +81,8 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
     >>> F.linear(ember.ones(4, 3), ember.ones(2, 3)).shape
     (4, 2)
     """
+    if _valid(input._data, weight._data, None if bias is None else bias._data):
+        return Linear.apply(input, weight, bias)
     _check(input, weight, bias)
     if weight.ndim == 1:
         out = input @ weight
