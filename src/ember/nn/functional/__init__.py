@@ -7,3 +7,10 @@ from .activation import (
     elu, gelu, hardtanh, leaky_relu, log_softmax, mish, relu, relu6, selu, sigmoid, silu, softmax, softplus, tanh,
 )
 from .linear import bilinear, linear
+from .distance import (
+    cosine_embedding_loss, cosine_similarity, margin_ranking_loss, normalize, pairwise_distance, triplet_margin_loss,
+)
+from .loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
+    nll_loss, one_hot, smooth_l1_loss,
+)

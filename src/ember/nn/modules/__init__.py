@@ -13,3 +13,13 @@ __all__: list[str] = [
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "GELU", "SiLU", "Mish", "Softplus", "Sigmoid", "Tanh", "Hardtanh",
     "Softmax", "LogSoftmax",
 ]
+
+from .distance import CosineEmbeddingLoss, CosineSimilarity, MarginRankingLoss, PairwiseDistance, TripletMarginLoss
+from .loss import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+)
+
+__all__ += [
+    "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "NLLLoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss",
+    "KLDivLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "MarginRankingLoss", "PairwiseDistance", "CosineSimilarity",
+]
