@@ -118,8 +118,9 @@ def test_parameters_to_vector_and_back() -> None:
         np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     e_new[0] = 7.0
     assert e[0].detach().numpy()[0, 0] == 7.0
-    with pytest.raises(TypeError, match="expected ember.Tensor, but got: ndarray"):
-        vector_to_parameters(new, e)
+    for lib, fn in ((ember, vector_to_parameters), (torch, torch.nn.utils.vector_to_parameters)):
+        with pytest.raises(TypeError, match=f"expected {lib.__name__}.Tensor, but got: numpy.ndarray"):
+            fn(new, e if lib is ember else t)
 
 
 def _sequences(lib: Any, lengths: list[int], trailing: tuple, dtype: str = "float64") -> list[Any]:

@@ -57,7 +57,8 @@ def test_params_must_be_leaf_tensors_in_an_ordered_collection() -> None:
     _both_raise(lambda lib: lib.optim.SGD(_leaf(lib), lr=0.1), TypeError,
                 "params argument given to the optimizer should be an iterable of Tensors or dicts")
     _both_raise(lambda lib: lib.optim.SGD([_leaf(lib) * 2], lr=0.1), ValueError, "can't optimize a non-leaf Tensor")
-    _both_raise(lambda lib: lib.optim.SGD([1.0], lr=0.1), TypeError, "optimizer can only optimize Tensors")
+    _both_raise(lambda lib: lib.optim.SGD([1.0], lr=0.1), TypeError,
+                "optimizer can only optimize Tensors, but one of the params is float")
     _both_raise(lambda lib: lib.optim.SGD([{"params": {_leaf(lib)}}], lr=0.1), TypeError, "ordered collections")
 
 

@@ -36,7 +36,11 @@ required = _RequiredParameter()
 
 
 def _typename(obj: Any) -> str:
-    return obj.type() if isinstance(obj, Tensor) else type(obj).__module__ + "." + type(obj).__qualname__
+    """torch.typename: a tensor's legacy type name, else the class, qualified unless a builtin."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _hooked_step(step: Callable[..., Any]) -> Callable[..., Any]:

@@ -22,7 +22,9 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Make each parameter's data the next slice of `vec` (reshaped), in order. As in torch, the
     parameters then share memory with `vec`."""
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected ember.Tensor, but got: {type(vec).__name__}")
+        cls = type(vec)
+        name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+        raise TypeError(f"expected ember.Tensor, but got: {name}")
     offset = 0
     for p in parameters:
         n = p.numel()
