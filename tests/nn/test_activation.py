@@ -170,6 +170,24 @@ def test_inplace_on_a_leaf_that_requires_grad_is_refused() -> None:
         F.leaky_relu(x, inplace=True)
 
 
+def test_exact_gelu_is_accurate_to_float64_across_the_range() -> None:
+    """gelu(x) = x Phi(x) against math.erfc on a dense grid: both branches of the erf
+    evaluation (series below |x| = 2 sqrt 2, continued fraction above), the far left tail
+    (where 1 + erf would cancel), and Phi'(x) = phi(x) through the gradient."""
+    import math
+
+    x = np.concatenate([np.linspace(-37.0, 37.0, 20001), [0.0, 2.8284271, -2.8284271, np.inf, -np.inf]])
+    phi = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x])
+    out = F.gelu(ember.tensor(x)).numpy()
+    finite = np.isfinite(x)
+    np.testing.assert_allclose(out[finite], x[finite] * phi[finite], rtol=1e-12, atol=1e-300)
+    assert out[-2] == np.inf and np.isnan(out[-1])  # -inf * Phi(-inf) = -inf * 0, as in torch
+    t = ember.tensor(x[finite], requires_grad=True)
+    F.gelu(t).sum().backward()
+    pdf = np.exp(-0.5 * x[finite] ** 2) / math.sqrt(2 * math.pi)
+    np.testing.assert_allclose(t.grad.numpy(), phi[finite] + x[finite] * pdf, rtol=1e-12, atol=1e-300)
+
+
 def test_gelu_rejects_unknown_approximation_like_torch() -> None:
     with pytest.raises(RuntimeError, match="approximate argument must be either none or tanh"):
         F.gelu(ember.ones(2), approximate="sigmoid")
