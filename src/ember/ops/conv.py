@@ -1,0 +1,236 @@
+"""Convolution as im2col + one matrix product, in any number of spatial dimensions.
+
+A convolution with weight w (C_out, C_in / G, *K), stride s, dilation d and padding p maps
+x (N, C_in, *S) to
+
+    y[n, o, *q] = sum_{c, *k} w[o, c, *k] * xp[n, g(o) C_in/G + c, *(q s + k d)]
+
+where xp is x zero-padded and g(o) the group of output channel o. Gathering every window of
+xp into the columns X (G, C_in/G * prod(K), N * prod(Q)) (a strided view of xp, copied once)
+makes it one batched GEMM per group:  Y = W X  with W (G, C_out/G, C_in/G * prod(K)).
+
+Three linear maps close under differentiation, so each backward is written with the other two
+and gradients of gradients come for free:
+
+- `Convolution`      y = conv(x, w) + b
+- `ConvTranspose`    x = conv^T(y, w) + b: the adjoint in x, col2im of W^T Y, which sums the
+  columns back onto the image by one strided add per kernel offset (no `np.add.at`)
+- `ConvWeight`       dw = dconv/dw^T (x, dy) = dY X^T
+
+    dconv/dx^T dy = conv^T(dy, w)        dconv/dw^T dy = ConvWeight(x, dy)
+    dconv^T/dy^T dx = conv(dx, w)        dconv^T/dw^T dx = ConvWeight(dx, y)
+    ConvWeight(x, dy) . H = x . conv^T(dy, H) = dy . conv(x, H)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..autograd.function import Function
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Everything but the data of one convolution x (N, C_in, *in_size) -> y (N, C_out, *out_size).
+
+    `pad` is the zero padding before each spatial dim; after it, as much as the last window
+    needs (windows past `out_size` are never formed, so the transposed convolution can ask for
+    the output sizes that output_padding gives)."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    pad: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+    in_size: tuple[int, ...]
+    out_size: tuple[int, ...]
+
+    @property
+    def span(self) -> tuple[int, ...]:
+        """The extent of one dilated window: d (k - 1) + 1."""
+        return tuple(d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation))
+
+    @property
+    def padded_size(self) -> tuple[int, ...]:
+        """The size of the zero-padded image: the padding before, the input, and after it
+        whatever the last window reaches past the input."""
+        return tuple(
+            max(p + n, (q - 1) * s + e)
+            for p, n, q, s, e in zip(self.pad, self.in_size, self.out_size, self.stride, self.span)
+        )
+
+
+def output_size(size: int, kernel: int, stride: int, pad_before: int, pad_after: int, dilation: int) -> int:
+    """floor((n + p_before + p_after - d (k - 1) - 1) / s) + 1, the number of windows."""
+    return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def padded(x: np.ndarray, g: Geometry, value: float = 0.0) -> np.ndarray:
+    """x padded with `value` to (N, C, *g.padded_size), or x itself when no padding is needed
+    (windows past `out_size` are never formed, so extra input at the end is harmless)."""
+    size = g.padded_size
+    if not any(g.pad) and all(m <= n for m, n in zip(size, x.shape[2:])):
+        return x
+    out = np.full(x.shape[:2] + size, value, dtype=x.dtype)
+    out[(slice(None), slice(None)) + tuple(slice(p, p + n) for p, n in zip(g.pad, g.in_size))] = x
+    return out
+
+
+def offset_slices(g: Geometry) -> Iterator[tuple[tuple[int, ...], tuple[slice, ...]]]:
+    """For each kernel offset k (row-major), the spatial slices of the padded image that it
+    meets in the windows: start k d, step s, one element per output position."""
+    for offset in itertools.product(*[range(k) for k in g.kernel]):
+        yield offset, tuple(
+            slice(k * d, k * d + (q - 1) * s + 1, s) for k, d, q, s in zip(offset, g.dilation, g.out_size, g.stride)
+        )
+
+
+def columns(x: np.ndarray, g: Geometry) -> np.ndarray:
+    """im2col: the windows of padded x as a matrix (G, C/G * prod(K), N * prod(out_size)).
+
+    Rows run over (channel, kernel offset), columns over (sample, output position): the copy
+    reads each window row with the stride of the convolution, the cheapest order to gather."""
+    nd = len(g.kernel)
+    n, c = x.shape[:2]
+    windows = sliding_window_view(padded(x, g), g.span, axis=tuple(range(2, 2 + nd)))
+    key = (
+        (slice(None), slice(None))
+        + tuple(slice(0, (q - 1) * s + 1, s) for q, s in zip(g.out_size, g.stride))
+        + tuple(slice(None, None, d) for d in g.dilation)
+    )
+    windows = windows[key]  # (N, C, *out, *K)
+    order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+    rows = c // g.groups * int(np.prod(g.kernel))
+    return windows.transpose(order).reshape(g.groups, rows, n * int(np.prod(g.out_size)))
+
+
+def _col2im(cols: np.ndarray, n: int, g: Geometry) -> np.ndarray:
+    """The adjoint of `columns`: cols (G, C/G * prod(K), N * prod(out)) summed back onto an
+    (N, C, *in_size) image, one strided add of a (C, N, *out) block per kernel offset."""
+    c = cols.shape[0] * cols.shape[1] // int(np.prod(g.kernel))
+    blocks = cols.reshape((c,) + g.kernel + (n,) + g.out_size)
+    image = np.zeros((c, n) + g.padded_size, dtype=cols.dtype)
+    for offset, target in offset_slices(g):
+        image[(slice(None), slice(None)) + target] += blocks[(slice(None),) + offset]
+    inner = tuple(slice(p, p + m) for p, m in zip(g.pad, g.in_size))
+    return np.ascontiguousarray(image[(slice(None), slice(None)) + inner].swapaxes(0, 1))
+
+
+def _grouped(y: np.ndarray, groups: int) -> np.ndarray:
+    """(N, C, *out) as the matrix (G, C/G, N * prod(out)) of the GEMMs."""
+    n, c = y.shape[:2]
+    return y.swapaxes(0, 1).reshape(groups, c // groups, -1)
+
+
+def _image(mat: np.ndarray, n: int, size: tuple[int, ...]) -> np.ndarray:
+    """(G, C/G, N * prod(size)) back to (N, C, *size): a transposed view, no copy."""
+    return mat.reshape((-1, n) + size).swapaxes(0, 1)
+
+
+def _add_bias(y: np.ndarray, b: Optional[np.ndarray]) -> np.ndarray:
+    if b is not None:
+        y += b.reshape((-1,) + (1,) * (y.ndim - 2))
+    return y
+
+
+def conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: Optional[np.ndarray] = None) -> np.ndarray:
+    """y = W X: (G, C_out/G, C_in/G prod(K)) @ (G, C_in/G prod(K), N prod(out))."""
+    if cols is None:
+        cols = columns(x, g)
+    return _image(w.reshape(g.groups, w.shape[0] // g.groups, -1) @ cols, x.shape[0], g.out_size)
+
+
+def conv_transpose_forward(y: np.ndarray, w: np.ndarray, g: Geometry) -> np.ndarray:
+    """x = col2im(W^T Y), the adjoint of `conv_forward` in its input."""
+    wt = w.reshape(g.groups, w.shape[0] // g.groups, -1).swapaxes(1, 2)
+    return _col2im(wt @ _grouped(y, g.groups), y.shape[0], g)
+
+
+def conv_weight(x: np.ndarray, dy: np.ndarray, g: Geometry, cols: Optional[np.ndarray] = None) -> np.ndarray:
+    """dw = dY X^T: (G, C_out/G, N prod(out)) @ (G, N prod(out), C_in/G prod(K))."""
+    if cols is None:
+        cols = columns(x, g)
+    dw = _grouped(dy, g.groups) @ cols.swapaxes(1, 2)
+    return dw.reshape((dy.shape[1], x.shape[1] // g.groups) + g.kernel)
+
+
+def _bias_grad(grad: Any) -> Any:
+    return grad.sum((0,) + tuple(range(2, grad.ndim)))
+
+
+class Convolution(Function):
+    """y = conv(x, w) + b (see the module docstring for the sum);
+    dx = conv^T(dy, w),  dw = ConvWeight(x, dy),  db = dy summed over all but channels."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, w, b, g):
+        cols = columns(x, g)
+        ctx.geometry = g
+        # the columns are kept (as a constant) so the weight gradient needs no second im2col
+        ctx.save_for_backward(x, w, cols)
+        return _add_bias(conv_forward(x, w, g, cols), b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w, cols = ctx.saved_tensors
+        g = ctx.geometry
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        dx = ConvTranspose.apply(grad, w, None, g) if need_x else None
+        dw = ConvWeight.apply(x, grad, cols, g) if need_w else None
+        db = _bias_grad(grad) if need_b else None
+        return dx, dw, db, None
+
+
+class ConvTranspose(Function):
+    """x = conv^T(y, w) + b, the adjoint of the convolution with geometry g (y lives in its
+    output space, x in its input space);  dy = conv(dx, w),  dw = ConvWeight(dx, y),
+    db = dx summed over all but channels."""
+
+    _array_forward = True
+    backward_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, y, w, b, g):
+        ctx.geometry = g
+        ctx.save_for_backward(y, w)
+        return _add_bias(conv_transpose_forward(y, w, g), b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, w = ctx.saved_tensors
+        g = ctx.geometry
+        need_y, need_w, need_b = ctx.needs_input_grad[:3]
+        dy = Convolution.apply(grad, w, None, g) if need_y else None
+        dw = ConvWeight.apply(grad, y, None, g) if need_w else None
+        db = _bias_grad(grad) if need_b else None
+        return dy, dw, db, None
+
+
+class ConvWeight(Function):
+    """dw = dY X^T, the weight gradient of a convolution, a bilinear map of (x, dy);
+    with H the incoming gradient (shaped like w):  dx = conv^T(dy, H),  d(dy) = conv(x, H).
+    `cols`, when given, are x's columns from the forward convolution (a constant)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, dy, cols, g):
+        ctx.geometry = g
+        ctx.save_for_backward(x, dy)
+        return conv_weight(x, dy, g, cols)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, dy = ctx.saved_tensors
+        g = ctx.geometry
+        need_x, need_dy = ctx.needs_input_grad[:2]
+        dx = ConvTranspose.apply(dy, grad, None, g) if need_x else None
+        ddy = Convolution.apply(x, grad, None, g) if need_dy else None
+        return dx, ddy, None, None
