@@ -129,7 +129,7 @@ def _grouped(y: np.ndarray, groups: int) -> np.ndarray:
 
 def _image(mat: np.ndarray, n: int, size: tuple[int, ...]) -> np.ndarray:
     """(G, C/G, N * prod(size)) back to (N, C, *size): a transposed view, no copy."""
-    return mat.reshape((-1, n) + size).swapaxes(0, 1)
+    return mat.reshape((mat.shape[0] * mat.shape[1], n) + size).swapaxes(0, 1)
 
 
 def _add_bias(y: np.ndarray, b: Optional[np.ndarray]) -> np.ndarray:
