@@ -9,11 +9,9 @@ from typing import Any
 import numpy as np
 
 from .._creation import zeros_like
+from .._special import erf as erf_array
 from .._dtype import get_default_dtype
 from ..autograd.function import Function
-
-_erf = np.frompyfunc(math.erf, 1, 1)
-
 
 class Exp(Function):
     """e^x;  d/dx = e^x."""
@@ -243,7 +241,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _erf(x).astype(x.dtype)
+        return erf_array(x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
