@@ -212,6 +212,8 @@ def _apply_taps(x: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
         if valid is not None:
             v = np.where(_on_axis(valid[t], axis, x.ndim), v, 0)
         out = v if out is None else np.add(out, v, out=out)
+    if out is None:  # no taps: an output of size 0
+        out = np.zeros(x.shape[:axis] + (index.shape[1],) + x.shape[axis + 1:], dtype=x.dtype)
     return out
 
 
@@ -312,6 +314,11 @@ class AdaptiveMaxPool2D(Function):
     @staticmethod
     def forward(ctx, x, out_size):
         nd = len(out_size)
+        ctx.size = x.shape[2:]
+        if 0 in out_size:
+            ctx.save_for_backward(None)
+            shape = x.shape[:2] + tuple(out_size)
+            return np.zeros(shape, dtype=x.dtype), np.zeros(shape, dtype=np.int64)
         axes = [_bin_taps(n, m) for n, m in zip(x.shape[2:], out_size)]
         lead = (slice(None), slice(None))
         candidates = []
@@ -326,13 +333,14 @@ class AdaptiveMaxPool2D(Function):
             candidates.append((values, _flat_index(parts, x.shape[2:])))
         first = _flat_index([_on_axis(index[0], i, nd) for i, (index, _, _) in enumerate(axes)], x.shape[2:])
         values, indices = _running_max(candidates, first)
-        ctx.size = x.shape[2:]
         ctx.save_for_backward(indices)
         return values, indices
 
     @staticmethod
     def backward(ctx, grad, _):
         (indices,) = ctx.saved_tensors
+        if indices is None:
+            return grad.new_zeros(grad.shape[:2] + ctx.size), None
         return PlaceAt.apply(grad, indices._data, ctx.size, False), None
 
 
