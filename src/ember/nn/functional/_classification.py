@@ -44,16 +44,16 @@ def check_class_target(input: Tensor, target: Tensor, weight: Optional[Tensor], 
     if input.ndim > 1 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
         batch = target.shape[0] if target.ndim else 1
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
-    if target.dtype.name not in ("int64", "uint8"):
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {torch_name(target.dtype)}; class indices are "
-            "int64 (target.long()), class probabilities a float tensor shaped like the input"
-        )
     expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
     if target.shape != expected:
         if input.ndim <= 2:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {torch_name(target.dtype)}; class indices are "
+            "int64 (target.long()), class probabilities a float tensor shaped like the input"
+        )
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     if weight is not None:
         if weight.ndim != 1 or weight.shape[0] != classes:

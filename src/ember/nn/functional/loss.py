@@ -271,8 +271,11 @@ def binary_cross_entropy_with_logits(
     _no_grad_weight(weight, "binary_cross_entropy_with_logits")
     _no_grad_weight(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
     result = _dtype.result_type(input, target)
-    if result.numpy.kind != "f":
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(result)}")
+    if not target.is_floating_point():
+        raise RuntimeError(
+            f"result type {torch_name(result)} can't be cast to the desired output type {torch_name(target.dtype)}; "
+            "targets are probabilities: pass target.float()"
+        )
     input, target = input.to(result), target.to(result)
     weight = None if weight is None else weight.to(result)
     pos_weight = None if pos_weight is None else pos_weight.to(result)
