@@ -134,12 +134,16 @@ def _execute(
     """The loop: pop the newest pending node, run it, pass its input gradients on."""
     heap: list[tuple[int, Node]] = []
     buffers: dict[Node, list] = {}
+    summing: set[Node] = set()  # nodes whose buffer holds a _Pending sum
     for (node, nr), g in zip(edges, grad_roots):
         _add(heap, buffers, needed, node, nr, g)
     captured: list = [None] * (len(capture) if capture else 0)
     while heap:
         node = _heappop(heap)[1]
         grads = buffers.pop(node)
+        if summing and node in summing:
+            summing.discard(node)
+            _finish_sums(grads)
         if node._pre_hooks is not None:
             _run_pre_hooks(node, grads)
         if capture:
@@ -171,8 +175,8 @@ def _execute(
                 buf[nr] = g
             elif create_graph:
                 buf[nr] = buf[nr] + g
-            else:
-                _sum_into(buf, nr, g)
+            elif _sum_into(buf, nr, g):
+                summing.add(nxt)
         # no stale local may hold a gradient: _accumulate counts references to decide to steal
         in_grads = g = grads = None
     return captured
@@ -190,21 +194,50 @@ def _add(heap: list, buffers: dict, needed: Optional[set[Node]], node: Node, nr:
     buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
-def _sum_into(buf: list, nr: int, g: Any) -> None:
-    """buf[nr] += g for gradients that record no graph: NumPy directly, not a Tensor op. In
-    place when the buffer holds the only reference to a large gradient (NumPy's in-place path
-    costs more than a new small array)."""
-    if buf[nr]._data.size >= _IN_PLACE_MIN and _is_unshared(buf, nr):
+class _Pending(list):
+    """Small gradients for one input of a node, summed all at once when the node runs: one
+    NumPy reduction instead of a new array per gradient (a leaf used by every op of a long
+    chain receives thousands)."""
+
+    __slots__ = ()
+
+
+def _sum_into(buf: list, nr: int, g: Any) -> bool:
+    """buf[nr] += g for gradients that record no graph, with NumPy, not a Tensor op. Large
+    gradients are added at once (in place when the buffer holds the only reference), small ones
+    queued in a _Pending; returns True when a queue was started."""
+    if type(buf[nr]) is _Pending:
+        buf[nr].append(g)
+        return False
+    if buf[nr]._data.size < _IN_PLACE_MIN:
+        buf[nr] = _Pending((buf[nr], g))
+        return True
+    if _is_unshared(buf, nr):
         total = buf[nr]._data
         try:
             total += g._data
-            return
+            return False
         except ValueError:  # read-only, or a shape that would broadcast: no in-place update
             pass
-    total = buf[nr]._data + g._data
-    if type(total) is not np.ndarray:
-        total = np.asarray(total)  # NumPy gives scalars for 0-d arithmetic
-    buf[nr] = _tensor.Tensor._make(total, False, None)
+    buf[nr] = _tensor.Tensor._make(buf[nr]._data + g._data, False, None)
+    return False
+
+
+def _finish_sums(grads: list) -> None:
+    """Replace each _Pending in a node's buffer by the sum of its gradients."""
+    for i, pending in enumerate(grads):
+        if type(pending) is not _Pending:
+            continue
+        arrays = [t._data for t in pending]
+        try:
+            total = np.add.reduce(np.stack(arrays), axis=0)
+        except ValueError:  # shapes that only broadcast together: add them one by one
+            total = arrays[0]
+            for a in arrays[1:]:
+                total = total + a
+        if type(total) is not np.ndarray:
+            total = np.asarray(total)  # NumPy gives scalars for 0-d arithmetic
+        grads[i] = _tensor.Tensor._make(total, False, None)
 
 
 def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:
