@@ -10,6 +10,8 @@ Data: MNIST-shaped inputs drawn from N(0, 1), labels from a fixed random linear 
 loss falls as it would on a real task. All three start from the same weights (torch's
 `nn.Linear` initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in))) and see the same batches, in
 float32; their loss curves must agree to 1e-4 relative (float32 sums in different orders).
+BLAS runs on one thread in each process (see harness.QUIET_THREADS), so the three libraries
+get the same resources and do not steal cores from each other between steps.
 """
 
 from __future__ import annotations
