@@ -34,3 +34,18 @@ __all__ += [
     "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Upsample",
 ]
+
+from .rnn import GRU, LSTM, RNN, RNNBase
+from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase
+
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .normalization import GroupNorm, LayerNorm
+from .sparse import Embedding
+
+__all__ += [
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout", "Dropout1d", "Dropout2d",
+    "Dropout3d", "Embedding",
+]

@@ -1,0 +1,281 @@
+"""Recurrent cell steps. An LSTM or GRU step is one fused node: forward computes every gate
+with NumPy, backward returns the gradients of all its inputs at once.
+
+LSTM, gates in torch's order i, f, g, o (each (B, H) of the (B, 4H) pre-activations):
+    G = x W_ih^T + b_ih + h W_hh^T + b_hh,   i, f, o = sigmoid(G_i, G_f, G_o),   g = tanh(G_g)
+    c' = f c + i g,   h' = o tanh(c')
+With t = tanh(c') and dh', dc' the incoming gradients:
+    dc = dc' + dh' o (1 - t^2)
+    dG = [dc g i(1-i),  dc c f(1-f),  dc i (1-g^2),  dh' t o(1-o)]
+    dh = dG W_hh,  dc_prev = dc f,  dx = dG W_ih,  dW_ih = dG^T x,  dW_hh = dG^T h,  db = sum_rows dG
+
+GRU, gates r, z, n, with gi = x W_ih^T + b_ih and gh = h W_hh^T + b_hh split the same way:
+    r = sigmoid(gi_r + gh_r),  z = sigmoid(gi_z + gh_z),  n = tanh(gi_n + r gh_n)
+    h' = (1 - z) n + z h
+With dn = dh' (1 - z)(1 - n^2):
+    d[r z] = [dn gh_n,  dh' (h - n)] [r z](1 - [r z])
+    dgi = [d[r z], dn],  dgh = [d[r z], dn r],  dh = dh' z + dgh W_hh,  dx = dgi W_ih, ...
+
+A step whose `w_ih` is None takes x already projected (x W_ih^T + b_ih, the layers compute it
+for all time steps in one GEMM); then dx = dG.
+
+The backward formulas are written once, over operands that are either NumPy arrays or Tensors.
+Without create_graph they run on the arrays the forward saved; under create_graph the gates are
+recomputed with Tensor ops from the saved inputs and the same formulas run on Tensors, so the
+gradient is itself differentiable (double backward works).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd.function import Function
+from ...autograd.grad_mode import is_grad_enabled
+from ...ops.shape import cat, stack
+from .linear import linear
+
+__all__ = ["gru_cell", "lstm_cell", "rnn_relu_cell", "rnn_tanh_cell"]
+
+
+def _sigmoid_(v: np.ndarray) -> None:
+    """v <- 1 / (1 + e^-v) in place; e^-v overflows to inf for very negative v, giving 0."""
+    np.negative(v, out=v)
+    np.exp(v, out=v)
+    v += 1
+    np.reciprocal(v, out=v)
+
+
+def _affine(x: np.ndarray, w: Optional[np.ndarray], b: Optional[np.ndarray]) -> np.ndarray:
+    """x W^T + b; x + b when W is None (x is already projected), x itself without b either."""
+    if w is None:
+        return x if b is None else x + b
+    out = x @ w.T
+    if b is not None:
+        out += b
+    return out
+
+
+@lru_cache(maxsize=None)
+def _tanh_block(hidden: int, dtype: str) -> np.ndarray:
+    """(4H,) zeros with ones on the g block: (1 - a)(a + m) is a(1-a) for a sigmoid gate and
+    (1-g)(1+g) = 1 - g^2 for the tanh gate, in one expression over all four gates."""
+    m = np.zeros(4 * hidden, dtype=dtype)
+    m[2 * hidden:3 * hidden] = 1
+    m.flags.writeable = False
+    return m
+
+
+def _lstm_grads(
+    concat: Callable, needs: Sequence[bool], dh: Any, dc: Any, acts: Any, tc: Any,
+    x: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, mask: Any,
+) -> tuple:
+    """The LSTM step's gradients (see the module docstring) for arrays or Tensors alike."""
+    hidden = hx.shape[-1]
+    i, f, g, o = acts[:, :hidden], acts[:, hidden:2 * hidden], acts[:, 2 * hidden:3 * hidden], acts[:, 3 * hidden:]
+    dc = dc + dh * o * (1 - tc * tc)
+    dgates = concat([dc * g, dc * cx, dc * i, dh * tc], 1) * ((1 - acts) * (acts + mask))
+    return _input_grads(needs, dgates, dgates, x, hx, w_ih, w_hh) + (dc * f if needs[2] else None,)
+
+
+def _gru_grads(
+    concat: Callable, needs: Sequence[bool], dh: Any, rz: Any, n: Any, ghn: Any,
+    x: Any, hx: Any, w_ih: Any, w_hh: Any,
+) -> tuple:
+    """The GRU step's gradients (see the module docstring) for arrays or Tensors alike."""
+    hidden = hx.shape[-1]
+    z = rz[:, hidden:]
+    dn = dh * (1 - z) * (1 - n * n)
+    drz = concat([dn * ghn, dh * (hx - n)], 1) * rz * (1 - rz)
+    dgi = concat([drz, dn], 1)
+    dgh = concat([drz, dn * rz[:, :hidden]], 1)
+    return _input_grads(needs, dgi, dgh, x, hx, w_ih, w_hh, dh * z)
+
+
+def _input_grads(
+    needs: Sequence[bool], dgi: Any, dgh: Any, x: Any, hx: Any, w_ih: Any, w_hh: Any, dh_direct: Any = None,
+) -> tuple:
+    """(dx, dh, dW_ih, dW_hh, db_ih, db_hh) from the gradients of gi = x W_ih^T + b_ih and of
+    gh = h W_hh^T + b_hh; `dh_direct` is what h receives outside gh (the GRU's z h)."""
+    need_x, need_h = needs[0], needs[1]
+    need_wih, need_whh, need_bih, need_bhh = needs[-4:]
+    dx = dhx = None
+    if need_x:
+        dx = dgi if w_ih is None else dgi @ w_ih
+    if need_h:
+        dhx = dgh @ w_hh if dh_direct is None else dh_direct + dgh @ w_hh
+    return (
+        dx, dhx,
+        dgi.T @ x if need_wih else None,
+        dgh.T @ hx if need_whh else None,
+        dgi.sum(0) if need_bih else None,
+        dgh.sum(0) if need_bhh else None,
+    )
+
+
+def _linear(x: Tensor, w: Optional[Tensor], b: Optional[Tensor]) -> Tensor:
+    """x W^T + b with Tensor ops; x + b when W is None."""
+    if w is not None:
+        return linear(x, w, b)
+    return x if b is None else x + b
+
+
+def _arrays(items: Sequence[Any]) -> list:
+    return [None if t is None else t._data for t in items]
+
+
+def _tensors(arrays: Sequence[Any]) -> tuple:
+    make = Tensor._make
+    return tuple([None if a is None else make(a, False, None) for a in arrays])
+
+
+class FusedLSTMCell(Function):
+    """One LSTM step, (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c'): see the module docstring."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, hx, cx, w_ih, w_hh, b_ih, b_hh):
+        hidden = hx.shape[-1]
+        acts = hx @ w_hh.T
+        acts += x if w_ih is None else x @ w_ih.T
+        if b_ih is not None:
+            acts += b_ih
+        if b_hh is not None:
+            acts += b_hh
+        with np.errstate(over="ignore"):
+            _sigmoid_(acts[:, :2 * hidden])
+            _sigmoid_(acts[:, 3 * hidden:])
+        g = acts[:, 2 * hidden:3 * hidden]
+        np.tanh(g, out=g)
+        c = acts[:, hidden:2 * hidden] * cx
+        c += acts[:, :hidden] * g
+        tc = np.tanh(c)
+        ctx.save_for_backward(x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc)
+        return acts[:, 3 * hidden:] * tc, c
+
+    @staticmethod
+    def backward(ctx, dh, dc):
+        x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        mask = _tanh_block(hx.shape[-1], hx._data.dtype.str)
+        if not is_grad_enabled():
+            arrays = _arrays((dh, dc, acts, tc, x, hx, cx, w_ih, w_hh))
+            grads = _lstm_grads(np.concatenate, needs, *arrays, mask)
+            grads = _tensors(grads)
+        else:
+            acts, tc = _lstm_activations(x, hx, cx, w_ih, w_hh, b_ih, b_hh)
+            grads = _lstm_grads(cat, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
+        dx, dhx, dw_ih, dw_hh, db_ih, db_hh, dcx = grads
+        return dx, dhx, dcx, dw_ih, dw_hh, db_ih, db_hh
+
+
+def _lstm_activations(x: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> tuple:
+    """The gates [i f g o] after their nonlinearities and tanh(c'), as differentiable Tensors."""
+    i, f, g, o = (_linear(x, w_ih, b_ih) + _linear(hx, w_hh, b_hh)).chunk(4, 1)
+    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+    return cat([i, f, g, o], 1), (f * cx + i * g).tanh()
+
+
+class FusedGRUCell(Function):
+    """One GRU step, (x, h, W_ih, W_hh, b_ih, b_hh) -> h': see the module docstring."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, hx, w_ih, w_hh, b_ih, b_hh):
+        hidden = hx.shape[-1]
+        gi = _affine(x, w_ih, b_ih)
+        gh = _affine(hx, w_hh, b_hh)
+        rz = gi[:, :2 * hidden] + gh[:, :2 * hidden]
+        with np.errstate(over="ignore"):
+            _sigmoid_(rz)
+        ghn = gh[:, 2 * hidden:]
+        n = rz[:, :hidden] * ghn
+        n += gi[:, 2 * hidden:]
+        np.tanh(n, out=n)
+        out = hx - n
+        out *= rz[:, hidden:]
+        out += n
+        ctx.save_for_backward(x, hx, w_ih, w_hh, b_ih, b_hh, rz, n, ghn)
+        return out
+
+    @staticmethod
+    def backward(ctx, dh):
+        x, hx, w_ih, w_hh, b_ih, b_hh, rz, n, ghn = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        if not is_grad_enabled():
+            return _tensors(_gru_grads(np.concatenate, needs, *_arrays((dh, rz, n, ghn, x, hx, w_ih, w_hh))))
+        rz, n, ghn = _gru_activations(x, hx, w_ih, w_hh, b_ih, b_hh)
+        return _gru_grads(cat, needs, dh, rz, n, ghn, x, hx, w_ih, w_hh)
+
+
+def _gru_activations(x: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> tuple:
+    """[r z], n and gh_n, as differentiable Tensors."""
+    hidden = hx.shape[-1]
+    gi, gh = _linear(x, w_ih, b_ih), _linear(hx, w_hh, b_hh)
+    rz = (gi[:, :2 * hidden] + gh[:, :2 * hidden]).sigmoid()
+    ghn = gh[:, 2 * hidden:]
+    return rz, (gi[:, 2 * hidden:] + rz[:, :hidden] * ghn).tanh(), ghn
+
+
+class Unbind(Function):
+    """x (T, ...) -> its T slices along dim 0, as one node whose backward stacks the T
+    gradients (one copy), where T separate selects would each scatter into a full-size zero."""
+
+    _array_forward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return tuple(x)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(grads)
+
+
+def unbind_steps(input: Tensor) -> tuple[Tensor, ...]:
+    """The slices of `input` along dim 0, made by one node (see `Unbind`)."""
+    return Unbind.apply(input)
+
+
+def lstm_cell(
+    input: Tensor, hx: Sequence[Tensor], w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor] = None,
+    b_hh: Optional[Tensor] = None,
+) -> tuple[Tensor, Tensor]:
+    """One LSTM step as `torch.lstm_cell`: input (B, in), hx = (h, c) each (B, H), w_ih
+    (4H, in), w_hh (4H, H), biases (4H,) -> (h', c'). One graph node.
+
+    >>> h, c = lstm_cell(ember.ones(2, 3), (ember.zeros(2, 4), ember.zeros(2, 4)), ember.ones(16, 3), ember.ones(16, 4))
+    """
+    h, c = hx
+    return FusedLSTMCell.apply(input, h, c, w_ih, w_hh, b_ih, b_hh)
+
+
+def gru_cell(
+    input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor] = None,
+    b_hh: Optional[Tensor] = None,
+) -> Tensor:
+    """One GRU step as `torch.gru_cell`: input (B, in), hx (B, H), w_ih (3H, in), w_hh (3H, H),
+    biases (3H,) -> h'. One graph node."""
+    return FusedGRUCell.apply(input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def rnn_tanh_cell(
+    input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor] = None,
+    b_hh: Optional[Tensor] = None,
+) -> Tensor:
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh), composed of linear, add and tanh."""
+    return (_linear(input, w_ih, b_ih) + _linear(hx, w_hh, b_hh)).tanh()
+
+
+def rnn_relu_cell(
+    input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor] = None,
+    b_hh: Optional[Tensor] = None,
+) -> Tensor:
+    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh), composed of linear, add and relu."""
+    return (_linear(input, w_ih, b_ih) + _linear(hx, w_hh, b_hh)).relu()

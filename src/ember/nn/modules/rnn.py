@@ -1,0 +1,315 @@
+"""Multi-layer recurrent layers with torch's API, parameter names, shapes and numbers: `RNN`,
+`LSTM` and `GRU`.
+
+Layer l, direction d (suffix `_reverse` for d = 1) holds weight_ih_l{l} (G*H, in_l),
+weight_hh_l{l} (G*H, H) and, with `bias`, bias_ih_l{l}, bias_hh_l{l} (G*H,), G = 1, 4 or 3
+gate blocks and in_l = input_size for the first layer, H * num_directions after it; all start
+U(-1/sqrt(H), 1/sqrt(H)). Input (T, B, in) or (B, T, in) with `batch_first`, or unbatched (T, in).
+Returns `(output, h_n)` (LSTM: `(output, (h_n, c_n))`): output (T, B, D*H), the last layer's h
+at every step; h_n and c_n (num_layers*D, B, H), the final state of every layer and direction.
+
+How a direction runs: x W_ih^T + b for all T steps in one GEMM (`F.linear` on (T, B, in)), its
+T slices taken by one node, then one node per step (the fused LSTM/GRU step; a plain RNN step is
+linear + add + tanh/relu) and one stack of the outputs. Dropout, in training, acts on the
+output of every layer but the last.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any, Optional
+
+import numpy as np
+
+from ... import _creation, _dtype
+from ..._random import default_generator
+from ..._tensor import Tensor
+from ...ops.shape import cat, stack
+from .. import init
+from ..functional import rnn as _rnn
+from ..functional.linear import linear
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["GRU", "LSTM", "RNN", "RNNBase"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+class RNNBase(Module):
+    """What RNN, LSTM and GRU share: parameters, checks, the loop over layers and directions."""
+
+    def __init__(
+        self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+        batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
+        dtype: Optional[_dtype.dtype] = None,
+    ) -> None:
+        super().__init__()
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout)
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = 0
+        directions = 2 if bidirectional else 1
+        gate_size = _GATES[mode] * hidden_size
+        self._flat_weights_names: list[str] = []
+        self._all_weights: list[list[str]] = []
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for direction in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, hidden_size)}
+                if bias:
+                    shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                names = []
+                for kind, shape in shapes.items():
+                    setattr(self, kind + suffix, Parameter(_creation.empty(shape, dtype=dtype, device=device)))
+                    names.append(kind + suffix)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -bound, bound)
+
+    @property
+    def _flat_weights(self) -> list[Optional[Parameter]]:
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction, [w_ih, w_hh(, b_ih, b_hh)] each."""
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    def flatten_parameters(self) -> None:
+        """Nothing to do: torch packs the weights for cuDNN; ember's already are plain arrays."""
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    def _prepare(self, input: Tensor, states: tuple[Optional[Tensor], ...]) -> tuple:
+        """Check input and initial states as torch does; return (is_batched, input as
+        (T, B, in), states as (num_layers*D, B, H), zeros where not given)."""
+        name = "RNN" if self.mode.startswith("RNN") else self.mode
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D tensor instead")
+        batched = input.ndim == 3
+        ndim = 3 if batched else 2
+        given = [s for s in states if s is not None]
+        if any(s.ndim != ndim for s in given):
+            kind = "batched 3-D input" if batched else "unbatched 2-D input"
+            if len(given) == 1:
+                raise RuntimeError(f"For {kind}, hx should also be {ndim}-D but got {given[0].ndim}-D tensor")
+            dims = ", ".join(f"{s.ndim}-D" for s in given)
+            raise RuntimeError(f"For {kind}, hx and cx should also be {ndim}-D but got ({dims}) tensors")
+        if not batched:
+            input = input.unsqueeze(0 if self.batch_first else 1)
+            states = tuple(None if s is None else s.unsqueeze(1) for s in states)
+        weight = self.weight_ih_l0
+        if input.dtype is not weight.dtype:
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). Convert input: "
+                f"input.to({weight.dtype}), or convert model: model.to({input.dtype})"
+            )
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {input.shape[-1]}"
+            )
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        expected = ((2 if self.bidirectional else 1) * self.num_layers, input.shape[1], self.hidden_size)
+        out = []
+        for i, state in enumerate(states):
+            if state is None:
+                state = _creation.zeros(*expected, dtype=input.dtype)
+            elif tuple(state.shape) != expected:
+                which = "hidden" if len(states) == 1 else f"hidden[{i}]"
+                raise RuntimeError(f"Expected {which} size {expected}, got {list(state.shape)}")
+            out.append(state)
+        return batched, input, out
+
+    def _finish(self, batched: bool, output: Tensor, states: list[Tensor]) -> tuple:
+        """The time-major output back to the caller's layout, batch dimension dropped if unbatched."""
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if not batched:
+            output = output.squeeze(0 if self.batch_first else 1)
+            states = [s.squeeze(1) for s in states]
+        return output, states
+
+    def _layers(self, x: Tensor, states: list[Tensor]) -> tuple[Tensor, list[Tensor]]:
+        """Run every layer and direction over x (T, B, in); return the last layer's output
+        (T, B, D*H) and the final states stacked as (num_layers*D, B, H)."""
+        directions = 2 if self.bidirectional else 1
+        initial = [_rnn.unbind_steps(s) for s in states]
+        finals: list[list[Tensor]] = [[] for _ in states]
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                k = layer * directions + direction
+                weights = [getattr(self, name) for name in self._all_weights[k]]
+                output, last = self._direction(x, weights, [s[k] for s in initial], reverse=direction == 1)
+                outputs.append(output)
+                for final, state in zip(finals, last):
+                    final.append(state)
+            x = outputs[0] if directions == 1 else cat(outputs, 2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = _dropout(x, self.dropout)
+        return x, [stack(final) for final in finals]
+
+    def _direction(self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool) -> tuple:
+        """One direction of one layer: (outputs (T, B, H), [final state(s)])."""
+        w_ih, w_hh = weights[0], weights[1]
+        b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
+        mode = self.mode
+        if mode == "GRU":
+            bias, step_bias = b_ih, b_hh  # b_hn sits inside r * (W_hn h + b_hn): kept in the step
+        else:
+            bias, step_bias = (None if b_ih is None else b_ih + b_hh), None
+        steps = _rnn.unbind_steps(linear(x, w_ih, bias))
+        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+        outputs: list[Any] = [None] * len(steps)
+        h = states[0]
+        if mode == "LSTM":
+            c = states[1]
+            for t in order:
+                h, c = _rnn.FusedLSTMCell.apply(steps[t], h, c, None, w_hh, None, None)
+                outputs[t] = h
+            return stack(outputs), [h, c]
+        for t in order:
+            if mode == "GRU":
+                h = _rnn.FusedGRUCell.apply(steps[t], h, None, w_hh, None, step_bias)
+            else:
+                pre = steps[t] + linear(h, w_hh)
+                h = pre.tanh() if mode == "RNN_TANH" else pre.relu()
+            outputs[t] = h
+        return stack(outputs), [h]
+
+
+def _check_arguments(
+    input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any, dropout: Any,
+) -> None:
+    """torch's checks of the constructor arguments, with its messages."""
+    if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+        raise ValueError(
+            "dropout should be a number in range [0, 1] representing the probability of an element being zeroed"
+        )
+    if dropout > 0 and num_layers == 1:
+        warnings.warn(
+            "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+            f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+            stacklevel=3,
+        )
+    for name, value, kind in (("bias", bias, bool), ("batch_first", batch_first, bool),
+                              ("input_size", input_size, int), ("hidden_size", hidden_size, int)):
+        if not isinstance(value, kind):
+            raise TypeError(f"{name} should be of type {kind.__name__}, got: {type(value).__name__}")
+    if input_size <= 0:
+        raise ValueError("input_size must be greater than zero")
+    if hidden_size <= 0:
+        raise ValueError("hidden_size must be greater than zero")
+    if num_layers <= 0:
+        raise ValueError("num_layers must be greater than zero")
+
+
+def _dropout(x: Tensor, p: float) -> Tensor:
+    """Inverted dropout: each element zeroed with probability p, the rest scaled by 1/(1-p)
+    (the mask drawn from ember's default generator)."""
+    dtype = x._data.dtype
+    if p == 1:
+        return x * Tensor._make(np.zeros((), dtype), False, None)
+    keep = default_generator.numpy.random(x.shape) >= p
+    return x * Tensor._make(keep.astype(dtype) / dtype.type(1 - p), False, None)
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), relu with
+    `nonlinearity="relu"`. `forward(input, h_0=None)` returns (output, h_n).
+
+    >>> out, h = nn.RNN(3, 5, num_layers=2)(ember.ones(7, 2, 3))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            nonlinearity, args = args[3], args[:3] + args[4:]
+        else:
+            nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
+        batched, x, states = self._prepare(input, (hx,))
+        output, finals = self._layers(x, states)
+        output, (h_n,) = self._finish(batched, output, finals)
+        return output, h_n
+
+
+class LSTM(RNNBase):
+    """Long short-term memory, gates i, f, g, o per step:
+        c_t = f c_{t-1} + i g,   h_t = o tanh(c_t)
+    `forward(input, (h_0, c_0)=None)` returns (output, (h_n, c_n)).
+
+    >>> out, (h, c) = nn.LSTM(64, 128, batch_first=True)(ember.ones(20, 35, 64))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("proj_size", 0):
+            raise NotImplementedError("LSTM with proj_size > 0 is not supported by ember yet")
+        kwargs.pop("proj_size", None)
+        super().__init__("LSTM", *args, **kwargs)
+
+    def forward(
+        self, input: Tensor, hx: Optional[tuple[Tensor, Tensor]] = None,
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        batched, x, states = self._prepare(input, (None, None) if hx is None else tuple(hx))
+        output, finals = self._layers(x, states)
+        output, (h_n, c_n) = self._finish(batched, output, finals)
+        return output, (h_n, c_n)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit, gates r, z, n per step:
+        n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)),   h_t = (1 - z) n + z h_{t-1}
+    `forward(input, h_0=None)` returns (output, h_n).
+
+    >>> out, h = nn.GRU(3, 5, bidirectional=True)(ember.ones(7, 2, 3))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
+        batched, x, states = self._prepare(input, (hx,))
+        output, finals = self._layers(x, states)
+        output, (h_n,) = self._finish(batched, output, finals)
+        return output, h_n
+
