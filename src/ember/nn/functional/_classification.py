@@ -64,36 +64,42 @@ def check_class_target(input: Tensor, target: Tensor, weight: Optional[Tensor], 
         if weight.dtype is not input.dtype:
             raise RuntimeError(f"expected scalar type {torch_name(input.dtype)} but found {torch_name(weight.dtype)}")
     t = target._data.astype(np.int64, copy=False)
-    bad = (t != ignore_index) & ((t < 0) | (t >= classes))
-    if bad.any():
-        raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        bad = (t != ignore_index) & ((t < 0) | (t >= classes))
+        if bad.any():
+            raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
 
 
-def _nll_forward(ctx: Any, logp: np.ndarray, target: np.ndarray, weight: Optional[np.ndarray], ignore_index: int,
-                 reduction: str, smoothing: float) -> np.ndarray:
-    """The reduced loss -sum_c q[n, c] logp[n, c]; keeps on ctx what `_dense_target` and
-    `_scale` need for backward."""
-    classes = logp.shape[1]
-    target = target.astype(np.int64, copy=False)
+def _read_targets(ctx: Any, target: np.ndarray, weight: Optional[np.ndarray], ignore_index: int,
+                  smoothing: float, dtype: np.dtype) -> None:
+    """Keep on ctx what both directions need: `targets`, the index of each sample's target entry
+    in the input (class 0 where ignored), `wt` (w[t_n], 0 where ignored), `valid` (not
+    ignored), the class weight and the smoothing."""
+    target = target.astype(np.intp, copy=False)
     valid = target != ignore_index
-    safe = np.where(valid, target, 0).astype(np.intp, copy=False)
-    picked = np.take_along_axis(logp, safe[:, None], 1)[:, 0]
-    wt = valid.astype(logp.dtype) if weight is None else weight[safe] * valid
-    loss = -(wt * picked)
-    if smoothing:
-        spread = logp.sum(1) if weight is None else (logp * _class_column(weight, logp.ndim)).sum(1)
-        loss = (1 - smoothing) * loss - (smoothing / classes) * (spread * valid)
-    ctx.safe, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = safe, wt, valid, weight, smoothing
+    safe = np.where(valid, target, 0)
+    if target.ndim == 1:
+        ctx.targets = (np.arange(target.shape[0]), safe)
+    else:
+        grid = np.ogrid[tuple(slice(n) for n in target.shape)]
+        ctx.targets = (grid[0], safe, *grid[1:])
+    ctx.wt = valid.astype(dtype) if weight is None else weight[safe] * valid
+    ctx.valid, ctx.weight, ctx.smoothing = valid, weight, smoothing
+
+
+def _reduce(ctx: Any, loss: np.ndarray, reduction: str) -> np.ndarray:
+    """The per-sample loss reduced; 'mean' divides by sum_n w[t_n], kept as `ctx.norm`."""
     ctx.reduction, ctx.norm = reduction, 1.0
     if reduction == "none":
         return loss
-    total = np.asarray(loss.sum(), dtype=logp.dtype)
+    total = np.asarray(loss.sum(), dtype=loss.dtype)
     if reduction == "sum":
         return total
-    norm = wt.sum(dtype=logp.dtype)
-    ctx.norm = float(norm) if norm != 0 else 1.0  # every target ignored: zero gradients, as torch
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(total / norm, dtype=logp.dtype)
+    norm = float(ctx.wt.sum(dtype=loss.dtype))
+    if norm == 0:  # every target ignored: a nan loss with zero gradients, as torch
+        return np.asarray(np.nan, dtype=loss.dtype)
+    ctx.norm = norm
+    return total / np.asarray(norm, dtype=loss.dtype)
 
 
 def _class_column(weight: np.ndarray, ndim: int) -> np.ndarray:
@@ -104,10 +110,10 @@ def _class_column(weight: np.ndarray, ndim: int) -> np.ndarray:
 def _dense_target(ctx: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """q[n, c] as an array of the input's shape (see the module docstring)."""
     q = np.zeros(shape, dtype)
-    np.put_along_axis(q, ctx.safe[:, None], (ctx.wt * (1 - ctx.smoothing))[:, None], 1)
+    q[ctx.targets] = ctx.wt * (1 - ctx.smoothing)
     if ctx.smoothing:
         spread = 1 if ctx.weight is None else _class_column(ctx.weight, len(shape))
-        q += (ctx.smoothing / shape[1]) * spread * np.expand_dims(ctx.valid, 1)
+        q += (ctx.smoothing / shape[1]) * spread * ctx.valid[:, None]
     return q
 
 
@@ -119,27 +125,36 @@ def _scale(ctx: Any, grad: Tensor) -> Tensor:
 
 
 class NllLoss(Function):
-    """l_n = -sum_c q[n, c] x[n, c] over log-probabilities x;  d l_n / d x[n, c] = -q[n, c]."""
+    """l_n = -sum_c q[n, c] x[n, c] = -w[t_n] x[n, t_n] over log-probabilities x;
+    d l_n / d x[n, c] = -q[n, c]."""
 
     _array_forward = True
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
         ctx.shape = x.shape
-        return _nll_forward(ctx, x, target, weight, ignore_index, reduction, 0.0)
+        _read_targets(ctx, target, weight, ignore_index, 0.0, x.dtype)
+        return _reduce(ctx, -(ctx.wt * x[ctx.targets]), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        q = _dense_target(ctx, ctx.shape, grad._data.dtype)
-        return _const(-q, False, None) * _scale(ctx, grad), None, None, None, None
+        if is_grad_enabled():  # create_graph: dx must stay a function of grad
+            q = _dense_target(ctx, ctx.shape, grad._data.dtype)
+            return _const(-q, False, None) * _scale(ctx, grad), None, None, None, None
+        g = grad._data / ctx.norm
+        dx = np.zeros(ctx.shape, grad._data.dtype)
+        dx[ctx.targets] = -(ctx.wt * g)
+        return _const(dx, False, None), None, None, None, None
 
 
 class CrossEntropy(Function):
     """log_softmax and NLL in one node, over dim 1 of logits x (N, C, d1, ...).
 
-    forward: log p = (x - m) - log sum_c e^(x_c - m), m = max_c x_c, so no exp overflows;
-    backward: d l_n / d x_n = (softmax(x_n) sum_c q_nc - q_n) * dl / normaliser. Under
-    create_graph the softmax is recomputed from x with Tensor ops, so it differentiates again.
+    forward: with m = max_c x_c and s = sum_c e^(x_c - m) (no exp overflows),
+    log p[n, t] = (x[n, t] - m) - log s; only the target entries are formed (and, with label
+    smoothing, the weighted sum over classes), and softmax = e^(x - m) / s is kept for backward.
+    backward: d l_n / d x_n = (softmax(x_n) sum_c q_nc - q_n) * dl / normaliser, in one pass
+    over the softmax. Under create_graph it is built from x with Tensor ops, to differentiate again.
     """
 
     _array_forward = True
@@ -147,21 +162,43 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, smoothing):
+        _read_targets(ctx, target, weight, ignore_index, smoothing, x.dtype)
         shifted = x - x.max(1, keepdims=True)
-        logp = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
-        ctx.save_for_backward(x, logp)
-        return _nll_forward(ctx, logp, target, weight, ignore_index, reduction, smoothing)
+        softmax = np.exp(shifted)
+        total = softmax.sum(1)
+        log_total = np.log(total)
+        loss = -(ctx.wt * (shifted[ctx.targets] - log_total))
+        if smoothing:
+            classes = x.shape[1]
+            if weight is None:
+                spread = shifted.sum(1) - classes * log_total
+            else:
+                spread = (shifted * _class_column(weight, x.ndim)).sum(1) - weight.sum() * log_total
+            loss = (1 - smoothing) * loss - (smoothing / classes) * (spread * ctx.valid)
+        softmax /= total[:, None]
+        ctx.save_for_backward(x, softmax)
+        return _reduce(ctx, loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, logp = ctx.saved_tensors
-        q = _dense_target(ctx, x.shape, x._data.dtype)
-        q_total = q.sum(1, keepdims=True)
-        if is_grad_enabled():
-            dx = x.softmax(1) * _const(q_total, False, None) - _const(q, False, None)
-        else:
-            dx = _const(np.exp(logp._data) * q_total - q, False, None)
-        return dx * _scale(ctx, grad), None, None, None, None, None
+        x, softmax = ctx.saved_tensors
+        eps, classes = ctx.smoothing, x.shape[1]
+        if is_grad_enabled():  # create_graph: softmax recomputed from x, so dx differentiates in x
+            q = _dense_target(ctx, x.shape, x._data.dtype)
+            dx = x.softmax(1) * _const(q.sum(1, keepdims=True), False, None) - _const(q, False, None)
+            return dx * _scale(ctx, grad), None, None, None, None, None
+        g = grad._data / ctx.norm
+        at_target = (1 - eps) * ctx.wt * g
+        per_sample = at_target
+        if eps:
+            spread = classes if ctx.weight is None else ctx.weight.sum()
+            per_sample = at_target + (eps / classes) * spread * (ctx.valid * g)
+        dx = softmax._data * per_sample[:, None]
+        dx[ctx.targets] -= at_target  # each sample's target entry once: no repeated indices
+        if eps:
+            column = 1 if ctx.weight is None else _class_column(ctx.weight, x.ndim)
+            dx -= (eps / classes) * column * (ctx.valid * g)[:, None]
+        return _const(dx, False, None), None, None, None, None, None
 
 
 class BinaryCrossEntropy(Function):
