@@ -19,3 +19,6 @@ from .pooling import (
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
     interpolate, max_pool1d, max_pool2d,
 )
+from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .normalization import batch_norm, group_norm, layer_norm
+from .sparse import embedding
