@@ -175,26 +175,33 @@ def test_gradgradcheck(case: str, reduction: str) -> None:
     assert gradgradcheck(lambda *ts: fn(F, reduction, *ts), _ember_inputs(specs))
 
 
+LARGE_LOGITS = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [1000.0, 1000.0, -1000.0]])
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow, not even a silenced one
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("target", ["indices", "probabilities"])
 @pytest.mark.parametrize("smoothing", [0.0, 0.2])
-def test_cross_entropy_large_logits(smoothing: float, dtype: str) -> None:
-    """Logits of +-1000 overflow a naive softmax; the fused node stays finite and equals torch."""
-    logits = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [1000.0, 1000.0, -1000.0]])
-    target = np.array([1, 2, 0])
+def test_cross_entropy_large_logits(smoothing: float, target: str, dtype: str) -> None:
+    """Logits of +-1000 overflow a naive softmax; cross-entropy stays finite and equals torch."""
+    labels = np.array([1, 2, 0]) if target == "indices" else np.array([[0.2, 0.8, 0.0], [0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
     fn = lambda F, x, t: F.cross_entropy(x, t, label_smoothing=smoothing)  # noqa: E731
-    run_both(fn, [lambda rng: (logits, True), lambda rng: (target, False)], dtype)
-    x = ember.tensor(logits.astype(dtype), requires_grad=True)
-    loss = fn(F, x, ember.tensor(target))
+    run_both(fn, [lambda rng: (LARGE_LOGITS, True), lambda rng: (labels, False)], dtype)
+    x = ember.tensor(LARGE_LOGITS.astype(dtype), requires_grad=True)
+    loss = fn(F, x, ember.tensor(labels.astype(dtype) if target == "probabilities" else labels))
     loss.backward()
     assert np.isfinite(loss.item()) and np.isfinite(x.grad.numpy()).all()
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_binary_cross_entropy_with_logits_large_logits(dtype: str) -> None:
+@pytest.mark.parametrize("pos_weight", [None, 3.0])
+def test_binary_cross_entropy_with_logits_large_logits(pos_weight: Any, dtype: str) -> None:
     logits = np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0])
     target = np.array([1.0, 0.0, 0.0, 1.0, 0.5])
-    run_both(lambda F, x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
-             [lambda rng: (logits, True), lambda rng: (target, True)], dtype)
+    weights = [] if pos_weight is None else [lambda rng: (np.full(5, pos_weight), False)]
+    run_both(lambda F, x, t, *p: F.binary_cross_entropy_with_logits(x, t, reduction="none", pos_weight=p[0] if p else None),
+             [lambda rng: (logits, True), lambda rng: (target, True)] + weights, dtype)
 
 
 def test_cross_entropy_is_one_fused_node() -> None:
