@@ -134,7 +134,8 @@ def test_nan_and_infinities_pick_torch_indices(build) -> None:
     (ours, our_grad), (theirs, their_grad) = _both(build, array)
     np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy())
     np.testing.assert_array_equal(ours[0].detach().numpy(), theirs[0].detach().numpy())
-    np.testing.assert_array_equal(our_grad, their_grad)
+    # overlapping windows sum several gradients into one element, in another order than torch
+    np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12, atol=1e-15)
 
 
 def test_padding_counts_as_minus_infinity() -> None:

@@ -118,11 +118,12 @@ def _col2im(cols: np.ndarray, n: int, g: Geometry) -> np.ndarray:
     for offset, target in offset_slices(g):
         image[(slice(None), slice(None)) + target] += blocks[(slice(None),) + offset]
     inner = tuple(slice(p, p + m) for p, m in zip(g.pad, g.in_size))
-    return np.ascontiguousarray(image[(slice(None), slice(None)) + inner].swapaxes(0, 1))
+    return image[(slice(None), slice(None)) + inner].swapaxes(0, 1)
 
 
-def _grouped(y: np.ndarray, groups: int) -> np.ndarray:
-    """(N, C, *out) as the matrix (G, C/G, N * prod(out)) of the GEMMs."""
+def grouped(y: np.ndarray, groups: int) -> np.ndarray:
+    """(N, C, *out) as the matrix (G, C/G, N * prod(out)) of the GEMMs: a view when y is
+    stored channel-major, as a convolution's output and the gradients that come back are."""
     n, c = y.shape[:2]
     return y.swapaxes(0, 1).reshape(groups, c // groups, -1)
 
@@ -145,17 +146,19 @@ def conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: Optional[np.nd
     return _image(w.reshape(g.groups, w.shape[0] // g.groups, -1) @ cols, x.shape[0], g.out_size)
 
 
-def conv_transpose_forward(y: np.ndarray, w: np.ndarray, g: Geometry) -> np.ndarray:
-    """x = col2im(W^T Y), the adjoint of `conv_forward` in its input."""
+def conv_transpose_forward(y: np.ndarray, w: np.ndarray, g: Geometry, y_mat: Optional[np.ndarray] = None) -> np.ndarray:
+    """x = col2im(W^T Y), the adjoint of `conv_forward` in its input (Y = grouped(y))."""
     wt = w.reshape(g.groups, w.shape[0] // g.groups, -1).swapaxes(1, 2)
-    return _col2im(wt @ _grouped(y, g.groups), y.shape[0], g)
+    return _col2im(wt @ (grouped(y, g.groups) if y_mat is None else y_mat), y.shape[0], g)
 
 
-def conv_weight(x: np.ndarray, dy: np.ndarray, g: Geometry, cols: Optional[np.ndarray] = None) -> np.ndarray:
+def conv_weight(
+    x: np.ndarray, dy: np.ndarray, g: Geometry, cols: Optional[np.ndarray] = None, dy_mat: Optional[np.ndarray] = None,
+) -> np.ndarray:
     """dw = dY X^T: (G, C_out/G, N prod(out)) @ (G, N prod(out), C_in/G prod(K))."""
     if cols is None:
         cols = columns(x, g)
-    dw = _grouped(dy, g.groups) @ cols.swapaxes(1, 2)
+    dw = (grouped(dy, g.groups) if dy_mat is None else dy_mat) @ cols.swapaxes(1, 2)
     return dw.reshape((dy.shape[1], x.shape[1] // g.groups) + g.kernel)
 
 
@@ -182,8 +185,10 @@ class Convolution(Function):
         x, w, cols = ctx.saved_tensors
         g = ctx.geometry
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        dx = ConvTranspose.apply(grad, w, None, g) if need_x else None
-        dw = ConvWeight.apply(x, grad, cols, g) if need_w else None
+        # dY as the GEMMs' matrix, made once for both products (a constant, like the columns)
+        grad_mat = grouped(grad._data, g.groups) if need_x or need_w else None
+        dx = ConvTranspose.apply(grad, w, None, g, grad_mat) if need_x else None
+        dw = ConvWeight.apply(x, grad, cols, g, grad_mat) if need_w else None
         db = _bias_grad(grad) if need_b else None
         return dx, dw, db, None
 
@@ -197,10 +202,10 @@ class ConvTranspose(Function):
     backward_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, y, w, b, g):
+    def forward(ctx, y, w, b, g, y_mat):
         ctx.geometry = g
         ctx.save_for_backward(y, w)
-        return _add_bias(conv_transpose_forward(y, w, g), b)
+        return _add_bias(conv_transpose_forward(y, w, g, y_mat), b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -208,29 +213,29 @@ class ConvTranspose(Function):
         g = ctx.geometry
         need_y, need_w, need_b = ctx.needs_input_grad[:3]
         dy = Convolution.apply(grad, w, None, g) if need_y else None
-        dw = ConvWeight.apply(grad, y, None, g) if need_w else None
+        dw = ConvWeight.apply(grad, y, None, g, None) if need_w else None
         db = _bias_grad(grad) if need_b else None
-        return dy, dw, db, None
+        return dy, dw, db, None, None
 
 
 class ConvWeight(Function):
     """dw = dY X^T, the weight gradient of a convolution, a bilinear map of (x, dy);
     with H the incoming gradient (shaped like w):  dx = conv^T(dy, H),  d(dy) = conv(x, H).
-    `cols`, when given, are x's columns from the forward convolution (a constant)."""
+    `cols` and `dy_mat`, when given, are x's columns and dy's matrix, made already (constants)."""
 
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, x, dy, cols, g):
+    def forward(ctx, x, dy, cols, g, dy_mat):
         ctx.geometry = g
         ctx.save_for_backward(x, dy)
-        return conv_weight(x, dy, g, cols)
+        return conv_weight(x, dy, g, cols, dy_mat)
 
     @staticmethod
     def backward(ctx, grad):
         x, dy = ctx.saved_tensors
         g = ctx.geometry
         need_x, need_dy = ctx.needs_input_grad[:2]
-        dx = ConvTranspose.apply(dy, grad, None, g) if need_x else None
+        dx = ConvTranspose.apply(dy, grad, None, g, None) if need_x else None
         ddy = Convolution.apply(x, grad, None, g) if need_dy else None
-        return dx, ddy, None, None
+        return dx, ddy, None, None, None

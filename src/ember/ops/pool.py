@@ -1,31 +1,33 @@
-"""Pooling and resampling over the trailing spatial dims of (N, C, *S) arrays.
+"""Pooling over the trailing spatial dims of (N, C, *S) arrays: max, average and adaptive max.
 
 - max pooling: a running maximum over the kernel offsets, each a strided view of the image
-  padded with -inf. The winner keeps torch's rule: the first maximum of the window in
-  row-major order, except that a NaN always wins (so the last NaN). The gradient goes to the
-  winner: `PlaceAt` puts each output's gradient at its index, and its adjoint `TakeAt` reads
-  values at indices, so each is the other's backward.
+  padded with -inf, which also records the offset of each window's winner (int8 arithmetic:
+  NumPy's masked assignment costs several times the maximum itself). The winner follows torch:
+  the first maximum of the window in row-major order, except that a NaN always wins (so the
+  last NaN); a window of -inf points at its first element inside the input. The gradient goes
+  to the winner (`MaxPoolAdjoint`, one strided write per offset) and its adjoint `MaxPoolTake`
+  reads the winners, so each is the other's backward.
+- adaptive max pooling: the same running maximum over the taps of each bin, recording flat
+  indices; `PlaceAt` and `TakeAt` are its gradient pair.
 - average pooling: the sum over kernel offsets times 1/divisor; its adjoint spreads the
   gradient back by one strided add per offset.
-- adaptive pooling and interpolation: per spatial axis, every output is a few weighted
-  "taps" of input positions along that axis (a bin of an adaptive pool, the two neighbours of
-  linear interpolation, the one of nearest); `Resample` applies them axis after axis and its
-  adjoint scatters them back with `np.add.at`.
+
+Results keep the memory layout of the input (NumPy's order "K"): a convolution's output is
+stored channel-major, and the gradient that comes back then needs no transposing copy.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
 
 from ..autograd.function import Function
 from .conv import Geometry, offset_slices, padded
+from .resample import bin_taps, on_axis
 
-# (index (T, out), weight (T, out) or None, valid (T, out) or None, input length): the taps
-# of one axis; output i is sum_t weight[t, i] * x[index[t, i]] over the taps valid for it
-Plan = tuple[np.ndarray, Optional[np.ndarray], Optional[np.ndarray], int]
+_ALL = (slice(None), slice(None))
 
 
 def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
@@ -38,9 +40,11 @@ def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: in
     return out
 
 
-def _on_axis(a: np.ndarray, axis: int, ndim: int) -> np.ndarray:
-    """A 1-d array shaped to broadcast along `axis` of an ndim-d array."""
-    return a.reshape((-1,) + (1,) * (ndim - 1 - axis))
+def _empty_like_layout(shape: tuple[int, ...], strides: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An uninitialised array of `shape` whose axes lie in memory in the order of `strides`
+    (largest first), as np.empty_like gives for an array with those strides."""
+    order = sorted(range(len(shape)), key=lambda i: -strides[i])
+    return np.empty([shape[i] for i in order], dtype=dtype).transpose(np.argsort(order))
 
 
 def _flat_index(parts: list[np.ndarray], size: tuple[int, ...]) -> np.ndarray:
@@ -51,18 +55,25 @@ def _flat_index(parts: list[np.ndarray], size: tuple[int, ...]) -> np.ndarray:
     return flat
 
 
-def _running_max(candidates: list[tuple[np.ndarray, np.ndarray]], first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The max over candidate (values, index) pairs, in order, and the index of the winner.
-    A later candidate wins only if strictly greater, so ties keep the first; when the result
-    has a NaN the pass is redone letting each NaN win, as torch's kernels do."""
-    best = np.full(candidates[0][0].shape, -np.inf, dtype=candidates[0][0].dtype)
-    where = np.array(np.broadcast_to(first, best.shape))
+def _running_max(
+    candidates: list[tuple[np.ndarray, Union[int, np.ndarray]]], first: Union[int, np.ndarray], best: np.ndarray,
+    dtype: type,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The max over candidate (values, index) pairs, in order, into `best`, and the index of
+    the winner (starting at `first`). A later candidate wins only if strictly greater, so
+    ties keep the first; where a NaN came in, the pass is redone letting each NaN win."""
+    best.fill(-np.inf)
+    where = np.empty(best.shape, dtype=dtype)
+    where[...] = first
     for values, index in candidates:
         take = values > best
         np.maximum(best, values, out=best)
-        np.copyto(where, index, where=take)
+        step = index - where  # where += take * (index - where), without a masked assignment
+        step *= take
+        where += step
     if np.isnan(best).any():
         best.fill(-np.inf)
+        where[...] = first
         for values, index in candidates:
             take = (values > best) | np.isnan(values)
             np.copyto(best, values, where=take)
@@ -70,35 +81,100 @@ def _running_max(candidates: list[tuple[np.ndarray, np.ndarray]], first: np.ndar
     return best, where
 
 
+def _window_starts(g: Geometry) -> list[np.ndarray]:
+    """Per spatial dim, the input coordinate where each window starts (q s - p)."""
+    nd = len(g.kernel)
+    return [on_axis(np.arange(q) * s - p, i, nd) for i, (q, s, p) in enumerate(zip(g.out_size, g.stride, g.pad))]
+
+
+def _first_offset(g: Geometry) -> Union[int, np.ndarray]:
+    """The kernel offset (row-major number) of each window's first element inside the input."""
+    if not any(g.pad):
+        return 0
+    number = 0
+    for start, k, d in zip(_window_starts(g), g.kernel, g.dilation):
+        number = number * k + (np.maximum(-start, 0) + d - 1) // d
+    return number
+
+
+def _offset_to_flat(local: np.ndarray, g: Geometry) -> np.ndarray:
+    """Kernel offset numbers -> flat indices h W + w into the input's spatial dims (int64)."""
+    delta = np.zeros(1, dtype=np.int64)
+    for k, d, n in zip(g.kernel, g.dilation, g.in_size):
+        delta = (delta[:, None] * n + np.arange(k) * d).ravel()
+    return _flat_index(_window_starts(g), g.in_size) + delta[local]
+
+
 class MaxPool2DWithIndices(Function):
-    """y = the max over each window, i = where it is (row-major flat index into the input's
-    spatial dims);  dx = dy placed at i (`PlaceAt`)."""
+    """y = the max over each window (and, if asked, where it is as a flat index into the
+    input's spatial dims, int64);  dx = dy written at each window's maximum."""
 
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, x, g):
+    def forward(ctx, x, g, with_indices):
+        offsets = list(offset_slices(g))
         xp = padded(x, g, -np.inf)
-        nd = len(g.kernel)
-        lead = (slice(None), slice(None))
-        origin = [_on_axis(np.arange(q) * s - p, i, nd) for i, (q, s, p) in enumerate(zip(g.out_size, g.stride, g.pad))]
-        # the first in-bounds element of each window: torch's index for a window of -inf
-        first = [np.maximum(o, o % d) for o, d in zip(origin, g.dilation)]
-        candidates = [
-            (xp[lead + sl], _flat_index([o + k * d for o, k, d in zip(origin, offset, g.dilation)], g.in_size))
-            for offset, sl in offset_slices(g)
-        ]
-        values, indices = _running_max(candidates, _flat_index(first, g.in_size))
-        ctx.geometry = g
-        ctx.save_for_backward(indices)
-        return values, indices
+        best = _empty_like_layout(x.shape[:2] + g.out_size, x.strides, x.dtype)
+        dtype = np.int8 if len(offsets) < 128 else np.int64
+        candidates = [(xp[_ALL + sl], k) for k, (_, sl) in enumerate(offsets)]
+        best, local = _running_max(candidates, _first_offset(g), best, dtype)
+        ctx.geometry, ctx.strides = g, x.strides
+        ctx.save_for_backward(local)
+        return (best, _offset_to_flat(local, g)) if with_indices else best
 
     @staticmethod
-    def backward(ctx, grad, _):
-        (indices,) = ctx.saved_tensors
-        g = ctx.geometry
+    def backward(ctx, grad, *_):
+        (local,) = ctx.saved_tensors
+        return MaxPoolAdjoint.apply(grad, local._data, ctx.geometry, ctx.strides), None, None
+
+
+class MaxPoolAdjoint(Function):
+    """dx = zeros with each dy written at its window's maximum (added where windows overlap);
+    d(dy) = MaxPoolTake(ddx). `local` holds each window's winning kernel offset."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, grad, local, g, strides):
+        ctx.local, ctx.geometry = local, g
+        image = _empty_like_layout(grad.shape[:2] + g.padded_size, strides, grad.dtype)
+        image.fill(0)
         disjoint = all(s >= e for s, e in zip(g.stride, g.span))
-        return PlaceAt.apply(grad, indices._data, g.in_size, disjoint), None
+        # a product with the 0/1 mask writes every position of a disjoint window at once;
+        # it would turn an infinite gradient into NaN next to it, so those take the masked path
+        multiply = disjoint and np.isfinite(grad).all()
+        for k, (_, sl) in enumerate(offset_slices(g)):
+            hit = local == k
+            if multiply:
+                np.multiply(grad, hit, out=image[_ALL + sl])
+            else:
+                view = image[_ALL + sl]
+                view += np.where(hit, grad, 0)
+        return image[_ALL + tuple(slice(p, p + n) for p, n in zip(g.pad, g.in_size))]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaxPoolTake.apply(grad, ctx.local, ctx.geometry), None, None, None
+
+
+class MaxPoolTake(Function):
+    """y = x at each window's recorded maximum;  dx = MaxPoolAdjoint(dy)."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x, local, g):
+        ctx.local, ctx.geometry, ctx.strides = local, g, x.strides
+        xp = padded(x, g)
+        out = np.zeros(local.shape, dtype=x.dtype)
+        for k, (_, sl) in enumerate(offset_slices(g)):
+            np.copyto(out, xp[_ALL + sl], where=local == k)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaxPoolAdjoint.apply(grad, ctx.local, ctx.geometry, ctx.strides), None, None
 
 
 class PlaceAt(Function):
@@ -155,7 +231,7 @@ def avg_pool_scale(g: Geometry, count_include_pad: bool, divisor_override: Optio
         end = np.minimum(start + k, n + p)
         if not count_include_pad:
             start, end = np.maximum(start, 0), np.minimum(end, n)
-        count = count * _on_axis(np.maximum(end - start, 0), i, nd)
+        count = count * on_axis(np.maximum(end - start, 0), i, nd)
     with np.errstate(divide="ignore"):
         return np.where(count > 0, 1.0 / np.maximum(count, 1), 0.0)
 
@@ -202,110 +278,6 @@ class AvgPoolAdjoint(Function):
         return AvgPool2D.apply(grad, ctx.geometry, ctx.scale), None, None
 
 
-def _apply_taps(x: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
-    index, weight, valid, _ = plan
-    out = None
-    for t in range(index.shape[0]):
-        v = np.take(x, index[t], axis=axis)
-        if weight is not None:
-            v = v * _on_axis(weight[t].astype(x.dtype), axis, x.ndim)
-        if valid is not None:
-            v = np.where(_on_axis(valid[t], axis, x.ndim), v, 0)
-        out = v if out is None else np.add(out, v, out=out)
-    if out is None:  # no taps: an output of size 0
-        out = np.zeros(x.shape[:axis] + (index.shape[1],) + x.shape[axis + 1:], dtype=x.dtype)
-    return out
-
-
-def _apply_taps_adjoint(grad: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
-    index, weight, valid, n = plan
-    out = np.zeros(grad.shape[:axis] + (n,) + grad.shape[axis + 1:], dtype=grad.dtype)
-    key = (slice(None),) * axis
-    for t in range(index.shape[0]):
-        v = grad
-        if weight is not None:
-            v = v * _on_axis(weight[t].astype(grad.dtype), axis, grad.ndim)
-        if valid is not None:
-            v = np.where(_on_axis(valid[t], axis, grad.ndim), v, 0)
-        np.add.at(out, key + (index[t],), v)
-    return out
-
-
-class Resample(Function):
-    """y = the taps of each spatial axis applied in turn (a separable linear map, e.g. the
-    matrices A, B of y = A x B^T in 2-d);  dx = `ResampleAdjoint`(dy): A^T dy B."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, plans):
-        ctx.plans = plans
-        for axis, plan in enumerate(plans, start=2):
-            if plan is not None:
-                x = _apply_taps(x, axis, plan)
-        return x
-
-    @staticmethod
-    def backward(ctx, grad):
-        return ResampleAdjoint.apply(grad, ctx.plans), None
-
-
-class ResampleAdjoint(Function):
-    """dx = the transposed taps of each axis applied to dy;  d(dy) = Resample(ddx)."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, grad, plans):
-        ctx.plans = plans
-        for axis, plan in reversed(list(enumerate(plans, start=2))):
-            if plan is not None:
-                grad = _apply_taps_adjoint(grad, axis, plan)
-        return grad
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Resample.apply(grad, ctx.plans), None
-
-
-class AdaptiveAvgPool2D(Resample):
-    pass
-
-
-class UpsampleNearest2D(Resample):
-    pass
-
-
-class UpsampleBilinear2D(Resample):
-    pass
-
-
-class UpsampleNearest1D(Resample):
-    pass
-
-
-class UpsampleLinear1D(Resample):
-    pass
-
-
-def adaptive_bins(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
-    """torch's bins: output i pools input [floor(i n / m), ceil((i + 1) n / m))."""
-    i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
-
-
-def _bin_taps(size: int, out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The positions of each bin as taps: index (L, out), valid (L, out), and the lengths."""
-    start, end = adaptive_bins(size, out)
-    offsets = np.arange(int((end - start).max(initial=0)))[:, None]
-    return np.minimum(start + offsets, end - 1), start + offsets < end, end - start
-
-
-def adaptive_avg_plan(size: int, out: int) -> Plan:
-    index, valid, length = _bin_taps(size, out)
-    return index, np.broadcast_to(1.0 / length, index.shape), None if valid.all() else valid, size
-
-
 class AdaptiveMaxPool2D(Function):
     """y = the max over each adaptive bin, i = where it is;  dx = dy placed at i."""
 
@@ -319,20 +291,20 @@ class AdaptiveMaxPool2D(Function):
             ctx.save_for_backward(None)
             shape = x.shape[:2] + tuple(out_size)
             return np.zeros(shape, dtype=x.dtype), np.zeros(shape, dtype=np.int64)
-        axes = [_bin_taps(n, m) for n, m in zip(x.shape[2:], out_size)]
-        lead = (slice(None), slice(None))
+        axes = [bin_taps(n, m) for n, m in zip(x.shape[2:], out_size)]
         candidates = []
         for taps in np.ndindex(*[len(index) for index, _, _ in axes]):
-            parts = [_on_axis(axes[i][0][t], i, nd) for i, t in enumerate(taps)]
-            values = x[lead + np.ix_(*[axes[i][0][t] for i, t in enumerate(taps)])]
+            parts = [on_axis(axes[i][0][t], i, nd) for i, t in enumerate(taps)]
+            values = x[_ALL + np.ix_(*[axes[i][0][t] for i, t in enumerate(taps)])]
             valid = np.ones((1,) * nd, dtype=bool)
             for i, t in enumerate(taps):
-                valid = valid & _on_axis(axes[i][1][t], i, nd)
+                valid = valid & on_axis(axes[i][1][t], i, nd)
             if not valid.all():
                 values = np.where(valid, values, -np.inf)
             candidates.append((values, _flat_index(parts, x.shape[2:])))
-        first = _flat_index([_on_axis(index[0], i, nd) for i, (index, _, _) in enumerate(axes)], x.shape[2:])
-        values, indices = _running_max(candidates, first)
+        first = _flat_index([on_axis(index[0], i, nd) for i, (index, _, _) in enumerate(axes)], x.shape[2:])
+        best = np.empty(x.shape[:2] + tuple(out_size), dtype=x.dtype)
+        values, indices = _running_max(candidates, first, best, np.int64)
         ctx.save_for_backward(indices)
         return values, indices
 
@@ -344,36 +316,3 @@ class AdaptiveMaxPool2D(Function):
         return PlaceAt.apply(grad, indices._data, ctx.size, False), None
 
 
-def nearest_plan(size: int, out: int, scale: Optional[float]) -> Plan:
-    """torch's nearest source index: i when the size is kept, i // 2 when doubled, else
-    min(floor(i * r), n - 1) in float32 with r = 1/scale_factor (or n/out)."""
-    i = np.arange(out)
-    if out == size:
-        index = i
-    elif out == 2 * size:
-        index = i >> 1
-    else:
-        r = np.float32(1.0 / scale) if scale else np.float32(size) / np.float32(out)
-        index = np.minimum(np.floor(i.astype(np.float32) * r).astype(np.int64), size - 1)
-    return index[None, :], None, None, size
-
-
-def linear_plan(size: int, out: int, scale: Optional[float], align_corners: bool, dtype: np.dtype) -> Plan:
-    """torch's linear taps, computed in the input's float type: the source position
-    x = i r (align_corners, r = (n - 1)/(out - 1)) or max((i + 1/2) r - 1/2, 0) (else, r =
-    1/scale_factor or n/out); index0 = min(floor(x), n - 1), index1 = index0 + 1 unless at
-    the end, weights 1 - l and l with l = clip(x - index0, 0, 1)."""
-    if out == size:
-        i = np.arange(out)
-        return i[None, :], None, None, size
-    f = np.dtype(dtype).type
-    if align_corners:
-        r = f(size - 1) / f(out - 1) if out > 1 else f(0)
-        src = np.arange(out, dtype=dtype) * r
-    else:
-        r = f(1.0 / scale) if scale else f(size) / f(out)
-        src = np.maximum((np.arange(out, dtype=dtype) + f(0.5)) * r - f(0.5), f(0))
-    i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
-    lam = np.clip(src - i0.astype(dtype), f(0), f(1))
-    i1 = i0 + (i0 < size - 1)
-    return np.stack([i0, i1]), np.stack([f(1) - lam, lam]), None, size

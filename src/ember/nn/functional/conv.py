@@ -179,7 +179,7 @@ def _conv_transpose(
         )
     # the transposed convolution is the adjoint of the convolution from `out` back to `size`
     g = Geometry(kernel, stride, padding, dilation, groups, out, size)
-    y = ConvTranspose.apply(x, weight, bias, g)
+    y = ConvTranspose.apply(x, weight, bias, g, None)
     return y.squeeze(0) if unbatched else y
 
 

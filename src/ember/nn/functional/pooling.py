@@ -13,10 +13,10 @@ from typing import Optional, Sequence, Union
 
 from ..._tensor import Tensor
 from ...ops.conv import Geometry
-from ...ops.pool import (
-    AdaptiveAvgPool2D, AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, UpsampleBilinear2D, UpsampleLinear1D,
-    UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan, avg_pool_scale, linear_plan, nearest_plan,
-    pool_output_size,
+from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale, pool_output_size
+from ...ops.resample import (
+    AdaptiveAvgPool2D, UpsampleBilinear2D, UpsampleLinear1D, UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan,
+    linear_plan, nearest_plan,
 )
 
 __all__ = [
@@ -104,10 +104,11 @@ def max_pool2d(
         x, kernel, stride, _pair(padding, "padding", "max_pool2d"), _pair(dilation, "dilation", "max_pool2d"),
         ceil_mode, "max_pool2d",
     )
-    values, indices = MaxPool2DWithIndices.apply(x, g)
-    if unbatched:
-        values, indices = values.squeeze(0), indices.squeeze(0)
-    return (values, indices) if return_indices else values
+    if not return_indices:
+        values = MaxPool2DWithIndices.apply(x, g, False)
+        return values.squeeze(0) if unbatched else values
+    values, indices = MaxPool2DWithIndices.apply(x, g, True)
+    return (values.squeeze(0), indices.squeeze(0)) if unbatched else (values, indices)
 
 
 def max_pool1d(
@@ -118,10 +119,12 @@ def max_pool1d(
     one = lambda v: (1, v if isinstance(v, int) else int(v[0]))  # noqa: E731
     stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
     result = max_pool2d(
-        _as_1d(input, "max_pool1d"), one(kernel_size), one(stride), (0, one(padding)[1]), one(dilation), ceil_mode, True,
+        _as_1d(input, "max_pool1d"), one(kernel_size), one(stride), (0, one(padding)[1]), one(dilation), ceil_mode,
+        return_indices,
     )
-    values, indices = result[0].squeeze(-2), result[1].squeeze(-2)
-    return (values, indices) if return_indices else values
+    if return_indices:
+        return result[0].squeeze(-2), result[1].squeeze(-2)
+    return result.squeeze(-2)
 
 
 def avg_pool2d(
