@@ -26,6 +26,7 @@ WORKLOADS = {
     "W1": "w1_moons",
     "W2": "w2_chain",
     "W3": "w3_mlp",
+    "W4": "w4_cnn",
     "W5": "w5_overhead",
 }
 BUSY_LOAD = 0.5
