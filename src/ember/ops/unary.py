@@ -211,7 +211,24 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
+        return ThresholdBackward.apply(grad, out)
+
+
+class ThresholdBackward(Function):
+    """relu's gradient as one op, dy where out > 0 else 0 (dy * (out > 0) as Tensor ops would
+    first cast the mask to a float tensor); linear in dy, so its gradient is the same mask."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
         return grad * (out > 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return ThresholdBackward.apply(grad, out), None
 
 
 class Softplus(Function):
