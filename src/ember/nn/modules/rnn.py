@@ -113,9 +113,10 @@ class RNNBase(Module):
     def _prepare(self, input: Tensor, states: tuple[Optional[Tensor], ...]) -> tuple:
         """Check input and initial states as torch does; return (is_batched, input as
         (T, B, in), states as (num_layers*D, B, H), zeros where not given)."""
-        name = "RNN" if self.mode.startswith("RNN") else self.mode
         if input.ndim not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D tensor instead")
+            if self.mode.startswith("RNN"):  # torch words the three differently
+                raise ValueError(f"RNN: Expected input to be 2D or 3D, got {input.ndim}D tensor instead")
+            raise ValueError(f"{self.mode}: Expected input to be 2D or 3D, got {input.ndim}D instead")
         batched = input.ndim == 3
         ndim = 3 if batched else 2
         given = [s for s in states if s is not None]

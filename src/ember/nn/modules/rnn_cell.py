@@ -106,14 +106,14 @@ class RNNCell(RNNCellBase):
         self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
         device: Any = None, dtype: Optional[_dtype.dtype] = None,
     ) -> None:
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
         batched, input, (hx,) = self._batched(input, (hx,), ("hidden",))
-        step = _rnn.rnn_tanh_cell if self.nonlinearity == "tanh" else _rnn.rnn_relu_cell
+        step = {"tanh": _rnn.rnn_tanh_cell, "relu": _rnn.rnn_relu_cell}.get(self.nonlinearity)
+        if step is None:  # as torch, checked when called, not when built
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         h = step(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h if batched else h.squeeze(0)
 
