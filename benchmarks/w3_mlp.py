@@ -175,9 +175,9 @@ WORKLOAD = Workload(
     reference="NumPy floor",
     inputs=make_inputs,
     impls=[
-        Impl("NumPy floor", NumpyMLP, steps=60, quick_steps=5),
-        Impl("torch", torch_mlp, steps=60, quick_steps=5),
-        Impl("ember", ember_mlp, steps=60, quick_steps=5),
+        Impl("NumPy floor", NumpyMLP, steps=150, quick_steps=5),
+        Impl("torch", torch_mlp, steps=150, quick_steps=5),
+        Impl("ember", ember_mlp, steps=150, quick_steps=5),
     ],
     agree=agree,
     goals=goals,
