@@ -25,8 +25,10 @@ and gradients of gradients come for free:
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from functools import cached_property, lru_cache
+from typing import Any, Optional
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -40,7 +42,8 @@ class Geometry:
 
     `pad` is the zero padding before each spatial dim; after it, as much as the last window
     needs (windows past `out_size` are never formed, so the transposed convolution can ask for
-    the output sizes that output_padding gives)."""
+    the output sizes that output_padding gives). The derived index tuples are computed once
+    per geometry (the functional layer reuses geometries)."""
 
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
@@ -50,12 +53,12 @@ class Geometry:
     in_size: tuple[int, ...]
     out_size: tuple[int, ...]
 
-    @property
+    @cached_property
     def span(self) -> tuple[int, ...]:
         """The extent of one dilated window: d (k - 1) + 1."""
         return tuple(d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation))
 
-    @property
+    @cached_property
     def padded_size(self) -> tuple[int, ...]:
         """The size of the zero-padded image: the padding before, the input, and after it
         whatever the last window reaches past the input."""
@@ -64,10 +67,58 @@ class Geometry:
             for p, n, q, s, e in zip(self.pad, self.in_size, self.out_size, self.stride, self.span)
         )
 
+    @cached_property
+    def inner(self) -> tuple[slice, ...]:
+        """The index of the input inside the padded image (batch and channel dims included)."""
+        return _ALL + tuple(slice(p, p + n) for p, n in zip(self.pad, self.in_size))
+
+    @cached_property
+    def offsets(self) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
+        """For each kernel offset k (row-major), the index of the padded image's elements that
+        it meets in the windows: start k d, step s, one per output position."""
+        return [
+            (offset, _ALL + tuple(
+                slice(k * d, k * d + (q - 1) * s + 1, s) for k, d, q, s in zip(offset, self.dilation, self.out_size, self.stride)
+            ))
+            for offset in itertools.product(*[range(k) for k in self.kernel])
+        ]
+
+    @cached_property
+    def disjoint(self) -> bool:
+        """Whether no two windows share an element (stride at least the span in every dim)."""
+        return all(s >= e for s, e in zip(self.stride, self.span))
+
+
+_ALL = (slice(None), slice(None))
+
+
+@lru_cache(maxsize=512)
+def geometry(
+    kernel: tuple[int, ...], stride: tuple[int, ...], pad: tuple[int, ...], dilation: tuple[int, ...], groups: int,
+    in_size: tuple[int, ...], out_size: tuple[int, ...],
+) -> Geometry:
+    """The Geometry of these arguments, one object per distinct call: a layer called on
+    same-sized batches reuses its index tuples."""
+    return Geometry(kernel, stride, pad, dilation, groups, in_size, out_size)
+
 
 def output_size(size: int, kernel: int, stride: int, pad_before: int, pad_after: int, dilation: int) -> int:
     """floor((n + p_before + p_after - d (k - 1) - 1) / s) + 1, the number of windows."""
     return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def channel_major(x: np.ndarray) -> bool:
+    """Whether an (N, C, ...) array is stored with its channels outermost, as a convolution's
+    output is (and, by NumPy's order "K", whatever is computed elementwise from it)."""
+    return x.ndim > 2 and x.shape[0] > 1 and x.strides[1] > x.strides[0]
+
+
+def empty_nc(shape: tuple[int, ...], dtype: Any, channels_outer: bool) -> np.ndarray:
+    """An uninitialised (N, C, ...) array, stored channel-major if asked: results made in the
+    layout of their inputs keep a chain of layers free of transposing copies."""
+    if channels_outer:
+        return np.empty((shape[1], shape[0]) + tuple(shape[2:]), dtype=dtype).swapaxes(0, 1)
+    return np.empty(shape, dtype=dtype)
 
 
 def padded(x: np.ndarray, g: Geometry, value: float = 0.0) -> np.ndarray:
@@ -76,18 +127,10 @@ def padded(x: np.ndarray, g: Geometry, value: float = 0.0) -> np.ndarray:
     size = g.padded_size
     if not any(g.pad) and all(m <= n for m, n in zip(size, x.shape[2:])):
         return x
-    out = np.full(x.shape[:2] + size, value, dtype=x.dtype)
-    out[(slice(None), slice(None)) + tuple(slice(p, p + n) for p, n in zip(g.pad, g.in_size))] = x
+    out = empty_nc(x.shape[:2] + size, x.dtype, channel_major(x))
+    out.fill(value)
+    out[g.inner] = x
     return out
-
-
-def offset_slices(g: Geometry) -> Iterator[tuple[tuple[int, ...], tuple[slice, ...]]]:
-    """For each kernel offset k (row-major), the spatial slices of the padded image that it
-    meets in the windows: start k d, step s, one element per output position."""
-    for offset in itertools.product(*[range(k) for k in g.kernel]):
-        yield offset, tuple(
-            slice(k * d, k * d + (q - 1) * s + 1, s) for k, d, q, s in zip(offset, g.dilation, g.out_size, g.stride)
-        )
 
 
 def columns(x: np.ndarray, g: Geometry) -> np.ndarray:
@@ -105,20 +148,19 @@ def columns(x: np.ndarray, g: Geometry) -> np.ndarray:
     )
     windows = windows[key]  # (N, C, *out, *K)
     order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
-    rows = c // g.groups * int(np.prod(g.kernel))
-    return windows.transpose(order).reshape(g.groups, rows, n * int(np.prod(g.out_size)))
+    rows = c // g.groups * math.prod(g.kernel)
+    return windows.transpose(order).reshape(g.groups, rows, n * math.prod(g.out_size))
 
 
 def _col2im(cols: np.ndarray, n: int, g: Geometry) -> np.ndarray:
     """The adjoint of `columns`: cols (G, C/G * prod(K), N * prod(out)) summed back onto an
-    (N, C, *in_size) image, one strided add of a (C, N, *out) block per kernel offset."""
-    c = cols.shape[0] * cols.shape[1] // int(np.prod(g.kernel))
+    (N, C, *in_size) image (stored channel-major), one strided add per kernel offset."""
+    c = cols.shape[0] * cols.shape[1] // math.prod(g.kernel)
     blocks = cols.reshape((c,) + g.kernel + (n,) + g.out_size)
     image = np.zeros((c, n) + g.padded_size, dtype=cols.dtype)
-    for offset, target in offset_slices(g):
-        image[(slice(None), slice(None)) + target] += blocks[(slice(None),) + offset]
-    inner = tuple(slice(p, p + m) for p, m in zip(g.pad, g.in_size))
-    return image[(slice(None), slice(None)) + inner].swapaxes(0, 1)
+    for offset, target in g.offsets:
+        image[target] += blocks[(slice(None),) + offset]
+    return image[g.inner].swapaxes(0, 1)
 
 
 def grouped(y: np.ndarray, groups: int) -> np.ndarray:

@@ -24,11 +24,10 @@ from typing import Optional, Union
 import numpy as np
 
 from ..autograd.function import Function
-from .conv import Geometry, offset_slices, padded
+from .conv import Geometry, channel_major, empty_nc, padded
 from .resample import bin_taps, on_axis
 
 _ALL = (slice(None), slice(None))
-
 
 def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
     """torch's: floor (or ceil) of (n + 2p - d (k - 1) - 1) / s, plus 1; in ceil mode the
@@ -40,13 +39,6 @@ def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: in
     return out
 
 
-def _empty_like_layout(shape: tuple[int, ...], strides: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """An uninitialised array of `shape` whose axes lie in memory in the order of `strides`
-    (largest first), as np.empty_like gives for an array with those strides."""
-    order = sorted(range(len(shape)), key=lambda i: -strides[i])
-    return np.empty([shape[i] for i in order], dtype=dtype).transpose(np.argsort(order))
-
-
 def _flat_index(parts: list[np.ndarray], size: tuple[int, ...]) -> np.ndarray:
     """Row-major flat index into `size` from one broadcastable index array per dim."""
     flat = parts[0]
@@ -56,16 +48,24 @@ def _flat_index(parts: list[np.ndarray], size: tuple[int, ...]) -> np.ndarray:
 
 
 def _running_max(
-    candidates: list[tuple[np.ndarray, Union[int, np.ndarray]]], first: Union[int, np.ndarray], best: np.ndarray,
-    dtype: type,
+    candidates: list[tuple[np.ndarray, Union[int, np.ndarray]]], first: Union[None, int, np.ndarray],
+    best: np.ndarray, dtype: type,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The max over candidate (values, index) pairs, in order, into `best`, and the index of
-    the winner (starting at `first`). A later candidate wins only if strictly greater, so
-    ties keep the first; where a NaN came in, the pass is redone letting each NaN win."""
-    best.fill(-np.inf)
+    the winner: a later candidate wins only if strictly greater, so ties keep the first.
+    `first` is the index a window of -inf reports when its first candidate may be padding;
+    None when the first candidate is always inside the input (the running maximum then starts
+    from it). Where a NaN came in, the pass is redone letting each NaN win, as torch does."""
     where = np.empty(best.shape, dtype=dtype)
-    where[...] = first
-    for values, index in candidates:
+    if first is None:
+        (values, index), rest = candidates[0], candidates[1:]
+        np.copyto(best, values)
+        where[...] = index
+    else:
+        best.fill(-np.inf)
+        where[...] = first
+        rest = candidates
+    for values, index in rest:
         take = values > best
         np.maximum(best, values, out=best)
         step = index - where  # where += take * (index - where), without a masked assignment
@@ -73,7 +73,7 @@ def _running_max(
         where += step
     if np.isnan(best).any():
         best.fill(-np.inf)
-        where[...] = first
+        where[...] = candidates[0][1] if first is None else first
         for values, index in candidates:
             take = (values > best) | np.isnan(values)
             np.copyto(best, values, where=take)
@@ -87,10 +87,11 @@ def _window_starts(g: Geometry) -> list[np.ndarray]:
     return [on_axis(np.arange(q) * s - p, i, nd) for i, (q, s, p) in enumerate(zip(g.out_size, g.stride, g.pad))]
 
 
-def _first_offset(g: Geometry) -> Union[int, np.ndarray]:
-    """The kernel offset (row-major number) of each window's first element inside the input."""
+def _first_offset(g: Geometry) -> Union[None, np.ndarray]:
+    """The kernel offset (row-major number) of each window's first element inside the input;
+    None without padding, where that is offset 0."""
     if not any(g.pad):
-        return 0
+        return None
     number = 0
     for start, k, d in zip(_window_starts(g), g.kernel, g.dilation):
         number = number * k + (np.maximum(-start, 0) + d - 1) // d
@@ -113,20 +114,20 @@ class MaxPool2DWithIndices(Function):
 
     @staticmethod
     def forward(ctx, x, g, with_indices):
-        offsets = list(offset_slices(g))
         xp = padded(x, g, -np.inf)
-        best = _empty_like_layout(x.shape[:2] + g.out_size, x.strides, x.dtype)
-        dtype = np.int8 if len(offsets) < 128 else np.int64
-        candidates = [(xp[_ALL + sl], k) for k, (_, sl) in enumerate(offsets)]
+        outer = channel_major(x)
+        best = empty_nc(x.shape[:2] + g.out_size, x.dtype, outer)
+        dtype = np.int8 if len(g.offsets) < 128 else np.int64
+        candidates = [(xp[key], k) for k, (_, key) in enumerate(g.offsets)]
         best, local = _running_max(candidates, _first_offset(g), best, dtype)
-        ctx.geometry, ctx.strides = g, x.strides
+        ctx.geometry, ctx.outer = g, outer
         ctx.save_for_backward(local)
         return (best, _offset_to_flat(local, g)) if with_indices else best
 
     @staticmethod
     def backward(ctx, grad, *_):
         (local,) = ctx.saved_tensors
-        return MaxPoolAdjoint.apply(grad, local._data, ctx.geometry, ctx.strides), None, None
+        return MaxPoolAdjoint.apply(grad, local._data, ctx.geometry, ctx.outer), None, None
 
 
 class MaxPoolAdjoint(Function):
@@ -136,22 +137,21 @@ class MaxPoolAdjoint(Function):
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, grad, local, g, strides):
+    def forward(ctx, grad, local, g, outer):
         ctx.local, ctx.geometry = local, g
-        image = _empty_like_layout(grad.shape[:2] + g.padded_size, strides, grad.dtype)
+        image = empty_nc(grad.shape[:2] + g.padded_size, grad.dtype, outer)
         image.fill(0)
-        disjoint = all(s >= e for s, e in zip(g.stride, g.span))
         # a product with the 0/1 mask writes every position of a disjoint window at once;
         # it would turn an infinite gradient into NaN next to it, so those take the masked path
-        multiply = disjoint and np.isfinite(grad).all()
-        for k, (_, sl) in enumerate(offset_slices(g)):
+        multiply = g.disjoint and np.isfinite(grad).all()
+        for k, (_, key) in enumerate(g.offsets):
             hit = local == k
             if multiply:
-                np.multiply(grad, hit, out=image[_ALL + sl])
+                np.multiply(grad, hit, out=image[key])
             else:
-                view = image[_ALL + sl]
+                view = image[key]
                 view += np.where(hit, grad, 0)
-        return image[_ALL + tuple(slice(p, p + n) for p, n in zip(g.pad, g.in_size))]
+        return image[g.inner]
 
     @staticmethod
     def backward(ctx, grad):
@@ -165,40 +165,36 @@ class MaxPoolTake(Function):
 
     @staticmethod
     def forward(ctx, x, local, g):
-        ctx.local, ctx.geometry, ctx.strides = local, g, x.strides
+        ctx.local, ctx.geometry, ctx.outer = local, g, channel_major(x)
         xp = padded(x, g)
         out = np.zeros(local.shape, dtype=x.dtype)
-        for k, (_, sl) in enumerate(offset_slices(g)):
-            np.copyto(out, xp[_ALL + sl], where=local == k)
+        for k, (_, key) in enumerate(g.offsets):
+            np.copyto(out, xp[key], where=local == k)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return MaxPoolAdjoint.apply(grad, ctx.local, ctx.geometry, ctx.strides), None, None
+        return MaxPoolAdjoint.apply(grad, ctx.local, ctx.geometry, ctx.outer), None, None
 
 
 class PlaceAt(Function):
-    """dx (N, C, *size) = zeros with dy[n, c, q] added at flat spatial index i[n, c, q];
-    its adjoint reads x at the indices:  d(dy) = TakeAt(ddx, i)."""
+    """dx (N, C, *size) = zeros with dy[n, c, q] added at flat spatial index i[n, c, q]
+    (`np.add.at`: adaptive bins may share elements);  d(dy) = TakeAt(ddx, i)."""
 
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, grad, indices, size, disjoint):
-        ctx.indices, ctx.disjoint = indices, disjoint
+    def forward(ctx, grad, indices, size):
+        ctx.indices = indices
         n, c = grad.shape[:2]
         out = np.zeros((n * c, math.prod(size)), dtype=grad.dtype)
         rows = np.arange(n * c).reshape(n, c, *(1,) * (grad.ndim - 2)) * out.shape[1]
-        flat = (indices + rows).ravel()
-        if disjoint:  # each input element is in one window at most: a plain assignment
-            out.ravel()[flat] = grad.ravel()
-        else:
-            np.add.at(out.ravel(), flat, grad.ravel())
+        np.add.at(out.ravel(), (indices + rows).ravel(), grad.ravel())
         return out.reshape((n, c) + tuple(size))
 
     @staticmethod
     def backward(ctx, grad):
-        return TakeAt.apply(grad, ctx.indices, ctx.disjoint), None, None, None
+        return TakeAt.apply(grad, ctx.indices), None, None
 
 
 class TakeAt(Function):
@@ -207,15 +203,15 @@ class TakeAt(Function):
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, x, indices, disjoint):
-        ctx.indices, ctx.disjoint, ctx.size = indices, disjoint, x.shape[2:]
+    def forward(ctx, x, indices):
+        ctx.indices, ctx.size = indices, x.shape[2:]
         n, c = x.shape[:2]
         taken = np.take_along_axis(x.reshape(n, c, -1), indices.reshape(n, c, -1), axis=2)
         return taken.reshape(indices.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return PlaceAt.apply(grad, ctx.indices, ctx.size, ctx.disjoint), None, None
+        return PlaceAt.apply(grad, ctx.indices, ctx.size), None
 
 
 def avg_pool_scale(g: Geometry, count_include_pad: bool, divisor_override: Optional[int]) -> np.ndarray:
@@ -247,9 +243,8 @@ class AvgPool2D(Function):
         ctx.geometry, ctx.scale = g, scale
         xp = padded(x, g)
         total = None
-        for _, sl in offset_slices(g):
-            view = xp[(slice(None), slice(None)) + sl]
-            total = view.copy() if total is None else np.add(total, view, out=total)
+        for _, key in g.offsets:
+            total = xp[key].copy() if total is None else np.add(total, xp[key], out=total)
         total *= scale.astype(x.dtype)
         return total
 
@@ -268,10 +263,11 @@ class AvgPoolAdjoint(Function):
     def forward(ctx, grad, g, scale):
         ctx.geometry, ctx.scale = g, scale
         scaled = grad * scale.astype(grad.dtype)
-        image = np.zeros(grad.shape[:2] + g.padded_size, dtype=grad.dtype)
-        for _, sl in offset_slices(g):
-            image[(slice(None), slice(None)) + sl] += scaled
-        return image[(slice(None), slice(None)) + tuple(slice(p, p + n) for p, n in zip(g.pad, g.in_size))].copy()
+        image = empty_nc(grad.shape[:2] + g.padded_size, grad.dtype, channel_major(grad))
+        image.fill(0)
+        for _, key in g.offsets:
+            image[key] += scaled
+        return image[g.inner]
 
     @staticmethod
     def backward(ctx, grad):
@@ -302,9 +298,8 @@ class AdaptiveMaxPool2D(Function):
             if not valid.all():
                 values = np.where(valid, values, -np.inf)
             candidates.append((values, _flat_index(parts, x.shape[2:])))
-        first = _flat_index([on_axis(index[0], i, nd) for i, (index, _, _) in enumerate(axes)], x.shape[2:])
         best = np.empty(x.shape[:2] + tuple(out_size), dtype=x.dtype)
-        values, indices = _running_max(candidates, first, best, np.int64)
+        values, indices = _running_max(candidates, None, best, np.int64)
         ctx.save_for_backward(indices)
         return values, indices
 
@@ -313,6 +308,6 @@ class AdaptiveMaxPool2D(Function):
         (indices,) = ctx.saved_tensors
         if indices is None:
             return grad.new_zeros(grad.shape[:2] + ctx.size), None
-        return PlaceAt.apply(grad, indices._data, ctx.size, False), None
+        return PlaceAt.apply(grad, indices._data, ctx.size), None
 
 

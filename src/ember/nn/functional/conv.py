@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 from ..._tensor import Tensor
-from ...ops.conv import Convolution, ConvTranspose, Geometry, output_size
+from ...ops.conv import Convolution, ConvTranspose, geometry, output_size
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
@@ -120,7 +120,7 @@ def _convolution(
             f"({' x '.join(map(str, span))}). Kernel size can't be greater than actual input size"
         )
     out = tuple(output_size(*args) for args in zip(size, kernel, stride, before, after, dilation))
-    g = Geometry(kernel, stride, before, dilation, groups, size, out)
+    g = geometry(kernel, stride, before, dilation, groups, size, out)
     y = Convolution.apply(x, weight, bias, g)
     return y.squeeze(0) if unbatched else y
 
@@ -178,7 +178,7 @@ def _conv_transpose(
             f"({' x '.join(map(str, out))}). Output size is too small"
         )
     # the transposed convolution is the adjoint of the convolution from `out` back to `size`
-    g = Geometry(kernel, stride, padding, dilation, groups, out, size)
+    g = geometry(kernel, stride, padding, dilation, groups, out, size)
     y = ConvTranspose.apply(x, weight, bias, g, None)
     return y.squeeze(0) if unbatched else y
 

@@ -12,7 +12,7 @@ import math
 from typing import Optional, Sequence, Union
 
 from ..._tensor import Tensor
-from ...ops.conv import Geometry
+from ...ops.conv import Geometry, geometry
 from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale, pool_output_size
 from ...ops.resample import (
     AdaptiveAvgPool2D, UpsampleBilinear2D, UpsampleLinear1D, UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan,
@@ -81,7 +81,7 @@ def _pool_geometry(
             f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
             "Output size is too small"
         )
-    return Geometry(kernel, stride, padding, dilation, 1, size, out)
+    return geometry(kernel, stride, padding, dilation, 1, size, out)
 
 
 def max_pool2d(
