@@ -9,7 +9,8 @@ forward and backward written out by hand: the least work any NumPy library has t
 Data: MNIST-shaped inputs drawn from N(0, 1), labels from a fixed random linear teacher, so the
 loss falls as it would on a real task. All three start from the same weights (torch's
 `nn.Linear` initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in))) and see the same batches, in
-float32; their loss curves must agree to 1e-4 relative (float32 sums in different orders).
+float32; their loss curves must agree to 1e-3 relative (float32 sums in different orders, and
+torch's BLAS is MKL, NumPy's OpenBLAS: over 150 SGD steps the curves drift apart by ~2e-4).
 BLAS runs on one thread in each process (see harness.QUIET_THREADS), so the three libraries
 get the same resources and do not steal cores from each other between steps.
 """
@@ -27,7 +28,7 @@ SIZES = (784, 256, 128, 10)
 BATCH = 128
 BATCHES = 16
 LR = 0.1
-TOLERANCE = 1e-4
+TOLERANCE = 1e-3
 GOAL = 1.1  # ember's time per step within this factor of the NumPy floor's
 SEED = 0
 
