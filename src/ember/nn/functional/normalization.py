@@ -47,13 +47,35 @@ class _Normalize(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, shape, axes, param_shape, eps):
         xw = x.reshape(shape)
-        mean = xw.mean(axes, keepdims=True)
-        out = xw - mean
-        var = np.mean(out * out, axes, keepdims=True)
+        n = xw.size // math.prod(1 if i in axes else k for i, k in enumerate(shape))
+        if axes[0] + len(axes) == len(shape):  # trailing axes: NumPy sums each row pairwise
+            mean = xw.mean(axes, keepdims=True)
+            out = xw - mean
+            var = _contract(out, out, axes) / n
+            shift = None
+        else:
+            # batch norm: the sums run down the batch axis and gather rounding error (about
+            # 1e-3 of a unit for a mean of 1000 over 1000 rows in float32); the mean of the
+            # centred values is that error, and is taken out through the offset below
+            mean = _sum(xw, axes) / n
+            out = xw - mean
+            shift = _sum(out, axes) / n
+            mean += shift
+            var = np.maximum(_contract(out, out, axes) / n - shift * shift, 0)
         inv_std = 1.0 / np.sqrt(var + eps)
-        out *= inv_std if weight is None else inv_std * weight.reshape(param_shape)
-        if bias is not None:
-            out += bias.reshape(param_shape)
+        w = None if weight is None else weight.reshape(param_shape)
+        if w is None or 2 * math.prod(np.broadcast_shapes(inv_std.shape, param_shape)) <= out.size:
+            scale = inv_std if w is None else inv_std * w  # per channel (batch, group norm)
+            out *= scale
+        else:  # layer norm: w * inv_std would be as large as x, so two passes
+            scale = inv_std * w if shift is not None else None
+            out *= inv_std
+            out *= w
+        offset = None if bias is None else bias.reshape(param_shape)
+        if shift is not None:
+            offset = -shift * scale if offset is None else offset - shift * scale
+        if offset is not None:
+            out += offset
         ctx.save_for_backward(x, weight, mean, inv_std)
         ctx.mark_non_differentiable(mean, var)
         ctx.set_materialize_grads(False)
@@ -88,39 +110,65 @@ def _broadcast_axes(param_shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(i for i, n in enumerate(param_shape) if n == 1)
 
 
+def _constant_over(param_shape: tuple[int, ...], axes: tuple[int, ...]) -> bool:
+    """Whether w is constant over the statistics' axes (batch norm), so that w * inv_std is
+    as small as w and w factors out of the means over those axes."""
+    return all(param_shape[a] == 1 for a in axes)
+
+
+def _einsum_over(axes: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
+    """The sum over `axes` of the product of the arrays (one or two, of one shape), the axes
+    kept with size 1. One einsum reads each array once and makes no temporary of their size:
+    about twice as fast as (a * b).sum(axes), and faster than a.sum(axes) too."""
+    shape = arrays[0].shape
+    letters = "abcdefgh"[: len(shape)]
+    kept = "".join(c for i, c in enumerate(letters) if i not in axes)
+    out = np.einsum(",".join([letters] * len(arrays)) + "->" + kept, *arrays)
+    return out.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
+def _sum(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    return _einsum_over(axes, a)
+
+
+def _contract(a: np.ndarray, b: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    return _einsum_over(axes, a, b)
+
+
 def _backward_arrays(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mean: np.ndarray, inv_std: np.ndarray) -> tuple:
-    """The first-order gradients in NumPy, from the saved statistics."""
+    """The first-order gradients in NumPy, from the saved statistics, with one temporary of
+    x's size besides dx."""
     shape, axes, param_shape = ctx.shape, ctx.axes, ctx.param_shape
     need_x, need_w, need_b = ctx.needs_input_grad[:3]
     dy = grad._data.reshape(shape)
     xhat = x._data.reshape(shape) - mean
     xhat *= inv_std
-    dy_xhat = dy * xhat
     p_axes = _broadcast_axes(param_shape)
-    dw = dy_xhat.sum(p_axes, keepdims=True) if need_w else None
-    db = dy.sum(p_axes, keepdims=True) if need_b else None
+    dw = _contract(dy, xhat, p_axes) if need_w else None
+    db = _sum(dy, p_axes) if need_b else None
     dx = None
     if need_x:
         n = xhat.size // mean.size
         w = None if weight is None else weight._data.reshape(param_shape)
-        if w is None or all(param_shape[a] == 1 for a in axes):
-            # w is constant over A (batch norm): it factors out of both means over A, and
-            # when w's sums run over A too they are the means' sums
+        if w is None or _constant_over(param_shape, axes):
+            # dx = scale * (dy - mean_A(dy) - xhat * mean_A(dy * xhat)), scale = w * inv_std;
+            # when w's sums run over A too (batch norm) they are the means' sums
             same = p_axes == axes
-            sum_dy = db if same and db is not None else dy.sum(axes, keepdims=True)
-            sum_dy_xhat = dw if same and dw is not None else dy_xhat.sum(axes, keepdims=True)
-            centred = dy - sum_dy / n
-            xhat *= sum_dy_xhat / n
+            sum_dy = db if same and db is not None else _sum(dy, axes)
+            sum_dy_xhat = dw if same and dw is not None else _contract(dy, xhat, axes)
             scale = inv_std if w is None else inv_std * w
+            dx = dy * scale
+            xhat *= sum_dy_xhat * (scale / n)
+            dx -= xhat
+            dx -= sum_dy * (scale / n)
         else:
-            g = dy * w
-            centred = g - g.mean(axes, keepdims=True)
-            dy_xhat *= w
-            xhat *= dy_xhat.mean(axes, keepdims=True)
-            scale = inv_std
-        centred -= xhat
-        centred *= scale
-        dx = x._make(centred.reshape(x.shape), False, None)
+            dx = dy * w
+            mean_g_xhat = _contract(dx, xhat, axes) / n
+            dx -= dx.mean(axes, keepdims=True)
+            dx *= inv_std
+            xhat *= mean_g_xhat * inv_std
+            dx -= xhat
+        dx = x._make(dx.reshape(x.shape), False, None)
     if dw is not None:
         dw = x._make(dw.reshape(weight.shape), False, None)
     if db is not None:
@@ -220,14 +268,26 @@ def _batch_norm_eval(
     input: Tensor, running_mean: Tensor, running_var: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], eps: float
 ) -> Tensor:
     """x * scale + shift per channel, scale = w / sqrt(running_var + eps), shift = b - running_mean
-    * scale: constants per channel, so two passes over x and primitives' gradients suffice."""
+    * scale: constants per channel, so two passes over x and primitives' gradients suffice
+    (computed in place in NumPy when nothing records a graph, as in inference)."""
+    view = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    args = (input, running_mean, running_var, weight, bias)
+    if not is_grad_enabled() or not any(t is not None and t._requires_grad for t in args):
+        scale = 1.0 / np.sqrt(running_var._data + eps)
+        if weight is not None:
+            scale = scale * weight._data
+        shift = -running_mean._data * scale
+        if bias is not None:
+            shift += bias._data
+        out = input._data * scale.reshape(view)
+        out += shift.reshape(view)
+        return input._make(out, False, None)
     scale = (running_var + eps).rsqrt()
     if weight is not None:
         scale = scale * weight
     shift = -running_mean * scale
     if bias is not None:
         shift = shift + bias
-    view = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     return input * scale.reshape(view) + shift.reshape(view)
 
 
