@@ -6,9 +6,10 @@ topological order with no recursion and no separate sort. Gradients for a node a
 its buffer (a dict keyed by node identity) before it runs, so shared subgraphs run once.
 
 Leaf gradients: the first gradient a leaf receives becomes its `.grad` without a copy when
-nothing else refers to that gradient or its array (torch's AccumulateGrad steals it the same
-way); later ones are added in place. So `.grad` never shares memory with another `.grad` or
-with a live tensor, and a training step copies no gradient.
+nothing else refers to that gradient or its array and it is in C order (torch's AccumulateGrad
+steals it the same way); otherwise it is copied. Later ones are added in place. So `.grad` never
+shares memory with another `.grad` or with a live tensor, and a training step whose gradients
+arrive in their parameters' layout copies none.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ _NO_GRAD_ROOT = (
 )
 _NO_GRAD_INPUT = "One of the differentiated Tensors does not require grad"
 
-# The implicit gradient of a one-element output, per (shape, dtype); each use gets a copy,
-# which is several times cheaper than building it with np.ones.
-# below this many elements, summing two gradients into a new array beats NumPy's in-place add
+# Below this many elements, summing two gradients into a new array beats NumPy's in-place add.
 _IN_PLACE_MIN = 1024
 
+# The implicit gradient of a one-element output, per (shape, dtype); each use gets a copy,
+# which is several times cheaper than building it with np.ones.
 _ONES: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
@@ -302,8 +303,9 @@ def _refcounts(grads: list, i: int = 0) -> tuple[int, int, int]:
 def _is_unshared(grads: list, i: int = 0) -> bool:
     """Whether `grads[i]` and its memory are referenced by nothing but the list `grads`, and
     lie in C order (a `.grad` keeps its parameter's layout, as torch's does). A view qualifies
-    when it spans the whole of a base that nothing else holds: the gradient of `x @ W.T` comes
-    back through the transpose as such a view."""
+    when it spans the whole of a base that nothing else holds, as the gradient of `W` in
+    `x @ W.T` does when the product's backward computes it in the transposed operand's layout
+    (the transpose's backward then turns it back into a C-ordered view)."""
     if _getrefcount is None:
         return False
     arrays, tensors, bases = _refcounts(grads, i)

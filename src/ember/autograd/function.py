@@ -245,6 +245,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run the op: record a node when grad mode is on and an input requires grad, else just
+        forward and wrap (the path every backward rule takes, so it is kept short)."""
         if _grad_state.enabled:
             for a in args:
                 if isinstance(a, _Tensor) and a._requires_grad:
@@ -291,6 +293,7 @@ class Function:
 
     @classmethod
     def _wrap_unrecorded(cls, args: tuple, raw: Any) -> Any:
+        """Outputs of an unrecorded call that are not a single array: tuples, Tensors, scalars."""
         if isinstance(raw, tuple):
             outs = tuple([_wrap_output(o, False, None) for o in raw])
             if cls._is_view:
