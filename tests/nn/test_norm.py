@@ -380,3 +380,19 @@ def test_batch_norm_inference_without_a_graph_matches_torch(name: str, dtype: st
         out = e(ember.tensor(x))
     assert not out.requires_grad and out.dtype.name == dtype
     _close(out.numpy(), t(torch.tensor(x)).detach().numpy(), dtype, "output")
+
+
+@pytest.mark.parametrize(
+    "build, shape",
+    [(lambda m: m.BatchNorm1d(3), (0, 3)), (lambda m: m.LayerNorm(5), (0, 5)), (lambda m: m.GroupNorm(1, 2), (0, 2, 3))],
+)
+def test_empty_batch_gives_empty_output_zero_gradients_and_unchanged_statistics(build: Callable, shape: tuple[int, ...]) -> None:
+    results = []
+    for lib, mod in ((ember, nn), (torch, torch.nn)):
+        layer = build(mod)
+        x = lib.zeros(*shape, requires_grad=True)
+        y = layer(x)
+        y.sum().backward()
+        results.append([tuple(y.shape), tuple(x.grad.shape)] + [t.detach().numpy().tolist() for t in layer.state_dict().values()]
+                       + [p.grad.numpy().tolist() for p in layer.parameters()])
+    assert results[0] == results[1]

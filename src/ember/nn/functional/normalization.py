@@ -47,7 +47,7 @@ class _Normalize(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, shape, axes, param_shape, eps):
         xw = x.reshape(shape)
-        n = xw.size // math.prod(1 if i in axes else k for i, k in enumerate(shape))
+        n = max(math.prod(shape[a] for a in axes), 1)  # an empty input gives empty output
         if axes[0] + len(axes) == len(shape):  # trailing axes: NumPy sums each row pairwise
             mean = xw.mean(axes, keepdims=True)
             out = xw - mean
@@ -148,7 +148,7 @@ def _backward_arrays(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mea
     db = _sum(dy, p_axes) if need_b else None
     dx = None
     if need_x:
-        n = xhat.size // mean.size
+        n = max(xhat.size // max(mean.size, 1), 1)
         w = None if weight is None else weight._data.reshape(param_shape)
         if w is None or _constant_over(param_shape, axes):
             # dx = scale * (dy - mean_A(dy) - xhat * mean_A(dy * xhat)), scale = w * inv_std;
@@ -164,7 +164,7 @@ def _backward_arrays(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mea
         else:
             dx = dy * w
             mean_g_xhat = _contract(dx, xhat, axes) / n
-            dx -= dx.mean(axes, keepdims=True)
+            dx -= _sum(dx, axes) / n
             dx *= inv_std
             xhat *= mean_g_xhat * inv_std
             dx -= xhat
@@ -257,7 +257,7 @@ def batch_norm(
     _verify_batch_size(input.shape)
     n, length = input.shape[0], math.prod(input.shape[2:])
     out, mean, var = NativeBatchNorm.apply(input, weight, bias, (n, channels, length), (0, 2), (1, channels, 1), eps)
-    if running_mean is not None:
+    if running_mean is not None and input.numel():
         count = n * length
         _update_running(running_mean, mean._data, momentum)
         _update_running(running_var, var._data * (count / (count - 1)), momentum)
