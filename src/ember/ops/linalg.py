@@ -46,9 +46,22 @@ class MatMul(Function):
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b
         g = grad.unsqueeze(-1) if b.ndim == 1 else grad
         g = g.unsqueeze(-2) if a.ndim == 1 else g
-        da = sum_to(g @ b2.mT, a2.shape).reshape(a.shape) if ctx.needs_input_grad[0] else None
-        db = sum_to(a2.mT @ g, b2.shape).reshape(b.shape) if ctx.needs_input_grad[1] else None
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = (b2 @ g.mT).mT if _transposed(a) and b2.ndim == 2 else sum_to(g @ b2.mT, a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            db = (g.mT @ a2).mT if _transposed(b) and a2.ndim == 2 else sum_to(a2.mT @ g, b2.shape).reshape(b.shape)
         return da, db
+
+
+def _transposed(t: Any) -> bool:
+    """A 2-d operand that is the transpose of a C-ordered matrix (as `W.T` in `x @ W.T`). With a
+    2-d other operand (no batch to sum over), its
+    gradient is computed as the transpose of a C-ordered product, so that once the transpose's
+    backward undoes it, the gradient is C-ordered and becomes `.grad` without a copy (torch's
+    layout rule)."""
+    flags = t._data.flags
+    return t._data.ndim == 2 and flags.f_contiguous and not flags.c_contiguous
 
 
 class Dot(MatMul):
