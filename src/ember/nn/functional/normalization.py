@@ -205,6 +205,16 @@ def _check_eps(eps: float, training: bool) -> None:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
 
 
+def _check_dtypes(input: Tensor, **others: Optional[Tensor]) -> None:
+    """torch refuses to mix dtypes here; name the culprits and the fix."""
+    for name, t in others.items():
+        if t is not None and t.dtype is not input.dtype:
+            raise RuntimeError(
+                f"mixed dtype (CPU): all inputs must share same datatype, got {input.dtype.name} input and "
+                f"{t.dtype.name} {name}; convert with .to(dtype) (a module: .double() or .float())"
+            )
+
+
 def _verify_batch_size(size: Sequence[int]) -> None:
     """Batch statistics of one value per channel are (x - x) / sqrt(0 + eps): refused, as torch."""
     if size[0] * math.prod(size[2:]) == 1:
@@ -249,6 +259,7 @@ def batch_norm(
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must either both be None or neither be None")
+    _check_dtypes(input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     _check_eps(eps, training)
     if not training:
         if running_mean is None:
@@ -321,6 +332,7 @@ def layer_norm(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
+    _check_dtypes(input, weight=weight, bias=bias)
     size = math.prod(shape)
     rows = input.numel() // size if size else 0
     return NativeLayerNorm.apply(input, weight, bias, (rows, size), (1,), (1, size), eps)[0]
@@ -350,6 +362,7 @@ def group_norm(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
                 f"{name} of shape {list(t.shape)} and input of shape {list(input.shape)}"
             )
+    _check_dtypes(input, weight=weight, bias=bias)
     _verify_batch_size([n * channels // num_groups, num_groups, *input.shape[2:]])
     per_group, length = channels // num_groups, math.prod(input.shape[2:])
     work = (n, num_groups, per_group, length)
