@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _new_state, _new_step, _scalar
+from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
 
 
 class Adadelta(Optimizer):
@@ -51,18 +51,10 @@ class Adadelta(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _new_state(p)
-                    state["acc_delta"] = _new_state(p)
+                state = _lazy_state(self.state[p], p, ("square_avg", "acc_delta"))
                 state["step"]._data += 1
                 data = p._data
-                g = p.grad._data
-                if group["maximize"]:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
+                g = _grad(p, group["maximize"], weight_decay)
                 v, u = state["square_avg"]._data, state["acc_delta"]._data
                 v *= rho
                 v += (1 - rho) * g * g

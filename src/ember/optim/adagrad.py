@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _new_state, _new_step, _scalar
+from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
 
 
 class Adagrad(Optimizer):
@@ -51,11 +51,7 @@ class Adagrad(Optimizer):
                 self._init_state(p, group)
 
     def _init_state(self, p: Any, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["sum"] = _new_state(p, group["initial_accumulator_value"])
-        return state
+        return _lazy_state(self.state[p], p, ("sum",), group["initial_accumulator_value"])
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:
         """One update of every parameter that has a gradient; returns the closure's loss."""
@@ -71,11 +67,7 @@ class Adagrad(Optimizer):
                 step_t += 1
                 step = float(step_t)
                 data = p._data
-                g = p.grad._data
-                if group["maximize"]:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
+                g = _grad(p, group["maximize"], weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
                 s = state["sum"]._data
                 s += g * g

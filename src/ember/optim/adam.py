@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _lerp_, _new_state, _new_step, _scalar
+from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
 
 
 class Adam(Optimizer):
@@ -39,14 +39,12 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
     ) -> None:
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonneg("epsilon", eps)
+        for i in (0, 1):
+            beta = betas[i]
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        _check_nonneg("weight_decay", weight_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
             "maximize": maximize, "decoupled_weight_decay": decoupled_weight_decay,
@@ -61,28 +59,18 @@ class Adam(Optimizer):
             beta1, beta2 = (_scalar(b) for b in group["betas"])
             eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
             decoupled = group.get("decoupled_weight_decay", False)
+            moments = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _new_state(p)
-                    state["exp_avg_sq"] = _new_state(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _new_state(p)
+                state = _lazy_state(self.state[p], p, moments)
                 data = p._data
-                g = p.grad._data
-                if group["maximize"]:
-                    g = -g
+                g = _grad(p, group["maximize"], 0 if decoupled else weight_decay)
                 step_t = state["step"]._data
                 step_t += 1
                 step = float(step_t)
-                if weight_decay != 0:
-                    if decoupled:
-                        data *= 1 - lr * weight_decay
-                    else:
-                        g = g + weight_decay * data
+                if decoupled and weight_decay != 0:
+                    data *= 1 - lr * weight_decay
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2

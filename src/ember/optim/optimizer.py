@@ -271,6 +271,27 @@ def _new_state(param: Tensor, fill: float = 0.0) -> Tensor:
     return Tensor._make(np.full_like(param._data, fill), False, None)
 
 
+def _lazy_state(state: dict[str, Any], param: Tensor, names: Iterable[str], fill: float = 0.0) -> dict[str, Any]:
+    """`state` filled on first use, as torch does at a parameter's first step: a step counter,
+    then one `fill`-valued tensor shaped like `param` per name, in that order."""
+    if len(state) == 0:
+        state["step"] = _new_step()
+        for name in names:
+            state[name] = _new_state(param, fill)
+    return state
+
+
+def _grad(param: Tensor, maximize: bool, weight_decay: float = 0.0) -> np.ndarray:
+    """The gradient the update rule sees: negated when maximizing, plus the L2 term
+    `weight_decay * param` (a new array then; the stored `.grad` is never changed)."""
+    g = param.grad._data
+    if maximize:
+        g = -g
+    if weight_decay != 0:
+        g = g + weight_decay * param._data
+    return g
+
+
 def _new_step() -> Tensor:
     """The step counter: a 0-d float tensor (float64 when that is the default dtype), as torch keeps it."""
     dtype = np.float64 if _dtype.get_default_dtype() is _dtype.float64 else np.float32

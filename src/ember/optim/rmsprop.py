@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _lerp_, _new_state, _new_step, _scalar
+from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
 
 
 class RMSprop(Optimizer):
@@ -56,24 +56,18 @@ class RMSprop(Optimizer):
             lr = _scalar(group["lr"])
             alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
             weight_decay, centered = group["weight_decay"], group["centered"]
+            buffers = ["square_avg"]
+            if momentum > 0:
+                buffers.append("momentum_buffer")
+            if centered:
+                buffers.append("grad_avg")
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _new_state(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = _new_state(p)
-                    if centered:
-                        state["grad_avg"] = _new_state(p)
+                state = _lazy_state(self.state[p], p, buffers)
                 data = p._data
-                g = p.grad._data
-                if group["maximize"]:
-                    g = -g
+                g = _grad(p, group["maximize"], weight_decay)
                 state["step"]._data += 1
-                if weight_decay != 0:
-                    g = g + weight_decay * data
                 v = state["square_avg"]._data
                 v *= alpha
                 v += (1 - alpha) * g * g

@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_lr, _scalar
+from .optimizer import Optimizer, ParamsT, _check_lr, _grad, _scalar
 
 
 class SGD(Optimizer):
@@ -69,11 +69,7 @@ class SGD(Optimizer):
                 if p.grad is None:
                     continue
                 data = p._data
-                g = p.grad._data
-                if group["maximize"]:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
+                g = _grad(p, group["maximize"], weight_decay)
                 if l1 != 0:
                     g = g + l1 * np.sign(data)
                 if momentum != 0:
