@@ -52,7 +52,7 @@ def dropout(
     """Zero each element with probability p and scale the rest by 1/(1 - p) (training only).
 
     >>> ember.manual_seed(0); F.dropout(ember.ones(6), 0.5)
-    tensor([2., 0., 0., 2., 2., 0.])
+    tensor([2., 2., 2., 0., 0., 0.])
     """
     _check_p(p)
     return _apply_mask(input, p, training, inplace, input.shape, generator)
