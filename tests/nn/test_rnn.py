@@ -99,10 +99,11 @@ def _run_layer(kind: str, options: dict, with_h0: bool, unbatched: bool, dtype: 
     rng = np.random.default_rng(0)
     states = (2 if kwargs.get("bidirectional") else 1) * kwargs.get("num_layers", 1)
     shape = (SEQ, IN) if unbatched else ((BATCH, SEQ, IN) if kwargs.get("batch_first") else (SEQ, BATCH, IN))
-    state_shape = (states, HIDDEN) if unbatched else (states, BATCH, HIDDEN)
+    lead = (states,) if unbatched else (states, BATCH)
+    widths = [kwargs.get("proj_size") or HIDDEN, HIDDEN][:2 if mode == "LSTM" else 1]
     arrays = [rng.standard_normal(shape).astype(dtype)]
     if with_h0:
-        arrays += [rng.standard_normal(state_shape).astype(dtype) for _ in range(2 if mode == "LSTM" else 1)]
+        arrays += [rng.standard_normal(lead + (width,)).astype(dtype) for width in widths]
     e_in, t_in = _both(arrays)
     for _ in range(steps):  # a second step checks that gradients accumulate as torch's do
         e_args = e_in[:1] + ([] if not with_h0 else [tuple(e_in[1:]) if mode == "LSTM" else e_in[1]])
@@ -123,6 +124,21 @@ def _run_layer(kind: str, options: dict, with_h0: bool, unbatched: bool, dtype: 
 def test_layer_matches_torch(kind: str, config: str, dtype: str, direction: str) -> None:
     options, with_h0, unbatched = CONFIGS[config]
     _run_layer(kind, options, with_h0, unbatched, dtype, direction)
+
+
+PROJECTED = {
+    "one_layer": ({}, False, False),
+    "two_layers_bidirectional_batch_first_h0": ({"num_layers": 2, "bidirectional": True, "batch_first": True}, True, False),
+    "no_bias_h0": ({"bias": False}, True, False),
+    "unbatched_h0": ({"num_layers": 2}, True, True),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("config", list(PROJECTED))
+def test_lstm_with_projections_matches_torch(config: str, dtype: str) -> None:
+    options, with_h0, unbatched = PROJECTED[config]
+    _run_layer("lstm", {**options, "proj_size": 4}, with_h0, unbatched, dtype, DIRECTIONS[len(config) % 2])
 
 
 @pytest.mark.parametrize("kind", list(LAYERS))
@@ -249,6 +265,7 @@ def test_one_fused_node_per_step_per_layer_and_direction(mode: str, node: str) -
     [
         lambda m: m.LSTM(64, 128, batch_first=True),
         lambda m: m.LSTM(3, 4, num_layers=2, bias=False, dropout=0.5, bidirectional=True),
+        lambda m: m.LSTM(3, 4, 2, True, False, 0.0, True, 2),
         lambda m: m.GRU(3, 4, 3, True, True, 0.25, True),
         lambda m: m.RNN(3, 4, nonlinearity="relu", num_layers=2),
         lambda m: m.RNN(3, 4, 1, "tanh"),
@@ -378,6 +395,11 @@ def _same_error(call: Any, exact: bool = True) -> None:
         lambda lib, m: m.RNN(4.0, 6),
         lambda lib, m: m.RNN(4, 6, nonlinearity="sigmoid"),
         lambda lib, m: m.GRU(4, 6, proj_size=2),
+        lambda lib, m: m.RNN(4, 6, proj_size=2),
+        lambda lib, m: m.LSTM(4, 6, proj_size=6),
+        lambda lib, m: m.LSTM(4, 6, proj_size=-1),
+        lambda lib, m: m.LSTM(4, 6, proj_size=2)(lib.ones(5, 3, 4), (lib.zeros(1, 3, 6), lib.zeros(1, 3, 6))),
+        lambda lib, m: m.LSTM(4, 6, proj_size=2)(lib.ones(5, 3, 4), (lib.zeros(1, 3, 2), lib.zeros(1, 3, 2))),
         lambda lib, m: m.RNNCell(4, 6, nonlinearity="gelu")(lib.ones(3, 4)),
         lambda lib, m: m.LSTMCell(4, 6)(lib.ones(2, 3, 4)),
         lambda lib, m: m.GRUCell(4, 6)(lib.ones(3, 4), lib.zeros(1, 3, 6)),

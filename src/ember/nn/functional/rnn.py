@@ -74,7 +74,7 @@ def _lstm_grads(
     x: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, mask: Any,
 ) -> tuple:
     """The LSTM step's gradients (see the module docstring) for arrays or Tensors alike."""
-    hidden = hx.shape[-1]
+    hidden = cx.shape[-1]  # h may be narrower: LSTM with proj_size
     i, f, g, o = acts[:, :hidden], acts[:, hidden:2 * hidden], acts[:, 2 * hidden:3 * hidden], acts[:, 3 * hidden:]
     dc = dc + dh * o * (1 - tc * tc)
     dgates = concat([dc * g, dc * cx, dc * i, dh * tc], 1) * ((1 - acts) * (acts + mask))
@@ -139,7 +139,7 @@ class FusedLSTMCell(Function):
 
     @staticmethod
     def forward(ctx, x, hx, cx, w_ih, w_hh, b_ih, b_hh):
-        hidden = hx.shape[-1]
+        hidden = cx.shape[-1]  # h may be narrower: LSTM with proj_size
         acts = hx @ w_hh.T
         acts += x if w_ih is None else x @ w_ih.T
         if b_ih is not None:
@@ -161,7 +161,7 @@ class FusedLSTMCell(Function):
     def backward(ctx, dh, dc):
         x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc = ctx.saved_tensors
         needs = ctx.needs_input_grad
-        mask = _tanh_block(hx.shape[-1], hx._data.dtype.str)
+        mask = _tanh_block(cx.shape[-1], cx._data.dtype.str)
         if not is_grad_enabled():
             arrays = _arrays((dh, dc, acts, tc, x, hx, cx, w_ih, w_hh))
             grads = _lstm_grads(np.concatenate, needs, *arrays, mask)

@@ -43,13 +43,13 @@ class RNNBase(Module):
 
     def __init__(
         self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-        batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
-        dtype: Optional[_dtype.dtype] = None,
+        batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+        device: Any = None, dtype: Optional[_dtype.dtype] = None,
     ) -> None:
         super().__init__()
         if mode not in _GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
-        _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout)
+        _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -58,18 +58,21 @@ class RNNBase(Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
-        self.proj_size = 0
+        self.proj_size = proj_size
         directions = 2 if bidirectional else 1
         gate_size = _GATES[mode] * hidden_size
+        out_size = proj_size or hidden_size  # the width of h
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else out_size * directions
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, hidden_size)}
+                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, out_size)}
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                if proj_size:
+                    shapes.update(weight_hr=(proj_size, hidden_size))
                 names = []
                 for kind, shape in shapes.items():
                     setattr(self, kind + suffix, Parameter(_creation.empty(shape, dtype=dtype, device=device)))
@@ -98,6 +101,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -141,9 +146,10 @@ class RNNBase(Module):
             )
         if self.batch_first:
             input = input.transpose(0, 1)
-        expected = ((2 if self.bidirectional else 1) * self.num_layers, input.shape[1], self.hidden_size)
+        layers = (2 if self.bidirectional else 1) * self.num_layers
         out = []
         for i, state in enumerate(states):
+            expected = (layers, input.shape[1], self.hidden_size if i else self.proj_size or self.hidden_size)
             if state is None:
                 state = _creation.zeros(*expected, dtype=input.dtype)
             elif tuple(state.shape) != expected:
@@ -163,7 +169,7 @@ class RNNBase(Module):
 
     def _layers(self, x: Tensor, states: list[Tensor]) -> tuple[Tensor, list[Tensor]]:
         """Run every layer and direction over x (T, B, in); return the last layer's output
-        (T, B, D*H) and the final states stacked as (num_layers*D, B, H)."""
+        (T, B, D*H) and the final states stacked as (num_layers*D, B, H) (h: proj_size wide)."""
         directions = 2 if self.bidirectional else 1
         initial = [_rnn.unbind_steps(s) for s in states]
         finals: list[list[Tensor]] = [[] for _ in states]
@@ -185,6 +191,7 @@ class RNNBase(Module):
         """One direction of one layer: (outputs (T, B, H), [final state(s)])."""
         w_ih, w_hh = weights[0], weights[1]
         b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
+        w_hr = weights[-1] if self.proj_size else None
         mode = self.mode
         if mode == "GRU":
             bias, step_bias = b_ih, b_hh  # b_hn sits inside r * (W_hn h + b_hn): kept in the step
@@ -198,6 +205,8 @@ class RNNBase(Module):
             c = states[1]
             for t in order:
                 h, c = _rnn.FusedLSTMCell.apply(steps[t], h, c, None, w_hh, None, None)
+                if w_hr is not None:
+                    h = linear(h, w_hr)
                 outputs[t] = h
             return stack(outputs), [h, c]
         for t in order:
@@ -211,7 +220,7 @@ class RNNBase(Module):
 
 
 def _check_arguments(
-    input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any, dropout: Any,
+    input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any, dropout: Any, proj_size: Any,
 ) -> None:
     """torch's checks of the constructor arguments, with its messages."""
     if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
@@ -234,6 +243,10 @@ def _check_arguments(
         raise ValueError("hidden_size must be greater than zero")
     if num_layers <= 0:
         raise ValueError("num_layers must be greater than zero")
+    if proj_size < 0:
+        raise ValueError("proj_size should be a positive integer or zero to disable projections")
+    if proj_size >= hidden_size:
+        raise ValueError("proj_size has to be smaller than hidden_size")
 
 
 def _dropout(x: Tensor, p: float) -> Tensor:
@@ -275,15 +288,13 @@ class RNN(RNNBase):
 class LSTM(RNNBase):
     """Long short-term memory, gates i, f, g, o per step:
         c_t = f c_{t-1} + i g,   h_t = o tanh(c_t)
+    With `proj_size` P > 0, h_t = (o tanh(c_t)) W_hr^T is P wide (weight_hr_l{k}: (P, H)).
     `forward(input, (h_0, c_0)=None)` returns (output, (h_n, c_n)).
 
     >>> out, (h, c) = nn.LSTM(64, 128, batch_first=True)(ember.ones(20, 35, 64))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("proj_size", 0):
-            raise NotImplementedError("LSTM with proj_size > 0 is not supported by ember yet")
-        kwargs.pop("proj_size", None)
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(
