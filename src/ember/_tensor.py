@@ -321,14 +321,7 @@ class Tensor(TensorMethods):
     # dtype and device conversion
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """`to(dtype)`, `to(device)`, `to(other_tensor)`, `to(device, dtype)`; copy=False."""
-        dtype = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device")]:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif a is not None:
-                device(a)
+        dtype = _to_dtype(args, kwargs)
         if dtype is None or dtype is self.dtype:
             return self
         return self._cast(dtype)
@@ -413,3 +406,17 @@ LongTensor = _legacy(_dtype.int64)
 IntTensor = _legacy(_dtype.int32)
 BoolTensor = _legacy(_dtype.bool_)
 ByteTensor = _legacy(_dtype.uint8)
+
+
+def _to_dtype(args: Sequence[Any], kwargs: dict[str, Any]) -> Optional[_dtype.dtype]:
+    """The dtype asked of `to(...)` (Tensor.to and Module.to): given directly, by keyword, or
+    as another tensor's; devices are checked (a device ember lacks raises) and otherwise ignored."""
+    dtype = kwargs.get("dtype")
+    for a in list(args) + [kwargs.get("device")]:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif a is not None:
+            device(a)
+    return dtype

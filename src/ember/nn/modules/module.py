@@ -22,8 +22,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar
 
 from ... import _dtype
-from ..._device import device as _device
-from ..._tensor import Tensor
+from ..._tensor import Tensor, _to_dtype
 from ...autograd.grad_mode import no_grad
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
@@ -305,14 +304,7 @@ class Module:
     def to(self: M, *args: Any, **kwargs: Any) -> M:
         """`to(dtype)`, `to(device)`, `to(tensor)`, `to(device, dtype)`: casts the floating
         parameters and buffers (integer buffers keep their dtype), in place."""
-        dtype = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device")]:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif a is not None:
-                _device(a)
+        dtype = _to_dtype(args, kwargs)
         if dtype is None:
             return self
         if not dtype.is_floating_point:
