@@ -38,13 +38,17 @@ def _addindent(text: str, spaces: int) -> str:
     return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
-def _checked_name(kind: str, name: Any) -> None:
+def _checked_name(module: Module, kind: str, name: Any, registry: dict[str, Any]) -> None:
+    """Refuse, as torch does, a `kind` name that is not a string, holds a dot, is empty, or is
+    already an attribute of `module` other than an entry of `registry` (which it may replace)."""
     if not isinstance(name, str):
         raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
     if "." in name:
         raise KeyError(f"{kind} name can't contain \".\"" + (f", got: {name}" if kind == "module" else ""))
     if name == "":
         raise KeyError(f"{kind} name can't be empty string \"\"")
+    if hasattr(module, name) and name not in registry:
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 class Module:
@@ -145,9 +149,7 @@ class Module:
         """Register `param` (a Parameter, or None for an absent one such as `bias=False`)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
-        _checked_name("parameter", name)
-        if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+        _checked_name(self, "parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' (nn.Parameter or None required)")
         self._parameters[name] = param
@@ -157,9 +159,7 @@ class Module:
         persistent buffer is saved in the state_dict, a non-persistent one is not."""
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
-        _checked_name("buffer", name)
-        if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+        _checked_name(self, "buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or None required)")
         self._buffers[name] = tensor
@@ -172,9 +172,7 @@ class Module:
         """Register a child module under `name` (what `self.name = module` does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        _checked_name("module", name)
-        if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+        _checked_name(self, "module", name, self._modules)
         self._modules[name] = module
 
     register_module = add_module
