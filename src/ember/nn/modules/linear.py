@@ -20,6 +20,17 @@ def _empty(shape: tuple[int, ...], dtype: Optional[_dtype.dtype], device: Any) -
     return Parameter(_creation.empty(shape, dtype=dtype, device=device))
 
 
+def _weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool, dtype: Optional[_dtype.dtype],
+                     device: Any) -> None:
+    """Give `module` an uninitialised weight of `weight_shape` and a bias of shape (out,) (its first
+    dimension), or a registered None bias when `bias` is False; reset_parameters fills them."""
+    module.weight = _empty(weight_shape, dtype, device)
+    if bias:
+        module.bias = _empty(weight_shape[:1], dtype, device)
+    else:
+        module.register_parameter("bias", None)
+
+
 class Linear(Module):
     """y = x W^T + b, x of shape (*, in_features) -> y (*, out_features).
 
@@ -34,11 +45,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = _empty((out_features, in_features), dtype, device)
-        if bias:
-            self.bias = _empty((out_features,), dtype, device)
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in_features), bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -69,11 +76,7 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = _empty((out_features, in1_features, in2_features), dtype, device)
-        if bias:
-            self.bias = _empty((out_features,), dtype, device)
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
