@@ -184,6 +184,14 @@ def test_dropout1d_refuses_other_ranks_as_torch() -> None:
             lib.nn.functional.dropout1d(lib.ones(2, 2, 2, 2), 0.5)
 
 
+def test_integer_input_is_refused_in_training_and_passes_in_eval_as_torch() -> None:
+    for lib in (ember, torch):
+        x = lib.ones(3, dtype=lib.int64)
+        with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type"):
+            lib.nn.functional.dropout(x, 0.5)
+        assert lib.nn.functional.dropout(x, 0.5, training=False) is x
+
+
 def test_empty_input_passes_through() -> None:
     x = ember.ones(0, 3)
     assert F.dropout(x, 0.5) is x

@@ -36,6 +36,11 @@ def _apply_mask(
     if p == 0.0 or not training or input.numel() == 0:
         return input
     dtype = input._data.dtype
+    if dtype.kind != "f":
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {input.dtype.name}: dropout needs a "
+            "floating-point input; convert with .float()"
+        )
     if p == 1.0:
         mask = np.zeros((), dtype=dtype)
     else:
