@@ -20,6 +20,11 @@ def _as_tuple(x: Any) -> tuple:
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
+def _requiring_grad(xs: Sequence[Any]) -> list:
+    """The tensors among `xs` that require grad: the inputs a check differentiates by."""
+    return [x for x in xs if isinstance(x, _tensor.Tensor) and x.requires_grad]
+
+
 def _outputs(func: Callable, inputs: tuple) -> list:
     return [o for o in _as_tuple(func(*inputs)) if isinstance(o, _tensor.Tensor) and o.is_floating_point()]
 
@@ -72,7 +77,7 @@ def gradcheck(
 ) -> bool:
     """True when backward's Jacobian matches finite differences for every input that requires grad."""
     inputs = _as_tuple(inputs)
-    diff = [x for x in inputs if isinstance(x, _tensor.Tensor) and x.requires_grad]
+    diff = _requiring_grad(inputs)
     for i, x in enumerate(diff):
         if x.dtype.name != "float64":
             warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point ({x.dtype}); "
@@ -108,7 +113,6 @@ def gradgradcheck(
     from . import grad
 
     inputs = _as_tuple(inputs)
-    diff = [x for x in inputs if isinstance(x, _tensor.Tensor) and x.requires_grad]
     outs = _outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
@@ -120,8 +124,7 @@ def gradgradcheck(
     def first_derivative(*args: Any) -> tuple:
         xs, gs = args[:n], args[n:]
         ys = _outputs(func, xs)
-        d = [x for x in xs if isinstance(x, _tensor.Tensor) and x.requires_grad]
-        return grad(ys, d, list(gs), create_graph=True, allow_unused=True, materialize_grads=True)
+        return grad(ys, _requiring_grad(xs), list(gs), create_graph=True, allow_unused=True, materialize_grads=True)
 
     return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
