@@ -97,6 +97,15 @@ def test_fused_steps_saturated_gates_give_finite_exact_gradients() -> None:
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-6)
 
 
+def test_stack_steps_is_stack_whose_backward_is_one_unbind() -> None:
+    rng = np.random.default_rng(1)
+    steps = [ember.tensor(rng.standard_normal((2, 3)), requires_grad=True) for _ in range(4)]
+    out = R.stack_steps(steps)
+    np.testing.assert_array_equal(out.detach().numpy(), ember.stack(steps).detach().numpy())
+    assert gradcheck(lambda *s: R.stack_steps(s) ** 2, tuple(steps))
+    assert gradgradcheck(lambda *s: R.stack_steps(s[::-1]) ** 3, tuple(steps))
+
+
 def test_unbind_steps_is_one_node_whose_backward_stacks() -> None:
     x = ember.tensor(np.random.default_rng(0).standard_normal((4, 2, 3)), requires_grad=True)
     steps = R.unbind_steps(x)

@@ -238,9 +238,30 @@ class Unbind(Function):
         return stack(grads)
 
 
+class StackSteps(Function):
+    """T tensors of one shape -> (T, ...), as `stack`; backward hands each step its slice of the
+    gradient with one `Unbind` instead of T selects."""
+
+    _array_forward = True
+    backward_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *steps):
+        return np.stack(steps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Unbind.apply(grad)
+
+
 def unbind_steps(input: Tensor) -> tuple[Tensor, ...]:
     """The slices of `input` along dim 0, made by one node (see `Unbind`)."""
     return Unbind.apply(input)
+
+
+def stack_steps(steps: Sequence[Tensor]) -> Tensor:
+    """`stack(steps)` along a new dim 0 whose backward is one node (see `StackSteps`)."""
+    return StackSteps.apply(*steps)
 
 
 def lstm_cell(

@@ -26,7 +26,7 @@ import numpy as np
 from ... import _creation, _dtype
 from ..._random import default_generator
 from ..._tensor import Tensor
-from ...ops.shape import cat, stack
+from ...ops.shape import cat
 from .. import init
 from ..functional import rnn as _rnn
 from ..functional.linear import linear
@@ -185,7 +185,7 @@ class RNNBase(Module):
             x = outputs[0] if directions == 1 else cat(outputs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = _dropout(x, self.dropout)
-        return x, [stack(final) for final in finals]
+        return x, [_rnn.stack_steps(final) for final in finals]
 
     def _direction(self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool) -> tuple:
         """One direction of one layer: (outputs (T, B, H), [final state(s)])."""
@@ -208,7 +208,7 @@ class RNNBase(Module):
                 if w_hr is not None:
                     h = linear(h, w_hr)
                 outputs[t] = h
-            return stack(outputs), [h, c]
+            return _rnn.stack_steps(outputs), [h, c]
         for t in order:
             if mode == "GRU":
                 h = _rnn.FusedGRUCell.apply(steps[t], h, None, w_hh, None, step_bias)
@@ -216,7 +216,7 @@ class RNNBase(Module):
                 pre = steps[t] + linear(h, w_hh)
                 h = pre.tanh() if mode == "RNN_TANH" else pre.relu()
             outputs[t] = h
-        return stack(outputs), [h]
+        return _rnn.stack_steps(outputs), [h]
 
 
 def _check_arguments(
