@@ -12,7 +12,7 @@ gradient is skipped, as autograd skips it (the images do not require grad).
 Data: images drawn from N(0, 1), labels from a fixed random linear teacher, so the loss falls
 as on a real task. All three start from the same weights (torch's default initialisation
 bounds, U(-1/sqrt(fan_in), 1/sqrt(fan_in))) and see the same batches, in float32; their loss
-curves must agree to 1e-4 relative.
+curves must agree (see FIRST_TOLERANCE and TOLERANCE).
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from harness import Impl, Measurement, Workload, relative_diff
 BATCH = 64
 BATCHES = 8
 LR = 0.05
-TOLERANCE = 1e-4
+# Losses must agree to 1e-5 relative over the first pass through the batches (float32 sums in
+# different orders), and to 1e-3 over the whole run: those differences compound through SGD
+# (torch's convolution kernels sum in yet another order and drift furthest, ~1e-4 by step 40).
+FIRST_TOLERANCE = 1e-5
+TOLERANCE = 1e-3
 FLOOR_GOAL = 1.0  # ember at or below the NumPy floor's time per step
 TORCH_GOAL = 2.0  # and within this factor of torch's
 SEED = 0
@@ -190,9 +194,10 @@ def torch_cnn(inputs: Inputs) -> TensorCNN:
 
 def agree(ref: list[float], out: list[float]) -> str:
     n = min(len(ref), len(out))
-    worst = max(relative_diff(a, b) for a, b in zip(ref[:n], out[:n]))
-    verdict = "yes" if worst <= TOLERANCE else "NO"
-    return f"{verdict} (loss max rel diff {worst:.1e} over {n} steps)"
+    diffs = [relative_diff(a, b) for a, b in zip(ref[:n], out[:n])]
+    first, worst = max(diffs[:BATCHES]), max(diffs)
+    verdict = "yes" if first <= FIRST_TOLERANCE and worst <= TOLERANCE else "NO"
+    return f"{verdict} (loss max rel diff {first:.1e} over the first {min(n, BATCHES)} steps, {worst:.1e} over {n})"
 
 
 def goals(ms: dict[str, Measurement]) -> list[str]:

@@ -315,3 +315,16 @@ def test_errors_match_torch(name: str) -> None:
 def test_unimplemented_padding_modes_say_so() -> None:
     with pytest.raises(NotImplementedError, match="padding_mode='reflect'"):
         nn.Conv2d(2, 2, 3, padding_mode="reflect")
+
+
+def test_results_survive_later_calls_of_the_same_shape() -> None:
+    """col2im's scratch workspace is reused by the next call: nothing returned may view it."""
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((3, 2, 3, 3))
+    first_in, second_in = rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((2, 3, 5, 5))
+    first = F.conv_transpose2d(ember.tensor(first_in), ember.tensor(w), padding=1)
+    kept = first.numpy().copy()
+    F.conv_transpose2d(ember.tensor(second_in), ember.tensor(w), padding=1)
+    np.testing.assert_array_equal(first.numpy(), kept)
+    expected = torch.nn.functional.conv_transpose2d(torch.tensor(first_in), torch.tensor(w), padding=1)
+    np.testing.assert_allclose(kept, expected.numpy(), rtol=1e-9, atol=1e-12)

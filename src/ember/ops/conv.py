@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Optional
@@ -87,6 +88,23 @@ class Geometry:
     def disjoint(self) -> bool:
         """Whether no two windows share an element (stride at least the span in every dim)."""
         return all(s >= e for s, e in zip(self.stride, self.span))
+
+    @cached_property
+    def wide_grid(self) -> Optional[tuple[int, ...]]:
+        """For stride 1: the output grid widened to the padded image's size in every dim but
+        the first. Output q at kernel offset k then sits at flat position
+        flat(q) + flat(k d) of the padded image, so each offset's block of a widened grid is
+        one contiguous run of it (the strided 2-d block has rows only out_size[-1] long)."""
+        if any(s != 1 for s in self.stride):
+            return None
+        return self.out_size[:1] + self.padded_size[1:]
+
+    @cached_property
+    def wide_starts(self) -> list[tuple[tuple[int, ...], int]]:
+        """Each kernel offset with where its run starts in the flattened padded image."""
+        size = self.padded_size
+        strides = [math.prod(size[i + 1:]) for i in range(len(size))]
+        return [(offset, sum(k * d * t for k, d, t in zip(offset, self.dilation, strides))) for offset, _ in self.offsets]
 
 
 _ALL = (slice(None), slice(None))
@@ -175,6 +193,26 @@ def _image(mat: np.ndarray, n: int, size: tuple[int, ...]) -> np.ndarray:
     return mat.reshape((mat.shape[0] * mat.shape[1], n) + size).swapaxes(0, 1)
 
 
+_scratch = threading.local()
+
+
+def _workspace(tag: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A scratch array for a temporary that dies inside one call, kept per thread and reused
+    by the next call of the same shape. col2im's column matrix is a CNN step's largest
+    temporary, and fresh memory costs a page fault per 4 KiB first touched (on a virtual
+    machine several microseconds each, more than the arithmetic on it)."""
+    cache = getattr(_scratch, "arrays", None)
+    if cache is None:
+        cache = _scratch.arrays = {}
+    key = (tag, shape, np.dtype(dtype))
+    array = cache.get(key)
+    if array is None:
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        array = cache[key] = np.empty(shape, dtype=dtype)
+    return array
+
+
 def _add_bias(y: np.ndarray, b: Optional[np.ndarray]) -> np.ndarray:
     if b is not None:
         y += b.reshape((-1,) + (1,) * (y.ndim - 2))
@@ -188,10 +226,37 @@ def conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: Optional[np.nd
     return _image(w.reshape(g.groups, w.shape[0] // g.groups, -1) @ cols, x.shape[0], g.out_size)
 
 
+def _col2im_wide(cols: np.ndarray, n: int, g: Geometry) -> np.ndarray:
+    """`_col2im` for stride 1, from columns over the widened output grid (`g.wide_grid`,
+    zero past out_size): one contiguous run added per kernel offset. A run ends at most
+    span - 1 elements past the image; those fall off with the widened grid's zeros."""
+    c = cols.shape[0] * cols.shape[1] // math.prod(g.kernel)
+    run = math.prod(g.wide_grid)
+    blocks = cols.reshape((c,) + g.kernel + (n, run))
+    image = np.zeros((c, n, max(g.wide_starts[-1][1] + run, math.prod(g.padded_size))), dtype=cols.dtype)
+    for offset, start in g.wide_starts:
+        image[:, :, start:start + run] += blocks[(slice(None),) + offset]
+    full = image[:, :, :math.prod(g.padded_size)].reshape((c, n) + g.padded_size)
+    return full[g.inner].swapaxes(0, 1)
+
+
+def _widened(y: np.ndarray, g: Geometry) -> np.ndarray:
+    """grouped(y) over the widened output grid, zeros past out_size (a workspace)."""
+    n, c = y.shape[:2]
+    wide = _workspace("widened", (c, n) + g.wide_grid, y.dtype)
+    wide.fill(0)
+    wide[_ALL + tuple(slice(0, q) for q in g.out_size)] = y.swapaxes(0, 1)
+    return wide.reshape(g.groups, c // g.groups, -1)
+
+
 def conv_transpose_forward(y: np.ndarray, w: np.ndarray, g: Geometry, y_mat: Optional[np.ndarray] = None) -> np.ndarray:
-    """x = col2im(W^T Y), the adjoint of `conv_forward` in its input (Y = grouped(y))."""
+    """x = col2im(W^T Y), the adjoint of `conv_forward` in its input (Y = grouped(y)); the
+    product W^T Y goes to a workspace, as col2im only reads it."""
     wt = w.reshape(g.groups, w.shape[0] // g.groups, -1).swapaxes(1, 2)
-    return _col2im(wt @ (grouped(y, g.groups) if y_mat is None else y_mat), y.shape[0], g)
+    wide = g.wide_grid is not None and len(g.kernel) > 1
+    mat = _widened(y, g) if wide else grouped(y, g.groups) if y_mat is None else y_mat
+    cols = np.matmul(wt, mat, out=_workspace("col2im", wt.shape[:2] + mat.shape[2:], np.result_type(wt, mat)))
+    return _col2im_wide(cols, y.shape[0], g) if wide else _col2im(cols, y.shape[0], g)
 
 
 def conv_weight(
