@@ -28,6 +28,7 @@ WORKLOADS = {
     "W3": "w3_mlp",
     "W4": "w4_cnn",
     "W5": "w5_overhead",
+    "W6": "w6_lstm",
 }
 BUSY_LOAD = 0.5
 RESULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
