@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
 
 
 class Adadelta(Optimizer):
@@ -52,7 +52,7 @@ class Adadelta(Optimizer):
                 if p.grad is None:
                     continue
                 state = _lazy_state(self.state[p], p, ("square_avg", "acc_delta"))
-                state["step"]._data += 1
+                _advance_step(state)
                 data = p._data
                 g = _grad(p, group["maximize"], weight_decay)
                 v, u = state["square_avg"]._data, state["acc_delta"]._data

@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
 
 
 class Adagrad(Optimizer):
@@ -63,9 +63,7 @@ class Adagrad(Optimizer):
                 if p.grad is None:
                     continue
                 state = self._init_state(p, group)
-                step_t = state["step"]._data
-                step_t += 1
-                step = float(step_t)
+                step = _advance_step(state)
                 data = p._data
                 g = _grad(p, group["maximize"], weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)

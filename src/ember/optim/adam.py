@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
 
 
 class Adam(Optimizer):
@@ -66,9 +66,7 @@ class Adam(Optimizer):
                 state = _lazy_state(self.state[p], p, moments)
                 data = p._data
                 g = _grad(p, group["maximize"], 0 if decoupled else weight_decay)
-                step_t = state["step"]._data
-                step_t += 1
-                step = float(step_t)
+                step = _advance_step(state)
                 if decoupled and weight_decay != 0:
                     data *= 1 - lr * weight_decay
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data

@@ -281,6 +281,13 @@ def _lazy_state(state: dict[str, Any], param: Tensor, names: Iterable[str], fill
     return state
 
 
+def _advance_step(state: dict[str, Any]) -> float:
+    """Count one more step in `state["step"]` (in place, as torch's step tensor) and return it."""
+    step_t = state["step"]._data
+    step_t += 1
+    return float(step_t)
+
+
 def _grad(param: Tensor, maximize: bool, weight_decay: float = 0.0) -> np.ndarray:
     """The gradient the update rule sees: negated when maximizing, plus the L2 term
     `weight_decay * param` (a new array then; the stored `.grad` is never changed)."""

@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
 
 
 class RMSprop(Optimizer):
@@ -67,7 +67,7 @@ class RMSprop(Optimizer):
                 state = _lazy_state(self.state[p], p, buffers)
                 data = p._data
                 g = _grad(p, group["maximize"], weight_decay)
-                state["step"]._data += 1
+                _advance_step(state)
                 v = state["square_avg"]._data
                 v *= alpha
                 v += (1 - alpha) * g * g
