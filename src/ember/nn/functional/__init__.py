@@ -22,3 +22,4 @@ from .pooling import (
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .normalization import batch_norm, group_norm, layer_norm
 from .sparse import embedding
+from ...ops.shape import pad
