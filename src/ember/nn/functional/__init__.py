@@ -23,3 +23,4 @@ from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .normalization import batch_norm, group_norm, layer_norm
 from .sparse import embedding
 from ...ops.shape import pad
+from .attention import scaled_dot_product_attention

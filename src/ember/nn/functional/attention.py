@@ -1,0 +1,48 @@
+"""Scaled dot-product attention, composed from ember ops (so autograd comes from them).
+
+For queries Q (..., L, E), keys K (..., S, E) and values V (..., S, Ev):
+
+    A = softmax(Q K^T * scale + B, dim=-1),    out = dropout(A) V,    scale = 1/sqrt(E) by default,
+
+where the bias B (..., L, S) is 0 where a position takes part and -inf where it does not. A bool
+`attn_mask` marks with True the positions that take part; a float `attn_mask` is added to the
+scores as it is. `is_causal` lets query i see keys j <= i only (the lower triangle of an L x S
+matrix), as torch's does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+
+from ..._tensor import Tensor
+from .dropout import dropout
+
+__all__ = ["scaled_dot_product_attention"]
+
+
+def scaled_dot_product_attention(
+    query: Tensor, key: Tensor, value: Tensor, attn_mask: Optional[Tensor] = None, dropout_p: float = 0.0,
+    is_causal: bool = False, scale: Optional[float] = None,
+) -> Tensor:
+    """softmax(Q K^T * scale + mask) V with optional dropout on the attention weights.
+
+    >>> q = ember.ones(1, 2, 4); F.scaled_dot_product_attention(q, q, q).shape
+    ember.Size([1, 2, 4])
+    """
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    length, source = query.shape[-2], key.shape[-2]
+    factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = query.matmul(key.transpose(-2, -1)) * factor
+    if is_causal:
+        attn_mask = query._make(np.tril(np.ones((length, source), dtype=bool)), False, None)
+    if attn_mask is not None:
+        if attn_mask.dtype.name == "bool":
+            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    weights = dropout(scores.softmax(-1), dropout_p, training=dropout_p > 0.0)
+    return weights.matmul(value)
