@@ -21,14 +21,12 @@ import numbers
 import warnings
 from typing import Any, Optional
 
-import numpy as np
-
 from ... import _creation, _dtype
-from ..._random import default_generator
 from ..._tensor import Tensor
 from ...ops.shape import cat
 from .. import init
 from ..functional import rnn as _rnn
+from ..functional.dropout import dropout
 from ..functional.linear import linear
 from ..parameter import Parameter
 from .module import Module
@@ -184,7 +182,7 @@ class RNNBase(Module):
                     final.append(state)
             x = outputs[0] if directions == 1 else cat(outputs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = _dropout(x, self.dropout)
+                x = dropout(x, self.dropout)
         return x, [_rnn.stack_steps(final) for final in finals]
 
     def _direction(self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool) -> tuple:
@@ -247,16 +245,6 @@ def _check_arguments(
         raise ValueError("proj_size should be a positive integer or zero to disable projections")
     if proj_size >= hidden_size:
         raise ValueError("proj_size has to be smaller than hidden_size")
-
-
-def _dropout(x: Tensor, p: float) -> Tensor:
-    """Inverted dropout: each element zeroed with probability p, the rest scaled by 1/(1-p)
-    (the mask drawn from ember's default generator)."""
-    dtype = x._data.dtype
-    if p == 1:
-        return x * Tensor._make(np.zeros((), dtype), False, None)
-    keep = default_generator.numpy.random(x.shape) >= p
-    return x * Tensor._make(keep.astype(dtype) / dtype.type(1 - p), False, None)
 
 
 class RNN(RNNBase):
