@@ -88,3 +88,122 @@ def test_sdpa_dropout_one_zeroes_output_and_zero_keeps_it() -> None:
     np.testing.assert_array_equal(
         F.scaled_dot_product_attention(q, q, q, dropout_p=0.0).numpy(), F.scaled_dot_product_attention(q, q, q).numpy()
     )
+
+
+def _compare_mha(
+    kwargs: dict, shapes: tuple, dtype: str, direction: str, masks: Optional[dict] = None, call: Optional[dict] = None,
+    self_attention: bool = False,
+) -> None:
+    """One MultiheadAttention built in both libraries with one set of weights: compare the output,
+    the attention weights, the input gradients and every parameter gradient."""
+    rtol, atol = TOLERANCE[dtype]
+    torch.manual_seed(0)
+    ember.manual_seed(1)
+    e, t = nn.MultiheadAttention(**kwargs), torch.nn.MultiheadAttention(**kwargs)
+    t.to(getattr(torch, dtype))
+    e.to(getattr(ember, dtype))
+    share_weights(e, t, direction)
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    e_in = [ember.tensor(a, requires_grad=True) for a in arrays]
+    t_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    if self_attention:
+        e_in, t_in = e_in * 3, t_in * 3
+    e_kw = {k: ember.tensor(v) for k, v in (masks or {}).items()}
+    t_kw = {k: torch.tensor(v) for k, v in (masks or {}).items()}
+    e_out, e_w = e(*e_in, **e_kw, **(call or {}))
+    t_out, t_w = t(*t_in, **t_kw, **(call or {}))
+    np.testing.assert_allclose(e_out.detach().numpy(), t_out.detach().numpy(), rtol=rtol, atol=atol, err_msg="output")
+    assert (e_w is None) == (t_w is None)
+    upstream = rng.standard_normal(tuple(t_out.shape)).astype(dtype)
+    e_loss = (e_out * ember.tensor(upstream)).sum()
+    t_loss = (t_out * torch.tensor(upstream)).sum()
+    if t_w is not None:
+        np.testing.assert_allclose(e_w.detach().numpy(), t_w.detach().numpy(), rtol=rtol, atol=atol, err_msg="weights")
+        w_up = rng.standard_normal(tuple(t_w.shape)).astype(dtype)
+        e_loss = e_loss + (e_w * ember.tensor(w_up)).sum()
+        t_loss = t_loss + (t_w * torch.tensor(w_up)).sum()
+    e_loss.backward()
+    t_loss.backward()
+    for i, (ei, ti) in enumerate(zip(e_in[: len(arrays)], t_in[: len(arrays)])):
+        np.testing.assert_allclose(ei.grad.numpy(), ti.grad.numpy(), rtol=rtol, atol=atol, err_msg=f"input {i} grad")
+    e_params, t_params = dict(e.named_parameters()), dict(t.named_parameters())
+    assert list(e_params) == list(t_params)
+    for name, p in e_params.items():
+        np.testing.assert_allclose(p.grad.numpy(), t_params[name].grad.numpy(), rtol=rtol, atol=atol, err_msg=f"{name} grad")
+
+
+_R = np.random.default_rng(7)
+_KPM = np.array([[False, False, True, False, True, False], [False, True, False, False, False, False]])
+_CAUSAL = np.triu(np.ones((6, 6), dtype=bool), 1)
+
+MHA_CASES = {
+    "seq_first": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {}, {}),
+    "batch_first": (dict(embed_dim=8, num_heads=4, batch_first=True), [(2, 5, 8), (2, 6, 8), (2, 6, 8)], {}, {}),
+    "no_bias": (dict(embed_dim=6, num_heads=3, bias=False), [(4, 3, 6), (4, 3, 6), (4, 3, 6)], {}, {}),
+    "one_head": (dict(embed_dim=4, num_heads=1), [(3, 2, 4), (5, 2, 4), (5, 2, 4)], {}, {}),
+    "kdim_vdim": (dict(embed_dim=8, num_heads=2, kdim=3, vdim=5), [(5, 2, 8), (6, 2, 3), (6, 2, 5)], {}, {}),
+    "unbatched": (dict(embed_dim=8, num_heads=2), [(5, 8), (6, 8), (6, 8)], {}, {}),
+    "per_head_weights": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {},
+                         {"average_attn_weights": False}),
+    "no_weights": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {}, {"need_weights": False}),
+    "key_padding_mask": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)],
+                         {"key_padding_mask": _KPM}, {}),
+    "float_key_padding_mask": (dict(embed_dim=8, num_heads=2, batch_first=True), [(2, 5, 8), (2, 6, 8), (2, 6, 8)],
+                               {"key_padding_mask": _R.standard_normal((2, 6))}, {}),
+    "bool_attn_mask": (dict(embed_dim=8, num_heads=2), [(6, 2, 8), (6, 2, 8), (6, 2, 8)], {"attn_mask": _CAUSAL}, {}),
+    "causal_hint": (dict(embed_dim=8, num_heads=2, batch_first=True), [(2, 6, 8), (2, 6, 8), (2, 6, 8)],
+                    {"attn_mask": _CAUSAL}, {"is_causal": True, "need_weights": False}),
+    "float_3d_mask_and_padding": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)],
+                                  {"attn_mask": _R.standard_normal((4, 5, 6)), "key_padding_mask": _R.standard_normal((2, 6))}, {}),
+}
+
+
+@pytest.mark.parametrize("direction", ["torch->ember", "ember->torch"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(MHA_CASES))
+def test_multihead_attention_matches_torch(name: str, dtype: str, direction: str) -> None:
+    kwargs, shapes, masks, call = MHA_CASES[name]
+    masks = {k: (v.astype(dtype) if v.dtype.kind == "f" else v) for k, v in masks.items()}
+    _compare_mha(kwargs, shapes, dtype, direction, masks, call)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_multihead_self_attention_matches_torch(dtype: str, batch_first: bool) -> None:
+    """query is key is value: the gradient of the one input sums the three paths."""
+    _compare_mha(dict(embed_dim=8, num_heads=2, batch_first=batch_first), [(4, 3, 8)], dtype, "torch->ember",
+                 self_attention=True)
+
+
+def test_multihead_attention_state_dict_init_and_repr_equal_torch() -> None:
+    e, t = nn.MultiheadAttention(12, 3), torch.nn.MultiheadAttention(12, 3)
+    assert [(k, tuple(v.shape)) for k, v in e.state_dict().items()] == [(k, tuple(v.shape)) for k, v in t.state_dict().items()]
+    assert repr(e) == repr(t)
+    assert np.all(e.in_proj_bias.detach().numpy() == 0) and np.all(e.out_proj.bias.detach().numpy() == 0)
+    bound = np.sqrt(6 / (12 + 36))  # xavier_uniform_ on (3E, E)
+    w = e.in_proj_weight.detach().numpy()
+    assert np.abs(w).max() <= bound and np.abs(w).max() > 0.8 * bound
+    separate = nn.MultiheadAttention(8, 2, kdim=3, vdim=5)
+    assert list(separate.state_dict()) == list(torch.nn.MultiheadAttention(8, 2, kdim=3, vdim=5).state_dict())
+
+
+def test_multihead_attention_errors() -> None:
+    with pytest.raises(AssertionError):
+        nn.MultiheadAttention(10, 3)
+    with pytest.raises(NotImplementedError):
+        nn.MultiheadAttention(8, 2, add_bias_kv=True)
+    x = ember.randn(3, 2, 8)
+    with pytest.raises(RuntimeError):
+        nn.MultiheadAttention(8, 2)(x, x, x, is_causal=True)
+
+
+def test_multihead_attention_dropout_only_in_training() -> None:
+    m = nn.MultiheadAttention(8, 2, dropout=0.9)
+    x = ember.randn(3, 2, 8)
+    ember.manual_seed(0)
+    _, w_train = m(x, x, x)
+    m.eval()
+    _, w_eval = m(x, x, x)
+    np.testing.assert_allclose(w_eval.detach().numpy().sum(-1), 1.0, rtol=1e-5)
+    assert not np.allclose(w_train.detach().numpy(), w_eval.detach().numpy())

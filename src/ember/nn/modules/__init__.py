@@ -49,3 +49,7 @@ __all__ += [
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout", "Dropout1d", "Dropout2d",
     "Dropout3d", "Embedding",
 ]
+
+from .activation_attention import MultiheadAttention, NonDynamicallyQuantizableLinear
+
+__all__ += ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
