@@ -123,7 +123,8 @@ def _conv3x3_backward(dy: np.ndarray, cols: np.ndarray, w: np.ndarray, need_dx: 
 
 
 def _maxpool2(x: np.ndarray) -> np.ndarray:
-    return np.maximum(np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]), np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]))
+    top = np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2])
+    return np.maximum(top, np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]))
 
 
 def _maxpool2_backward(dy: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -77,10 +77,9 @@ class Geometry:
     def offsets(self) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
         """For each kernel offset k (row-major), the index of the padded image's elements that
         it meets in the windows: start k d, step s, one per output position."""
+        steps = list(zip(self.dilation, self.out_size, self.stride))
         return [
-            (offset, _ALL + tuple(
-                slice(k * d, k * d + (q - 1) * s + 1, s) for k, d, q, s in zip(offset, self.dilation, self.out_size, self.stride)
-            ))
+            (offset, _ALL + tuple(slice(k * d, k * d + (q - 1) * s + 1, s) for k, (d, q, s) in zip(offset, steps)))
             for offset in itertools.product(*[range(k) for k in self.kernel])
         ]
 

@@ -171,7 +171,9 @@ def _conv_transpose(
     _check_weight(x, weight, bias, groups, nd, transposed=True)
     kernel = tuple(weight.shape[2:])
     size = tuple(x.shape[2:])
-    out = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in zip(size, stride, padding, dilation, kernel, extra))
+    out = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in zip(size, stride, padding, dilation, kernel, extra)
+    )
     if any(o <= 0 for o in out):
         raise RuntimeError(
             f"Given input size per channel: ({' x '.join(map(str, size))}). Calculated output size per channel: "

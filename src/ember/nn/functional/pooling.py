@@ -39,6 +39,11 @@ def _pair(value: Size, name: str, fn: str) -> tuple[int, int]:
     return out
 
 
+def _stride(stride: Optional[Size], kernel_size: Size) -> Size:
+    """torch's default stride: the kernel size (also for an empty list)."""
+    return kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
+
+
 def _batched(input: Tensor, fn: str) -> tuple[Tensor, bool]:
     """A 4-d input, and whether a batch dim was added; channels and sizes must be non-empty."""
     if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
@@ -54,6 +59,12 @@ def _as_1d(input: Tensor, fn: str) -> Tensor:
     if input.ndim not in (2, 3):
         raise RuntimeError(f"{fn}: Expected 2D or 3D (batch mode) tensor for input, but got:{list(input.shape)}")
     return input.unsqueeze(-2)
+
+
+def _over_height_1(value: Size, height: int = 1) -> tuple[int, int]:
+    """A 1-d pooling argument as the 2-d one over a (1, L) input: kernel, stride and dilation
+    are 1 along the height, padding 0."""
+    return height, value if isinstance(value, int) else int(value[0])
 
 
 def _pool_geometry(
@@ -98,7 +109,7 @@ def max_pool2d(
               [13., 15.]]]])
     """
     kernel = _pair(kernel_size, "kernel_size", "max_pool2d")
-    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride", "max_pool2d")
+    stride = _pair(_stride(stride, kernel), "stride", "max_pool2d")
     x, unbatched = _batched(input, "max_pool2d")
     g = _pool_geometry(
         x, kernel, stride, _pair(padding, "padding", "max_pool2d"), _pair(dilation, "dilation", "max_pool2d"),
@@ -116,11 +127,11 @@ def max_pool1d(
     ceil_mode: bool = False, return_indices: bool = False,
 ) -> Union[Tensor, tuple[Tensor, Tensor]]:
     """y[n, c, i] = max of x[n, c, i s - p + t d] over t < kernel_size; see max_pool2d."""
-    one = lambda v: (1, v if isinstance(v, int) else int(v[0]))  # noqa: E731
-    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
+    stride = _stride(stride, kernel_size)
+    x = _as_1d(input, "max_pool1d")
     result = max_pool2d(
-        _as_1d(input, "max_pool1d"), one(kernel_size), one(stride), (0, one(padding)[1]), one(dilation), ceil_mode,
-        return_indices,
+        x, _over_height_1(kernel_size), _over_height_1(stride), _over_height_1(padding, 0), _over_height_1(dilation),
+        ceil_mode, return_indices,
     )
     if return_indices:
         return result[0].squeeze(-2), result[1].squeeze(-2)
@@ -142,7 +153,7 @@ def avg_pool2d(
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     kernel = _pair(kernel_size, "kernel_size", "avg_pool2d")
-    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride", "avg_pool2d")
+    stride = _pair(_stride(stride, kernel), "stride", "avg_pool2d")
     x, unbatched = _batched(input, "avg_pool2d")
     g = _pool_geometry(x, kernel, stride, _pair(padding, "padding", "avg_pool2d"), (1, 1), ceil_mode, "avg_pool2d")
     y = AvgPool2D.apply(x, g, avg_pool_scale(g, count_include_pad, divisor_override))
@@ -154,9 +165,10 @@ def avg_pool1d(
     count_include_pad: bool = True,
 ) -> Tensor:
     """y[n, c, i] = mean of x[n, c, i s - p + t] over t < kernel_size; see avg_pool2d."""
-    one = lambda v: (1, v if isinstance(v, int) else int(v[0]))  # noqa: E731
-    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
-    y = avg_pool2d(_as_1d(input, "avg_pool1d"), one(kernel_size), one(stride), (0, one(padding)[1]), ceil_mode, count_include_pad)
+    stride = _stride(stride, kernel_size)
+    x = _as_1d(input, "avg_pool1d")
+    kernel, stride, padding = _over_height_1(kernel_size), _over_height_1(stride), _over_height_1(padding, 0)
+    y = avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)
     return y.squeeze(-2)
 
 

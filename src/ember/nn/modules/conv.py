@@ -172,7 +172,10 @@ class _ConvTransposeNd(_ConvNd):
         nd = self._nd
         wanted = list(output_size)[-nd:]
         if len(wanted) != nd:
-            raise ValueError(f"ConvTranspose{nd}D: for {input.ndim}D input, output_size must have {nd} or {nd + 2} elements (got {len(output_size)})")
+            raise ValueError(
+                f"ConvTranspose{nd}D: for {input.ndim}D input, output_size must have {nd} or {nd + 2} elements "
+                f"(got {len(output_size)})"
+            )
         extra = []
         for i, w in enumerate(wanted):
             n = input.shape[input.ndim - nd + i]
