@@ -53,3 +53,11 @@ __all__ += [
 from .activation_attention import MultiheadAttention, NonDynamicallyQuantizableLinear
 
 __all__ += ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
+
+from .transformer import (
+    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+)
+
+__all__ += [
+    "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
+]
