@@ -295,3 +295,20 @@ def test_adaptive_pool_to_zero_size_and_empty_batch() -> None:
         assert tuple(lib.nn.functional.adaptive_avg_pool2d(lib.ones(2, 3, 8, 8), (0, 2)).shape) == (2, 3, 0, 2)
         assert tuple(lib.nn.functional.adaptive_max_pool2d(lib.ones(2, 3, 8, 8), (0, 2)).shape) == (2, 3, 0, 2)
         assert tuple(lib.nn.functional.max_pool2d(lib.ones(0, 3, 8, 8), 2).shape) == (0, 3, 4, 4)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: lib.nn.functional.max_pool2d(x, 3, 2, 1, ceil_mode=True),
+        lambda lib, x: lib.nn.functional.max_pool2d(x, 2, return_indices=True)[1],
+        lambda lib, x: lib.nn.functional.avg_pool2d(x, 3, 2, 1, ceil_mode=True),
+        lambda lib, x: lib.nn.functional.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+    ],
+)
+def test_integer_pools_match_torch(call) -> None:
+    """Integer inputs: padding is the dtype's minimum for max, sums divide truncating for avg."""
+    array = np.random.default_rng(9).integers(-20, 20, (2, 3, 7, 8))
+    ours, theirs = call(ember, ember.tensor(array)), call(torch, torch.tensor(array))
+    assert ours.dtype is ember.int64
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -47,6 +47,11 @@ def _flat_index(parts: list[np.ndarray], size: tuple[int, ...]) -> np.ndarray:
     return flat
 
 
+def _lowest(dtype: np.dtype) -> float:
+    """What padding counts as in a maximum: -inf, or the smallest integer of an integer dtype."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
 def _running_max(
     candidates: list[tuple[np.ndarray, Union[int, np.ndarray]]], first: Union[None, int, np.ndarray],
     best: np.ndarray, dtype: type,
@@ -57,12 +62,13 @@ def _running_max(
     None when the first candidate is always inside the input (the running maximum then starts
     from it). Where a NaN came in, the pass is redone letting each NaN win, as torch does."""
     where = np.empty(best.shape, dtype=dtype)
+    lowest = _lowest(best.dtype)
     if first is None:
         (values, index), rest = candidates[0], candidates[1:]
         np.copyto(best, values)
         where[...] = index
     else:
-        best.fill(-np.inf)
+        best.fill(lowest)
         where[...] = first
         rest = candidates
     for values, index in rest:
@@ -71,8 +77,8 @@ def _running_max(
         step = index - where  # where += take * (index - where), without a masked assignment
         step *= take
         where += step
-    if np.isnan(best).any():
-        best.fill(-np.inf)
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        best.fill(lowest)
         where[...] = candidates[0][1] if first is None else first
         for values, index in candidates:
             take = (values > best) | np.isnan(values)
@@ -114,7 +120,7 @@ class MaxPool2DWithIndices(Function):
 
     @staticmethod
     def forward(ctx, x, g, with_indices):
-        xp = padded(x, g, -np.inf)
+        xp = padded(x, g, _lowest(x.dtype))
         outer = channel_major(x)
         best = empty_nc(x.shape[:2] + g.out_size, x.dtype, outer)
         dtype = np.int8 if len(g.offsets) < 128 else np.int64
@@ -245,6 +251,9 @@ class AvgPool2D(Function):
         total = None
         for _, key in g.offsets:
             total = xp[key].copy() if total is None else np.add(total, xp[key], out=total)
+        if x.dtype.kind != "f":  # torch divides integer sums, truncating toward zero
+            with np.errstate(divide="ignore"):
+                return (total / np.rint(1 / scale)).astype(x.dtype)
         total *= scale.astype(x.dtype)
         return total
 
