@@ -156,6 +156,11 @@ MHA_CASES = {
                     {"attn_mask": _CAUSAL}, {"is_causal": True, "need_weights": False}),
     "float_3d_mask_and_padding": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)],
                                   {"attn_mask": _R.standard_normal((4, 5, 6)), "key_padding_mask": _R.standard_normal((2, 6))}, {}),
+    "bias_kv": (dict(embed_dim=8, num_heads=2, add_bias_kv=True), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {}, {}),
+    "zero_attn": (dict(embed_dim=8, num_heads=2, add_zero_attn=True, batch_first=True), [(2, 5, 8), (2, 6, 8), (2, 6, 8)],
+                  {}, {"average_attn_weights": False}),
+    "bias_kv_zero_attn_masks": (dict(embed_dim=8, num_heads=2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5),
+                                [(6, 2, 8), (6, 2, 3), (6, 2, 5)], {"attn_mask": _CAUSAL, "key_padding_mask": _KPM}, {}),
 }
 
 
@@ -184,15 +189,13 @@ def test_multihead_attention_state_dict_init_and_repr_equal_torch() -> None:
     bound = np.sqrt(6 / (12 + 36))  # xavier_uniform_ on (3E, E)
     w = e.in_proj_weight.detach().numpy()
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.8 * bound
-    separate = nn.MultiheadAttention(8, 2, kdim=3, vdim=5)
-    assert list(separate.state_dict()) == list(torch.nn.MultiheadAttention(8, 2, kdim=3, vdim=5).state_dict())
+    for kw in (dict(kdim=3, vdim=5), dict(add_bias_kv=True, bias=False)):
+        assert list(nn.MultiheadAttention(8, 2, **kw).state_dict()) == list(torch.nn.MultiheadAttention(8, 2, **kw).state_dict())
 
 
 def test_multihead_attention_errors() -> None:
     with pytest.raises(AssertionError):
         nn.MultiheadAttention(10, 3)
-    with pytest.raises(NotImplementedError):
-        nn.MultiheadAttention(8, 2, add_bias_kv=True)
     x = ember.randn(3, 2, 8)
     with pytest.raises(RuntimeError):
         nn.MultiheadAttention(8, 2)(x, x, x, is_causal=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ... import _creation, _dtype
+from ... import _creation, _dtype, ops
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -38,6 +38,11 @@ def _as_float_mask(mask: Optional[Tensor], dtype: _dtype.dtype) -> Optional[Tens
     return _creation.zeros(*mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))
 
 
+def _pad_last(mask: Optional[Tensor]) -> Optional[Tensor]:
+    """One more (attendable, 0) column on a float mask, for an appended key."""
+    return None if mask is None else F.pad(mask, (0, 1))
+
+
 class MultiheadAttention(Module):
     """Attention over `num_heads` heads of size embed_dim / num_heads (see the module docstring).
 
@@ -52,8 +57,6 @@ class MultiheadAttention(Module):
         super().__init__()
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and num_heads={num_heads} instead")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("ember's MultiheadAttention does not support add_bias_kv or add_zero_attn yet")
         self.embed_dim = embed_dim
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
@@ -77,7 +80,11 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
-        self.bias_k = self.bias_v = None
+        if add_bias_kv:
+            self.bias_k = Parameter(_creation.empty(1, 1, embed_dim, dtype=dtype, device=device))
+            self.bias_v = Parameter(_creation.empty(1, 1, embed_dim, dtype=dtype, device=device))
+        else:
+            self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
@@ -90,6 +97,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def _projections(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Q, K, V = x W_*^T + b_* with the rows of in_proj_weight (or the separate weights)."""
@@ -128,14 +138,23 @@ class MultiheadAttention(Module):
     ) -> tuple[Tensor, Optional[Tensor]]:
         """Attention on sequence-first inputs (L, N, E), (S, N, kdim), (S, N, vdim)."""
         length, batch, embed = query.shape
-        source, heads, head_dim = key.shape[0], self.num_heads, self.head_dim
+        heads, head_dim = self.num_heads, self.head_dim
         q, k, v = self._projections(query, key, value)
-        # (T, N, E) -> (N*h, T, d): head i of batch n is row n*h + i
-        q, k, v = (x.reshape(x.shape[0], batch * heads, head_dim).transpose(0, 1) for x in (q, k, v))
         mask = _as_float_mask(attn_mask, query.dtype)
         if mask is not None and mask.dim() == 2:
             mask = mask.unsqueeze(0)
         padding = _as_float_mask(key_padding_mask, query.dtype)
+        if self.bias_k is not None:
+            k = ops.cat([k, self.bias_k.expand(1, batch, embed)])
+            v = ops.cat([v, self.bias_v.expand(1, batch, embed)])
+            mask, padding = _pad_last(mask), _pad_last(padding)
+        # (T, N, E) -> (N*h, T, d): head i of batch n is row n*h + i
+        q, k, v = (x.reshape(x.shape[0], batch * heads, head_dim).transpose(0, 1) for x in (q, k, v))
+        if self.add_zero_attn:
+            zeros = _creation.zeros(batch * heads, 1, head_dim, dtype=k.dtype)
+            k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
+            mask, padding = _pad_last(mask), _pad_last(padding)
+        source = k.shape[1]
         if padding is not None:
             padding = padding.reshape(batch, 1, 1, source).expand(batch, heads, 1, source).reshape(batch * heads, 1, source)
             mask = padding if mask is None else mask + padding
