@@ -34,6 +34,8 @@ SDPA_CASES = {
     "causal_rect": dict(q=(2, 4, 4), k=(2, 6, 4), v=(2, 6, 4), is_causal=True),
     "bool_mask": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="bool", mask_shape=(5, 6)),
     "bool_mask_batched": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="bool", mask_shape=(2, 1, 5, 6)),
+    "fully_masked_rows": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="dead_rows", mask_shape=(5, 6)),
+    "float_mask_inf_rows": dict(q=(2, 5, 4), k=(2, 6, 4), v=(2, 6, 4), mask="float_dead_rows", mask_shape=(5, 6)),
     "float_mask": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="float", mask_shape=(3, 5, 6)),
 }
 
@@ -50,8 +52,14 @@ def test_sdpa_matches_torch(name: str, dtype: str) -> None:
     if case.get("mask") == "bool":
         m = _random_mask(rng, case["mask_shape"])
         kwargs_e["attn_mask"], kwargs_t["attn_mask"] = ember.tensor(m), torch.tensor(m)
-    elif case.get("mask") == "float":
+    elif case.get("mask") == "dead_rows":
+        m = _random_mask(rng, case["mask_shape"])
+        m[[1, 3]] = False
+        kwargs_e["attn_mask"], kwargs_t["attn_mask"] = ember.tensor(m), torch.tensor(m)
+    elif case.get("mask") in ("float", "float_dead_rows"):
         m = rng.standard_normal(case["mask_shape"]).astype(dtype)
+        if case["mask"] == "float_dead_rows":
+            m[2] = -np.inf
         kwargs_e["attn_mask"], kwargs_t["attn_mask"] = ember.tensor(m), torch.tensor(m)
     e_in = [ember.tensor(a, requires_grad=True) for a in arrays]
     t_in = [torch.tensor(a, requires_grad=True) for a in arrays]

@@ -7,7 +7,8 @@ For queries Q (..., L, E), keys K (..., S, E) and values V (..., S, Ev):
 where the bias B (..., L, S) is 0 where a position takes part and -inf where it does not. A bool
 `attn_mask` marks with True the positions that take part; a float `attn_mask` is added to the
 scores as it is. `is_causal` lets query i see keys j <= i only (the lower triangle of an L x S
-matrix), as torch's does.
+matrix), as torch's does. A query row whose keys are all masked out has no softmax; its weights
+and its output are 0 (so are its gradients), as from torch's CPU kernel.
 """
 
 from __future__ import annotations
@@ -44,5 +45,11 @@ def scaled_dot_product_attention(
             scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
         else:
             scores = scores + attn_mask
-    weights = dropout(scores.softmax(-1), dropout_p, training=dropout_p > 0.0)
+    if attn_mask is None:
+        weights = scores.softmax(-1)
+    else:
+        # rows with no key: softmax over all -inf is 0/0; give them zero weights instead
+        dead = (scores == float("-inf")).all(-1, keepdim=True)
+        weights = scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
+    weights = dropout(weights, dropout_p, training=dropout_p > 0.0)
     return weights.matmul(value)
