@@ -10,6 +10,8 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ember
 import ember.nn as nn
@@ -328,3 +330,39 @@ def test_results_survive_later_calls_of_the_same_shape() -> None:
     np.testing.assert_array_equal(first.numpy(), kept)
     expected = torch.nn.functional.conv_transpose2d(torch.tensor(first_in), torch.tensor(w), padding=1)
     np.testing.assert_allclose(kept, expected.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@st.composite
+def _conv_case(draw) -> tuple:
+    """A random valid convolution: 1 or 2 spatial dims, groups, and per-dim kernel, stride,
+    padding, dilation and input size; for the transposed one also an output_padding."""
+    nd = draw(st.integers(1, 2))
+    groups = draw(st.integers(1, 3))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 4)) for _ in range(nd))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    dilation = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    padding = tuple(draw(st.integers(0, 3)) for _ in range(nd))
+    smallest = [max(1, d * (k - 1) + 1 - 2 * p) for k, d, p in zip(kernel, dilation, padding)]
+    size = tuple(draw(st.integers(n, n + 6)) for n in smallest)
+    extra = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    return nd, groups, c_in, c_out, kernel, stride, dilation, padding, size, extra, draw(st.integers(0, 2**16))
+
+
+@settings(max_examples=60)
+@given(_conv_case())
+def test_random_convolutions_match_torch(case: tuple) -> None:
+    """conv and conv_transpose of random geometries, float64: outputs and all gradients."""
+    nd, groups, c_in, c_out, kernel, stride, dilation, padding, size, extra, seed = case
+    name = f"conv{nd}d"
+    args = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    _functional_pair(
+        getattr(F, name), getattr(torch.nn.functional, name), [(2, c_in) + size, (c_out, c_in // groups) + kernel, (c_out,)],
+        "float64", seed, **args,
+    )
+    out = [(n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in zip(size, stride, padding, dilation, kernel, extra)]
+    if min(out) > 0:
+        _functional_pair(
+            getattr(F, f"conv_transpose{nd}d"), getattr(torch.nn.functional, f"conv_transpose{nd}d"),
+            [(2, c_in) + size, (c_in, c_out // groups) + kernel, (c_out,)], "float64", seed, output_padding=extra, **args,
+        )

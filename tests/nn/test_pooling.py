@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ember
 import ember.nn as nn
@@ -238,6 +240,8 @@ def _same_raise(call, match: str) -> None:
 
 X = (2, 3, 8, 8)
 POOL_ERRORS = {
+    "max_pad_past_half_kernel": (lambda lib: lib.nn.functional.max_pool2d(lib.ones(*X), (1, 2), 1, (0, 2), (1, 3)),
+                                 "pad should be smaller than or equal to half of kernel size, but got padW = 2, padH = 0, kW = 2, kH = 1"),
     "max_pad_too_big": (lambda lib: lib.nn.functional.max_pool2d(lib.ones(*X), 3, padding=2),
                         "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1"),
     "avg_pad_too_big": (lambda lib: lib.nn.functional.avg_pool2d(lib.ones(*X), 3, padding=2), "pad should be at most half"),
@@ -312,3 +316,47 @@ def test_integer_pools_match_torch(call) -> None:
     ours, theirs = call(ember, ember.tensor(array)), call(torch, torch.tensor(array))
     assert ours.dtype is ember.int64
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@st.composite
+def _pool_case(draw) -> tuple:
+    """A random valid 2-d pooling: kernel, stride, dilation, padding at most half the kernel,
+    ceil_mode, and an input at least one window large."""
+    kernel = tuple(draw(st.integers(1, 4)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 4)) for _ in range(2))
+    dilation = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    size = tuple(draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 12)) for k, d, p in zip(kernel, dilation, padding))
+    return kernel, stride, dilation, padding, size, draw(st.booleans()), draw(st.booleans()), draw(st.integers(0, 2**16))
+
+
+@settings(max_examples=60)
+@given(_pool_case())
+def test_random_pools_match_torch(case: tuple) -> None:
+    """max_pool2d (values, indices, gradient; ties from a few distinct values) and avg_pool2d
+    (values, gradient) of random geometries against torch, float64."""
+    kernel, stride, dilation, padding, size, ceil_mode, count_include_pad, seed = case
+    rng = np.random.default_rng(seed)
+    array = rng.integers(0, 4, (2, 2) + size).astype(np.float64)
+    calls = [
+        lambda lib: (lambda x: lib.nn.functional.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, True)),
+        lambda lib: (lambda x: lib.nn.functional.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)),
+    ]
+    for build in calls:
+        (ours, our_grad), (theirs, their_grad) = _both(build, array, seed)
+        if isinstance(ours, tuple):
+            np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy())
+            ours, theirs = ours[0], theirs[0]
+            if _some_window_misses_the_input(size, kernel, stride, padding, dilation, tuple(theirs.shape[2:])):
+                continue  # torch writes that window's gradient past its plane (into the next one)
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12, atol=1e-12)
+
+
+def _some_window_misses_the_input(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: tuple) -> bool:
+    """Whether a dilated window has every tap in the padding (possible when d > 1)."""
+    for n, k, s, p, d, q in zip(size, kernel, stride, padding, dilation, out):
+        taps = (np.arange(q) * s - p)[:, None] + np.arange(k) * d
+        if not ((taps >= 0) & (taps < n)).any(axis=1).all():
+            return True
+    return False

@@ -84,6 +84,11 @@ def _pool_geometry(
             raise RuntimeError(
                 f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and dilation={d}"
             )
+    if any(p > k // 2 for p, k in zip(padding, kernel)):  # torch's second check ignores the dilation
+        raise RuntimeError(
+            f"pad should be smaller than or equal to half of kernel size, but got padW = {padding[1]}, padH = "
+            f"{padding[0]}, kW = {kernel[1]}, kH = {kernel[0]}"
+        )
     size = tuple(x.shape[2:])
     out = tuple(pool_output_size(*args, ceil_mode) for args in zip(size, kernel, stride, padding, dilation))
     if any(o < 1 for o in out):
