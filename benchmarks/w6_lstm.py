@@ -12,6 +12,11 @@ Data: inputs from N(0, 1), targets 0.5 tanh(x_t A) for a fixed random teacher A,
 falls as on a real task. All three start from the same weights
 (torch's LSTM initialisation, U(-1/sqrt(128), 1/sqrt(128))) and see the same batches, in
 float32; their loss curves must agree to 1e-4 relative.
+
+Where ember's extra time goes (thread CPU time, 2-core machine): the forward costs what the
+floor's does; backward costs ~45% more. About 2 ms of that is W_hh's gradient: one fused node per
+step returns dG_t^T h_{t-1}, a (4H, H) product per step that the engine then adds into the sum,
+where the floor makes one GEMM over all steps; the rest is ~20 us of graph bookkeeping per node.
 """
 
 from __future__ import annotations
