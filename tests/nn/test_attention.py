@@ -144,6 +144,8 @@ def _compare_mha(
 _R = np.random.default_rng(7)
 _KPM = np.array([[False, False, True, False, True, False], [False, True, False, False, False, False]])
 _CAUSAL = np.triu(np.ones((6, 6), dtype=bool), 1)
+_DEAD = _CAUSAL.copy()
+_DEAD[[1, 4]] = True  # queries 1 and 4 may attend to nothing
 
 MHA_CASES = {
     "seq_first": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {}, {}),
@@ -164,6 +166,10 @@ MHA_CASES = {
                     {"attn_mask": _CAUSAL}, {"is_causal": True, "need_weights": False}),
     "float_3d_mask_and_padding": (dict(embed_dim=8, num_heads=2), [(5, 2, 8), (6, 2, 8), (6, 2, 8)],
                                   {"attn_mask": _R.standard_normal((4, 5, 6)), "key_padding_mask": _R.standard_normal((2, 6))}, {}),
+    "dead_rows_no_weights": (dict(embed_dim=8, num_heads=2), [(6, 2, 8), (6, 2, 8), (6, 2, 8)],
+                             {"attn_mask": _DEAD, "key_padding_mask": _KPM}, {"need_weights": False}),
+    "dead_batch_no_weights": (dict(embed_dim=8, num_heads=2, batch_first=True), [(2, 5, 8), (2, 6, 8), (2, 6, 8)],
+                              {"key_padding_mask": np.array([[True] * 6, [False, True] * 3])}, {"need_weights": False}),
     "bias_kv": (dict(embed_dim=8, num_heads=2, add_bias_kv=True), [(5, 2, 8), (6, 2, 8), (6, 2, 8)], {}, {}),
     "zero_attn": (dict(embed_dim=8, num_heads=2, add_zero_attn=True, batch_first=True), [(2, 5, 8), (2, 6, 8), (2, 6, 8)],
                   {}, {"average_attn_weights": False}),

@@ -159,13 +159,18 @@ class MultiheadAttention(Module):
             padding = padding.reshape(batch, 1, 1, source).expand(batch, heads, 1, source).reshape(batch * heads, 1, source)
             mask = padding if mask is None else mask + padding
         p = self.dropout if self.training else 0.0
+        if not need_weights:
+            # torch's path: fused attention, where a query with every key masked out gives 0, not NaN
+            if mask is not None:
+                mask = mask.unsqueeze(0) if mask.shape[0] == 1 else mask.reshape(batch, heads, mask.shape[1], source)
+            q, k, v = (x.reshape(batch, heads, x.shape[1], head_dim) for x in (q, k, v))
+            heads_out = F.scaled_dot_product_attention(q, k, v, mask, p).permute(2, 0, 1, 3)
+            return self.out_proj(heads_out.reshape(length, batch, embed)), None
         scores = q.matmul(k.transpose(1, 2)) * head_dim ** -0.5
         if mask is not None:
             scores = scores + mask
         weights = F.dropout(scores.softmax(-1), p, training=p > 0.0)
         heads_out = weights.matmul(v)
         output = self.out_proj(heads_out.transpose(0, 1).reshape(length, batch, embed))
-        if not need_weights:
-            return output, None
         weights = weights.reshape(batch, heads, length, source)
         return output, (weights.mean(1) if average_attn_weights else weights)
