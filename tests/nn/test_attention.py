@@ -36,6 +36,8 @@ SDPA_CASES = {
     "bool_mask_batched": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="bool", mask_shape=(2, 1, 5, 6)),
     "fully_masked_rows": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="dead_rows", mask_shape=(5, 6)),
     "float_mask_inf_rows": dict(q=(2, 5, 4), k=(2, 6, 4), v=(2, 6, 4), mask="float_dead_rows", mask_shape=(5, 6)),
+    "gqa": dict(q=(2, 6, 4, 5), k=(2, 2, 3, 5), v=(2, 2, 3, 7), enable_gqa=True),
+    "gqa_causal": dict(q=(4, 5, 3), k=(1, 5, 3), v=(1, 5, 3), enable_gqa=True, is_causal=True),
     "float_mask": dict(q=(2, 3, 5, 4), k=(2, 3, 6, 4), v=(2, 3, 6, 4), mask="float", mask_shape=(3, 5, 6)),
 }
 
@@ -47,7 +49,8 @@ def test_sdpa_matches_torch(name: str, dtype: str) -> None:
     rtol, atol = TOLERANCE[dtype]
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(case[n]).astype(dtype) for n in "qkv"]
-    kwargs_e: dict = {"is_causal": case.get("is_causal", False), "scale": case.get("scale")}
+    kwargs_e: dict = {"is_causal": case.get("is_causal", False), "scale": case.get("scale"),
+                      "enable_gqa": case.get("enable_gqa", False)}
     kwargs_t = dict(kwargs_e)
     if case.get("mask") == "bool":
         m = _random_mask(rng, case["mask_shape"])
