@@ -74,6 +74,8 @@ CASES = {
     "enc_layer_causal": (lambda m: _enc_layer(m), [(S, N, E)], {"src_mask": _causal(S)}, {"is_causal": True}),
     "enc_layer_padding": (lambda m: _enc_layer(m, batch_first=True, norm_first=True), [(N, S, E)],
                           {"src_key_padding_mask": _KPM}, {}),
+    "enc_layer_unbatched": (lambda m: _enc_layer(m, batch_first=True), [(S, E)], {"src_mask": _causal(S)}, {}),
+    "enc_layer_activation_module": (lambda m: _enc_layer(m, activation=m.GELU(approximate="tanh")), [(S, N, E)], {}, {}),
     "encoder": (lambda m: m.TransformerEncoder(_enc_layer(m), 2), [(S, N, E)], {"mask": _causal(S)}, {}),
     "encoder_norm_first_with_norm": (lambda m: m.TransformerEncoder(_enc_layer(m, norm_first=True), 2, m.LayerNorm(E)),
                                      [(S, N, E)], {"mask": _causal(S)}, {}),
@@ -82,9 +84,12 @@ CASES = {
                                     {"tgt_mask": _causal(T)}, {"tgt_is_causal": True}),
     "dec_layer_masks_batch_first": (lambda m: _dec_layer(m, batch_first=True, activation="gelu"), [(N, T, E), (N, S, E)],
                                     {"tgt_mask": _causal(T), "memory_key_padding_mask": _KPM}, {}),
+    "dec_layer_unbatched_callable": (lambda m: _dec_layer(m, activation=m.functional.silu), [(T, E), (S, E)],
+                                     {"memory_key_padding_mask": _KPM[0]}, {}),
     "decoder": (lambda m: m.TransformerDecoder(_dec_layer(m), 2, m.LayerNorm(E)), [(T, N, E), (S, N, E)],
                 {"tgt_mask": _causal(T)}, {}),
     "transformer": (lambda m: m.Transformer(E, 2, 2, 2, 16), [(S, N, E), (T, N, E)], {"tgt_mask": _causal(T)}, {}),
+    "transformer_unbatched": (lambda m: m.Transformer(E, 2, 1, 1, 16), [(S, E), (T, E)], {"tgt_mask": _causal(T)}, {}),
     "transformer_norm_first_batch_first": (
         lambda m: m.Transformer(E, 2, 1, 2, 16, norm_first=True, batch_first=True), [(N, S, E), (N, T, E)],
         {"tgt_mask": _causal(T), "src_key_padding_mask": _KPM, "memory_key_padding_mask": _KPM}, {}),
@@ -101,7 +106,7 @@ def test_transformer_modules_match_torch(name: str, dtype: str, direction: str) 
 
 @pytest.mark.parametrize("build", [
     lambda m: _enc_layer(m), lambda m: _dec_layer(m, norm_first=True), lambda m: m.TransformerEncoder(_enc_layer(m), 2),
-    lambda m: m.Transformer(E, 2, 1, 1, 16),
+    lambda m: m.Transformer(E, 2, 1, 1, 16), lambda m: _enc_layer(m, activation=m.ReLU()),
 ])
 def test_state_dict_keys_shapes_and_repr_equal_torch(build) -> None:
     e, t = build(nn), build(torch.nn)
