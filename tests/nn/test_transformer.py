@@ -154,3 +154,25 @@ def test_dropout_is_active_in_training_only() -> None:
     layer.eval()
     np.testing.assert_array_equal(layer(x).detach().numpy(), layer(x).detach().numpy())
     assert not np.allclose(train, layer(x).detach().numpy())
+
+
+@pytest.mark.parametrize("kpm, layer_kw, grad", [
+    (_KPM, {}, False),                                          # torch packs into a nested tensor: padding -> 0
+    (_KPM, {}, True),                                           # gradients recorded: no nested tensor
+    (np.array([[False, True, False, False, False]] * 2), {}, False),  # not left-aligned
+    (_KPM, {"norm_first": True}, False),                        # layer not eligible
+    (_KPM, {"activation": "gelu"}, False),
+])
+def test_encoder_inference_padding_matches_torch_nested_tensor_path(kpm: np.ndarray, layer_kw: dict, grad: bool) -> None:
+    """torch's TransformerEncoder in inference returns 0 at padded positions (before `norm`) when
+    it can pack the batch into a nested tensor; ember follows it there and only there."""
+    build = lambda m: m.TransformerEncoder(_enc_layer(m, batch_first=True, **layer_kw), 2, m.LayerNorm(E))
+    torch.manual_seed(0)
+    e, t = build(nn).eval(), build(torch.nn).eval()
+    share_weights(e, t, "torch->ember")
+    x = np.random.default_rng(0).standard_normal((N, S, E)).astype("float32")
+    with torch.set_grad_enabled(grad):
+        t_out = t(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm)).detach().numpy()
+    with ember.set_grad_enabled(grad):
+        e_out = e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm)).detach().numpy()
+    np.testing.assert_allclose(e_out, t_out, rtol=1e-4, atol=1e-5)

@@ -17,11 +17,15 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Optional, Union
 
+import numpy as np
+
 from ... import _creation, _dtype
+from ...autograd.grad_mode import is_grad_enabled
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
-from .activation_attention import MultiheadAttention
+from .activation import GELU, ReLU
+from .activation_attention import MultiheadAttention, _as_float_mask
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
@@ -42,6 +46,16 @@ def _activation(activation: Activation) -> Callable[[Tensor], Tensor]:
             return F.gelu
         raise RuntimeError(f"activation should be relu/gelu, not {activation}")
     return activation
+
+
+def _nested_fast_path_layer(layer: Module) -> bool:
+    """Whether torch's TransformerEncoder would use nested tensors for copies of `layer`."""
+    if not isinstance(layer, TransformerEncoderLayer) or layer.norm_first:
+        return False
+    attn = layer.self_attn
+    relu_or_gelu = layer.activation in (F.relu, F.gelu) or isinstance(layer.activation, (ReLU, GELU))
+    return (attn.batch_first and attn._qkv_same_embed_dim and attn.in_proj_bias is not None and relu_or_gelu
+            and layer.norm1.eps == layer.norm2.eps and attn.num_heads % 2 == 0)
 
 
 class _FeedForwardLayer(Module):
@@ -146,13 +160,33 @@ class TransformerEncoder(Module):
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor = enable_nested_tensor
+        self.use_nested_tensor = enable_nested_tensor and _nested_fast_path_layer(encoder_layer)
+        self.mask_check = mask_check
 
     def forward(self, src: Tensor, mask: Optional[Tensor] = None, src_key_padding_mask: Optional[Tensor] = None,
                 is_causal: Optional[bool] = None) -> Tensor:
+        """The layers in turn, then `norm`. Where torch's inference path packs the batch into a
+        nested tensor (see `_zeroes_padding`), padded positions leave the layers as 0, as there."""
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=bool(is_causal))
+        if self._zeroes_padding(src, mask, src_key_padding_mask):
+            keep = _as_float_mask(src_key_padding_mask, src.dtype) == 0
+            output = output * keep.unsqueeze(-1).to(output.dtype)
         return self.norm(output) if self.norm is not None else output
+
+    def _zeroes_padding(self, src: Tensor, mask: Optional[Tensor], padding: Optional[Tensor]) -> bool:
+        """torch's conditions for its nested-tensor path: set up for it (`use_nested_tensor`), eval
+        mode, a batched input, a padding mask whose kept positions come first, no attention mask,
+        and no gradient to record (for the input or the first layer's parameters)."""
+        if not self.use_nested_tensor or self.layers[0].training or src.dim() != 3 or padding is None or mask is not None:
+            return False
+        kept = (_as_float_mask(padding, src.dtype) == 0).numpy()
+        if np.any(kept[:, 1:] & ~kept[:, :-1]):  # a kept position after a padded one: not left-aligned
+            return False
+        tracked = [src, *self.layers[0].parameters()]
+        return not (is_grad_enabled() and any(t.requires_grad for t in tracked))
 
 
 class TransformerDecoder(Module):
