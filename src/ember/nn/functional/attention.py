@@ -42,7 +42,7 @@ def scaled_dot_product_attention(
     """softmax(Q K^T * scale + mask) V with optional dropout on the attention weights.
 
     >>> q = ember.ones(1, 2, 4); F.scaled_dot_product_attention(q, q, q).shape
-    ember.Size([1, 2, 4])
+    (1, 2, 4)
     """
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
