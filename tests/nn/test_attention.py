@@ -218,6 +218,21 @@ def test_multihead_attention_errors() -> None:
         nn.MultiheadAttention(8, 2)(x, x, x, is_causal=True)
 
 
+@pytest.mark.parametrize("query_shape, kwargs, error", [
+    ((3, 2, 6), {}, AssertionError),
+    ((3, 2, 8), {"key_padding_mask": np.zeros((3, 2), dtype=bool)}, AssertionError),
+    ((3, 2, 8), {"attn_mask": np.zeros((3, 4), dtype=bool)}, RuntimeError),
+    ((3, 2, 8), {"attn_mask": np.zeros((2, 3, 3), dtype=bool)}, RuntimeError),
+    ((3, 2, 8), {"attn_mask": np.zeros((1, 1, 3, 3), dtype=bool)}, AssertionError),
+])
+def test_multihead_attention_shape_errors_like_torch(query_shape: tuple, kwargs: dict, error: type) -> None:
+    x = np.zeros(query_shape, dtype="float32")
+    for lib in (torch, ember):
+        m = lib.nn.MultiheadAttention(8, 2)
+        with pytest.raises(error):
+            m(lib.tensor(x), lib.tensor(x), lib.tensor(x), **{k: lib.tensor(v) for k, v in kwargs.items()})
+
+
 def test_multihead_attention_dropout_only_in_training() -> None:
     m = nn.MultiheadAttention(8, 2, dropout=0.9)
     x = ember.randn(3, 2, 8)

@@ -132,6 +132,25 @@ class MultiheadAttention(Module):
             return output.squeeze(1), (weights.squeeze(0) if weights is not None else None)
         return (output.transpose(1, 0) if self.batch_first else output), weights
 
+    def _check_shapes(self, query: Tensor, key: Tensor, key_padding_mask: Optional[Tensor],
+                      attn_mask: Optional[Tensor]) -> None:
+        """torch's errors for a wrong embedding size or mask shape (inputs sequence-first)."""
+        length, batch, embed = query.shape
+        source = key.shape[0]
+        if embed != self.embed_dim:
+            raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, but got {embed}")
+        if key_padding_mask is not None and tuple(key_padding_mask.shape) != (batch, source):
+            raise AssertionError(f"expecting key_padding_mask shape of {(batch, source)}, but got "
+                                 f"{tuple(key_padding_mask.shape)}")
+        if attn_mask is not None:
+            expected = {2: (length, source), 3: (batch * self.num_heads, length, source)}.get(attn_mask.dim())
+            if expected is None:
+                raise AssertionError(f"expected `attn_mask` to be `None`, 2-D or 3-D but found {attn_mask.dim()}-D "
+                                     "tensor instead")
+            if tuple(attn_mask.shape) != expected:
+                raise RuntimeError(f"The shape of the {attn_mask.dim()}D attn_mask is {tuple(attn_mask.shape)}, "
+                                   f"but should be {expected}.")
+
     def _attend(
         self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Optional[Tensor], need_weights: bool,
         attn_mask: Optional[Tensor], average_attn_weights: bool,
@@ -139,6 +158,7 @@ class MultiheadAttention(Module):
         """Attention on sequence-first inputs (L, N, E), (S, N, kdim), (S, N, vdim)."""
         length, batch, embed = query.shape
         heads, head_dim = self.num_heads, self.head_dim
+        self._check_shapes(query, key, key_padding_mask, attn_mask)
         q, k, v = self._projections(query, key, value)
         mask = _as_float_mask(attn_mask, query.dtype)
         if mask is not None and mask.dim() == 2:
