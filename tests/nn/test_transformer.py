@@ -176,3 +176,10 @@ def test_encoder_inference_padding_matches_torch_nested_tensor_path(kpm: np.ndar
     with ember.set_grad_enabled(grad):
         e_out = e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm)).detach().numpy()
     np.testing.assert_allclose(e_out, t_out, rtol=1e-4, atol=1e-5)
+
+
+def test_dtype_argument_reaches_every_parameter() -> None:
+    model = nn.Transformer(E, 2, 1, 1, 16, dtype=ember.float64)
+    assert {p.dtype for p in model.parameters()} == {ember.float64}
+    x = ember.randn(S, N, E, dtype=ember.float64)
+    assert model(x, x[:T]).dtype is ember.float64
