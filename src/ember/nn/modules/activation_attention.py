@@ -116,7 +116,8 @@ class MultiheadAttention(Module):
         is_causal: bool = False,
     ) -> tuple[Tensor, Optional[Tensor]]:
         """(attn_output, attn_weights or None); shapes (L, N, E) or (N, L, E) with batch_first,
-        or unbatched (L, E). `is_causal` is a hint: the causal mask must be given as attn_mask."""
+        or unbatched (L, E). `is_causal` is a hint: the causal mask must be given as attn_mask; as in
+        torch, with need_weights=False and no key_padding_mask the causal mask replaces attn_mask."""
         if is_causal and attn_mask is None:
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
                                "method `generate_square_subsequent_mask` to create this mask.")
@@ -127,7 +128,11 @@ class MultiheadAttention(Module):
                 key_padding_mask = key_padding_mask.unsqueeze(0)
         elif self.batch_first:
             query, key, value = query.transpose(1, 0), key.transpose(1, 0), value.transpose(1, 0)
-        output, weights = self._attend(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights)
+        causal = is_causal and key_padding_mask is None and not need_weights
+        if causal:
+            attn_mask = None
+        output, weights = self._attend(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights,
+                                       causal)
         if not batched:
             return output.squeeze(1), (weights.squeeze(0) if weights is not None else None)
         return (output.transpose(1, 0) if self.batch_first else output), weights
@@ -153,7 +158,7 @@ class MultiheadAttention(Module):
 
     def _attend(
         self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Optional[Tensor], need_weights: bool,
-        attn_mask: Optional[Tensor], average_attn_weights: bool,
+        attn_mask: Optional[Tensor], average_attn_weights: bool, is_causal: bool,
     ) -> tuple[Tensor, Optional[Tensor]]:
         """Attention on sequence-first inputs (L, N, E), (S, N, kdim), (S, N, vdim)."""
         length, batch, embed = query.shape
@@ -184,7 +189,7 @@ class MultiheadAttention(Module):
             if mask is not None:
                 mask = mask.unsqueeze(0) if mask.shape[0] == 1 else mask.reshape(batch, heads, mask.shape[1], source)
             q, k, v = (x.reshape(batch, heads, x.shape[1], head_dim) for x in (q, k, v))
-            heads_out = F.scaled_dot_product_attention(q, k, v, mask, p).permute(2, 0, 1, 3)
+            heads_out = F.scaled_dot_product_attention(q, k, v, mask, p, is_causal).permute(2, 0, 1, 3)
             return self.out_proj(heads_out.reshape(length, batch, embed)), None
         scores = q.matmul(k.transpose(1, 2)) * head_dim ** -0.5
         if mask is not None:
