@@ -156,6 +156,35 @@ def relative_diff(a: float, b: float) -> float:
     return 0.0 if scale == 0 else abs(a - b) / scale
 
 
+def curve_agreement(ref: list[float], out: list[float], tolerance: float) -> str:
+    """The verdict on two loss curves: the worst relative difference over their common steps."""
+    n = min(len(ref), len(out))
+    worst = max(relative_diff(a, b) for a, b in zip(ref[:n], out[:n]))
+    verdict = "yes" if worst <= tolerance else "NO"
+    return f"{verdict} (loss max rel diff {worst:.1e} over {n} steps)"
+
+
+def goal_line(what: str, ratio: float, goal: float) -> str:
+    return f"{what}: {ratio:.2f}x, {'met' if ratio <= goal else 'NOT met'}"
+
+
+def loss_summary(ms: dict[str, Measurement]) -> list[str]:
+    """ember's first and last loss, when its run produced a curve."""
+    out = ms["ember"].output
+    return [f"ember loss: {out[0]:.4f} at the first step, {out[-1]:.4f} after {len(out)} steps"] if out else []
+
+
+def floor_goals(ms: dict[str, Measurement], goal: float) -> list[str]:
+    """ember's time against the NumPy floor's (the goal), torch's for reference, and the loss."""
+    ember, floor, torch = ms["ember"].median, ms["NumPy floor"].median, ms["torch"].median
+    lines = []
+    if ember is not None and floor is not None:
+        lines.append(goal_line(f"ember within {goal:g}x of the NumPy floor", ember / floor, goal))
+    if torch is not None and floor is not None:
+        lines.append(f"torch: {torch / floor:.2f}x the NumPy floor")
+    return lines + loss_summary(ms)
+
+
 def format_table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
     """A plain aligned table for the terminal, or a GitHub markdown table."""
     if markdown:

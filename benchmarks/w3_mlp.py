@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from harness import Impl, Measurement, Workload, relative_diff
+from harness import Impl, Measurement, Workload, curve_agreement, floor_goals
 
 SIZES = (784, 256, 128, 10)
 BATCH = 128
@@ -142,24 +142,11 @@ def torch_mlp(inputs: Inputs) -> TensorMLP:
 
 
 def agree(ref: list[float], out: list[float]) -> str:
-    n = min(len(ref), len(out))
-    worst = max(relative_diff(a, b) for a, b in zip(ref[:n], out[:n]))
-    verdict = "yes" if worst <= TOLERANCE else "NO"
-    return f"{verdict} (loss max rel diff {worst:.1e} over {n} steps)"
+    return curve_agreement(ref, out, TOLERANCE)
 
 
 def goals(ms: dict[str, Measurement]) -> list[str]:
-    ember, floor, torch = ms["ember"].median, ms["NumPy floor"].median, ms["torch"].median
-    lines = []
-    if ember is not None and floor is not None:
-        ratio = ember / floor
-        lines.append(f"ember within {GOAL:g}x of the NumPy floor: {ratio:.2f}x, {'met' if ratio <= GOAL else 'NOT met'}")
-    if torch is not None and floor is not None:
-        lines.append(f"torch: {torch / floor:.2f}x the NumPy floor")
-    out = ms["ember"].output
-    if out:
-        lines.append(f"ember loss: {out[0]:.4f} at the first step, {out[-1]:.4f} after {len(out)} steps")
-    return lines
+    return floor_goals(ms, GOAL)
 
 
 WORKLOAD = Workload(

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from harness import Impl, Measurement, Workload, relative_diff
+from harness import Impl, Measurement, Workload, goal_line, loss_summary, relative_diff
 
 BATCH = 64
 BATCHES = 8
@@ -205,15 +205,10 @@ def goals(ms: dict[str, Measurement]) -> list[str]:
     ember, floor, torch = ms["ember"].median, ms["NumPy floor"].median, ms["torch"].median
     lines = []
     if ember is not None and floor is not None:
-        ratio = ember / floor
-        lines.append(f"ember at or below the NumPy floor: {ratio:.2f}x, {'met' if ratio <= FLOOR_GOAL else 'NOT met'}")
+        lines.append(goal_line("ember at or below the NumPy floor", ember / floor, FLOOR_GOAL))
     if ember is not None and torch is not None:
-        ratio = ember / torch
-        lines.append(f"ember within {TORCH_GOAL:g}x of torch: {ratio:.2f}x, {'met' if ratio <= TORCH_GOAL else 'NOT met'}")
-    out = ms["ember"].output
-    if out:
-        lines.append(f"ember loss: {out[0]:.4f} at the first step, {out[-1]:.4f} after {len(out)} steps")
-    return lines
+        lines.append(goal_line(f"ember within {TORCH_GOAL:g}x of torch", ember / torch, TORCH_GOAL))
+    return lines + loss_summary(ms)
 
 
 WORKLOAD = Workload(
