@@ -342,13 +342,20 @@ def test_random_pools_match_torch(case: tuple) -> None:
         lambda lib: (lambda x: lib.nn.functional.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, True)),
         lambda lib: (lambda x: lib.nn.functional.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)),
     ]
+    max_pool = calls[0]
+    values, indices = max_pool(ember)(ember.tensor(array))
+    if _some_window_misses_the_input(size, kernel, stride, padding, dilation, tuple(values.shape[2:])):
+        # torch's backward writes such a window's gradient past its plane, past the buffer's end
+        # for the last plane (heap corruption, a later abort): compare the forward only
+        their_values, their_indices = max_pool(torch)(torch.tensor(array))
+        np.testing.assert_array_equal(indices.numpy(), their_indices.numpy())
+        np.testing.assert_allclose(values.numpy(), their_values.numpy(), rtol=1e-12, atol=1e-12)
+        calls = calls[1:]
     for build in calls:
         (ours, our_grad), (theirs, their_grad) = _both(build, array, seed)
         if isinstance(ours, tuple):
             np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy())
             ours, theirs = ours[0], theirs[0]
-            if _some_window_misses_the_input(size, kernel, stride, padding, dilation, tuple(theirs.shape[2:])):
-                continue  # torch writes that window's gradient past its plane (into the next one)
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12, atol=1e-12)
 
