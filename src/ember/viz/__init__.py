@@ -1,5 +1,7 @@
 """Draw autograd graphs: `to_dot` (DOT text), `draw_dot` (a graphviz.Digraph), `render` (an
-image file), `draw_html` (a standalone page), all built on one engine-agnostic `walk`.
+image file), `draw_html` (a standalone page), all built on one engine-agnostic `walk`. They draw
+`ember.Value` graphs in micrograd's look and `ember.Tensor` graphs as torchviz's `make_dot` does
+(`draw_dot(loss, params=dict(model.named_parameters()))`).
 
 Importing ember.viz needs no Graphviz: the `graphviz` package is imported when first used.
 
@@ -13,12 +15,14 @@ True
 from .dot import DotNotFoundError, draw_dot, render, to_dot
 from .graph import Graph, GraphAdapter, NodeInfo, ValueAdapter, adapter_for, register_adapter, walk
 from .html import draw_html
+from .tensor_adapter import TensorAdapter
 
 __all__ = [
     "DotNotFoundError",
     "Graph",
     "GraphAdapter",
     "NodeInfo",
+    "TensorAdapter",
     "ValueAdapter",
     "adapter_for",
     "draw_dot",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from .graph import Graph, GraphAdapter, NodeInfo, walk
 
@@ -80,18 +80,24 @@ def _check_rankdir(rankdir: str) -> str:
     return rankdir
 
 
-def to_dot(root: Any, rankdir: str = "LR", adapter: Optional[GraphAdapter] = None) -> str:
+def to_dot(
+    root: Any,
+    rankdir: str = "LR",
+    adapter: Optional[GraphAdapter] = None,
+    params: Optional[Mapping[str, Any]] = None,
+) -> str:
     """The graph that computed `root` as DOT text (no dependency needed).
 
-    `root` is a Value (or any node with a registered adapter), or a list of them; `rankdir` is
-    "LR" (inputs on the left), "TB", "RL" or "BT". Feed the text to `dot -Tsvg` or any viewer.
+    `root` is a Value or a Tensor (or any node with a registered adapter), or a list of them;
+    `rankdir` is "LR" (inputs on the left), "TB", "RL" or "BT"; `params` names values, e.g.
+    `dict(model.named_parameters())` (see `walk`). Feed the text to `dot -Tsvg` or any viewer.
 
     >>> from ember import Value
     >>> to_dot(Value(2.0, name="x")).splitlines()[2].strip()
     'n0 [label="{ x | data 2.0000 | grad 0.0000 }" shape=record]'
     """
     rankdir = _check_rankdir(rankdir)
-    body = "".join(_body(walk(root, adapter)))
+    body = "".join(_body(walk(root, adapter, params)))
     return f"digraph {_NAME} {{\n\tgraph [rankdir={rankdir}]\n{body}}}\n"
 
 
@@ -108,12 +114,16 @@ def _graphviz() -> Any:
 
 
 def draw_dot(
-    root: Any, rankdir: str = "LR", format: str = "svg", adapter: Optional[GraphAdapter] = None
+    root: Any,
+    rankdir: str = "LR",
+    format: str = "svg",
+    adapter: Optional[GraphAdapter] = None,
+    params: Optional[Mapping[str, Any]] = None,
 ) -> graphviz.Digraph:
     """The graph that computed `root` as a `graphviz.Digraph`, micrograd's `draw_dot`.
 
     Jupyter displays the result; `.render(...)` or `.pipe(...)` turn it into an image (that needs
-    the `dot` program: see `render`). Its `.source` equals `to_dot(root, rankdir)`.
+    the `dot` program: see `render`). Its `.source` equals `to_dot(root, rankdir, adapter, params)`.
     Raises ImportError naming `pip install 'ember[demo]'` when the graphviz package is missing.
     """
     graphviz = _graphviz()
@@ -121,7 +131,7 @@ def draw_dot(
         name=_NAME,
         format=format,
         graph_attr={"rankdir": _check_rankdir(rankdir)},
-        body=_body(walk(root, adapter)),
+        body=_body(walk(root, adapter, params)),
     )
 
 
@@ -141,6 +151,7 @@ def render(
     format: Optional[str] = None,
     rankdir: str = "LR",
     adapter: Optional[GraphAdapter] = None,
+    params: Optional[Mapping[str, Any]] = None,
 ) -> Path:
     """Draw the graph that computed `root` into the image file `path`, and return the path.
 
@@ -151,6 +162,6 @@ def render(
     """
     path = Path(path)
     format = format or path.suffix.lstrip(".").lower() or "png"
-    image = _pipe(draw_dot(root, rankdir, format, adapter), format)
+    image = _pipe(draw_dot(root, rankdir, format, adapter, params), format)
     path.write_bytes(image)
     return path

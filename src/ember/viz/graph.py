@@ -9,15 +9,25 @@ Data flows along every edge, from an input to the op that used it, and from an o
     a, b  ->  (*)  ->  a*b
 
 For `ember.Value` the op is not an object of its own, so `ValueAdapter` makes one up for every
-computed value. A Tensor engine plugs in the same way torchviz walks torch's graph: a tensor's
+computed value. The Tensor engine plugs in the same way torchviz walks torch's graph: a tensor's
 child is its `grad_fn` (an op), an op's children are its `next_functions` (ops, or the leaf
-tensor behind an `AccumulateGrad`). Register it once with `register_adapter(Tensor, adapter)`.
+tensor behind an `AccumulateGrad`); `tensor_adapter.py` registers it with `register_adapter`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Iterable, Literal, NamedTuple, Optional, Protocol, Sequence
+from typing import (
+    Any,
+    Hashable,
+    Iterable,
+    Literal,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Protocol,
+    Sequence,
+)
 
 from ..scalar.value import Value
 
@@ -29,6 +39,7 @@ class NodeInfo(NamedTuple):
 
     `kind` is "value" (a record box, one cell per field: name, data, grad...) or "op" (an ellipse
     labelled by `fields[0]`); `constant` marks a node that needs no gradient (drawn dashed).
+    A value's first field is its name ("" when it has none), which `walk(params=...)` sets.
     The fields are plain text: the drawer escapes them.
     """
 
@@ -119,11 +130,15 @@ def adapter_for(root: Any) -> GraphAdapter:
     )
 
 
-def walk(root: Any, adapter: Optional[GraphAdapter] = None) -> Graph:
+def walk(
+    root: Any, adapter: Optional[GraphAdapter] = None, params: Optional[Mapping[str, Any]] = None
+) -> Graph:
     """Every node reachable from `root` (one node, or a list or tuple of roots) and every edge.
 
     Iterative (an explicit stack), so a graph of any depth works; each node is described once and
-    each edge recorded once, so the cost is linear in the graph's size.
+    each edge recorded once, so the cost is linear in the graph's size. `params` names values,
+    as torchviz's `make_dot(params=dict(model.named_parameters()))` does: a value node that is one
+    of its entries shows that name as its first field.
 
     >>> from ember import Value
     >>> g = walk(Value(2.0) * Value(3.0))
@@ -135,6 +150,7 @@ def walk(root: Any, adapter: Optional[GraphAdapter] = None) -> Graph:
         raise ValueError("walk() needs at least one root")
     if adapter is None:
         adapter = adapter_for(roots[0])
+    names = {adapter.key(node): name for name, node in (params or {}).items()}
     graph = Graph()
     index: dict[Hashable, int] = {}
     stack: list[tuple[int, Any]] = []
@@ -144,7 +160,10 @@ def walk(root: Any, adapter: Optional[GraphAdapter] = None) -> Graph:
         i = index.get(key)
         if i is None:
             i = index[key] = len(graph.nodes)
-            graph.nodes.append(adapter.describe(node))
+            info = adapter.describe(node)
+            if key in names and info.kind == "value":
+                info = info._replace(fields=(names[key],) + info.fields[1:])
+            graph.nodes.append(info)
             stack.append((i, node))
         return i
 

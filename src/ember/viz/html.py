@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from .dot import DotNotFoundError, _pipe, draw_dot, to_dot
 from .graph import GraphAdapter
@@ -41,9 +41,11 @@ _NO_GRAPHVIZ = (
 )
 
 
-def _svg(root: Any, rankdir: str, adapter: Optional[GraphAdapter]) -> str:
+def _svg(
+    root: Any, rankdir: str, adapter: Optional[GraphAdapter], params: Optional[Mapping[str, Any]]
+) -> str:
     """The drawing as an inline `<svg>` element (the XML prolog and doctype dropped)."""
-    svg = _pipe(draw_dot(root, rankdir, "svg", adapter), "svg").decode("utf-8")
+    svg = _pipe(draw_dot(root, rankdir, "svg", adapter, params), "svg").decode("utf-8")
     return svg[svg.index("<svg") :]
 
 
@@ -53,8 +55,11 @@ def draw_html(
     rankdir: str = "LR",
     title: str = "ember graph",
     adapter: Optional[GraphAdapter] = None,
+    params: Optional[Mapping[str, Any]] = None,
 ) -> Path:
     """Write the graph that computed `root` to `path` as a standalone HTML page; return the path.
+
+    `params` names values, e.g. `dict(model.named_parameters())` (see `ember.viz.walk`).
 
     >>> from ember import Value
     >>> draw_html(Value(2.0) * 3, "graph.html")  # doctest: +SKIP
@@ -62,11 +67,11 @@ def draw_html(
     """
     path = Path(path)
     try:
-        content = f'<div class="graph">\n{_svg(root, rankdir, adapter)}</div>'
+        content = f'<div class="graph">\n{_svg(root, rankdir, adapter, params)}</div>'
     except (ImportError, DotNotFoundError) as err:
         missing = "graphviz Python package" if isinstance(err, ImportError) else "dot program"
         reason = f"the {missing} is missing"
-        dot = html.escape(to_dot(root, rankdir, adapter))
+        dot = html.escape(to_dot(root, rankdir, adapter, params))
         content = _NO_GRAPHVIZ.format(reason=reason, dot=dot)
     page = _PAGE.format(title=html.escape(title), content=content)
     path.write_text(page, encoding="utf-8")
