@@ -71,3 +71,28 @@ def test_graph_falls_back_to_html_without_dot(tmp_path, capsys, monkeypatch):
     assert captured.out == f"saved {tmp_path / 'graph.html'}\n"
     assert "graphviz" in captured.err.lower()
     assert "digraph" in (tmp_path / "graph.html").read_text()
+
+
+TENSOR_GRAPH_LABELS = (
+    "0.weight", "(4, 2)", "0.bias", "(4)", "2.weight", "(1, 4)", "2.bias", "(1)",
+    "AccumulateGrad", "TanhBackward0", "MeanBackward0",
+)
+
+
+def test_graph_tensor_draws_the_mlp_loss_with_named_parameters(tmp_path, capsys):
+    assert main(["graph", "--tensor", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"saved {tmp_path / 'tensor_graph.svg'}\n"
+    svg = html.unescape((tmp_path / "tensor_graph.svg").read_text())
+    assert "<svg" in svg and not (tmp_path / "graph.svg").exists()
+    for label in TENSOR_GRAPH_LABELS:
+        assert label in svg
+
+
+def test_graph_tensor_falls_back_to_html_without_dot(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["graph", "--tensor", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"saved {tmp_path / 'tensor_graph.html'}\n"
+    page = html.unescape((tmp_path / "tensor_graph.html").read_text())
+    assert "digraph" in page
+    for label in TENSOR_GRAPH_LABELS:
+        assert label in page

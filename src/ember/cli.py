@@ -2,7 +2,7 @@
 
     ember --version
     ember demo moons|adder|parity [--epochs N] [--seed S] [--out DIR] [--no-progress]
-    ember graph [--out DIR]
+    ember graph [--tensor] [--out DIR]
 
 A subcommand is a function that adds its subparser and sets `handler(args) -> int` on it;
 adding one (`ember graph`, ...) is that function plus one entry in COMMANDS.
@@ -61,10 +61,36 @@ def _add_graph_command(subparsers: Subparsers) -> None:
         "graph",
         help="draw the computation graph of a small example",
         description="Backpropagate through a 2-input tanh neuron, one node per op, and draw its "
-        "graph (data and grad on every node): SVG when Graphviz's dot is installed, else HTML.",
+        "graph (data and grad on every node). With --tensor, draw the backward graph of a small "
+        "Tensor MLP's loss instead, as torchviz does (grad_fn nodes, parameters named with their "
+        "shapes). SVG when Graphviz's dot is installed, else HTML.",
     )
     parser.add_argument("--out", default="out", metavar="DIR", help="where to save the drawing")
+    parser.add_argument(
+        "--tensor", action="store_true", help="draw a Tensor MLP's loss graph, not the neuron"
+    )
     parser.set_defaults(handler=_run_graph)
+
+
+def _neuron_graph() -> tuple[ember.Value, dict[str, ember.Value], str]:
+    """micrograd's tanh neuron after backward: its output, no params, the file's stem."""
+    x1, x2 = ember.Value(2.0, name="x1"), ember.Value(0.0, name="x2")
+    w1, w2 = ember.Value(-3.0, name="w1"), ember.Value(1.0, name="w2")
+    b = ember.Value(6.8813735870195432, name="b")
+    y = (x1 * w1 + x2 * w2 + b).tanh()
+    y.name = "y"
+    y.backward()
+    return y, {}, "graph"
+
+
+def _tensor_mlp_graph() -> tuple[ember.Tensor, dict[str, ember.Tensor], str]:
+    """A 2-4-1 tanh MLP's MSE loss on four points: the loss, its named parameters, the stem."""
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.Linear(2, 4), ember.nn.Tanh(), ember.nn.Linear(4, 1))
+    x = ember.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = ember.tensor([[0.0], [1.0], [1.0], [0.0]])
+    loss = ember.nn.functional.mse_loss(model(x), y)
+    return loss, dict(model.named_parameters()), "tensor_graph"
 
 
 def _run_graph(args: argparse.Namespace) -> int:
@@ -72,18 +98,13 @@ def _run_graph(args: argparse.Namespace) -> int:
 
     from .viz import DotNotFoundError, draw_html, render
 
-    x1, x2 = ember.Value(2.0, name="x1"), ember.Value(0.0, name="x2")
-    w1, w2 = ember.Value(-3.0, name="w1"), ember.Value(1.0, name="w2")
-    b = ember.Value(6.8813735870195432, name="b")
-    y = (x1 * w1 + x2 * w2 + b).tanh()
-    y.name = "y"
-    y.backward()
+    root, params, stem = _tensor_mlp_graph() if args.tensor else _neuron_graph()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        path = render(y, out / "graph.svg")
+        path = render(root, out / f"{stem}.svg", params=params)
     except (DotNotFoundError, ImportError) as err:
-        path = draw_html(y, out / "graph.html")
+        path = draw_html(root, out / f"{stem}.html", params=params)
         print(f"({err}; wrote an HTML page instead)", file=sys.stderr)
     print(f"saved {path}")
     return 0
