@@ -28,8 +28,9 @@ from .reduce import (
     amax, amin, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
     std, sum, var,
 )
+from .padding import pad
 from .shape import (
-    cast, cat, clone, contiguous, expand, flatten, flip, pad, permute, repeat, reshape, roll, squeeze,
+    cast, cat, clone, contiguous, expand, flatten, flip, permute, repeat, reshape, roll, squeeze,
     stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (

@@ -202,31 +202,6 @@ class Roll(Function):
         return grad.roll(neg, ctx.dims), None, None
 
 
-class ConstantPad(Function):
-    """Pad with a constant; `pad` lists (before, after) from the last dim backwards, as F.pad.
-    dx = the interior of dy (negative pads crop, and their gradient is zero-padded)."""
-
-    _array_forward = True
-    backward_name = "ConstantPadNdBackward0"
-
-    @staticmethod
-    def forward(ctx, x, pad, value):
-        if len(pad) % 2 or len(pad) // 2 > x.ndim:
-            raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the input's dims, got {len(pad)}")
-        widths = [(0, 0)] * x.ndim
-        for i in range(len(pad) // 2):
-            widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-        ctx.widths = widths
-        grow = [(max(a, 0), max(b, 0)) for a, b in widths]
-        out = np.pad(x, grow, constant_values=value) if any(a or b for a, b in grow) else x
-        return out[tuple(slice(-min(a, 0), out.shape[i] + min(b, 0)) for i, (a, b) in enumerate(widths))]
-
-    @staticmethod
-    def backward(ctx, grad):
-        inverse = [v for a, b in reversed(ctx.widths) for v in (-a, -b)]
-        return grad.pad(inverse), None, None
-
-
 class Tri(Function):
     """tril/triu: keep a triangle, zero the rest;  dx = dy with the same triangle kept."""
 
@@ -401,12 +376,6 @@ def roll(input: Any, shifts: Shape, dims: Any = None) -> Any:
     if dims is None:
         return Roll.apply(input.flatten(), shifts, None).reshape(input.shape)
     return Roll.apply(input, shifts, dims)
-
-
-def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Any:
-    if mode != "constant":
-        raise NotImplementedError(f"pad mode {mode!r}: only 'constant' is implemented on tensors")
-    return ConstantPad.apply(input, tuple(int(p) for p in pad), value)
 
 
 def tril(input: Any, diagonal: int = 0) -> Any:

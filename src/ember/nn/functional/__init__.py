@@ -22,5 +22,5 @@ from .pooling import (
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .normalization import batch_norm, group_norm, layer_norm
 from .sparse import embedding
-from ...ops.shape import pad
+from ...ops.padding import pad
 from .attention import scaled_dot_product_attention
