@@ -254,6 +254,51 @@ class StackSteps(Function):
         return Unbind.apply(grad)
 
 
+class SplitSteps(Function):
+    """x (N, ...) -> consecutive row blocks of the given sizes (views), as one node: the steps of
+    packed data, whose step t holds batch_sizes[t] rows. Backward concatenates the blocks'
+    gradients with one `CatSteps`."""
+
+    _array_forward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, sizes):
+        return tuple(np.split(x, np.cumsum(sizes[:-1])))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return CatSteps.apply(*grads), None
+
+
+class CatSteps(Function):
+    """Tensors (n_i, ...) -> their concatenation along dim 0, as `cat`; backward hands each its
+    rows of the gradient with one `SplitSteps`."""
+
+    _array_forward = True
+    backward_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, *steps):
+        ctx.sizes = [s.shape[0] for s in steps]
+        return np.concatenate(steps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SplitSteps.apply(grad, ctx.sizes)
+
+
+def split_steps(input: Tensor, sizes: Sequence[int]) -> tuple[Tensor, ...]:
+    """The consecutive row blocks of `input` with the given sizes (summing to its length), made by
+    one node (see `SplitSteps`)."""
+    return SplitSteps.apply(input, sizes)
+
+
+def cat_steps(steps: Sequence[Tensor]) -> Tensor:
+    """`cat(steps)` along dim 0 whose backward is one node (see `CatSteps`)."""
+    return CatSteps.apply(*steps)
+
+
 def unbind_steps(input: Tensor) -> tuple[Tensor, ...]:
     """The slices of `input` along dim 0, made by one node (see `Unbind`)."""
     return Unbind.apply(input)

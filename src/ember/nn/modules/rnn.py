@@ -4,14 +4,19 @@
 Layer l, direction d (suffix `_reverse` for d = 1) holds weight_ih_l{l} (G*H, in_l),
 weight_hh_l{l} (G*H, H) and, with `bias`, bias_ih_l{l}, bias_hh_l{l} (G*H,), G = 1, 4 or 3
 gate blocks and in_l = input_size for the first layer, H * num_directions after it; all start
-U(-1/sqrt(H), 1/sqrt(H)). Input (T, B, in) or (B, T, in) with `batch_first`, or unbatched (T, in).
+U(-1/sqrt(H), 1/sqrt(H)). Input (T, B, in) or (B, T, in) with `batch_first`, unbatched (T, in),
+or a `PackedSequence` (sequences of different lengths, `batch_first` plays no part).
 Returns `(output, h_n)` (LSTM: `(output, (h_n, c_n))`): output (T, B, D*H), the last layer's h
-at every step; h_n and c_n (num_layers*D, B, H), the final state of every layer and direction.
+at every step (a PackedSequence for a packed input); h_n and c_n (num_layers*D, B, H), the final
+state of every layer and direction, for a packed input each sequence's state after its own last
+step (the reverse direction starts there too), in the caller's batch order.
 
 How a direction runs: x W_ih^T + b for all T steps in one GEMM (`F.linear` on (T, B, in)), its
 T slices taken by one node, then one node per step (the fused LSTM/GRU step; a plain RNN step is
-linear + add + tanh/relu) and one stack of the outputs. Dropout, in training, acts on the
-output of every layer but the last.
+linear + add + tanh/relu) and one stack of the outputs. Packed data (N, in), step t's
+batch_sizes[t] rows one after another, runs the same way: one GEMM, one split into steps, step t
+on the first batch_sizes[t] rows of the state, one concatenation of the outputs. Dropout, in
+training, acts on the output of every layer but the last.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Sequence, Union
 
 from ... import _creation, _dtype
 from ..._tensor import Tensor
@@ -29,6 +34,7 @@ from ..functional import rnn as _rnn
 from ..functional.dropout import dropout
 from ..functional.linear import linear
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["GRU", "LSTM", "RNN", "RNNBase"]
@@ -113,6 +119,28 @@ class RNNBase(Module):
             s += f", bidirectional={self.bidirectional}"
         return s
 
+    def _run(self, input: Union[Tensor, PackedSequence], states: tuple[Optional[Tensor], ...]) -> tuple:
+        """The forward of all three: (output, [h_n] or [h_n, c_n])."""
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, states)
+        batched, x, states = self._prepare(input, states)
+        output, finals = self._layers(x, states)
+        return self._finish(batched, output, finals)
+
+    def _run_packed(self, input: PackedSequence, states: tuple[Optional[Tensor], ...]) -> tuple:
+        """A packed input: torch's checks, the given states put in the sorted batch order, the
+        layers run on the packed data, the final states put back in the caller's order."""
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        self._check_input(data, packed=True)
+        sizes = batch_sizes.tolist()
+        states = self._initial_states(states, sizes[0], data.dtype)
+        if sorted_indices is not None:
+            states = [s.index_select(1, sorted_indices) for s in states]
+        output, finals = self._layers(data, states, sizes)
+        if unsorted_indices is not None:
+            finals = [s.index_select(1, unsorted_indices) for s in finals]
+        return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), finals
+
     def _prepare(self, input: Tensor, states: tuple[Optional[Tensor], ...]) -> tuple:
         """Check input and initial states as torch does; return (is_batched, input as
         (T, B, in), states as (num_layers*D, B, H), zeros where not given)."""
@@ -132,29 +160,39 @@ class RNNBase(Module):
         if not batched:
             input = input.unsqueeze(0 if self.batch_first else 1)
             states = tuple(None if s is None else s.unsqueeze(1) for s in states)
+        self._check_input(input)
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        return batched, input, self._initial_states(states, input.shape[1], input.dtype)
+
+    def _check_input(self, input: Tensor, packed: bool = False) -> None:
+        """torch's checks of the input's dtype, of packed data's rank and of the feature size."""
         weight = self.weight_ih_l0
         if input.dtype is not weight.dtype:
             raise ValueError(
                 f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). Convert input: "
                 f"input.to({weight.dtype}), or convert model: model.to({input.dtype})"
             )
+        if packed and input.ndim != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {input.ndim}")
         if input.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {input.shape[-1]}"
             )
-        if self.batch_first:
-            input = input.transpose(0, 1)
+
+    def _initial_states(self, states: Sequence[Optional[Tensor]], batch: int, dtype: _dtype.dtype) -> list[Tensor]:
+        """The initial states checked against (num_layers*D, batch, H), zeros where not given."""
         layers = (2 if self.bidirectional else 1) * self.num_layers
         out = []
         for i, state in enumerate(states):
-            expected = (layers, input.shape[1], self.hidden_size if i else self.proj_size or self.hidden_size)
+            expected = (layers, batch, self.hidden_size if i else self.proj_size or self.hidden_size)
             if state is None:
-                state = _creation.zeros(*expected, dtype=input.dtype)
+                state = _creation.zeros(*expected, dtype=dtype)
             elif tuple(state.shape) != expected:
                 which = "hidden" if len(states) == 1 else f"hidden[{i}]"
                 raise RuntimeError(f"Expected {which} size {expected}, got {list(state.shape)}")
             out.append(state)
-        return batched, input, out
+        return out
 
     def _finish(self, batched: bool, output: Tensor, states: list[Tensor]) -> tuple:
         """The time-major output back to the caller's layout, batch dimension dropped if unbatched."""
@@ -165,9 +203,12 @@ class RNNBase(Module):
             states = [s.squeeze(1) for s in states]
         return output, states
 
-    def _layers(self, x: Tensor, states: list[Tensor]) -> tuple[Tensor, list[Tensor]]:
-        """Run every layer and direction over x (T, B, in); return the last layer's output
-        (T, B, D*H) and the final states stacked as (num_layers*D, B, H) (h: proj_size wide)."""
+    def _layers(
+        self, x: Tensor, states: list[Tensor], batch_sizes: Optional[list[int]] = None,
+    ) -> tuple[Tensor, list[Tensor]]:
+        """Run every layer and direction over x, (T, B, in) or packed data (N, in) with its
+        `batch_sizes`; return the last layer's output (T, B, D*H) or (N, D*H) and the final
+        states stacked as (num_layers*D, B, H) (h: proj_size wide)."""
         directions = 2 if self.bidirectional else 1
         initial = [_rnn.unbind_steps(s) for s in states]
         finals: list[list[Tensor]] = [[] for _ in states]
@@ -176,45 +217,94 @@ class RNNBase(Module):
             for direction in range(directions):
                 k = layer * directions + direction
                 weights = [getattr(self, name) for name in self._all_weights[k]]
-                output, last = self._direction(x, weights, [s[k] for s in initial], reverse=direction == 1)
+                output, last = self._direction(x, weights, [s[k] for s in initial], direction == 1, batch_sizes)
                 outputs.append(output)
                 for final, state in zip(finals, last):
                     final.append(state)
-            x = outputs[0] if directions == 1 else cat(outputs, 2)
+            x = outputs[0] if directions == 1 else cat(outputs, outputs[0].ndim - 1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = dropout(x, self.dropout)
         return x, [_rnn.stack_steps(final) for final in finals]
 
-    def _direction(self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool) -> tuple:
-        """One direction of one layer: (outputs (T, B, H), [final state(s)])."""
-        w_ih, w_hh = weights[0], weights[1]
+    def _direction(
+        self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool,
+        batch_sizes: Optional[list[int]] = None,
+    ) -> tuple[Tensor, list[Tensor]]:
+        """One direction of one layer: (outputs (T, B, H) or packed (N, H), [final state(s)])."""
         b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
-        w_hr = weights[-1] if self.proj_size else None
-        mode = self.mode
-        if mode == "GRU":
-            bias, step_bias = b_ih, b_hh  # b_hn sits inside r * (W_hn h + b_hn): kept in the step
+        if self.mode == "GRU":
+            bias = b_ih  # b_hn sits inside r * (W_hn h + b_hn): the step adds b_hh
         else:
-            bias, step_bias = (None if b_ih is None else b_ih + b_hh), None
-        steps = _rnn.unbind_steps(linear(x, w_ih, bias))
-        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+            bias = None if b_ih is None else b_ih + b_hh
+        projected = linear(x, weights[0], bias)
+        step = self._step(weights)
+        if batch_sizes is not None:
+            return _packed_direction(step, _rnn.split_steps(projected, batch_sizes), states, batch_sizes, reverse)
+        steps = _rnn.unbind_steps(projected)
         outputs: list[Any] = [None] * len(steps)
-        h = states[0]
-        if mode == "LSTM":
-            c = states[1]
-            for t in order:
-                h, c = _rnn.FusedLSTMCell.apply(steps[t], h, c, None, w_hh, None, None)
-                if w_hr is not None:
-                    h = linear(h, w_hr)
-                outputs[t] = h
-            return _rnn.stack_steps(outputs), [h, c]
-        for t in order:
-            if mode == "GRU":
-                h = _rnn.FusedGRUCell.apply(steps[t], h, None, w_hh, None, step_bias)
-            else:
-                pre = steps[t] + linear(h, w_hh)
-                h = pre.tanh() if mode == "RNN_TANH" else pre.relu()
-            outputs[t] = h
-        return _rnn.stack_steps(outputs), [h]
+        for t in range(len(steps) - 1, -1, -1) if reverse else range(len(steps)):
+            states = step(steps[t], states)
+            outputs[t] = states[0]
+        return _rnn.stack_steps(outputs), list(states)
+
+    def _step(self, weights: list[Parameter]) -> Callable[[Tensor, Sequence[Tensor]], Sequence[Tensor]]:
+        """The recurrence of one direction, step(x_t W_ih^T + b, states) -> new states, h first:
+        the fused LSTM step (then h W_hr^T with proj_size), the fused GRU step, or
+        act(x_t + h W_hh^T) for a plain RNN."""
+        w_hh = weights[1]
+        if self.mode == "LSTM":
+            w_hr = weights[-1] if self.proj_size else None
+
+            def step(x: Tensor, states: Sequence[Tensor]) -> Sequence[Tensor]:
+                h, c = _rnn.FusedLSTMCell.apply(x, states[0], states[1], None, w_hh, None, None)
+                return (h if w_hr is None else linear(h, w_hr)), c
+        elif self.mode == "GRU":
+            b_hh = weights[3] if self.bias else None
+
+            def step(x: Tensor, states: Sequence[Tensor]) -> Sequence[Tensor]:
+                return (_rnn.FusedGRUCell.apply(x, states[0], None, w_hh, None, b_hh),)
+        else:
+            activation = Tensor.tanh if self.mode == "RNN_TANH" else Tensor.relu
+
+            def step(x: Tensor, states: Sequence[Tensor]) -> Sequence[Tensor]:
+                return (activation(x + linear(states[0], w_hh)),)
+        return step
+
+
+def _packed_direction(
+    step: Callable[[Tensor, Sequence[Tensor]], Sequence[Tensor]], steps: Sequence[Tensor],
+    states: Sequence[Tensor], batch_sizes: list[int], reverse: bool,
+) -> tuple[Tensor, list[Tensor]]:
+    """One direction over packed steps: step t runs on the first batch_sizes[t] rows of the state
+    (the sequences still running, longest first); the rows of finished sequences keep their
+    state. Forward in time the batch shrinks: the rows that drop out are set aside and joined
+    back at the end. Backward in time it grows: each sequence joins with its initial state at
+    its own last step. Returns the packed outputs (N, H) and the final states (B, H)."""
+    outputs: list[Any] = [None] * len(steps)
+    if reverse:
+        growth = batch_sizes[::-1]
+        joins = [b - a for a, b in zip([0] + growth, growth) if b > a]  # rows joining, in turn
+        pieces = [_rnn.split_steps(s, joins) if len(joins) > 1 else (s,) for s in states]
+        live = joined = 0
+        for t in range(len(steps) - 1, -1, -1):
+            if batch_sizes[t] > live:
+                new = [p[joined] for p in pieces]
+                states = new if live == 0 else [_rnn.cat_steps([s, n]) for s, n in zip(states, new)]
+                live, joined = batch_sizes[t], joined + 1
+            states = step(steps[t], states)
+            outputs[t] = states[0]
+        return _rnn.cat_steps(outputs), list(states)
+    ended: list[Sequence[Tensor]] = []  # the states of rows that finished, the latest first
+    live = batch_sizes[0]
+    for t, size in enumerate(batch_sizes):
+        if size < live:
+            kept, done = zip(*[_rnn.split_steps(s, (size, live - size)) for s in states])
+            states, live = kept, size
+            ended.insert(0, done)
+        states = step(steps[t], states)
+        outputs[t] = states[0]
+    finals = [_rnn.cat_steps([s, *[done[k] for done in ended]]) if ended else s for k, s in enumerate(states)]
+    return _rnn.cat_steps(outputs), finals
 
 
 def _check_arguments(
@@ -266,10 +356,10 @@ class RNN(RNNBase):
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
-        batched, x, states = self._prepare(input, (hx,))
-        output, finals = self._layers(x, states)
-        output, (h_n,) = self._finish(batched, output, finals)
+    def forward(
+        self, input: Union[Tensor, PackedSequence], hx: Optional[Tensor] = None,
+    ) -> tuple[Union[Tensor, PackedSequence], Tensor]:
+        output, (h_n,) = self._run(input, (hx,))
         return output, h_n
 
 
@@ -286,11 +376,9 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(
-        self, input: Tensor, hx: Optional[tuple[Tensor, Tensor]] = None,
-    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        batched, x, states = self._prepare(input, (None, None) if hx is None else tuple(hx))
-        output, finals = self._layers(x, states)
-        output, (h_n, c_n) = self._finish(batched, output, finals)
+        self, input: Union[Tensor, PackedSequence], hx: Optional[tuple[Tensor, Tensor]] = None,
+    ) -> tuple[Union[Tensor, PackedSequence], tuple[Tensor, Tensor]]:
+        output, (h_n, c_n) = self._run(input, (None, None) if hx is None else tuple(hx))
         return output, (h_n, c_n)
 
 
@@ -307,9 +395,9 @@ class GRU(RNNBase):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
-        batched, x, states = self._prepare(input, (hx,))
-        output, finals = self._layers(x, states)
-        output, (h_n,) = self._finish(batched, output, finals)
+    def forward(
+        self, input: Union[Tensor, PackedSequence], hx: Optional[Tensor] = None,
+    ) -> tuple[Union[Tensor, PackedSequence], Tensor]:
+        output, (h_n,) = self._run(input, (hx,))
         return output, h_n
 
