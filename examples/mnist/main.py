@@ -1,0 +1,193 @@
+"""A CNN digit classifier trained with Adadelta and StepLR, as pytorch/examples' mnist/main.py.
+
+The data is scikit-learn's bundled digits set (1797 grey 8x8 images of 0-9, no download):
+each image is scaled to [0, 1], resized to MNIST's 28x28 by bilinear interpolation (NumPy,
+half-pixel centres as ``F.interpolate(..., mode="bilinear", align_corners=False)``) and
+normalised with the training images' mean and standard deviation. The first ``--train-size``
+images train, the rest test.
+
+Replacing the word ``ember`` with ``torch`` in this file gives the same program in PyTorch;
+``--save-init`` in one and ``--load-init`` in the other start both from the same weights, and
+``--no-dropout`` removes the one random step whose stream differs between the two libraries.
+
+    python examples/mnist/main.py --epochs 2
+"""
+
+import argparse
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+from sklearn.datasets import load_digits
+
+import ember
+import ember.nn as nn
+import ember.nn.functional as F
+import ember.optim as optim
+from ember.optim.lr_scheduler import StepLR
+
+
+class Net(nn.Module):
+    def __init__(self, dropout1=0.25, dropout2=0.5):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(dropout1)
+        self.dropout2 = nn.Dropout(dropout2)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.conv1(x)
+        x = F.relu(x)
+        x = self.conv2(x)
+        x = F.relu(x)
+        x = F.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = ember.flatten(x, 1)
+        x = self.fc1(x)
+        x = F.relu(x)
+        x = self.dropout2(x)
+        x = self.fc2(x)
+        output = F.log_softmax(x, dim=1)
+        return output
+
+
+class Batches:
+    """Consecutive (data, target) slices of two tensors: a DataLoader without shuffling."""
+
+    def __init__(self, data, targets, batch_size):
+        self.dataset = data
+        self.targets = targets
+        self.batch_size = batch_size
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        for start in range(0, len(self.dataset), self.batch_size):
+            stop = start + self.batch_size
+            yield self.dataset[start:stop], self.targets[start:stop]
+
+
+def resize_bilinear(images, size):
+    """Resize (N, H, W) images to (N, size, size); pixel centres as align_corners=False."""
+    def taps(n):
+        x = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
+        lo = np.floor(x).astype(np.int64)
+        hi = np.minimum(lo + 1, n - 1)
+        return lo, hi, x - lo
+
+    r0, r1, wr = taps(images.shape[1])
+    c0, c1, wc = taps(images.shape[2])
+    rows = images[:, r0] * (1 - wr)[:, None] + images[:, r1] * wr[:, None]
+    return rows[:, :, c0] * (1 - wc) + rows[:, :, c1] * wc
+
+
+def digits(train_size, dtype):
+    """The digits set as normalised (N, 1, 28, 28) images of `dtype` and int64 labels, split."""
+    bunch = load_digits()
+    images = resize_bilinear(bunch.images / 16.0, 28)
+    mean, std = images[:train_size].mean(), images[:train_size].std()
+    images = ((images - mean) / std).astype(dtype)[:, None]
+    labels = bunch.target.astype(np.int64)
+    return ((ember.from_numpy(images[:train_size]), ember.from_numpy(labels[:train_size])),
+            (ember.from_numpy(images[train_size:]), ember.from_numpy(labels[train_size:])))
+
+
+def train(args, model, device, train_loader, optimizer, epoch):
+    model.train()
+    for batch_idx, (data, target) in enumerate(train_loader):
+        data, target = data.to(device), target.to(device)
+        optimizer.zero_grad()
+        output = model(data)
+        loss = F.nll_loss(output, target)
+        loss.backward()
+        optimizer.step()
+        if batch_idx % args.log_interval == 0:
+            print('Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}'.format(
+                epoch, batch_idx * len(data), len(train_loader.dataset),
+                100. * batch_idx / len(train_loader), loss.item()))
+            if args.dry_run:
+                break
+
+
+def test(model, device, test_loader):
+    model.eval()
+    test_loss = 0
+    correct = 0
+    with ember.no_grad():
+        for data, target in test_loader:
+            data, target = data.to(device), target.to(device)
+            output = model(data)
+            test_loss += F.nll_loss(output, target, reduction='sum').item()  # sum up batch loss
+            pred = output.argmax(dim=1, keepdim=True)  # the index of the max log-probability
+            correct += pred.eq(target.view_as(pred)).sum().item()
+
+    test_loss /= len(test_loader.dataset)
+
+    print('\nTest set: Average loss: {:.6f}, Accuracy: {}/{} ({:.0f}%)\n'.format(
+        test_loss, correct, len(test_loader.dataset),
+        100. * correct / len(test_loader.dataset)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description='ember MNIST-style Example (sklearn digits)')
+    parser.add_argument('--batch-size', type=int, default=64, metavar='N',
+                        help='input batch size for training (default: 64)')
+    parser.add_argument('--test-batch-size', type=int, default=1000, metavar='N',
+                        help='input batch size for testing (default: 1000)')
+    parser.add_argument('--epochs', type=int, default=1, metavar='N',
+                        help='number of epochs to train (default: 1)')
+    parser.add_argument('--lr', type=float, default=1.0, metavar='LR',
+                        help='learning rate (default: 1.0)')
+    parser.add_argument('--gamma', type=float, default=0.7, metavar='M',
+                        help='Learning rate step gamma (default: 0.7)')
+    parser.add_argument('--train-size', type=int, default=1000, metavar='N',
+                        help='images that train; the other 1797 - N test (default: 1000)')
+    parser.add_argument('--no-dropout', action='store_true',
+                        help='dropout p = 0, so that ember and torch compute the same numbers')
+    parser.add_argument('--double', action='store_true',
+                        help='train in float64 instead of float32')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='quickly check a single pass')
+    parser.add_argument('--seed', type=int, default=1, metavar='S',
+                        help='random seed (default: 1)')
+    parser.add_argument('--log-interval', type=int, default=5, metavar='N',
+                        help='how many batches to wait before logging training status')
+    parser.add_argument('--save-init', type=str, default='', metavar='PATH',
+                        help='write the initial weights to PATH (safetensors)')
+    parser.add_argument('--load-init', type=str, default='', metavar='PATH',
+                        help='start from the weights in PATH (safetensors)')
+    parser.add_argument('--save-model', action='store_true',
+                        help='save the trained weights to mnist_cnn.safetensors')
+    args = parser.parse_args()
+
+    ember.manual_seed(args.seed)
+    device = ember.device("cpu")
+
+    (train_data, train_targets), (test_data, test_targets) = digits(args.train_size, np.float64 if args.double else np.float32)
+    train_loader = Batches(train_data, train_targets, args.batch_size)
+    test_loader = Batches(test_data, test_targets, args.test_batch_size)
+
+    model = Net(*((0.0, 0.0) if args.no_dropout else ())).to(device)
+    if args.double:
+        model.double()
+    if args.load_init:
+        model.load_state_dict({k: ember.from_numpy(v) for k, v in load_file(args.load_init).items()})
+    if args.save_init:
+        save_file({k: v.detach().numpy() for k, v in model.state_dict().items()}, args.save_init)
+    optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
+
+    scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
+    for epoch in range(1, args.epochs + 1):
+        train(args, model, device, train_loader, optimizer, epoch)
+        test(model, device, test_loader)
+        scheduler.step()
+
+    if args.save_model:
+        save_file({k: v.detach().numpy() for k, v in model.state_dict().items()},
+                  "mnist_cnn.safetensors")
+
+
+if __name__ == '__main__':
+    main()
