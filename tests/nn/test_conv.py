@@ -314,9 +314,79 @@ def test_errors_match_torch(name: str) -> None:
     _same_raise(call, match)
 
 
-def test_unimplemented_padding_modes_say_so() -> None:
-    with pytest.raises(NotImplementedError, match="padding_mode='reflect'"):
-        nn.Conv2d(2, 2, 3, padding_mode="reflect")
+# padding_mode other than 'zeros': F.pad(x, _reversed_padding_repeated_twice, mode), then a
+# convolution with padding 0, as torch's
+PADDING_MODE_LAYERS = {
+    "conv2d_reflect": (lambda m: m.Conv2d(3, 4, 3, padding=1, padding_mode="reflect"), (2, 3, 6, 7)),
+    "conv2d_reflect_rect_stride": (
+        lambda m: m.Conv2d(2, 4, (3, 2), stride=(2, 1), padding=(2, 1), padding_mode="reflect"), (2, 2, 5, 6)),
+    "conv2d_replicate_groups_dilation": (
+        lambda m: m.Conv2d(4, 6, 3, padding=(3, 1), dilation=(2, 1), groups=2, padding_mode="replicate"), (2, 4, 5, 6)),
+    "conv2d_circular_no_bias": (lambda m: m.Conv2d(2, 3, 3, padding=2, bias=False, padding_mode="circular"), (1, 2, 4, 5)),
+    "conv2d_circular_same_even": (lambda m: m.Conv2d(2, 3, (4, 3), padding="same", padding_mode="circular"), (2, 2, 6, 5)),
+    "conv2d_reflect_same_dilated": (
+        lambda m: m.Conv2d(2, 2, 3, padding="same", dilation=(2, 1), padding_mode="reflect"), (1, 2, 7, 4)),
+    "conv2d_replicate_valid": (lambda m: m.Conv2d(2, 3, 2, padding="valid", padding_mode="replicate"), (2, 2, 4, 4)),
+    "conv2d_reflect_unbatched": (lambda m: m.Conv2d(3, 2, 3, padding=1, padding_mode="reflect"), (3, 5, 6)),
+    "conv1d_reflect": (lambda m: m.Conv1d(3, 4, 3, padding=2, padding_mode="reflect"), (2, 3, 8)),
+    "conv1d_replicate_stride": (lambda m: m.Conv1d(2, 4, 4, stride=3, padding=3, padding_mode="replicate"), (2, 2, 9)),
+    "conv1d_circular_groups": (lambda m: m.Conv1d(4, 4, 3, padding=1, groups=4, padding_mode="circular"), (3, 4, 6)),
+    "conv1d_circular_same_unbatched": (lambda m: m.Conv1d(2, 3, 4, padding="same", dilation=2, padding_mode="circular"), (2, 9)),
+}
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(PADDING_MODE_LAYERS))
+def test_padding_mode_matches_torch(name: str, dtype: str, direction: str) -> None:
+    """One state_dict in both (loaded either way); outputs, the input gradient and the weight
+    and bias gradients agree."""
+    build, shape = PADDING_MODE_LAYERS[name]
+    torch.manual_seed(3)
+    ember.manual_seed(4)
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction)
+
+
+@pytest.mark.parametrize("name", list(PADDING_MODE_LAYERS))
+def test_padding_mode_repr_and_attributes_equal_torch(name: str) -> None:
+    build, _ = PADDING_MODE_LAYERS[name]
+    e, t = build(nn), build(torch.nn)
+    assert repr(e) == repr(t)
+    assert e.padding_mode == t.padding_mode
+    assert e._reversed_padding_repeated_twice == t._reversed_padding_repeated_twice
+    assert list(e.state_dict()) == list(t.state_dict())
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_padding_mode_gradcheck_and_gradgradcheck(mode: str) -> None:
+    layer = nn.Conv2d(2, 2, 3, padding=(1, 2), padding_mode=mode, dtype=ember.float64)
+    x = ember.tensor(np.random.default_rng(5).standard_normal((1, 2, 4, 4)), requires_grad=True)
+    assert gradcheck(layer, (x,))
+    assert gradgradcheck(layer, (x,))
+
+
+PADDING_MODE_ERRORS = {
+    "transpose2d_reflect": (lambda lib: lib.nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect"),
+                            'Only "zeros" padding mode is supported for ConvTranspose2d'),
+    "transpose1d_circular": (lambda lib: lib.nn.ConvTranspose1d(2, 3, 3, padding_mode="circular"),
+                             'Only "zeros" padding mode is supported for ConvTranspose1d'),
+    "transpose_unknown_mode": (lambda lib: lib.nn.ConvTranspose2d(2, 3, 3, padding_mode="mirror"),
+                               'Only "zeros" padding mode is supported for ConvTranspose2d'),
+    "conv1d_unknown_mode": (lambda lib: lib.nn.Conv1d(2, 3, 3, padding_mode="wrap"),
+                            "but got padding_mode='wrap'"),
+    "reflect_wider_than_input": (lambda lib: lib.nn.Conv2d(2, 3, 3, padding=4, padding_mode="reflect")(lib.ones(1, 2, 4, 5)),
+                                 "Padding size should be less than the corresponding input dimension"),
+    "circular_wraps_twice": (lambda lib: lib.nn.Conv1d(2, 3, 3, padding=6, padding_mode="circular")(lib.ones(1, 2, 5)),
+                             "Padding value causes wrapping around more than once"),
+    "replicate_wrong_rank": (lambda lib: lib.nn.Conv1d(2, 3, 3, padding=1, padding_mode="replicate")(lib.ones(1, 1, 2, 5)),
+                             "Padding size 2 is not supported for 4D input tensor"),
+}
+
+
+@pytest.mark.parametrize("name", list(PADDING_MODE_ERRORS))
+def test_padding_mode_errors_match_torch(name: str) -> None:
+    call, match = PADDING_MODE_ERRORS[name]
+    _same_raise(call, match)
 
 
 def test_results_survive_later_calls_of_the_same_shape() -> None:

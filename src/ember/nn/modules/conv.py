@@ -1,6 +1,7 @@
 """Convolution layers with torch's parameter names, shapes, initialisation and repr:
 `Conv1d`, `Conv2d` (weight (out, in/groups, *kernel)) and `ConvTranspose1d`,
-`ConvTranspose2d` (weight (in, out/groups, *kernel)); bias (out,)."""
+`ConvTranspose2d` (weight (in, out/groups, *kernel)); bias (out,). Conv1d and Conv2d take
+padding_mode 'zeros', 'reflect', 'replicate' or 'circular' (F.pad's modes)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 def _ntuple(value: Size, nd: int) -> tuple[int, ...]:
     return (value,) * nd if isinstance(value, int) else tuple(int(v) for v in value)
+
+
+def _reversed_padding(
+    padding: Union[tuple[int, ...], str], kernel_size: tuple[int, ...], dilation: tuple[int, ...]
+) -> Union[tuple[int, ...], list[int]]:
+    """The widths F.pad takes for a non-zeros padding_mode: last dim first, (before, after) each.
+    padding='same' pads d (k - 1) in all, the odd one after, as torch's; 'valid' pads nothing."""
+    if not isinstance(padding, str):
+        return tuple(p for p in reversed(padding) for _ in range(2))
+    widths = [0, 0] * len(kernel_size)
+    if padding == "same":
+        for i, (d, k) in enumerate(zip(reversed(dilation), reversed(kernel_size))):
+            total = d * (k - 1)
+            widths[2 * i], widths[2 * i + 1] = total // 2, total - total // 2
+    return widths
 
 
 class _ConvNd(Module):
@@ -50,8 +66,6 @@ class _ConvNd(Module):
             raise ValueError(
                 f"padding_mode must be one of {set(_PADDING_MODES)}, but got padding_mode='{padding_mode}'"
             )
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not implemented in ember; use 'zeros'")
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = _ntuple(kernel_size, nd)
@@ -69,6 +83,7 @@ class _ConvNd(Module):
         self.output_padding = _ntuple(output_padding, nd)
         self.groups = groups
         self.padding_mode = padding_mode
+        self._reversed_padding_repeated_twice = _reversed_padding(self.padding, self.kernel_size, self.dilation)
         if self._transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
@@ -87,6 +102,14 @@ class _ConvNd(Module):
             if fan_in != 0:
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
+
+    def _padded(self, input: Tensor) -> tuple[Tensor, Union[tuple[int, ...], str]]:
+        """The input and the padding the convolution takes: a padding_mode other than 'zeros'
+        pads with F.pad first (reflect, replicate or circular), and the convolution then pads
+        nothing."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        return F.pad(input, self._reversed_padding_repeated_twice, self.padding_mode), (0,) * self._nd
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -122,7 +145,8 @@ class Conv1d(_ConvNd):
         )
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return F.conv1d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -146,7 +170,8 @@ class Conv2d(_ConvNd):
         )
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return F.conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -157,7 +182,7 @@ class _ConvTransposeNd(_ConvNd):
         output_padding: Size = 0, groups: int = 1, bias: bool = True, dilation: Size = 1,
         padding_mode: str = "zeros", device: Any = None, dtype: Optional[_dtype.dtype] = None,
     ) -> None:
-        if padding_mode != "zeros" and padding_mode in _PADDING_MODES:
+        if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
