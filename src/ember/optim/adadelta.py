@@ -6,7 +6,10 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
+from .optimizer import (
+    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
+    _scalar,
+)
 
 
 class Adadelta(Optimizer):
@@ -31,15 +34,22 @@ class Adadelta(Optimizer):
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0,
+        foreach: Optional[bool] = None,
         *,
+        capturable: bool = False,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
         _check_nonneg("epsilon", eps)
         _check_nonneg("weight_decay", weight_decay)
-        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
+        defaults = {
+            "lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+            "capturable": capturable, "foreach": foreach, "differentiable": differentiable,
+        }
+        _check_implementation_flags("Adadelta", capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:

@@ -6,7 +6,10 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _scalar
+from .optimizer import (
+    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
+    _scalar,
+)
 
 
 class Adagrad(Optimizer):
@@ -33,8 +36,11 @@ class Adagrad(Optimizer):
         weight_decay: float = 0,
         initial_accumulator_value: float = 0,
         eps: float = 1e-10,
+        foreach: Optional[bool] = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: Optional[bool] = None,
     ) -> None:
         _check_lr(lr)
         _check_nonneg("lr_decay", lr_decay)
@@ -43,8 +49,10 @@ class Adagrad(Optimizer):
         _check_nonneg("epsilon", eps)
         defaults = {
             "lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value, "maximize": maximize,
+            "initial_accumulator_value": initial_accumulator_value, "foreach": foreach, "maximize": maximize,
+            "differentiable": differentiable, "fused": fused,
         }
+        _check_implementation_flags("Adagrad", differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:

@@ -4,6 +4,11 @@ and `state_dict` layout, so a checkpoint's structure reads the same in both libr
 A subclass passes its hyper-parameters as `defaults` and implements `step`. Updates work on the
 parameters' NumPy storage in place (no graph is recorded, as under `no_grad`) and bump each
 parameter's version counter as torch's in-place updates do.
+
+Constructors take torch's implementation keywords (foreach, fused, capturable, differentiable)
+where torch's do, with its defaults, and keep them in the param groups as torch does, so a
+state_dict's groups hold the same keys; `_check_implementation_flags` says which values ember
+can honour.
 """
 
 from __future__ import annotations
@@ -303,6 +308,25 @@ def _new_step() -> Tensor:
     """The step counter: a 0-d float tensor (float64 when that is the default dtype), as torch keeps it."""
     dtype = np.float64 if _dtype.get_default_dtype() is _dtype.float64 else np.float32
     return Tensor._make(np.zeros((), dtype=dtype), False, None)
+
+
+_UNSUPPORTED = {
+    "fused": "fused=True asks for torch's fused device kernels",
+    "capturable": "capturable=True asks for an update that CUDA graphs can capture",
+    "differentiable": "differentiable=True asks for a step that autograd can differentiate through",
+}
+
+
+def _check_implementation_flags(optimizer: str, **flags: Any) -> None:
+    """torch's implementation switches. foreach (any value) and fused=None/False only choose
+    among torch's kernels, with the same numbers, so ember keeps them in the param groups and
+    computes as always. The others ask for what ember's in-place NumPy update cannot give."""
+    for flag, value in flags.items():
+        if value:
+            raise RuntimeError(
+                f"{optimizer}: {_UNSUPPORTED[flag]}, which ember's NumPy backend does not have; "
+                f"leave {flag} at its default ({flag}={'None' if flag == 'fused' else 'False'})"
+            )
 
 
 def _check_lr(lr: Any) -> None:

@@ -6,7 +6,10 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _advance_step, _check_lr, _check_nonneg, _grad, _lazy_state, _lerp_, _scalar
+from .optimizer import (
+    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
+    _lerp_, _scalar,
+)
 
 
 class RMSprop(Optimizer):
@@ -35,8 +38,10 @@ class RMSprop(Optimizer):
         weight_decay: float = 0,
         momentum: float = 0,
         centered: bool = False,
-        *,
+        capturable: bool = False,
+        foreach: Optional[bool] = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
         _check_nonneg("epsilon", eps)
@@ -45,8 +50,10 @@ class RMSprop(Optimizer):
         _check_nonneg("alpha", alpha)
         defaults = {
             "lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
-            "weight_decay": weight_decay, "maximize": maximize,
+            "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach, "maximize": maximize,
+            "differentiable": differentiable,
         }
+        _check_implementation_flags("RMSprop", capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:

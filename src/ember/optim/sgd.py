@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_lr, _grad, _scalar
+from .optimizer import Optimizer, ParamsT, _check_implementation_flags, _check_lr, _grad, _scalar
 
 
 class SGD(Optimizer):
@@ -41,6 +41,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: Optional[bool] = None,
+        differentiable: bool = False,
+        fused: Optional[bool] = None,
         l1: float = 0,
     ) -> None:
         _check_lr(lr)
@@ -52,10 +55,12 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid l1 value: {l1}")
         defaults = {
             "lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
-            "nesterov": nesterov, "maximize": maximize, "l1": l1,
+            "nesterov": nesterov, "maximize": maximize, "foreach": foreach, "differentiable": differentiable,
+            "fused": fused, "l1": l1,
         }
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        _check_implementation_flags("SGD", differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:
