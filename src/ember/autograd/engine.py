@@ -5,6 +5,10 @@ taking the newest pending node from a heap always finds one whose gradient is co
 topological order with no recursion and no separate sort. Gradients for a node are summed in
 its buffer (a dict keyed by node identity) before it runs, so shared subgraphs run once.
 
+Gradients travel as NumPy arrays unless `create_graph=True` asks for a graph of the backward
+itself; then they are Tensors. An op with `_array_backward` runs its rule on the arrays
+directly; any other op (and every hook) gets them wrapped in Tensors.
+
 Leaf gradients: the first gradient a leaf receives becomes its `.grad` without a copy when
 nothing else refers to that gradient or its array and it is in C order (torch's AccumulateGrad
 steals it the same way); otherwise it is copied. Later ones are added in place. So `.grad` never
@@ -27,6 +31,7 @@ from .function import AccumulateGrad, BackwardCFunction, Node
 Edge = tuple[Node, int]
 
 _heappush = heapq.heappush
+_ndarray = np.ndarray
 _heappop = heapq.heappop
 _grad_state = grad_mode._state
 
@@ -104,6 +109,8 @@ def run_backward(
         needed = _nodes_leading_to([n for n, _ in edges], {n for n, _ in targets})
         # backward(inputs=) fills the .grad of non-leaf inputs too; their gradient is captured
         capture = {e: i for i, (e, t) in enumerate(zip(targets, inputs)) if not accumulate or t.grad_fn is not None}
+    if not create_graph:
+        grad_roots = [g._data for g in grad_roots]
     state = _grad_state
     prev = state.enabled
     state.enabled = create_graph
@@ -111,21 +118,28 @@ def run_backward(
         captured = _execute(edges, grad_roots, retain_graph, create_graph, accumulate, needed, capture)
     finally:
         state.enabled = prev
+    if not create_graph:
+        _wrap_captured(captured)
     if accumulate:
         if capture:
             _accumulate_non_leaves(inputs, captured, capture, create_graph)
         return None
     for i in range(len(captured)):
-        # indexed, not iterated: a loop variable would count as one more reference to the grad
-        if captured[i] is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"One of the differentiated Tensors (input {i}) appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior."
-                )
-        elif not create_graph and not _is_unshared(captured, i):
-            captured[i] = _tensor.Tensor._make(captured[i]._data.copy(), False, None)
+        if captured[i] is None and not allow_unused:
+            raise RuntimeError(
+                f"One of the differentiated Tensors (input {i}) appears to not have been used in "
+                "the graph. Set allow_unused=True if this is the desired behavior."
+            )
     return captured
+
+
+def _wrap_captured(captured: list) -> None:
+    """Captured gradient arrays as Tensors, copied when something else holds their memory."""
+    make = _tensor.Tensor._make
+    for i in range(len(captured)):
+        # indexed, not iterated: a loop variable would count as one more reference to the grad
+        if captured[i] is not None:
+            captured[i] = make(captured[i] if _is_unshared(captured, i) else captured[i].copy(), False, None)
 
 
 def _execute(
@@ -139,6 +153,7 @@ def _execute(
     for (node, nr), g in zip(edges, grad_roots):
         _add(heap, buffers, needed, node, nr, g)
     captured: list = [None] * (len(capture) if capture else 0)
+    arrays = not create_graph
     while heap:
         node = _heappop(heap)[1]
         grads = buffers.pop(node)
@@ -146,14 +161,14 @@ def _execute(
             summing.discard(node)
             _finish_sums(grads)
         if node._pre_hooks is not None:
-            _run_pre_hooks(node, grads)
+            _run_pre_hooks(node, grads, create_graph)
         if capture:
             _capture(node, grads, capture, captured)
         if type(node) is AccumulateGrad:
             if accumulate and grads[0] is not None:
                 _accumulate(node, grads, create_graph)
             continue
-        in_grads = _call_backward(node, grads)
+        in_grads = _call_backward(node, grads, create_graph)
         if anomaly._enabled:
             anomaly.check_gradients(node, in_grads)
         if not retain_graph:
@@ -163,6 +178,8 @@ def _execute(
             g = in_grads[i]
             if nxt is None or g is None or (needed is not None and nxt not in needed):
                 continue
+            if arrays and type(g) is not _ndarray:
+                g = np.asarray(g)  # NumPy gives scalars for 0-d arithmetic
             nr = 0 if nrs is None else nrs[i]
             buf = buffers.get(nxt)
             if buf is None:
@@ -203,53 +220,63 @@ class _Pending(list):
     __slots__ = ()
 
 
-def _sum_into(buf: list, nr: int, g: Any) -> bool:
-    """buf[nr] += g for gradients that record no graph, with NumPy, not a Tensor op. Large
-    gradients are added at once (in place when the buffer holds the only reference), small ones
+def _sum_into(buf: list, nr: int, g: np.ndarray) -> bool:
+    """buf[nr] += g for gradient arrays (no graph of the backward). Large gradients are added at
+    once (in place when the buffer holds the only reference and the dtypes agree), small ones
     queued in a _Pending; returns True when a queue was started."""
     if type(buf[nr]) is _Pending:
         buf[nr].append(g)
         return False
-    if buf[nr]._data.size < _IN_PLACE_MIN:
+    if buf[nr].size < _IN_PLACE_MIN:
         buf[nr] = _Pending((buf[nr], g))
         return True
-    if _is_unshared(buf, nr):
-        total = buf[nr]._data
+    if buf[nr].dtype == g.dtype and _is_unshared(buf, nr):
+        total = buf[nr]
         try:
-            total += g._data
+            total += g
             return False
         except ValueError:  # read-only, or a shape that would broadcast: no in-place update
             pass
-    buf[nr] = _tensor.Tensor._make(buf[nr]._data + g._data, False, None)
+    buf[nr] = buf[nr] + g
     return False
 
 
 def _finish_sums(grads: list) -> None:
-    """Replace each _Pending in a node's buffer by the sum of its gradients."""
+    """Replace each _Pending in a node's buffer by the sum of its gradient arrays."""
     for i, pending in enumerate(grads):
         if type(pending) is not _Pending:
             continue
-        arrays = [t._data for t in pending]
         try:
-            total = np.add.reduce(np.stack(arrays), axis=0)
+            total = np.add.reduce(np.stack(pending), axis=0)
         except ValueError:  # shapes that only broadcast together: add them one by one
-            total = arrays[0]
-            for a in arrays[1:]:
+            total = pending[0]
+            for a in pending[1:]:
                 total = total + a
-        if type(total) is not np.ndarray:
-            total = np.asarray(total)  # NumPy gives scalars for 0-d arithmetic
-        grads[i] = _tensor.Tensor._make(total, False, None)
+        grads[i] = total if type(total) is np.ndarray else np.asarray(total)
 
 
-def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:
-    """Run one Function's backward; return one gradient per tensor input (`node._next`)."""
-    if node._out_meta is not None and node._materialize and None in grads:
-        make = _tensor.Tensor._make
+def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> Sequence[Any]:
+    """Run one Function's backward; return one gradient per tensor input (`node._next`).
+    Without create_graph, gradients come and go as arrays: an `_array_backward` rule takes them
+    as they are, any other gets them wrapped as Tensors and has its results unwrapped."""
+    cls = node._forward_cls
+    wrap = not create_graph and not cls._array_backward
+    if node._out_meta is not None and node._materialize and any([g is None for g in grads]):
         grads = [
-            make(np.zeros(shape, dtype), False, None) if g is None else g
+            _zeros(shape, dtype, create_graph) if g is None else g
             for g, (shape, dtype) in zip(grads, node._out_meta)
         ]
-    result = node._forward_cls.backward(node, *grads)
+    if wrap:
+        make = _tensor.Tensor._make
+        result = cls.backward(node, *[None if g is None else make(g, False, None) for g in grads])
+    elif create_graph:
+        result = cls.backward(node, *grads)
+    else:
+        node._arrays = True
+        try:
+            result = cls.backward(node, *grads)
+        finally:
+            node._arrays = False
     if not isinstance(result, tuple):
         result = (result,)
     if len(result) != len(node.needs_input_grad):
@@ -257,10 +284,17 @@ def _call_backward(node: BackwardCFunction, grads: list) -> Sequence[Any]:
             f"function {node.name()} returned an incorrect number of gradients "
             f"(expected {len(node.needs_input_grad)}, got {len(result)})"
         )
+    if wrap:
+        result = [None if g is None else g._data for g in result]
     mask = node._tensor_args
     if mask is None:
         return result
     return [g for g, is_tensor in zip(result, mask) if is_tensor]
+
+
+def _zeros(shape: tuple[int, ...], dtype: np.dtype, as_tensor: bool) -> Any:
+    z = np.zeros(shape, dtype)
+    return _tensor.Tensor._make(z, False, None) if as_tensor else z
 
 
 def _capture(node: Node, grads: list, capture: dict[Edge, int], captured: list) -> None:
@@ -271,14 +305,17 @@ def _capture(node: Node, grads: list, capture: dict[Edge, int], captured: list) 
             captured[index] = g
 
 
-def _run_pre_hooks(node: Node, grads: list) -> None:
-    """Tensor hooks and retain_grad, in registration order; a hook's result replaces the grad."""
+def _run_pre_hooks(node: Node, grads: list, create_graph: bool) -> None:
+    """Tensor hooks and retain_grad, in registration order; a hook's result replaces the grad.
+    Hooks see Tensors: gradient arrays are wrapped for them, and what they return unwrapped."""
+    make = _tensor.Tensor._make
     for nr, hooks in node._pre_hooks.items():
         for hook in list(hooks):
-            if grads[nr] is not None:
-                new = hook(grads[nr])
+            g = grads[nr]
+            if g is not None:
+                new = hook(g if create_graph else make(g, False, None))
                 if new is not None:
-                    grads[nr] = new
+                    grads[nr] = new if create_graph else new._data
 
 
 class _Probe:
@@ -291,11 +328,11 @@ class _Probe:
 
 
 def _refcounts(grads: list, i: int = 0) -> tuple[int, int, int]:
-    """References to `grads[i]`, to its array and to that array's base (0 if none). Called the
-    same way on an unshared probe at import, so the baseline counts exactly this function's own
-    references, on any CPython."""
+    """References to `grads[i]` (a gradient Tensor or array), to its array and to that array's
+    base (0 if none). Called the same way on unshared probes at import, so the baseline counts
+    exactly this function's own references, on any CPython."""
     t = grads[i]
-    arr = t._data
+    arr = t if type(t) is np.ndarray else t._data
     base = arr.base
     return sys.getrefcount(arr), sys.getrefcount(t), 0 if base is None else sys.getrefcount(base)
 
@@ -308,23 +345,27 @@ def _is_unshared(grads: list, i: int = 0) -> bool:
     (the transpose's backward then turns it back into a C-ordered view)."""
     if _getrefcount is None:
         return False
-    arrays, tensors, bases = _refcounts(grads, i)
-    if arrays > _UNSHARED[0] or tensors > _UNSHARED[1]:
+    arrays, tensors, bases = _refcounts(grads, i)  # first: a local bound here would count too
+    arr = grads[i]
+    if type(arr) is np.ndarray:
+        baseline = _UNSHARED_ARRAY
+    else:
+        baseline = _UNSHARED
+        arr = arr._data
+    if arrays > baseline[0] or tensors > baseline[1]:
         return False
-    arr = grads[i]._data
     base = arr.base
     if base is None:
         return arr.flags.c_contiguous
     return (
-        bases <= _UNSHARED[2] and type(base) is np.ndarray and base.size == arr.size
+        bases <= baseline[2] and type(base) is np.ndarray and base.size == arr.size
         and arr.flags.c_contiguous and arr.flags.writeable
     )
 
 
 _getrefcount: Optional[Callable[[Any], int]] = getattr(sys, "getrefcount", None)
-_UNSHARED: tuple[int, int, int] = (
-    _refcounts([_Probe(np.empty(1)[:])]) if _getrefcount else (0, 0, 0)
-)
+_UNSHARED: tuple[int, int, int] = _refcounts([_Probe(np.empty(1)[:])]) if _getrefcount else (0, 0, 0)
+_UNSHARED_ARRAY: tuple[int, int, int] = _refcounts([np.empty(1)[:]]) if _getrefcount else (0, 0, 0)
 
 
 def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
@@ -334,17 +375,17 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
     unshared = t is not None and t._grad is None and _is_unshared(grads)
     g = grads[0]
     if t is not None:
-        arr, data = g._data, t._data
+        arr, data = (g._data if create_graph else g), t._data
         if arr.shape != data.shape:
             raise RuntimeError(
                 f"invalid gradient for a leaf of shape {list(data.shape)}: got shape {list(arr.shape)}"
             )
         current = t._grad
         if current is None:
-            if unshared and arr.dtype == data.dtype:
-                t._grad = g
-            elif create_graph:
-                t._grad = g.clone()
+            if create_graph:
+                t._grad = g if unshared and arr.dtype == data.dtype else g.clone()
+            elif unshared and arr.dtype == data.dtype:
+                t._grad = _tensor.Tensor._make(arr, False, None)
             else:
                 t._grad = _tensor.Tensor._make(np.array(arr, dtype=data.dtype, order="C"), False, None)
         elif create_graph:

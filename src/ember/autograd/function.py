@@ -18,8 +18,14 @@ An op is a subclass with `forward(ctx, *args)` and `backward(ctx, *grads)` side 
 node: an instance of `MulBackward0` that is the output's `grad_fn` and is the `ctx` both methods
 see. ember's own ops set `_array_forward = True`: their forward takes and returns NumPy arrays
 (fast), and `save_for_backward(a)` on an input's array saves that input Tensor. A user Function
-works as in torch: forward takes and returns Tensors. backward always works on Tensors, so under
+works as in torch: forward takes and returns Tensors. backward works on Tensors, so under
 `create_graph=True` it records a graph of its own and higher derivatives come for free.
+
+An op whose backward uses only what NumPy arrays and Tensors share (operators, `.shape`,
+`.reshape`, `.sum(dims)`, `.mT`, and the `ops._util` helpers that dispatch on the type) sets
+`_array_backward = True`. When no graph of the backward is wanted (the usual `loss.backward()`),
+the engine runs that same rule on arrays: the gradient and the saved tensors arrive as arrays,
+and no Tensor is made for an intermediate gradient. With `create_graph=True` it gets Tensors.
 
 Speed matters here more than anywhere: every op of every model passes through `apply`, and
 backward rules call ops too. So `apply` makes one pass over the arguments, builds no graph when
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
 
 _sequence = itertools.count()
+_NUMBERS = (int, float, bool, complex)
 _grad_state = grad_mode._state
 _ndarray = np.ndarray
 _generic = np.generic
@@ -140,6 +147,7 @@ class BackwardCFunction(Node):
     _non_differentiable: tuple = ()
     _materialize = True
     _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
+    _arrays = False  # set by the engine while it runs an array backward on this node
     _forward_cls: type[Function]
 
     # the ctx API of torch
@@ -151,12 +159,16 @@ class BackwardCFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
+        """The saved tensors, checked for in-place changes; their arrays when the engine runs an
+        array backward (`_arrays`). Python numbers saved by an array forward stay numbers."""
         if self._freed:
             raise RuntimeError(_FREED)
         saved = self._saved
         for item, version in zip(saved, self._saved_versions):
             if version is not None and item._vc is not None and item._vc[0] != version:
                 raise _modified_error(self, item, version)
+        if self._arrays:
+            return tuple([_array_of(item) for item in saved])
         if self._saved_outputs:
             return tuple(item.unpack(self) if type(item) is _SavedOutput else item for item in saved)
         return saved
@@ -181,6 +193,16 @@ def _modified_error(node: BackwardCFunction, item: Any, version: int) -> Runtime
         f"{t._version}; expected version {version} instead. Hint: "
         "compute on a copy (.clone()) or do the in-place change after backward."
     )
+
+
+def _array_of(item: Any) -> Any:
+    """What an array backward sees of a saved item: the array of a tensor or saved output;
+    None and Python numbers as they are."""
+    if type(item) is _SavedOutput:
+        return item.data
+    if isinstance(item, _Tensor):
+        return item._data
+    return item
 
 
 class _SavedOutput:
@@ -226,6 +248,7 @@ class Function:
     else refers to it."""
 
     _array_forward = False
+    _array_backward = False
     _is_view = False  # outputs that view the first input's memory share its version counter
     _backward_cls: type[BackwardCFunction]
 
@@ -450,7 +473,8 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tupl
         if found is None and isinstance(item, _Tensor):
             found = item
         if found is None:
-            saved.append(_make(np.asarray(item), False, None))
+            # a Python number stays a number: it keeps its weak dtype in either kind of backward
+            saved.append(item if type(item) in _NUMBERS else _make(np.asarray(item), False, None))
             versions.append(None)
         else:
             saved.append(found)

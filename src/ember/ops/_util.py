@@ -83,15 +83,16 @@ def float_operands(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def sum_to(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a broadcast gradient back down to `shape` (the rule behind every broadcasting op):
-    leading extra dimensions are summed away, dimensions of size 1 are summed with keepdim."""
-    gshape = grad._data.shape
+    """Sum a broadcast gradient (a Tensor or an array) back down to `shape` (the rule behind
+    every broadcasting op): leading extra dimensions are summed away, dimensions of size 1 are
+    summed with keepdim."""
+    gshape = grad.shape
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
     dims = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
     out = grad.sum(dims) if dims else grad
-    return out.reshape(shape) if out._data.shape != shape else out
+    return out.reshape(shape) if out.shape != shape else out
 
 
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:

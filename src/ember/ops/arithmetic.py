@@ -15,19 +15,18 @@ from .. import _dtype, _tensor
 from .._creation import zeros_like
 from ._util import apply_binary, float_operands, is_tensor, promote, sum_to
 
-
-def _shape(x: Any) -> tuple[int, ...]:
-    return x.shape if isinstance(x, np.ndarray) else ()
+_ndarray = np.ndarray
 
 
 class Add(Function):
     """a + b;  d/da = 1,  d/db = 1."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (_shape(a), _shape(b))
+        ctx.shapes = (a.shape if type(a) is _ndarray else (), b.shape if type(b) is _ndarray else ())
         return a + b
 
     @staticmethod
@@ -41,10 +40,11 @@ class Sub(Function):
     """a - b;  d/da = 1,  d/db = -1."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (_shape(a), _shape(b))
+        ctx.shapes = (a.shape if type(a) is _ndarray else (), b.shape if type(b) is _ndarray else ())
         return a - b
 
     @staticmethod
@@ -58,6 +58,7 @@ class Mul(Function):
     """a * b;  d/da = b,  d/db = a."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,6 +76,7 @@ class Div(Function):
     """a / b;  d/da = 1/b,  d/db = -a/b^2."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -143,6 +145,7 @@ class Neg(Function):
     """-x;  d/dx = -1."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):

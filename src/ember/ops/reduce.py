@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ._util import Dim, normalize_dims
+from ._util import Dim, is_tensor, normalize_dims
 
 def _return_type(name: str) -> type:
     """A (values, indices) named tuple printed as torch prints `torch.return_types.max`."""
@@ -35,22 +35,29 @@ def _kept_shape(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> tupl
 
 
 def _expand_back(grad: Any, shape: tuple[int, ...], axes: Optional[tuple[int, ...]], keepdim: bool) -> Any:
-    """The gradient of a reduced tensor, broadcast back to the input's shape."""
+    """The gradient of a reduced tensor, broadcast back to the input's shape. A Tensor gets an
+    `expand` view (recorded under create_graph); an array is written out in full, which costs
+    less than NumPy's `broadcast_to` for small inputs and gives a gradient `.grad` can keep."""
     if not keepdim:
         grad = grad.reshape(_kept_shape(shape, axes))
-    return grad.expand(shape)
+    if is_tensor(grad):
+        return grad.expand(shape)
+    out = np.empty(shape, grad.dtype)
+    out[...] = grad
+    return out
 
 
 class Sum(Function):
     """sum_i x_i;  d/dx_i = 1."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         dtype = np.int64 if x.dtype.kind in "biu" else None
-        return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        return np.add.reduce(x, axes, dtype, None, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -65,6 +72,7 @@ class Mean(Function):
     """(1/n) sum_i x_i;  d/dx_i = 1/n."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -311,8 +319,11 @@ class Norm(Function):
 
 
 def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
-    axes = normalize_dims(dim, input.ndim)
-    return None if input.ndim == 0 else axes  # a 0-d tensor reduces over dim 0 or -1 to itself
+    if dim is None:
+        return None
+    ndim = input._data.ndim
+    axes = normalize_dims(dim, ndim)
+    return None if ndim == 0 else axes  # a 0-d tensor reduces over dim 0 or -1 to itself
 
 
 def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
