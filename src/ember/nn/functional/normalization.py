@@ -18,10 +18,14 @@ number of elements averaged and g = dy * w:
     dx = inv_std * (g - mean_A(g) - xhat * mean_A(g * xhat)),
     dw = sum of dy * xhat over the axes w is broadcast along,    db = the same sum of dy.
 
-One node instead of about ten primitives: fewer passes over x, nothing large saved (xhat is
-rebuilt from x and the two small statistics, so an in-place op on the output is harmless), and
-no difference of large terms. Under `create_graph=True` the backward rebuilds the statistics
-from x with Tensor ops, so it can itself be differentiated.
+One node instead of about ten primitives: fewer passes over x and no difference of large
+terms. Nothing large is saved (x and the two small statistics), so an in-place op on the
+output is harmless. Where it keeps precision, layer and group norm take the variance from
+mean(x^2) - mean^2 and work on x itself, with the mean as an offset folded into small per-row
+terms: fewer passes over x and fewer temporaries of its size. The backward needs only
+reductions of dy and dy * x (BLAS where they are matrix-vector products). Under
+`create_graph=True` the backward rebuilds the statistics from x with Tensor ops, so it can
+itself be differentiated.
 """
 
 from __future__ import annotations
@@ -48,39 +52,28 @@ class _Normalize(Function):
     def forward(ctx, x, weight, bias, shape, axes, param_shape, eps):
         xw = x.reshape(shape)
         n = max(math.prod(shape[a] for a in axes), 1)  # an empty input gives empty output
-        if axes[0] + len(axes) == len(shape):  # trailing axes: NumPy sums each row pairwise
-            mean = xw.mean(axes, keepdims=True)
-            out = xw - mean
-            var = _contract(out, out, axes) / n
-            shift = None
-        else:
-            # batch norm: the sums run down the batch axis and gather rounding error (about
-            # 1e-3 of a unit for a mean of 1000 over 1000 rows in float32); the mean of the
-            # centred values is that error, and is taken out through the offset below
-            mean = _sum(xw, axes) / n
-            out = xw - mean
-            shift = _sum(out, axes) / n
-            mean += shift
-            var = np.maximum(_contract(out, out, axes) / n - shift * shift, 0)
+        mean, var, z, offset = _statistics(xw, axes, n)
         inv_std = 1.0 / np.sqrt(var + eps)
         w = None if weight is None else weight.reshape(param_shape)
-        if w is None or 2 * math.prod(np.broadcast_shapes(inv_std.shape, param_shape)) <= out.size:
+        buffer = None if z is xw else z  # the output overwrites the centred values when ours
+        # y = (z - offset) * inv_std * w + b
+        if _small_scale(inv_std, w, z.size):
             scale = inv_std if w is None else inv_std * w  # per channel (batch, group norm)
-            out *= scale
-        else:  # layer norm: w * inv_std would be as large as x, so two passes
-            scale = inv_std * w if shift is not None else None
-            out *= inv_std
+            out = np.multiply(z, scale, out=buffer)
+            shift = None if offset is None else offset * scale
+        else:  # layer norm: w * inv_std would be as large as x, so scale by each in turn
+            out = np.multiply(z, inv_std, out=buffer)
+            if offset is not None:
+                out -= offset * inv_std
             out *= w
-        offset = None if bias is None else bias.reshape(param_shape)
-        if shift is not None:
-            offset = -shift * scale if offset is None else offset - shift * scale
-        if offset is not None:
-            out += offset
+            shift = None
+        _add_offset(out, None if bias is None else bias.reshape(param_shape), shift)
         ctx.save_for_backward(x, weight, mean, inv_std)
         ctx.mark_non_differentiable(mean, var)
         ctx.set_materialize_grads(False)
         ctx.shape, ctx.axes, ctx.param_shape, ctx.eps = shape, axes, param_shape, eps
         ctx.bias_shape = None if bias is None else bias.shape
+        ctx.raw_moments = z is xw
         return out.reshape(x.shape), mean, var
 
     @staticmethod
@@ -110,10 +103,55 @@ def _broadcast_axes(param_shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(i for i, n in enumerate(param_shape) if n == 1)
 
 
-def _constant_over(param_shape: tuple[int, ...], axes: tuple[int, ...]) -> bool:
-    """Whether w is constant over the statistics' axes (batch norm), so that w * inv_std is
-    as small as w and w factors out of the means over those axes."""
-    return all(param_shape[a] == 1 for a in axes)
+def _statistics(
+    xw: np.ndarray, axes: tuple[int, ...], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
+    """(mean, var, z, offset) of xw over `axes`, where the centred values are z - offset
+    (offset None: z is them, a new array).
+
+    Trailing axes (layer, group norm): var = mean(x^2) - mean^2 from two reading passes and no
+    temporary, when that difference loses at most two bits (var >= mean(x^2) / 4: the mean is
+    within 1.7 standard deviations of 0); then z is x itself and the offset its mean. Otherwise,
+    the two-pass way: NumPy sums each row pairwise for the mean, then var = mean((x - mean)^2).
+
+    Batch norm: the sums run down the batch axis and gather rounding error (about 1e-3 of a
+    unit for a mean of 1000 over 1000 rows in float32); the mean of the centred values is that
+    error, and is taken out through the offset.
+    """
+    if axes[0] + len(axes) == len(xw.shape):
+        last = (len(xw.shape) - 1,)  # sum rows first: shorter runs gather less rounding error
+        mean = _sum(_sum(xw, last), axes) / n
+        mean_sq = _sum(_contract(xw, xw, last), axes) / n
+        var = mean_sq - mean * mean
+        if np.all(var >= 0.25 * mean_sq):
+            return mean, var, xw, mean
+        mean = xw.mean(axes, keepdims=True)
+        centred = xw - mean
+        return mean, _contract(centred, centred, axes) / n, centred, None
+    mean = _sum(xw, axes) / n
+    centred = xw - mean
+    shift = _sum(centred, axes) / n
+    mean += shift
+    var = np.maximum(_contract(centred, centred, axes) / n - shift * shift, 0)
+    return mean, var, centred, shift
+
+
+def _small_scale(inv_std: np.ndarray, w: Optional[np.ndarray], size: int) -> bool:
+    """Whether w * inv_std is small next to x's `size` (batch and group norm: one factor per
+    channel), so that scaling by it is one pass; for layer norm it would be as large as x."""
+    return w is None or 2 * math.prod(np.broadcast_shapes(inv_std.shape, w.shape)) <= size
+
+
+def _add_offset(out: np.ndarray, bias: Optional[np.ndarray], shift: Optional[np.ndarray]) -> None:
+    """out += bias - shift in place: one pass when bias - shift is small next to out."""
+    if bias is not None and shift is not None:
+        if 2 * math.prod(np.broadcast_shapes(bias.shape, shift.shape)) <= out.size:
+            out += bias - shift
+            return
+    if shift is not None:
+        out -= shift
+    if bias is not None:
+        out += bias
 
 
 def _einsum_over(axes: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
@@ -132,42 +170,62 @@ def _sum(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 
 def _contract(a: np.ndarray, b: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The sum over `axes` of a * b, b of a's shape or broadcast against it. When a is a matrix
+    and b a vector along the summed axis, that is a matrix-vector product: BLAS does it."""
+    if a.ndim == 2 and len(axes) == 1:
+        k = axes[0]
+        if b.shape[1 - k] == 1 and b.shape[k] == a.shape[k]:
+            v = b.reshape(-1)
+            return (v @ a).reshape(1, -1) if k == 0 else (a @ v).reshape(-1, 1)
     return _einsum_over(axes, a, b)
 
 
-def _backward_arrays(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mean: np.ndarray, inv_std: np.ndarray) -> tuple:
-    """The first-order gradients in NumPy, from the saved statistics, with one temporary of
-    x's size besides dx."""
+def _backward_arrays(
+    ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mean: np.ndarray, inv_std: np.ndarray
+) -> tuple:
+    """The first-order gradients in NumPy. With r = inv_std, the centred values c = z - o
+    (x and its mean, as forward took them, or x - mean rebuilt, o = 0), xhat = c * r and
+    g = dy * w, every sum is one of dy or dy * z:
+
+        dw = sum(dy * c * r),   db = sum(dy)                      over the axes w broadcasts on,
+        dx = r * g - r * s1 / n - c * r^3 * t / n,   s1 = sum_A(g),   t = sum_A(g * c).
+
+    Over the statistics' axes along which w is constant (group norm's spatial axis, all of
+    batch norm's) dy and dy * z are summed first, so the other sums run over small arrays."""
     shape, axes, param_shape = ctx.shape, ctx.axes, ctx.param_shape
     need_x, need_w, need_b = ctx.needs_input_grad[:3]
     dy = grad._data.reshape(shape)
-    xhat = x._data.reshape(shape) - mean
-    xhat *= inv_std
+    xw = x._data.reshape(shape)
+    z, o = (xw, mean) if ctx.raw_moments else (xw - mean, None)
+    w = None if weight is None else weight._data.reshape(param_shape)
+    flat = tuple(a for a in axes if param_shape[a] == 1)
+    dy_f = _sum(dy, flat) if flat else dy
+    dyz_f = _contract(dy, z, flat) if flat else dy * z
     p_axes = _broadcast_axes(param_shape)
-    dw = _contract(dy, xhat, p_axes) if need_w else None
-    db = _sum(dy, p_axes) if need_b else None
-    dx = None
+    dw = db = dx = None
+    if need_w:
+        dw = _contract(dyz_f, inv_std, p_axes)
+        if o is not None:
+            dw -= _contract(dy_f, o * inv_std, p_axes)
+    if need_b:
+        db = _sum(dy_f, p_axes)
     if need_x:
-        n = max(xhat.size // max(mean.size, 1), 1)
-        w = None if weight is None else weight._data.reshape(param_shape)
-        if w is None or _constant_over(param_shape, axes):
-            # dx = scale * (dy - mean_A(dy) - xhat * mean_A(dy * xhat)), scale = w * inv_std;
-            # when w's sums run over A too (batch norm) they are the means' sums
-            same = p_axes == axes
-            sum_dy = db if same and db is not None else _sum(dy, axes)
-            sum_dy_xhat = dw if same and dw is not None else _contract(dy, xhat, axes)
-            scale = inv_std if w is None else inv_std * w
-            dx = dy * scale
-            xhat *= sum_dy_xhat * (scale / n)
-            dx -= xhat
-            dx -= sum_dy * (scale / n)
+        n = max(z.size // max(mean.size, 1), 1)
+        s1 = _sum(dy_f, axes) if w is None else _contract(dy_f, w, axes)
+        t = _sum(dyz_f, axes) if w is None else _contract(dyz_f, w, axes)
+        if o is not None:
+            t -= o * s1
+        if _small_scale(inv_std, w, z.size):
+            dx = dy * (inv_std if w is None else inv_std * w)
         else:
             dx = dy * w
-            mean_g_xhat = _contract(dx, xhat, axes) / n
-            dx -= _sum(dx, axes) / n
             dx *= inv_std
-            xhat *= mean_g_xhat * inv_std
-            dx -= xhat
+        a = inv_std * inv_std * inv_std * t / n
+        c0 = inv_std * s1 / n if o is None else inv_std * s1 / n - o * a
+        # z * a goes into a buffer of x's size that is ours, if there is one: c, or dy * z
+        spare = z if z is not xw else None if flat else dyz_f
+        dx -= np.multiply(z, a, out=spare)
+        dx -= c0
         dx = x._make(dx.reshape(x.shape), False, None)
     if dw is not None:
         dw = x._make(dw.reshape(weight.shape), False, None)
