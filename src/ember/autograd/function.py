@@ -276,24 +276,26 @@ class Function:
                     return cls._record(args, kwargs)
         if not cls._array_forward or kwargs:
             return cls._apply_general(args, kwargs)
-        # the usual arities unpacked by hand: a comprehension costs a function call here
+        # Applied to no Tensor (arrays and numbers), an op is a plain function of arrays: so a
+        # backward rule that calls `Op.apply` runs on the engine's gradient arrays as they are.
+        # The usual arities are unpacked by hand: a comprehension costs a function call here.
         n = len(args)
         if n == 2:
             a, b = args
-            raw = cls.forward(
-                _Scratch(), a._data if isinstance(a, _Tensor) else a, b._data if isinstance(b, _Tensor) else b
-            )
+            ta, tb = isinstance(a, _Tensor), isinstance(b, _Tensor)
+            raw = cls.forward(_Scratch(), a._data if ta else a, b._data if tb else b)
+            if not (ta or tb):
+                return raw
         elif n == 1:
             a = args[0]
-            raw = cls.forward(_Scratch(), a._data if isinstance(a, _Tensor) else a)
-        elif n == 3:
-            a, b, c = args
-            raw = cls.forward(
-                _Scratch(), a._data if isinstance(a, _Tensor) else a, b._data if isinstance(b, _Tensor) else b,
-                c._data if isinstance(c, _Tensor) else c,
-            )
+            if not isinstance(a, _Tensor):
+                return cls.forward(_Scratch(), a)
+            raw = cls.forward(_Scratch(), a._data)
         else:
-            raw = cls.forward(_Scratch(), *[a._data if isinstance(a, _Tensor) else a for a in args])
+            arrays = [a._data if isinstance(a, _Tensor) else a for a in args]
+            raw = cls.forward(_Scratch(), *arrays)
+            if all([x is a for x, a in zip(arrays, args)]):
+                return raw
         if type(raw) is not _ndarray and isinstance(raw, _generic):
             raw = np.asarray(raw)  # NumPy gives scalars for 0-d arithmetic
         if type(raw) is _ndarray:

@@ -16,6 +16,12 @@ def is_tensor(x: Any) -> bool:
     return isinstance(x, _tensor.Tensor)
 
 
+def data(x: Any) -> Any:
+    """The array of a Tensor; anything else as it is. For backward rules that run on Tensors
+    (create_graph) and on the engine's arrays alike."""
+    return x._data if isinstance(x, _tensor.Tensor) else x
+
+
 def as_tensor_arg(x: Any, like: Optional[Any] = None) -> Any:
     """Tensors pass through; array-likes become constant tensors; numbers, NumPy scalars included,
     become Python scalars (weak, as torch treats them: NumPy 2 would let np.float64 widen)."""

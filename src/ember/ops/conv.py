@@ -35,6 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
+from ._util import data
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,7 @@ class Convolution(Function):
     dx = conv^T(dy, w),  dw = ConvWeight(x, dy),  db = dy summed over all but channels."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, w, b, g):
@@ -292,7 +294,7 @@ class Convolution(Function):
         g = ctx.geometry
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         # dY as the GEMMs' matrix, made once for both products (a constant, like the columns)
-        grad_mat = grouped(grad._data, g.groups) if need_x or need_w else None
+        grad_mat = grouped(data(grad), g.groups) if need_x or need_w else None
         dx = ConvTranspose.apply(grad, w, None, g, grad_mat) if need_x else None
         dw = ConvWeight.apply(x, grad, cols, g, grad_mat) if need_w else None
         db = _bias_grad(grad) if need_b else None
@@ -305,6 +307,7 @@ class ConvTranspose(Function):
     db = dx summed over all but channels."""
 
     _array_forward = True
+    _array_backward = True
     backward_name = "ConvolutionBackward0"
 
     @staticmethod
@@ -330,6 +333,7 @@ class ConvWeight(Function):
     `cols` and `dy_mat`, when given, are x's columns and dy's matrix, made already (constants)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dy, cols, g, dy_mat):

@@ -27,6 +27,7 @@ class MatMul(Function):
     """a @ b;  da = dout @ b^T,  db = a^T @ dout (each summed over broadcast batch dims)."""
 
     _array_forward = True
+    _array_backward = True
     backward_name = "MmBackward0"
 
     @staticmethod
@@ -42,10 +43,11 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-        g = grad.unsqueeze(-1) if b.ndim == 1 else grad
-        g = g.unsqueeze(-2) if a.ndim == 1 else g
+        # a vector operand is a matrix with one row (a) or one column (b) dropped from the result
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
+        g = grad.reshape(grad.shape + (1,)) if b.ndim == 1 else grad
+        g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if a.ndim == 1 else g
         da = db = None
         if ctx.needs_input_grad[0]:
             da = (b2 @ g.mT).mT if _transposed(a) and b2.ndim == 2 else sum_to(g @ b2.mT, a2.shape).reshape(a.shape)
@@ -60,8 +62,9 @@ def _transposed(t: Any) -> bool:
     gradient is computed as the transpose of a C-ordered product, so that once the transpose's
     backward undoes it, the gradient is C-ordered and becomes `.grad` without a copy (torch's
     layout rule)."""
-    flags = t._data.flags
-    return t._data.ndim == 2 and flags.f_contiguous and not flags.c_contiguous
+    arr = t if type(t) is np.ndarray else t._data
+    flags = arr.flags
+    return arr.ndim == 2 and flags.f_contiguous and not flags.c_contiguous
 
 
 class Dot(MatMul):

@@ -24,6 +24,7 @@ from typing import Optional, Union
 import numpy as np
 
 from ..autograd.function import Function
+from ._util import data
 from .conv import Geometry, channel_major, empty_nc, padded
 from .resample import bin_taps, on_axis
 
@@ -117,6 +118,7 @@ class MaxPool2DWithIndices(Function):
     input's spatial dims, int64);  dx = dy written at each window's maximum."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, g, with_indices):
@@ -133,7 +135,7 @@ class MaxPool2DWithIndices(Function):
     @staticmethod
     def backward(ctx, grad, *_):
         (local,) = ctx.saved_tensors
-        return MaxPoolAdjoint.apply(grad, local._data, ctx.geometry, ctx.outer), None, None
+        return MaxPoolAdjoint.apply(grad, data(local), ctx.geometry, ctx.outer), None, None
 
 
 class MaxPoolAdjoint(Function):
@@ -141,6 +143,7 @@ class MaxPoolAdjoint(Function):
     d(dy) = MaxPoolTake(ddx). `local` holds each window's winning kernel offset."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, local, g, outer):
@@ -168,6 +171,7 @@ class MaxPoolTake(Function):
     """y = x at each window's recorded maximum;  dx = MaxPoolAdjoint(dy)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, local, g):
@@ -188,6 +192,7 @@ class PlaceAt(Function):
     (`np.add.at`: adaptive bins may share elements);  d(dy) = TakeAt(ddx, i)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, indices, size):
@@ -207,6 +212,7 @@ class TakeAt(Function):
     """y[n, c, q] = x[n, c, flat spatial index i[n, c, q]];  dx = PlaceAt(dy, i)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, indices):
@@ -243,6 +249,7 @@ class AvgPool2D(Function):
     dx = `AvgPoolAdjoint`(dy): each dy * scale added back onto its window."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, g, scale):
@@ -267,6 +274,7 @@ class AvgPoolAdjoint(Function):
     d(dy) = AvgPool2D(ddx)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, g, scale):

@@ -30,6 +30,7 @@ class Reshape(Function):
     """Same elements, new shape;  dx = dy reshaped back."""
 
     _array_forward = True
+    _array_backward = True
     _is_view = True
     backward_name = "ViewBackward0"
 
@@ -50,6 +51,7 @@ class Expand(Function):
     """Broadcast to a larger shape (a view);  dx = dy summed over the repeated dimensions."""
 
     _array_forward = True
+    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -79,6 +81,7 @@ class Permute(Function):
     """Reorder dimensions (a view);  dx = dy permuted by the inverse order."""
 
     _array_forward = True
+    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -88,7 +91,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.permute(tuple(np.argsort(ctx.dims))), None
+        return Permute.apply(grad, tuple(np.argsort(ctx.dims))), None
 
 
 class Transpose(Permute):
@@ -245,6 +248,7 @@ class Clone(Function):
     """A copy;  dx = dy."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):

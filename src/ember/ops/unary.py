@@ -17,6 +17,7 @@ class Exp(Function):
     """e^x;  d/dx = e^x."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -34,6 +35,7 @@ class Log(Function):
     """ln x;  d/dx = 1/x."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -50,6 +52,7 @@ class Log1p(Function):
     """ln(1 + x), accurate near 0;  d/dx = 1/(1 + x)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -66,6 +69,7 @@ class Expm1(Function):
     """e^x - 1, accurate near 0;  d/dx = e^x = out + 1."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -83,6 +87,7 @@ class Sqrt(Function):
     """sqrt x;  d/dx = 1 / (2 sqrt x)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -100,6 +105,7 @@ class Rsqrt(Function):
     """1 / sqrt x;  d/dx = -1/2 x^(-3/2) = -out^3 / 2."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -149,6 +155,7 @@ class Tan(Function):
     """tan x;  d/dx = 1 + tan^2 x."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -166,6 +173,7 @@ class Tanh(Function):
     """tanh x;  d/dx = 1 - tanh^2 x."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -183,6 +191,7 @@ class Sigmoid(Function):
     """s(x) = 1 / (1 + e^-x);  d/dx = s(x) (1 - s(x))."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -201,6 +210,7 @@ class Relu(Function):
     """max(0, x);  d/dx = 1 where x > 0, else 0 (also at 0, as torch)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -219,6 +229,7 @@ class ThresholdBackward(Function):
     first cast the mask to a float tensor); linear in dy, so its gradient is the same mask."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, out):

@@ -22,7 +22,6 @@ import numpy as np
 from ... import _dtype, ops
 from ..._tensor import Tensor
 from ...autograd.function import Function
-from ...autograd.grad_mode import is_grad_enabled
 
 _TORCH_NAMES = {
     "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
@@ -129,6 +128,7 @@ class NllLoss(Function):
     d l_n / d x[n, c] = -q[n, c]."""
 
     _array_forward = True
+    _array_backward = True  # arrays without create_graph, Tensors with it
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
@@ -138,13 +138,13 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        if is_grad_enabled():  # create_graph: dx must stay a function of grad
+        if isinstance(grad, Tensor):  # create_graph: dx must stay a function of grad
             q = _dense_target(ctx, ctx.shape, grad._data.dtype)
             return _const(-q, False, None) * _scale(ctx, grad), None, None, None, None
-        g = grad._data / ctx.norm
-        dx = np.zeros(ctx.shape, grad._data.dtype)
+        g = grad / ctx.norm
+        dx = np.zeros(ctx.shape, grad.dtype)
         dx[ctx.targets] = -(ctx.wt * g)
-        return _const(dx, False, None), None, None, None, None
+        return dx, None, None, None, None
 
 
 class CrossEntropy(Function):
@@ -158,6 +158,7 @@ class CrossEntropy(Function):
     """
 
     _array_forward = True
+    _array_backward = True  # arrays without create_graph, Tensors with it
     backward_name = "CrossEntropyLossBackward0"
 
     @staticmethod
@@ -183,22 +184,22 @@ class CrossEntropy(Function):
     def backward(ctx, grad):
         x, softmax = ctx.saved_tensors
         eps, classes = ctx.smoothing, x.shape[1]
-        if is_grad_enabled():  # create_graph: softmax recomputed from x, so dx differentiates in x
+        if isinstance(grad, Tensor):  # create_graph: softmax recomputed from x, so dx differentiates in x
             q = _dense_target(ctx, x.shape, x._data.dtype)
             dx = x.softmax(1) * _const(q.sum(1, keepdims=True), False, None) - _const(q, False, None)
             return dx * _scale(ctx, grad), None, None, None, None, None
-        g = grad._data / ctx.norm
+        g = grad / ctx.norm
         at_target = (1 - eps) * ctx.wt * g
         per_sample = at_target
         if eps:
             spread = classes if ctx.weight is None else ctx.weight.sum()
             per_sample = at_target + (eps / classes) * spread * (ctx.valid * g)
-        dx = softmax._data * per_sample[:, None]
+        dx = softmax * per_sample[:, None]
         dx[ctx.targets] -= at_target  # each sample's target entry once: no repeated indices
         if eps:
             column = 1 if ctx.weight is None else _class_column(ctx.weight, x.ndim)
             dx -= (eps / classes) * column * (ctx.valid * g)[:, None]
-        return _const(dx, False, None), None, None, None, None, None
+        return dx, None, None, None, None, None
 
 
 class BinaryCrossEntropy(Function):

@@ -23,6 +23,7 @@ class Linear(Function):
     """
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):
