@@ -149,16 +149,21 @@ def _check_nonempty(x: np.ndarray, nd: int) -> None:
         )
 
 
-def _check_output(x: np.ndarray, nd: int, widths: list[tuple[int, int, int]]) -> None:
-    """1-d reflect/replicate need an output of at least one element, 2-d and 3-d of at least none."""
+def _check_output(x: np.ndarray, widths: list[tuple[int, int, int]]) -> None:
+    """reflect and replicate need some padded dim of the output to keep an element, and none
+    to go below 0."""
+    shape = list(x.shape)
     for dim, before, after in widths:
-        size = x.shape[dim] + before + after
-        if nd == 1 and size < 1:
-            raise RuntimeError(f"input (W: {x.shape[dim]}) is too small. Calculated output W: {size}")
-        if size < 0:
-            shape = list(x.shape)
-            shape[dim] = size
-            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {shape}")
+        shape[dim] += before + after
+    dims = [dim for dim, _, _ in reversed(widths)]
+    if all(shape[d] < 1 for d in dims):
+        names = "DHW"[3 - len(dims):]
+        given = " ".join(f"{n}: {x.shape[d]}" + ("," if n == "H" else "") for n, d in zip(names, dims))
+        got = " ".join(f"{n}: {shape[d]}" for n, d in zip(names, dims))
+        raise RuntimeError(f"input ({given}) is too small. Calculated output {got}")
+    negative = [s for s in shape if s < 0]
+    if negative:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {shape}")
 
 
 def _check_dtype(x: np.ndarray, name: str, nd: int) -> None:
@@ -184,7 +189,7 @@ class ReflectionPad(Function):
                     f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input dimension, "
                     f"but got: padding ({before}, {after}) at dimension {dim} of input {list(x.shape)}"
                 )
-        _check_output(x, nd, widths)
+        _check_output(x, widths)
         _check_dtype(x, "reflection_pad", nd)
         maps = []
         for dim, before, after in widths:
@@ -209,7 +214,7 @@ class ReplicationPad(Function):
         nd = len(pad) // 2
         _check_nonempty(x, nd)
         widths = _widths(x.ndim, pad)
-        _check_output(x, nd, widths)
+        _check_output(x, widths)
         _check_dtype(x, "replication_pad", nd)
         maps = tuple((dim, np.clip(np.arange(-before, x.shape[dim] + after), 0, x.shape[dim] - 1))
                      for dim, before, after in widths)
@@ -304,6 +309,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[
     >>> F.pad(ember.tensor([[1., 2., 3.]]), (2, 1), mode="reflect")
     tensor([[3., 2., 1., 2., 3., 2.]])
     """
+    if mode not in _MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}; use one of {', '.join(_MODES)}")
     widths = _int_widths(pad)
     if len(widths) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
@@ -314,8 +321,6 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[
         )
     if mode == "constant":
         return ConstantPad.apply(input, widths, 0.0 if value is None else value)
-    if mode not in _MODES:
-        raise NotImplementedError(f"Unrecognised padding mode {mode}; use one of {', '.join(_MODES)}")
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     nd = len(widths) // 2
