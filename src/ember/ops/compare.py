@@ -193,6 +193,7 @@ class Clamp(Function):
     """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
 
     _array_forward = True
+    _array_backward = True
     backward_name = "ClampBackward1"
 
     @staticmethod

@@ -11,7 +11,6 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from .. import _dtype, _tensor
-from .._creation import zeros_like
 from ..autograd.function import Function
 from ._util import normalize_dims, promote, sum_to
 from ._views import track
@@ -39,6 +38,7 @@ class Index(Function):
     """x[key];  dx = zeros with dy placed (summed, for repeats) at key."""
 
     _array_forward = True
+    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -80,6 +80,7 @@ class IndexAdd(Function):
     """zeros(shape) with y added at key;  dy = d(out)[key]."""
 
     _array_forward = True
+    _array_backward = True
     backward_name = "IndexPutBackward0"
 
     @staticmethod
@@ -101,6 +102,7 @@ class IndexPut(Function):
     """out = x with out[key] = v;  dx = dy with zeros at key,  dv = dy[key] (summed to v's shape)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, v, key):
@@ -190,6 +192,7 @@ class MaskedFill(Function):
     """where mask, the value; else x;  dx = dy where not mask,  dvalue = sum of dy where mask."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, mask, value):
@@ -202,11 +205,10 @@ class MaskedFill(Function):
         (mask,) = ctx.saved_tensors
         sx, sv = ctx.shapes
         dx, _, dv = ctx.needs_input_grad
-        zero = zeros_like(grad)
         return (
-            sum_to(Where.apply(mask, zero, grad), sx) if dx else None,
+            sum_to(Where.apply(mask, 0.0, grad), sx) if dx else None,
             None,
-            sum_to(Where.apply(mask, grad, zero), sv) if dv else None,
+            sum_to(Where.apply(mask, grad, 0.0), sv) if dv else None,
         )
 
 
@@ -214,6 +216,7 @@ class Where(Function):
     """cond ? a : b;  da = dy where cond,  db = dy where not cond."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -226,11 +229,10 @@ class Where(Function):
         (cond,) = ctx.saved_tensors
         sa, sb = ctx.shapes
         _, da, db = ctx.needs_input_grad
-        zero = zeros_like(grad)
         return (
             None,
-            sum_to(Where.apply(cond, grad, zero), sa) if da else None,
-            sum_to(Where.apply(cond, zero, grad), sb) if db else None,
+            sum_to(Where.apply(cond, grad, 0.0), sa) if da else None,
+            sum_to(Where.apply(cond, 0.0, grad), sb) if db else None,
         )
 
 
