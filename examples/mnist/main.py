@@ -3,8 +3,8 @@
 The data is scikit-learn's bundled digits set (1797 grey 8x8 images of 0-9, no download):
 each image is scaled to [0, 1], resized to MNIST's 28x28 by bilinear interpolation (NumPy,
 half-pixel centres as ``F.interpolate(..., mode="bilinear", align_corners=False)``) and
-normalised with the training images' mean and standard deviation. The first ``--train-size``
-images train, the rest test.
+normalised with the training images' mean and standard deviation. The last 297 images test;
+the first ``--train-size`` (at most 1500) train.
 
 Replacing the word ``ember`` with ``torch`` in this file gives the same program in PyTorch;
 ``--save-init`` in one and ``--load-init`` in the other start both from the same weights, and
@@ -24,6 +24,8 @@ import ember.nn as nn
 import ember.nn.functional as F
 import ember.optim as optim
 from ember.optim.lr_scheduler import StepLR
+
+TEST_START = 1500  # images [1500, 1797) test, the ones before train
 
 
 class Net(nn.Module):
@@ -84,14 +86,17 @@ def resize_bilinear(images, size):
 
 
 def digits(train_size, dtype):
-    """The digits set as normalised (N, 1, 28, 28) images of `dtype` and int64 labels, split."""
+    """The digits set as normalised (N, 1, 28, 28) images of `dtype` and int64 labels:
+    ((train images, train labels), (test images, test labels))."""
+    if not 0 < train_size <= TEST_START:
+        raise ValueError(f'--train-size must be in [1, {TEST_START}], got {train_size}')
     bunch = load_digits()
     images = resize_bilinear(bunch.images / 16.0, 28)
     mean, std = images[:train_size].mean(), images[:train_size].std()
     images = ((images - mean) / std).astype(dtype)[:, None]
     labels = bunch.target.astype(np.int64)
     return ((ember.from_numpy(images[:train_size]), ember.from_numpy(labels[:train_size])),
-            (ember.from_numpy(images[train_size:]), ember.from_numpy(labels[train_size:])))
+            (ember.from_numpy(images[TEST_START:]), ember.from_numpy(labels[TEST_START:])))
 
 
 def train(args, model, device, train_loader, optimizer, epoch):
@@ -143,7 +148,7 @@ def main():
     parser.add_argument('--gamma', type=float, default=0.7, metavar='M',
                         help='Learning rate step gamma (default: 0.7)')
     parser.add_argument('--train-size', type=int, default=1000, metavar='N',
-                        help='images that train; the other 1797 - N test (default: 1000)')
+                        help='images that train, at most 1500 (default: 1000)')
     parser.add_argument('--no-dropout', action='store_true',
                         help='dropout p = 0, so that ember and torch compute the same numbers')
     parser.add_argument('--double', action='store_true',
