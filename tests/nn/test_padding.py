@@ -222,11 +222,18 @@ def test_refusals_match_torch(name: str) -> None:
     )
 
 
-def test_widths_must_be_ints() -> None:
+def test_widths_may_be_numpy_integers_and_integer_tensors() -> None:
+    a = np.arange(12.0).reshape(1, 2, 6)
+    want = TF.pad(torch.tensor(a), (torch.tensor(2), np.int64(1)), "reflect").numpy()
+    np.testing.assert_array_equal(F.pad(ember.tensor(a), (ember.tensor(2), np.int64(1)), "reflect").numpy(), want)
+
+
+@pytest.mark.parametrize("bad", [1.0, True])
+def test_widths_must_be_ints(bad: object) -> None:
     same_raise(
-        lambda: F.pad(ember.ones(1, 2, 3), (1.0, 1), "reflect"),
-        lambda: TF.pad(torch.ones(1, 2, 3), (1.0, 1), "reflect"),
-        "must be tuple of ints, but found element of type float at pos 0",
+        lambda: F.pad(ember.ones(1, 2, 3), (bad, 1), "reflect"),
+        lambda: TF.pad(torch.ones(1, 2, 3), (bad, 1), "reflect"),
+        f"must be tuple of ints, but found element of type {type(bad).__name__} at pos 0",
     )
 
 

@@ -17,6 +17,7 @@ collects the gradient of every copy of it.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -126,8 +127,8 @@ class PadScatter(Function):
 
 
 class PadGather(Function):
-    """out = x read at given index maps (the shared core of reflect, replicate, circular);
-    dx = dy scatter-added back (PadScatter)."""
+    """out = x read at given index maps: a pad of any of the gather modes, as PadScatter's
+    gradient (double backward) sees it;  dx = dy scatter-added back (PadScatter)."""
 
     _array_forward = True
 
@@ -291,13 +292,19 @@ _GATHERS = {
 
 
 def _int_widths(pad: Sequence[int]) -> tuple[int, ...]:
+    """The widths as Python ints: ints, NumPy integers and one-element integer tensors, not bools."""
+    widths = []
     for i, p in enumerate(pad):
-        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+        try:
+            if isinstance(p, bool):
+                raise TypeError
+            widths.append(operator.index(p))
+        except TypeError:
             raise TypeError(
                 f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
                 f"{type(p).__name__} at pos {i}"
-            )
-    return tuple(int(p) for p in pad)
+            ) from None
+    return tuple(widths)
 
 
 def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None) -> Any:
