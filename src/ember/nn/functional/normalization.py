@@ -21,9 +21,9 @@ number of elements averaged and g = dy * w:
 One node instead of about ten primitives: fewer passes over x and no difference of large
 terms. Nothing large is saved (x and the two small statistics), so an in-place op on the
 output is harmless. Where it keeps precision, layer and group norm take the variance from
-mean(x^2) - mean^2 and work on x itself, with the mean as an offset folded into small per-row
-terms: fewer passes over x and fewer temporaries of its size. The backward needs only
-reductions of dy and dy * x (BLAS where they are matrix-vector products). Under
+mean(x^2) - mean^2 and work on x itself, the mean folded into small per-row terms, which
+saves passes over x and temporaries of its size; the backward then needs only sums of dy and
+dy * x (BLAS where they are matrix-vector products). Under
 `create_graph=True` the backward rebuilds the statistics from x with Tensor ops, so it can
 itself be differentiated.
 """
@@ -155,8 +155,8 @@ def _add_offset(out: np.ndarray, bias: Optional[np.ndarray], shift: Optional[np.
 
 
 def _einsum_over(axes: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
-    """The sum over `axes` of the product of the arrays (one or two, of one shape), the axes
-    kept with size 1. One einsum reads each array once and makes no temporary of their size:
+    """The sum over `axes` of the product of the arrays (one, or two of which the second may
+    broadcast against the first), the axes kept with size 1. One einsum reads each array once and makes no temporary of their size:
     about twice as fast as (a * b).sum(axes), and faster than a.sum(axes) too."""
     shape = arrays[0].shape
     letters = "abcdefgh"[: len(shape)]
