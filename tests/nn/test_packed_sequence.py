@@ -326,6 +326,22 @@ def test_gradcheck_through_packing(mode: str) -> None:
     assert ember.autograd.gradcheck(lambda *a: run(*a, c0) if mode != "LSTM" else run(*a), inputs)
 
 
+def test_packing_and_a_packed_layer_are_twice_differentiable() -> None:
+    ember.manual_seed(0)
+    layer = nn.GRU(2, 3, bidirectional=True).to(ember.float64)
+    x = ember.randn(3, 3, 2, dtype=ember.float64, requires_grad=True)
+
+    def round_trip(x: ember.Tensor) -> ember.Tensor:
+        return rnn.pad_packed_sequence(rnn.pack_padded_sequence(x * x, [1, 3, 2], enforce_sorted=False))[0]
+
+    def through_layer(x: ember.Tensor) -> tuple:
+        out, h = layer(rnn.pack_padded_sequence(x, [3, 2, 2]))
+        return out.data, h
+
+    for fn in (round_trip, through_layer):
+        assert ember.autograd.gradcheck(fn, (x,)) and ember.autograd.gradgradcheck(fn, (x,))
+
+
 def test_dropout_between_layers_on_packed_data() -> None:
     torch.manual_seed(0)
     t = torch.nn.GRU(IN, HIDDEN, num_layers=2, dropout=0.5).double()

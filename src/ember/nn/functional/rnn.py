@@ -260,6 +260,7 @@ class SplitSteps(Function):
     gradients with one `CatSteps`."""
 
     _array_forward = True
+    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -276,6 +277,7 @@ class CatSteps(Function):
     rows of the gradient with one `SplitSteps`."""
 
     _array_forward = True
+    _array_backward = True
     backward_name = "CatBackward0"
 
     @staticmethod

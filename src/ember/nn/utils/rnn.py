@@ -172,6 +172,7 @@ class PackPadded(Function):
     gradient put back in place, zero at the padding (`PadPacked`)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, batch_sizes: tuple[int, ...]) -> np.ndarray:
@@ -189,6 +190,7 @@ class PadPacked(Function):
     gradient again (`PackPadded`): the padding receives none."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx: Any, data: np.ndarray, batch_sizes: tuple[int, ...], padding_value: float,
