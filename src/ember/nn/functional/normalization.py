@@ -119,9 +119,11 @@ def _statistics(
     error, and is taken out through the offset.
     """
     if axes[0] + len(axes) == len(xw.shape):
-        last = (len(xw.shape) - 1,)  # sum rows first: shorter runs gather less rounding error
-        mean = _sum(_sum(xw, last), axes) / n
-        mean_sq = _sum(_contract(xw, xw, last), axes) / n
+        last = axes[-1:]  # sum each row first: shorter runs gather less rounding error
+        sum_x, sum_sq = _sum(xw, last), _contract(xw, xw, last)
+        if len(axes) > 1:
+            sum_x, sum_sq = _sum(sum_x, axes[:-1]), _sum(sum_sq, axes[:-1])
+        mean, mean_sq = sum_x / n, sum_sq / n
         var = mean_sq - mean * mean
         if np.all(var >= 0.25 * mean_sq):
             return mean, var, xw, mean
@@ -185,7 +187,7 @@ def _backward_arrays(
 ) -> tuple:
     """The first-order gradients in NumPy. With r = inv_std, the centred values c = z - o
     (x and its mean, as forward took them, or x - mean rebuilt, o = 0), xhat = c * r and
-    g = dy * w, every sum is one of dy or dy * z:
+    g = dy * w, every sum is one of dy or dy * c = dy * z - dy * o:
 
         dw = sum(dy * c * r),   db = sum(dy)                      over the axes w broadcasts on,
         dx = r * g - r * s1 / n - c * r^3 * t / n,   s1 = sum_A(g),   t = sum_A(g * c).
@@ -201,20 +203,25 @@ def _backward_arrays(
     flat = tuple(a for a in axes if param_shape[a] == 1)
     dy_f = _sum(dy, flat) if flat else dy
     dyz_f = _contract(dy, z, flat) if flat else dy * z
+    # the sums of dy * c: summed over `flat` they are small, and centred at once; layer norm's
+    # are as large as x, and each sum taken from them is centred instead (o_sums)
+    o_sums = None if flat else o
+    if flat and o is not None:
+        dyz_f = dyz_f - o * dy_f
     p_axes = _broadcast_axes(param_shape)
     dw = db = dx = None
     if need_w:
         dw = _contract(dyz_f, inv_std, p_axes)
-        if o is not None:
-            dw -= _contract(dy_f, o * inv_std, p_axes)
+        if o_sums is not None:
+            dw -= _contract(dy_f, o_sums * inv_std, p_axes)
     if need_b:
         db = _sum(dy_f, p_axes)
     if need_x:
         n = max(z.size // max(mean.size, 1), 1)
         s1 = _sum(dy_f, axes) if w is None else _contract(dy_f, w, axes)
         t = _sum(dyz_f, axes) if w is None else _contract(dyz_f, w, axes)
-        if o is not None:
-            t -= o * s1
+        if o_sums is not None:
+            t -= o_sums * s1
         if _small_scale(inv_std, w, z.size):
             dx = dy * (inv_std if w is None else inv_std * w)
         else:
