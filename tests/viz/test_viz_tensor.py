@@ -18,7 +18,6 @@ import pytest
 import torch
 
 import ember
-from ember import nn
 from ember.viz import Graph, TensorAdapter, adapter_for, draw_dot, draw_html, render, to_dot, walk
 
 Canonical = tuple[list[tuple[str, ...]], list[tuple[int, int]]]
