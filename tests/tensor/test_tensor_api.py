@@ -244,3 +244,20 @@ def test_random_inplace_fills():
     with ember.no_grad():
         w.normal_()
     assert w.requires_grad and w.is_leaf
+
+
+@pytest.mark.parametrize("fn", ["sum", "mean"])
+@pytest.mark.parametrize("axis,keepdims", [(1, True), (1, False), ((0, 2), True), (-1, False)])
+def test_numpy_style_axis_and_keepdims_aliases(fn, axis, keepdims):
+    """torch accepts NumPy's `axis=`/`keepdims=` on sum and mean; so does ember (backward rules
+    rely on it to sum arrays and Tensors with one spelling)."""
+    e, t = _pair(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    out_e = getattr(e, fn)(axis=axis, keepdims=keepdims)
+    out_t = getattr(t, fn)(axis=axis, keepdims=keepdims)
+    assert_tensor_like_torch(out_e, out_t, 1e-6, 0)
+    assert_tensor_like_torch(
+        getattr(ember, fn)(e, axis=axis, keepdims=keepdims), getattr(torch, fn)(t, axis=axis, keepdims=keepdims), 1e-6, 0
+    )
+    out_e.sum().backward()
+    out_t.sum().backward()
+    np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6)

@@ -118,7 +118,7 @@ def run_backward(
         captured = _execute(edges, grad_roots, retain_graph, create_graph, accumulate, needed, capture)
     finally:
         state.enabled = prev
-    if not create_graph:
+    if captured and not create_graph:
         _wrap_captured(captured)
     if accumulate:
         if capture:
@@ -393,7 +393,11 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
         else:
             try:
                 current._data += arr
-                current._bump_version()
+                vc = current._vc  # the version counter, bumped inline: this runs per leaf per step
+                if vc is None:
+                    current._vc = [1]
+                else:
+                    vc[0] += 1
             except ValueError:  # a read-only .grad (a broadcast view the user assigned)
                 t._grad = _tensor.Tensor._make(current._data + arr, False, None)
     if node._post_hooks:

@@ -168,7 +168,10 @@ class BackwardCFunction(Node):
             if version is not None and item._vc is not None and item._vc[0] != version:
                 raise _modified_error(self, item, version)
         if self._arrays:
-            return tuple([_array_of(item) for item in saved])
+            return tuple([
+                item.data if type(item) is _SavedOutput else item._data if isinstance(item, _Tensor) else item
+                for item in saved
+            ])
         if self._saved_outputs:
             return tuple(item.unpack(self) if type(item) is _SavedOutput else item for item in saved)
         return saved
@@ -193,16 +196,6 @@ def _modified_error(node: BackwardCFunction, item: Any, version: int) -> Runtime
         f"{t._version}; expected version {version} instead. Hint: "
         "compute on a copy (.clone()) or do the in-place change after backward."
     )
-
-
-def _array_of(item: Any) -> Any:
-    """What an array backward sees of a saved item: the array of a tensor or saved output;
-    None and Python numbers as they are."""
-    if type(item) is _SavedOutput:
-        return item.data
-    if isinstance(item, _Tensor):
-        return item._data
-    return item
 
 
 class _SavedOutput:

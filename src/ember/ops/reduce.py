@@ -15,6 +15,7 @@ from .. import _dtype
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import Dim, is_tensor, normalize_dims
+from .unary import Exp
 
 def _return_type(name: str) -> type:
     """A (values, indices) named tuple printed as torch prints `torch.return_types.max`."""
@@ -228,6 +229,7 @@ class Softmax(Function):
     """y_i = e^(x_i) / sum_j e^(x_j);  dx = y * (dy - sum(dy * y))."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -240,13 +242,14 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+        return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
 
 
 class LogSoftmax(Function):
     """y_i = x_i - logsumexp(x);  dx = dy - softmax(x) * sum(dy)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -259,7 +262,7 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+        return grad - Exp.apply(y) * grad.sum(axis=ctx.dim, keepdims=True), None
 
 
 class Cumsum(Function):
@@ -326,13 +329,26 @@ def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
     return None if ndim == 0 else axes  # a 0-d tensor reduces over dim 0 or -1 to itself
 
 
-def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+def sum(
+    input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None, axis: Dim = None, keepdims: bool = False
+) -> Any:
+    """Sum over `dim` (all by default). NumPy's `axis`/`keepdims` are accepted, as torch accepts
+    them: a backward rule can then sum an array and a Tensor with one spelling."""
+    if axis is not None:
+        dim = axis
+    keepdim = keepdim or keepdims
     axes = _axes(input, dim)
     out = (Sum if axes is None else SumDim).apply(input, axes, keepdim)
     return out if dtype is None else out.to(dtype)
 
 
-def mean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+def mean(
+    input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None, axis: Dim = None, keepdims: bool = False
+) -> Any:
+    """Mean over `dim` (all by default); `axis`/`keepdims` as for `sum`."""
+    if axis is not None:
+        dim = axis
+    keepdim = keepdim or keepdims
     if dtype is not None:
         input = input.to(dtype)
     if not input.is_floating_point():
