@@ -3,8 +3,8 @@
 The data is scikit-learn's bundled digits set (1797 grey 8x8 images of 0-9, no download):
 each image is scaled to [0, 1], resized to MNIST's 28x28 by bilinear interpolation (NumPy,
 half-pixel centres as ``F.interpolate(..., mode="bilinear", align_corners=False)``) and
-normalised with the training images' mean and standard deviation. The last 297 images test;
-the first ``--train-size`` (at most 1500) train.
+normalised with the training images' mean and standard deviation. The first ``--train-size``
+images (at most 1500) train, the last ``--test-size`` (at most 297) test.
 
 Replacing the word ``ember`` with ``torch`` in this file gives the same program in PyTorch;
 ``--save-init`` in one and ``--load-init`` in the other start both from the same weights, and
@@ -25,7 +25,7 @@ import ember.nn.functional as F
 import ember.optim as optim
 from ember.optim.lr_scheduler import StepLR
 
-TEST_START = 1500  # images [1500, 1797) test, the ones before train
+DIGITS, TRAIN_END = 1797, 1500  # images [0, 1500) may train, [1500, 1797) may test
 
 
 class Net(nn.Module):
@@ -85,18 +85,20 @@ def resize_bilinear(images, size):
     return rows[:, :, c0] * (1 - wc) + rows[:, :, c1] * wc
 
 
-def digits(train_size, dtype):
+def digits(train_size, test_size, dtype):
     """The digits set as normalised (N, 1, 28, 28) images of `dtype` and int64 labels:
     ((train images, train labels), (test images, test labels))."""
-    if not 0 < train_size <= TEST_START:
-        raise ValueError(f'--train-size must be in [1, {TEST_START}], got {train_size}')
+    if not 0 < train_size <= TRAIN_END:
+        raise ValueError(f'--train-size must be in [1, {TRAIN_END}], got {train_size}')
+    if not 0 < test_size <= DIGITS - TRAIN_END:
+        raise ValueError(f'--test-size must be in [1, {DIGITS - TRAIN_END}], got {test_size}')
     bunch = load_digits()
     images = resize_bilinear(bunch.images / 16.0, 28)
     mean, std = images[:train_size].mean(), images[:train_size].std()
     images = ((images - mean) / std).astype(dtype)[:, None]
     labels = bunch.target.astype(np.int64)
     return ((ember.from_numpy(images[:train_size]), ember.from_numpy(labels[:train_size])),
-            (ember.from_numpy(images[TEST_START:]), ember.from_numpy(labels[TEST_START:])))
+            (ember.from_numpy(images[-test_size:]), ember.from_numpy(labels[-test_size:])))
 
 
 def train(args, model, device, train_loader, optimizer, epoch):
@@ -149,6 +151,8 @@ def main():
                         help='Learning rate step gamma (default: 0.7)')
     parser.add_argument('--train-size', type=int, default=1000, metavar='N',
                         help='images that train, at most 1500 (default: 1000)')
+    parser.add_argument('--test-size', type=int, default=297, metavar='N',
+                        help='images that test, at most 297 (default: 297)')
     parser.add_argument('--no-dropout', action='store_true',
                         help='dropout p = 0, so that ember and torch compute the same numbers')
     parser.add_argument('--double', action='store_true',
@@ -170,7 +174,7 @@ def main():
     ember.manual_seed(args.seed)
     device = ember.device("cpu")
 
-    (train_data, train_targets), (test_data, test_targets) = digits(args.train_size, np.float64 if args.double else np.float32)
+    (train_data, train_targets), (test_data, test_targets) = digits(args.train_size, args.test_size, np.float64 if args.double else np.float32)
     train_loader = Batches(train_data, train_targets, args.batch_size)
     test_loader = Batches(test_data, test_targets, args.test_batch_size)
 

@@ -89,7 +89,7 @@ def main():
                         help='steps predicted past each test wave (default: 200)')
     parser.add_argument('--max-iter', type=int, default=20,
                         help='LBFGS iterations per step (default: 20)')
-    parser.add_argument('--out', type=str, default='.', help='folder for the PNGs (default: .)')
+    parser.add_argument('--out', type=str, default='out', help='folder for the PNGs (default: out)')
     parser.add_argument('--save-init', type=str, default='', metavar='PATH',
                         help='write the initial weights to PATH (safetensors)')
     parser.add_argument('--load-init', type=str, default='', metavar='PATH',

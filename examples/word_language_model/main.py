@@ -50,7 +50,7 @@ def parse_args():
                         help='tie the word embedding and softmax weights')
     parser.add_argument('--seed', type=int, default=1111, help='random seed')
     parser.add_argument('--log-interval', type=int, default=2, metavar='N', help='report interval')
-    parser.add_argument('--save', type=str, default='model.safetensors',
+    parser.add_argument('--save', type=str, default='out/model.safetensors',
                         help='path to save the best model (safetensors)')
     parser.add_argument('--nhead', type=int, default=2,
                         help='the number of heads in the encoder of the transformer model')
@@ -66,6 +66,7 @@ def parse_args():
 
 
 def save_weights(model, path):
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
     save_file({k: v.detach().numpy() for k, v in model.state_dict().items()}, path)
 
 
