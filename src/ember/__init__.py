@@ -4,6 +4,12 @@
     from ember import Value      # the micrograd-shaped scalar engine
 """
 
+import warnings as _warnings
+
+# torch returns inf and nan (log(0), exp overflow, 0/0) without a word; NumPy warns. Silence
+# NumPy's floating-point warnings where ember's own modules compute, and nowhere else.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
+
 from ._dtype import (
     bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
     promote_types, result_type, set_default_dtype, uint8,

@@ -261,3 +261,23 @@ def test_numpy_style_axis_and_keepdims_aliases(fn, axis, keepdims):
     out_e.sum().backward()
     out_t.sum().backward()
     np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+
+
+def test_inf_and_nan_results_are_silent_as_in_torch():
+    """log(0), 0/0 and exp overflow give -inf, nan and inf without a warning, as torch does; the
+    user's own NumPy code still warns. Run in a fresh interpreter that shows every warning."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, ember\n"
+        "x = ember.tensor([0.0, 1000.0], requires_grad=True)\n"
+        "y = ember.log(x) + ember.exp(x) + x / x.detach()[0]\n"
+        "y.sum().backward()\n"
+        "print(ember.log(x).tolist(), y.tolist())\n"
+        "np.log(np.zeros(1))\n"
+    )
+    run = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[-inf, 6.907755374908447] [nan, inf]"
+    warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1 and "<string>" in warned[0], run.stderr
