@@ -149,8 +149,8 @@ def main():
                         help='learning rate (default: 1.0)')
     parser.add_argument('--gamma', type=float, default=0.7, metavar='M',
                         help='Learning rate step gamma (default: 0.7)')
-    parser.add_argument('--train-size', type=int, default=1000, metavar='N',
-                        help='images that train, at most 1500 (default: 1000)')
+    parser.add_argument('--train-size', type=int, default=640, metavar='N',
+                        help='images that train, at most 1500 (default: 640)')
     parser.add_argument('--test-size', type=int, default=297, metavar='N',
                         help='images that test, at most 297 (default: 297)')
     parser.add_argument('--no-dropout', action='store_true',

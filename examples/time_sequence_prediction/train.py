@@ -83,10 +83,10 @@ def main():
     parser = argparse.ArgumentParser(description='ember time sequence prediction')
     parser.add_argument('--steps', type=int, default=2, help='LBFGS steps to run (default: 2)')
     parser.add_argument('--T', type=int, default=20, help='period of the waves / 2 pi (default: 20)')
-    parser.add_argument('--L', type=int, default=200, help='samples per wave (default: 200)')
+    parser.add_argument('--L', type=int, default=100, help='samples per wave (default: 100)')
     parser.add_argument('--N', type=int, default=10, help='number of waves (default: 10)')
-    parser.add_argument('--future', type=int, default=200,
-                        help='steps predicted past each test wave (default: 200)')
+    parser.add_argument('--future', type=int, default=100,
+                        help='steps predicted past each test wave (default: 100)')
     parser.add_argument('--max-iter', type=int, default=20,
                         help='LBFGS iterations per step (default: 20)')
     parser.add_argument('--out', type=str, default='out', help='folder for the PNGs (default: out)')

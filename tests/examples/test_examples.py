@@ -18,9 +18,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("safetensors")
-pytest.importorskip("sklearn")
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MNIST = EXAMPLES / "mnist" / "main.py"
 TIME_SEQUENCE = EXAMPLES / "time_sequence_prediction" / "train.py"
