@@ -88,16 +88,17 @@ class PositionalEncoding(nn.Module):
         return self.dropout(x)
 
 
-class TransformerModel(nn.Module):
-    """An embedding scaled by sqrt(ninp), positional codes, a causal TransformerEncoder, a decoder."""
+class TransformerModel(nn.Transformer):
+    """An embedding scaled by sqrt(ninp), positional codes, the causal encoder of an
+    nn.Transformer (its decoder stack replaced by a linear decoder to the vocabulary)."""
 
     def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
-        super().__init__()
+        super().__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid, num_encoder_layers=nlayers,
+                         dropout=dropout)
         self.model_type = 'Transformer'
         self.src_mask = None
         self.pos_encoder = PositionalEncoding(ninp, dropout)
-        encoder_layers = nn.TransformerEncoderLayer(ninp, nhead, nhid, dropout)
-        self.encoder = nn.TransformerEncoder(encoder_layers, nlayers)
+
         self.input_emb = nn.Embedding(ntoken, ninp)
         self.ninp = ninp
         self.decoder = nn.Linear(ninp, ntoken)
