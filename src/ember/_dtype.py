@@ -53,6 +53,23 @@ _FROM_NUMPY = {d.numpy: d for d in ALL}
 _default_float = float32
 
 
+_TORCH_NAMES = {
+    "int64": ("Long", "long int"), "int32": ("Int", "int"), "int16": ("Short", "short int"),
+    "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"), "bool": ("Bool", "bool"),
+    "float16": ("Half", "c10::Half"), "float32": ("Float", "float"), "float64": ("Double", "double"),
+}
+
+
+def torch_name(d: dtype) -> str:
+    """The scalar type name torch's messages use: Long, Float, Double..."""
+    return _TORCH_NAMES[d.name][0] if d.name in _TORCH_NAMES else d.name
+
+
+def c_name(d: dtype) -> str:
+    """The C type name some of torch's messages use: long int, float, double..."""
+    return _TORCH_NAMES[d.name][1] if d.name in _TORCH_NAMES else d.name
+
+
 def get_default_dtype() -> dtype:
     return _default_float
 

@@ -24,9 +24,14 @@ def _is_basic(key: Any) -> bool:
 
 
 def to_key(key: Any) -> Any:
-    """An index as NumPy takes it: tensors become arrays."""
+    """An index as NumPy takes it: tensors become arrays. A slice must step forward, as in
+    torch (NumPy would read a negative step as a reversed view)."""
     if isinstance(key, _tensor.Tensor):
         return key._data
+    if isinstance(key, slice):
+        if key.step is not None and key.step <= 0:
+            raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
+        return key
     if isinstance(key, tuple):
         return tuple(to_key(k) for k in key)
     if isinstance(key, list) and any(isinstance(k, (_tensor.Tensor, list)) for k in key):

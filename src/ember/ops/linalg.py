@@ -10,7 +10,8 @@ import numpy as np
 
 from .._creation import eye
 from ..autograd.function import Function
-from ._util import promote, sum_to
+from .._dtype import c_name, torch_name
+from ._util import is_tensor, promote, sum_to
 
 
 def _mm_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
@@ -155,8 +156,20 @@ def _parse(equation: str, operands: tuple) -> tuple[list[str], str]:
 
 
 def matmul(input: Any, other: Any) -> Any:
-    a, b = promote(input, other)
+    """torch's matmul (see the module docstring). Both operands must have one dtype: torch
+    multiplies no mixed pair, so neither does ember."""
+    a, b = promote(input, other) if not (is_tensor(input) and is_tensor(other)) else (input, other)
+    if a._data.dtype != b._data.dtype:
+        raise _dtype_error(a, b)
     return _matmul_fn(a, b).apply(a, b)
+
+
+def _dtype_error(a: Any, b: Any) -> RuntimeError:
+    if a.ndim == 1 and b.ndim == 1:
+        found = f"dot : expected both vectors to have same dtype, but found {torch_name(a.dtype)} and {torch_name(b.dtype)}"
+    else:
+        found = f"expected m1 and m2 to have the same dtype, but got: {c_name(a.dtype)} != {c_name(b.dtype)}"
+    return RuntimeError(f"{found}; convert one with .to(other.dtype) first")
 
 
 def mm(input: Any, mat2: Any) -> Any:

@@ -23,16 +23,8 @@ from ... import _dtype, ops
 from ..._tensor import Tensor
 from ...autograd.function import Function
 
-_TORCH_NAMES = {
-    "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-    "float16": "Half", "float32": "Float", "float64": "Double",
-}
 _const = Tensor._make
-
-
-def torch_name(dtype: _dtype.dtype) -> str:
-    """The scalar type name torch's messages use: Long, Float, Double..."""
-    return _TORCH_NAMES.get(dtype.name, dtype.name)
+torch_name = _dtype.torch_name
 
 
 def check_class_target(input: Tensor, target: Tensor, weight: Optional[Tensor], ignore_index: int) -> None:
