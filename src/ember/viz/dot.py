@@ -1,7 +1,8 @@
 """Draw an autograd graph with Graphviz, in micrograd's look.
 
 Every value is a record box `name | data 1.0000 | grad 0.0000`; the op that made it is a small
-ellipse feeding it, so edges run input -> op -> result. `to_dot` needs nothing but ember;
+ellipse feeding it, so edges run input -> op -> result. A Tensor graph's ops (`grad_fn` nodes)
+are grey boxes, as torchviz draws them. `to_dot` needs nothing but ember;
 `draw_dot` returns a `graphviz.Digraph` (Jupyter shows it inline) and needs the optional
 `graphviz` package (`pip install 'ember[demo]'`); `render` writes an image file and also needs
 Graphviz's `dot` program.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 RANKDIRS = ("LR", "RL", "TB", "BT")
 _NAME = "ember"
 _OP_ATTRS = "shape=ellipse fontsize=10 height=0.3 margin=0.04"
+_FN_ATTRS = "shape=box style=filled fillcolor=lightgrey fontsize=10 height=0.2"
 
 _INSTALL_DOT = (
     "Graphviz's `dot` program was not found on PATH; rendering a graph needs it. Install it with "
@@ -57,12 +59,12 @@ def _escape(text: str, record: bool = False) -> str:
 
 
 def _node_line(i: int, info: NodeInfo) -> str:
-    if info.kind == "op":
-        label = _escape(info.fields[0] if info.fields else "")
-        attrs = _OP_ATTRS
-    else:
+    if info.kind == "value":
         label = "{ " + " | ".join(_escape(f, record=True) for f in info.fields) + " }"
         attrs = "shape=record"
+    else:
+        label = _escape(info.fields[0] if info.fields else "")
+        attrs = _OP_ATTRS if info.kind == "op" else _FN_ATTRS
     dashed = " style=dashed" if info.constant else ""
     return f'\tn{i} [label="{label}" {attrs}{dashed}]\n'
 

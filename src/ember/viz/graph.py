@@ -8,6 +8,9 @@ Data flows along every edge, from an input to the op that used it, and from an o
 
     a, b  ->  (*)  ->  a*b
 
+A Tensor graph's ops are the nodes of torch's backward graph (`MulBackward0`...), kind "fn",
+drawn as torchviz draws them: grey boxes.
+
 For `ember.Value` the op is not an object of its own, so `ValueAdapter` makes one up for every
 computed value. The Tensor engine plugs in the same way torchviz walks torch's graph: a tensor's
 child is its `grad_fn` (an op), an op's children are its `next_functions` (ops, or the leaf
@@ -31,14 +34,16 @@ from typing import (
 
 from ..scalar.value import Value
 
-NodeKind = Literal["value", "op"]
+NodeKind = Literal["value", "op", "fn"]
 
 
 class NodeInfo(NamedTuple):
     """What a drawing shows for one node.
 
-    `kind` is "value" (a record box, one cell per field: name, data, grad...) or "op" (an ellipse
-    labelled by `fields[0]`); `constant` marks a node that needs no gradient (drawn dashed).
+    `kind` is "value" (a record box, one cell per field: name, data, grad...), "op" (an ellipse
+    labelled by `fields[0]`) or "fn" (an op that is a node of a backward graph, torch's
+    `grad_fn`: a grey box labelled by `fields[0]`, torchviz's look); `constant` marks a node
+    that needs no gradient (drawn dashed).
     A value's first field is its name ("" when it has none), which `walk(params=...)` sets.
     The fields are plain text: the drawer escapes them.
     """

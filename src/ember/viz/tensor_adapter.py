@@ -5,8 +5,9 @@ A drawing holds three kinds of box, joined in the direction data flows:
 
     leaf (shape) -> AccumulateGrad -> MulBackward0 -> ... -> SumBackward0 -> output (shape)
 
-- every `grad_fn` node is an op named as torch names it (`type(node).__name__`: `MulBackward0`,
-  `AccumulateGrad`...), drawn once however many inputs share it;
+- every `grad_fn` node is a grey box (kind "fn") named as torch names it
+  (`type(node).__name__`: `MulBackward0`, `AccumulateGrad`...), drawn once however many
+  inputs share it;
 - the leaf tensor behind an `AccumulateGrad` (its `.variable`) is a value box with its shape,
   named after it when the caller passes `params=dict(model.named_parameters())`;
 - the output tensor is a value box with its shape.
@@ -78,7 +79,7 @@ class TensorAdapter:
 
     def describe(self, node: GraphNode) -> NodeInfo:
         if not isinstance(node, Tensor):
-            return NodeInfo("op", (type(node).__name__,))
+            return NodeInfo("fn", (type(node).__name__,))
         fields = ("", size_to_str(node.shape))
         if self.show_data and node.numel() <= self.max_numel:
             fields += (_array_text("data", node),)
