@@ -57,7 +57,15 @@ def compare_runs(script: Path, tmp_path: Path, *flags: object) -> tuple[str, str
     return torch_out, ember_out
 
 
+def without_numbers(output: str) -> str:
+    """The text with each number and the spaces that pad it to a width replaced by `#`."""
+    return re.sub(r" *-?\d+(\.\d+)?(e[-+]?\d+)?", "#", output)
+
+
 def assert_same_losses(pattern: str, torch_out: str, ember_out: str, count: int, **tolerance: float) -> None:
+    """The two outputs are the same text but for their numbers, and the `count` numbers that
+    `pattern` captures agree to `tolerance` (numpy.testing.assert_allclose's rtol and atol)."""
+    assert without_numbers(ember_out) == without_numbers(torch_out)
     torch_losses, ember_losses = printed(pattern, torch_out), printed(pattern, ember_out)
     assert len(torch_losses) == count, torch_out
     assert len(ember_losses) == count, ember_out
