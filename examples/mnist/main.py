@@ -1,9 +1,8 @@
 """A CNN digit classifier trained with Adadelta and StepLR, as pytorch/examples' mnist/main.py.
 
 The data is scikit-learn's bundled digits set (1797 grey 8x8 images of 0-9, no download):
-each image is scaled to [0, 1], resized to MNIST's 28x28 by bilinear interpolation (NumPy,
-half-pixel centres as ``F.interpolate(..., mode="bilinear", align_corners=False)``) and
-normalised with the training images' mean and standard deviation. The first ``--train-size``
+each image is scaled to [0, 1], resized to MNIST's 28x28 by bilinear interpolation (in float64)
+and normalised with the training images' mean and standard deviation. The first ``--train-size``
 images (at most 1500) train, the last ``--test-size`` (at most 297) test.
 
 Replacing the word ``ember`` with ``torch`` in this file gives the same program in PyTorch;
@@ -15,7 +14,6 @@ Replacing the word ``ember`` with ``torch`` in this file gives the same program 
 
 import argparse
 
-import numpy as np
 from safetensors.numpy import load_file, save_file
 from sklearn.datasets import load_digits
 
@@ -71,20 +69,6 @@ class Batches:
             yield self.dataset[start:stop], self.targets[start:stop]
 
 
-def resize_bilinear(images, size):
-    """Resize (N, H, W) images to (N, size, size); pixel centres as align_corners=False."""
-    def taps(n):
-        x = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
-        lo = np.floor(x).astype(np.int64)
-        hi = np.minimum(lo + 1, n - 1)
-        return lo, hi, x - lo
-
-    r0, r1, wr = taps(images.shape[1])
-    c0, c1, wc = taps(images.shape[2])
-    rows = images[:, r0] * (1 - wr)[:, None] + images[:, r1] * wr[:, None]
-    return rows[:, :, c0] * (1 - wc) + rows[:, :, c1] * wc
-
-
 def digits(train_size, test_size, dtype):
     """The digits set as normalised (N, 1, 28, 28) images of `dtype` and int64 labels:
     ((train images, train labels), (test images, test labels))."""
@@ -93,12 +77,11 @@ def digits(train_size, test_size, dtype):
     if not 0 < test_size <= DIGITS - TRAIN_END:
         raise ValueError(f'--test-size must be in [1, {DIGITS - TRAIN_END}], got {test_size}')
     bunch = load_digits()
-    images = resize_bilinear(bunch.images / 16.0, 28)
-    mean, std = images[:train_size].mean(), images[:train_size].std()
-    images = ((images - mean) / std).astype(dtype)[:, None]
-    labels = bunch.target.astype(np.int64)
-    return ((ember.from_numpy(images[:train_size]), ember.from_numpy(labels[:train_size])),
-            (ember.from_numpy(images[-test_size:]), ember.from_numpy(labels[-test_size:])))
+    images = ember.from_numpy(bunch.images / 16.0).unsqueeze(1)
+    images = F.interpolate(images, size=(28, 28), mode='bilinear', align_corners=False)
+    images = ((images - images[:train_size].mean()) / images[:train_size].std()).to(dtype)
+    labels = ember.from_numpy(bunch.target).long()
+    return (images[:train_size], labels[:train_size]), (images[-test_size:], labels[-test_size:])
 
 
 def train(args, model, device, train_loader, optimizer, epoch):
@@ -174,7 +157,8 @@ def main():
     ember.manual_seed(args.seed)
     device = ember.device("cpu")
 
-    (train_data, train_targets), (test_data, test_targets) = digits(args.train_size, args.test_size, np.float64 if args.double else np.float32)
+    dtype = ember.float64 if args.double else ember.float32
+    (train_data, train_targets), (test_data, test_targets) = digits(args.train_size, args.test_size, dtype)
     train_loader = Batches(train_data, train_targets, args.batch_size)
     test_loader = Batches(test_data, test_targets, args.test_batch_size)
 
