@@ -13,6 +13,8 @@ import torch
 import ember
 from ember import autograd
 
+from .conftest import assert_same_raise
+
 
 def _pair(values, requires_grad=True):
     a = np.asarray(values, dtype=np.float64)
@@ -193,8 +195,11 @@ def _names(node):
     lambda x, w: (x / w.abs()).clamp(-1, 1).reshape(-1).softmax(0).neg().prod(),
     lambda x, w: x[0].dot(w[1]) + x[:, 1:].sum() + x.transpose(0, 1).cumsum(0).logsumexp(0).sum(),
     lambda x, w: ember_or_torch(x).cat([x, w]).unsqueeze(0).squeeze(0).flip(0).mean(),
+    lambda x, w: (x.split(1, 1)[0] * x.split([1, 2], 1)[1]).sum()
+    + ember_or_torch(x).stack(w.unbind(0), 1).chunk(3)[2].sum(),
 ], ids=["sum-mul-exp-mean-tanh", "sub-pow-mean-sqrt", "mm-relu-max", "t-sigmoid-amax-logsoftmax",
-        "div-abs-clamp-view-softmax-neg-prod", "select-dot-slice-transpose-cumsum-logsumexp", "cat-unsqueeze-squeeze-flip-mean"])
+        "div-abs-clamp-view-softmax-neg-prod", "select-dot-slice-transpose-cumsum-logsumexp", "cat-unsqueeze-squeeze-flip-mean",
+        "split-splitwithsizes-unbind-stack-chunk"])
 def test_grad_fn_graph_has_torch_names(expr):
     ex, tx = _pair([[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]])
     ew, tw = _pair([[0.5, 1.5, -2.0], [1.0, -0.75, 2.0]])
@@ -392,3 +397,29 @@ def test_a_composite_model_matches_torch_in_loss_and_every_gradient():
         results.append([loss] + [p.grad for p in params])
     for e, t in zip(*results):
         np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("pieces", [
+    lambda t: t.split(2, 1), lambda t: t.split([1, 3], 1), lambda t: t.chunk(3, 0), lambda t: t.unbind(1),
+], ids=["split", "split_with_sizes", "chunk", "unbind"])
+def test_multi_output_views_are_one_node_and_refuse_in_place_writes(pieces):
+    """split/chunk/unbind make one node with an output per piece (torch's SplitBackward0...):
+    unused pieces get zeros, second derivatives flow through it, and an in-place write into a
+    piece is refused with torch's error."""
+    ex, tx = _pair(np.arange(12.0).reshape(3, 4) / 7)
+    grads = []
+    for x in (ex, tx):
+        p = pieces(x * x)
+        y = (p[0] * p[-1].sum()).sum()  # the middle pieces unused
+        (g,) = (ember if x is ex else torch).autograd.grad(y, x, create_graph=True)
+        (gg,) = (ember if x is ex else torch).autograd.grad(g.sum(), x)
+        grads.append((p, g.detach().numpy(), gg.numpy()))
+    (ep, eg, egg), (tp, tg, tgg) = grads
+    assert len({id(t.grad_fn) for t in ep}) == 1 and ep[0].grad_fn.name() == tp[0].grad_fn.name()
+    assert [t._output_nr for t in ep] == [t.output_nr for t in tp]
+    np.testing.assert_allclose(eg, tg, rtol=1e-12)
+    np.testing.assert_allclose(egg, tgg, rtol=1e-12)
+    assert_same_raise(lambda: pieces(ex * 1)[0].mul_(2), lambda: pieces(tx * 1)[0].mul_(2), "modified inplace")
+    with ember.no_grad():
+        pieces(ex)[0].zero_()  # outside a graph the pieces are plain views of x
+    assert ex.detach().numpy()[0, 0] == 0

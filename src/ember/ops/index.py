@@ -14,6 +14,7 @@ from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import normalize_dims, promote, sum_to
 from ._views import track
+from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
 
@@ -365,8 +366,8 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                 f"dimension {d}), but got split_sizes={sizes}"
             )
-    starts = np.cumsum([0] + sizes[:-1])
-    return tuple(narrow(input, d, int(s), size) for s, size in zip(starts, sizes))
+    fn = Split if isinstance(split_size_or_sections, (int, np.integer)) else SplitWithSizes
+    return fn.apply(input, sizes, d)
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
@@ -394,5 +395,4 @@ def select(input: Any, dim: int, index: int) -> Any:
 
 
 def unbind(input: Any, dim: int = 0) -> tuple:
-    d = normalize_dims(dim, input.ndim)[0]
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    return Unbind.apply(input, normalize_dims(dim, input.ndim)[0])

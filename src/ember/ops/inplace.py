@@ -18,12 +18,21 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import leaf_base, rebase
 from .index import IndexPut, masked_fill, to_key
+from .shape import Split, Unbind
 
 
 def _check_leaf(t: Any) -> None:
     if not is_grad_enabled():
         return
-    if t._requires_grad and t.grad_fn is None:
+    fn = t.grad_fn
+    if fn is not None and issubclass(getattr(fn, "_forward_cls", type), (Split, Unbind)):
+        raise RuntimeError(
+            f"Output {t._output_nr} of {fn.name()} is a view and is being modified inplace. This view is "
+            "the output of a function that returns multiple views. Such functions do not allow the "
+            "output views to be modified inplace. You should replace the inplace operation by an "
+            "out-of-place one (or .clone() the piece first)."
+        )
+    if t._requires_grad and fn is None:
         what = "a leaf Variable"
     elif leaf_base(t):
         what = "a view of a leaf Variable"

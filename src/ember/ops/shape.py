@@ -140,6 +140,7 @@ class Cat(Function):
     """Join tensors along a dim;  each input's gradient is its slice of dy."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -153,13 +154,59 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (None,) + tuple(grad.split(ctx.sizes, ctx.dim))
+        return (None,) + tuple(SplitWithSizes.apply(grad, ctx.sizes, ctx.dim))
+
+
+class Split(Function):
+    """Consecutive pieces of x along dim, of the given sizes, each a view of x (one node with an
+    output per piece, as torch's);  dx = the pieces' gradients joined back, zeros for a piece
+    that received none."""
+
+    _array_forward = True
+    _array_backward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        lead = (slice(None),) * dim
+        ends = np.cumsum(sizes).tolist()
+        return tuple([x[lead + (slice(end - n, end),)] for n, end in zip(sizes, ends)])
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Cat.apply(ctx.dim, *grads), None, None
+
+
+class SplitWithSizes(Split):
+    pass
+
+
+class Unbind(Function):
+    """The slices of x along dim, that dim removed, each a view of x (one node);
+    dx = their gradients stacked back along dim."""
+
+    _array_forward = True
+    _array_backward = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        lead = (slice(None),) * dim
+        # the Ellipsis keeps a 0-d slice a view (NumPy would read one element as a scalar copy)
+        return tuple([x[lead + (i, Ellipsis)] for i in range(x.shape[dim])])
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Stack.apply(ctx.dim, *grads), None
 
 
 class Stack(Function):
     """Stack equal-shape tensors along a new dim;  each input's gradient is dy selected there."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -171,7 +218,7 @@ class Stack(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (None,) + tuple(grad.unbind(ctx.dim))
+        return (None,) + tuple(Unbind.apply(grad, ctx.dim))
 
 
 class Flip(Function):
