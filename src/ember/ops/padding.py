@@ -113,6 +113,7 @@ class PadScatter(Function):
     first). It is linear in dy, so its own gradient is the gather again."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, maps, shape):
@@ -131,6 +132,7 @@ class PadGather(Function):
     gradient (double backward) sees it;  dx = dy scatter-added back (PadScatter)."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, maps):
@@ -178,6 +180,7 @@ class ReflectionPad(Function):
     a mirrored position gets its own gradient plus its mirror image's."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
@@ -209,6 +212,7 @@ class ReplicationPad(Function):
     back, so an edge position collects the gradient of all its copies."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
@@ -232,6 +236,7 @@ class CircularPad(Function):
     reads memory it has not written there).  dx = dy scatter-added back."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
