@@ -66,6 +66,29 @@ def test_fused_lstm_step_gradcheck_and_gradgradcheck(variant: str) -> None:
     assert gradgradcheck(R.FusedLSTMCell.apply, args)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_fused_lstm_layer_is_its_steps_and_passes_gradcheck_and_gradgradcheck(reverse: bool) -> None:
+    """The whole-sequence LSTM node equals FusedLSTMCell run step by step (outputs, final states
+    and every gradient, h0 and c0 included), and differentiates once and twice."""
+    rng = np.random.default_rng(8)
+    steps, b, h = 5, 3, 2
+    args = (_f64(rng, steps, b, 4 * h), _f64(rng, b, h), _f64(rng, b, h), _f64(rng, 4 * h, h))
+    out, h_n, c_n = R.FusedLSTMLayer.apply(*args, reverse)
+    hx, cx, outs = args[1], args[2], [None] * steps
+    for t in range(steps - 1, -1, -1) if reverse else range(steps):
+        hx, cx = R.FusedLSTMCell.apply(args[0][t], hx, cx, None, args[3], None, None)
+        outs[t] = hx
+    weights = [ember.tensor(rng.standard_normal(s)) for s in (out.shape, h_n.shape, c_n.shape)]
+    for got, want in ((out, ember.stack(outs)), (h_n, hx), (c_n, cx)):
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12)
+    got = ember.autograd.grad(sum(((o * w).sum() for o, w in zip((out, h_n, c_n), weights))), args)
+    want = ember.autograd.grad(sum(((o * w).sum() for o, w in zip((ember.stack(outs), hx, cx), weights))), args)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-10, atol=1e-12)
+    assert gradcheck(lambda *a: R.FusedLSTMLayer.apply(*a, reverse), args)
+    assert gradgradcheck(lambda *a: R.FusedLSTMLayer.apply(*a, reverse), args)
+
+
 @pytest.mark.parametrize("variant", ["full", "no_bias", "projected_input", "projected_input_step_bias"])
 def test_fused_gru_step_gradcheck_and_gradgradcheck(variant: str) -> None:
     rng = np.random.default_rng(5)
@@ -97,18 +120,22 @@ def test_fused_steps_saturated_gates_give_finite_exact_gradients() -> None:
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-6)
 
 
-def test_stack_steps_is_stack_whose_backward_is_one_unbind() -> None:
+def test_stack_of_the_steps_has_a_one_node_backward() -> None:
+    """The recurrent layers stack their T outputs: stack's backward is one UnbindBackward0 node
+    (not T selects), and it differentiates twice."""
     rng = np.random.default_rng(1)
     steps = [ember.tensor(rng.standard_normal((2, 3)), requires_grad=True) for _ in range(4)]
-    out = R.stack_steps(steps)
-    np.testing.assert_array_equal(out.detach().numpy(), ember.stack(steps).detach().numpy())
-    assert gradcheck(lambda *s: R.stack_steps(s) ** 2, tuple(steps))
-    assert gradgradcheck(lambda *s: R.stack_steps(s[::-1]) ** 3, tuple(steps))
+    out = ember.stack(steps)
+    grads = ember.autograd.grad((out ** 2).sum(), steps, create_graph=True)
+    assert {g.grad_fn.name() for g in grads} == {"UnbindBackward0"} and len({id(g.grad_fn) for g in grads}) == 1
+    assert gradcheck(lambda *s: ember.stack(s) ** 2, tuple(steps))
+    assert gradgradcheck(lambda *s: ember.stack(s[::-1]) ** 3, tuple(steps))
 
 
-def test_unbind_steps_is_one_node_whose_backward_stacks() -> None:
+def test_unbind_into_steps_is_one_node_whose_backward_stacks() -> None:
     x = ember.tensor(np.random.default_rng(0).standard_normal((4, 2, 3)), requires_grad=True)
-    steps = R.unbind_steps(x)
+    steps = x.unbind(0)
     assert len(steps) == 4 and all(s.grad_fn is steps[0].grad_fn for s in steps)
-    assert gradcheck(lambda t: R.unbind_steps(t)[1] * 2 + R.unbind_steps(t)[3], (x,))
-    assert gradgradcheck(lambda t: ember.stack(R.unbind_steps(t)[::-1]) ** 2, (x,))
+    assert steps[0].grad_fn.name() == "UnbindBackward0"
+    assert gradcheck(lambda t: t.unbind(0)[1] * 2 + t.unbind(0)[3], (x,))
+    assert gradgradcheck(lambda t: ember.stack(t.unbind(0)[::-1]) ** 2, (x,))

@@ -33,8 +33,9 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ..._tensor import Tensor
+from ... import autograd
 from ...autograd.function import Function
-from ...autograd.grad_mode import is_grad_enabled
+from ...ops._util import data
 from ...ops.shape import cat, stack
 from .linear import linear
 
@@ -123,19 +124,11 @@ def _linear(x: Tensor, w: Optional[Tensor], b: Optional[Tensor]) -> Tensor:
     return x if b is None else x + b
 
 
-def _arrays(items: Sequence[Any]) -> list:
-    return [None if t is None else t._data for t in items]
-
-
-def _tensors(arrays: Sequence[Any]) -> tuple:
-    make = Tensor._make
-    return tuple([None if a is None else make(a, False, None) for a in arrays])
-
-
 class FusedLSTMCell(Function):
     """One LSTM step, (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c'): see the module docstring."""
 
     _array_forward = True
+    _array_backward = True  # arrays from the saved gates; under create_graph, Tensors recomputed
 
     @staticmethod
     def forward(ctx, x, hx, cx, w_ih, w_hh, b_ih, b_hh):
@@ -161,11 +154,9 @@ class FusedLSTMCell(Function):
     def backward(ctx, dh, dc):
         x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc = ctx.saved_tensors
         needs = ctx.needs_input_grad
-        mask = _tanh_block(cx.shape[-1], cx._data.dtype.str)
-        if not is_grad_enabled():
-            arrays = _arrays((dh, dc, acts, tc, x, hx, cx, w_ih, w_hh))
-            grads = _lstm_grads(np.concatenate, needs, *arrays, mask)
-            grads = _tensors(grads)
+        mask = _tanh_block(cx.shape[-1], data(cx).dtype.str)
+        if not isinstance(dh, Tensor):
+            grads = _lstm_grads(np.concatenate, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
         else:
             acts, tc = _lstm_activations(x, hx, cx, w_ih, w_hh, b_ih, b_hh)
             grads = _lstm_grads(cat, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
@@ -180,10 +171,96 @@ def _lstm_activations(x: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any,
     return cat([i, f, g, o], 1), (f * cx + i * g).tanh()
 
 
+class FusedLSTMLayer(Function):
+    """A whole LSTM layer direction over padded input in one node: projected inputs xs (T, B, 4H)
+    (x W_ih^T + b_ih + b_hh for every step), h0, c0 (B, H), W_hh (4H, H) -> outputs (T, B, H),
+    h_T, c_T. `reverse` runs the steps from t = T-1 down to 0.
+
+    forward: FusedLSTMCell's step in a loop, each step's gates and cell state kept.
+    backward: through time, step by step with FusedLSTMCell's formulas, except that
+    dW_hh = sum_t dG_t^T h_{t-1} is one product over all steps (not T small ones and T
+    additions), and dxs is every step's dG. Under create_graph the steps are rebuilt as
+    FusedLSTMCell nodes and differentiated, so higher derivatives come from the step's rule."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, xs, h0, c0, w_hh, reverse):
+        steps, batch, hidden = xs.shape[0], xs.shape[1], h0.shape[-1]
+        order = range(steps - 1, -1, -1) if reverse else range(steps)
+        # indexed by step k in the order run: h[k], c[k] before step k, h[k + 1], c[k + 1] after
+        hs = np.empty((steps + 1, batch, hidden), xs.dtype)
+        cs = np.empty((steps + 1, batch, hidden), xs.dtype)
+        acts = np.empty(xs.shape, xs.dtype)
+        tcs = np.empty((steps, batch, hidden), xs.dtype)
+        hs[0], cs[0] = h0, c0
+        w_t = w_hh.T
+        with np.errstate(over="ignore"):
+            for k, t in enumerate(order):
+                a = acts[k]
+                np.matmul(hs[k], w_t, out=a)
+                a += xs[t]
+                _sigmoid_(a[:, :2 * hidden])
+                _sigmoid_(a[:, 3 * hidden:])
+                g = a[:, 2 * hidden:3 * hidden]
+                np.tanh(g, out=g)
+                c = cs[k + 1]
+                np.multiply(a[:, hidden:2 * hidden], cs[k], out=c)
+                c += a[:, :hidden] * g
+                np.tanh(c, out=tcs[k])
+                np.multiply(a[:, 3 * hidden:], tcs[k], out=hs[k + 1])
+        ctx.save_for_backward(xs, h0, c0, w_hh)
+        ctx.reverse, ctx.trace = reverse, (hs, cs, acts, tcs)
+        outputs = hs[:0:-1] if reverse else hs[1:]
+        return outputs.copy(), hs[steps].copy(), cs[steps].copy()
+
+    @staticmethod
+    def backward(ctx, dout, dh_last, dc_last):
+        xs, h0, c0, w_hh = ctx.saved_tensors
+        if isinstance(dout, Tensor):
+            return _lstm_layer_double_backward(ctx, (xs, h0, c0, w_hh), (dout, dh_last, dc_last))
+        hs, cs, acts, tcs = ctx.trace
+        steps, hidden = acts.shape[0], hs.shape[-1]
+        mask = _tanh_block(hidden, acts.dtype.str)
+        dgates = np.empty_like(acts)
+        dh, dc = dh_last.copy(), dc_last.copy()
+        for k in range(steps - 1, -1, -1):
+            dh += dout[steps - 1 - k if ctx.reverse else k]
+            a, tc, d = acts[k], tcs[k], dgates[k]
+            dc += dh * a[:, 3 * hidden:] * (1 - tc * tc)
+            np.multiply(dc, a[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
+            np.multiply(dc, cs[k], out=d[:, hidden:2 * hidden])
+            np.multiply(dc, a[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
+            np.multiply(dh, tc, out=d[:, 3 * hidden:])
+            d *= (1 - a) * (a + mask)
+            dh = d @ w_hh
+            dc *= a[:, hidden:2 * hidden]
+        need_x, need_h, need_c, need_w = ctx.needs_input_grad[:4]
+        dw = dgates.reshape(-1, 4 * hidden).T @ hs[:-1].reshape(-1, hidden) if need_w else None
+        dxs = (dgates[::-1].copy() if ctx.reverse else dgates) if need_x else None
+        return dxs, (dh if need_h else None), (dc if need_c else None), dw, None
+
+
+def _lstm_layer_double_backward(ctx: Any, inputs: tuple, grads: tuple) -> tuple:
+    """FusedLSTMLayer's backward under create_graph: its steps rebuilt from the saved inputs as
+    FusedLSTMCell nodes (whose backward is differentiable), then differentiated."""
+    xs, h0, c0, w_hh = inputs
+    steps = xs.unbind(0)
+    h, c, outputs = h0, c0, [None] * len(steps)
+    for t in range(len(steps) - 1, -1, -1) if ctx.reverse else range(len(steps)):
+        h, c = FusedLSTMCell.apply(steps[t], h, c, None, w_hh, None, None)
+        outputs[t] = h
+    wanted = [x for x, need in zip(inputs, ctx.needs_input_grad) if need]
+    found = iter(autograd.grad((stack(outputs), h, c), wanted, grads, create_graph=True, allow_unused=True))
+    return tuple(next(found) if need else None for need in ctx.needs_input_grad[:4]) + (None,)
+
+
 class FusedGRUCell(Function):
     """One GRU step, (x, h, W_ih, W_hh, b_ih, b_hh) -> h': see the module docstring."""
 
     _array_forward = True
+    _array_backward = True  # arrays from the saved gates; under create_graph, Tensors recomputed
 
     @staticmethod
     def forward(ctx, x, hx, w_ih, w_hh, b_ih, b_hh):
@@ -207,8 +284,8 @@ class FusedGRUCell(Function):
     def backward(ctx, dh):
         x, hx, w_ih, w_hh, b_ih, b_hh, rz, n, ghn = ctx.saved_tensors
         needs = ctx.needs_input_grad
-        if not is_grad_enabled():
-            return _tensors(_gru_grads(np.concatenate, needs, *_arrays((dh, rz, n, ghn, x, hx, w_ih, w_hh))))
+        if not isinstance(dh, Tensor):
+            return _gru_grads(np.concatenate, needs, dh, rz, n, ghn, x, hx, w_ih, w_hh)
         rz, n, ghn = _gru_activations(x, hx, w_ih, w_hh, b_ih, b_hh)
         return _gru_grads(cat, needs, dh, rz, n, ghn, x, hx, w_ih, w_hh)
 
@@ -220,95 +297,6 @@ def _gru_activations(x: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any
     rz = (gi[:, :2 * hidden] + gh[:, :2 * hidden]).sigmoid()
     ghn = gh[:, 2 * hidden:]
     return rz, (gi[:, 2 * hidden:] + rz[:, :hidden] * ghn).tanh(), ghn
-
-
-class Unbind(Function):
-    """x (T, ...) -> its T slices along dim 0, as one node whose backward stacks the T
-    gradients (one copy), where T separate selects would each scatter into a full-size zero."""
-
-    _array_forward = True
-    _is_view = True
-
-    @staticmethod
-    def forward(ctx, x):
-        return tuple(x)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        return stack(grads)
-
-
-class StackSteps(Function):
-    """T tensors of one shape -> (T, ...), as `stack`; backward hands each step its slice of the
-    gradient with one `Unbind` instead of T selects."""
-
-    _array_forward = True
-    backward_name = "StackBackward0"
-
-    @staticmethod
-    def forward(ctx, *steps):
-        return np.stack(steps)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Unbind.apply(grad)
-
-
-class SplitSteps(Function):
-    """x (N, ...) -> consecutive row blocks of the given sizes (views), as one node: the steps of
-    packed data, whose step t holds batch_sizes[t] rows. Backward concatenates the blocks'
-    gradients with one `CatSteps`."""
-
-    _array_forward = True
-    _array_backward = True
-    _is_view = True
-
-    @staticmethod
-    def forward(ctx, x, sizes):
-        return tuple(np.split(x, np.cumsum(sizes[:-1])))
-
-    @staticmethod
-    def backward(ctx, *grads):
-        return CatSteps.apply(*grads), None
-
-
-class CatSteps(Function):
-    """Tensors (n_i, ...) -> their concatenation along dim 0, as `cat`; backward hands each its
-    rows of the gradient with one `SplitSteps`."""
-
-    _array_forward = True
-    _array_backward = True
-    backward_name = "CatBackward0"
-
-    @staticmethod
-    def forward(ctx, *steps):
-        ctx.sizes = [s.shape[0] for s in steps]
-        return np.concatenate(steps)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return SplitSteps.apply(grad, ctx.sizes)
-
-
-def split_steps(input: Tensor, sizes: Sequence[int]) -> tuple[Tensor, ...]:
-    """The consecutive row blocks of `input` with the given sizes (summing to its length), made by
-    one node (see `SplitSteps`)."""
-    return SplitSteps.apply(input, sizes)
-
-
-def cat_steps(steps: Sequence[Tensor]) -> Tensor:
-    """`cat(steps)` along dim 0 whose backward is one node (see `CatSteps`)."""
-    return CatSteps.apply(*steps)
-
-
-def unbind_steps(input: Tensor) -> tuple[Tensor, ...]:
-    """The slices of `input` along dim 0, made by one node (see `Unbind`)."""
-    return Unbind.apply(input)
-
-
-def stack_steps(steps: Sequence[Tensor]) -> Tensor:
-    """`stack(steps)` along a new dim 0 whose backward is one node (see `StackSteps`)."""
-    return StackSteps.apply(*steps)
 
 
 def lstm_cell(

@@ -26,7 +26,7 @@ import numbers
 import warnings
 from typing import Any, Callable, Optional, Sequence, Union
 
-from ... import _creation, _dtype
+from ... import _creation, _dtype, ops
 from ..._tensor import Tensor
 from ...ops.shape import cat
 from .. import init
@@ -210,7 +210,7 @@ class RNNBase(Module):
         `batch_sizes`; return the last layer's output (T, B, D*H) or (N, D*H) and the final
         states stacked as (num_layers*D, B, H) (h: proj_size wide)."""
         directions = 2 if self.bidirectional else 1
-        initial = [_rnn.unbind_steps(s) for s in states]
+        initial = [ops.unbind(s) for s in states]
         finals: list[list[Tensor]] = [[] for _ in states]
         for layer in range(self.num_layers):
             outputs = []
@@ -224,7 +224,7 @@ class RNNBase(Module):
             x = outputs[0] if directions == 1 else cat(outputs, outputs[0].ndim - 1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = dropout(x, self.dropout)
-        return x, [_rnn.stack_steps(final) for final in finals]
+        return x, [ops.stack(final) for final in finals]
 
     def _direction(
         self, x: Tensor, weights: list[Parameter], states: list[Tensor], reverse: bool,
@@ -237,15 +237,18 @@ class RNNBase(Module):
         else:
             bias = None if b_ih is None else b_ih + b_hh
         projected = linear(x, weights[0], bias)
+        if self.mode == "LSTM" and not self.proj_size and batch_sizes is None:
+            output, h, c = _rnn.FusedLSTMLayer.apply(projected, states[0], states[1], weights[1], reverse)
+            return output, [h, c]
         step = self._step(weights)
         if batch_sizes is not None:
-            return _packed_direction(step, _rnn.split_steps(projected, batch_sizes), states, batch_sizes, reverse)
-        steps = _rnn.unbind_steps(projected)
+            return _packed_direction(step, ops.split(projected, list(batch_sizes)), states, batch_sizes, reverse)
+        steps = ops.unbind(projected)
         outputs: list[Any] = [None] * len(steps)
         for t in range(len(steps) - 1, -1, -1) if reverse else range(len(steps)):
             states = step(steps[t], states)
             outputs[t] = states[0]
-        return _rnn.stack_steps(outputs), list(states)
+        return ops.stack(outputs), list(states)
 
     def _step(self, weights: list[Parameter]) -> Callable[[Tensor, Sequence[Tensor]], Sequence[Tensor]]:
         """The recurrence of one direction, step(x_t W_ih^T + b, states) -> new states, h first:
@@ -284,27 +287,27 @@ def _packed_direction(
     if reverse:
         growth = batch_sizes[::-1]
         joins = [b - a for a, b in zip([0] + growth, growth) if b > a]  # rows joining, in turn
-        pieces = [_rnn.split_steps(s, joins) if len(joins) > 1 else (s,) for s in states]
+        pieces = [ops.split(s, joins) if len(joins) > 1 else (s,) for s in states]
         live = joined = 0
         for t in range(len(steps) - 1, -1, -1):
             if batch_sizes[t] > live:
                 new = [p[joined] for p in pieces]
-                states = new if live == 0 else [_rnn.cat_steps([s, n]) for s, n in zip(states, new)]
+                states = new if live == 0 else [ops.cat([s, n]) for s, n in zip(states, new)]
                 live, joined = batch_sizes[t], joined + 1
             states = step(steps[t], states)
             outputs[t] = states[0]
-        return _rnn.cat_steps(outputs), list(states)
+        return ops.cat(outputs), list(states)
     ended: list[Sequence[Tensor]] = []  # the states of rows that finished, the latest first
     live = batch_sizes[0]
     for t, size in enumerate(batch_sizes):
         if size < live:
-            kept, done = zip(*[_rnn.split_steps(s, (size, live - size)) for s in states])
+            kept, done = zip(*[ops.split(s, [size, live - size]) for s in states])
             states, live = kept, size
             ended.insert(0, done)
         states = step(steps[t], states)
         outputs[t] = states[0]
-    finals = [_rnn.cat_steps([s, *[done[k] for done in ended]]) if ended else s for k, s in enumerate(states)]
-    return _rnn.cat_steps(outputs), finals
+    finals = [ops.cat([s, *[done[k] for done in ended]]) if ended else s for k, s in enumerate(states)]
+    return ops.cat(outputs), finals
 
 
 def _check_arguments(
