@@ -1,5 +1,7 @@
 """Recurrent cell steps. An LSTM or GRU step is one fused node: forward computes every gate
-with NumPy, backward returns the gradients of all its inputs at once.
+with NumPy, backward returns the gradients of all its inputs at once. An LSTM layer over padded
+input goes further: its whole sequence is one node (`FusedLSTMLayer`), whose backward runs the
+same step formulas through time and forms dW_hh with a single product.
 
 LSTM, gates in torch's order i, f, g, o (each (B, H) of the (B, 4H) pre-activations):
     G = x W_ih^T + b_ih + h W_hh^T + b_hh,   i, f, o = sigmoid(G_i, G_f, G_o),   g = tanh(G_g)
