@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import normalize_dims, promote, sum_to
+from ._util import is_tensor, normalize_dims, promote, sum_to
 from ._views import track
 from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
@@ -138,6 +138,7 @@ class Gather(Function):
     """out[i][j] = x[i][index[i][j]] (dim=1);  dx = zeros with dy scatter-added at index."""
 
     _array_forward = True
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim, index):
@@ -148,7 +149,8 @@ class Gather(Function):
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        return ScatterAdd.apply(grad.new_zeros(ctx.shape), ctx.dim, index, grad), None, None
+        zeros = grad.new_zeros(ctx.shape) if is_tensor(grad) else np.zeros(ctx.shape, grad.dtype)
+        return ScatterAdd.apply(zeros, ctx.dim, index, grad), None, None
 
 
 class ScatterAdd(Function):
