@@ -80,10 +80,12 @@ class Bmm(MatMul):
     pass
 
 
+_BY_DIMS = {(1, 1): Dot, (2, 1): Mv, (3, 3): Bmm}
+
+
 def _matmul_fn(a: Any, b: Any) -> type:
-    """torch's node name for a @ b by the operands' dimensions."""
-    dims = (np.ndim(a), np.ndim(b))
-    return {(1, 1): Dot, (2, 1): Mv, (3, 3): Bmm}.get(dims, MatMul)
+    """torch's node name for a @ b by the (tensor) operands' dimensions."""
+    return _BY_DIMS.get((a._data.ndim, b._data.ndim), MatMul)
 
 
 class Einsum(Function):
