@@ -73,3 +73,17 @@ def compare_layer(
 
 def same_repr(e: Any, t: Any) -> None:
     assert repr(e) == repr(t)
+
+
+def count_nodes(root: Any) -> dict[str, int]:
+    """How many nodes of each name the backward graph from `root` holds (each node once)."""
+    counts: dict[str, int] = {}
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        counts[node.name()] = counts.get(node.name(), 0) + 1
+        stack.extend(n for n, _ in node.next_functions)
+    return counts

@@ -18,7 +18,7 @@ import ember
 import ember.nn as nn
 from ember.nn.utils import rnn
 
-from .conftest import TOLERANCE, share_weights
+from .conftest import TOLERANCE, count_nodes, share_weights
 
 DTYPES = ["float64", "float32"]
 IN, HIDDEN = 3, 5
@@ -368,15 +368,7 @@ def test_dropout_between_layers_on_packed_data() -> None:
 def test_graph_keeps_one_fused_node_per_step() -> None:
     layer = nn.LSTM(IN, HIDDEN)
     out, _ = layer(rnn.pack_sequence([ember.ones(5, IN), ember.ones(3, IN), ember.ones(1, IN)]))
-    counts: dict[str, int] = {}
-    seen, stack = set(), [out.data.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        counts[node.name()] = counts.get(node.name(), 0) + 1
-        stack.extend(n for n, _ in node.next_functions)
+    counts = count_nodes(out.data.grad_fn)
     assert counts["FusedLSTMCellBackward0"] == 5
     assert counts["LinearBackward0"] == 1  # x W_ih^T for the packed data at once
 

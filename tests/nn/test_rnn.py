@@ -15,7 +15,7 @@ import torch
 import ember
 import ember.nn as nn
 
-from .conftest import TOLERANCE, share_weights
+from .conftest import TOLERANCE, count_nodes, share_weights
 
 DTYPES = ["float64", "float32"]
 DIRECTIONS = ["torch->ember", "ember->torch"]
@@ -144,19 +144,6 @@ def test_gradients_accumulate_over_two_steps_as_torchs(kind: str) -> None:
     _run_layer(kind, {"num_layers": 2, "bidirectional": True}, True, False, "float64", "torch->ember", steps=2)
 
 
-def _count_nodes(root: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    seen, stack = set(), [root]
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        counts[node.name()] = counts.get(node.name(), 0) + 1
-        stack.extend(n for n, _ in node.next_functions)
-    return counts
-
-
 @pytest.mark.parametrize("mode, node, per_direction, unbinds", [
     ("LSTM", "FusedLSTMLayerBackward0", 1, 0),  # the whole sequence in one node
     ("LSTM-proj", "FusedLSTMCellBackward0", 7, 1),  # h W_hr^T between steps: a node per step
@@ -166,7 +153,7 @@ def test_fused_nodes_per_layer_and_direction(mode: str, node: str, per_direction
     layer = nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2) if mode == "LSTM-proj" else (
         getattr(nn, mode)(3, 4, num_layers=2, bidirectional=True))
     out, _ = layer(ember.ones(7, 2, 3))
-    counts = _count_nodes(out.grad_fn)
+    counts = count_nodes(out.grad_fn)
     assert counts[node] == per_direction * 2 * 2
     assert counts["LinearBackward0"] >= 2 * 2  # x W_ih^T for all steps at once (and h W_hr^T per step)
     assert counts.get("UnbindBackward0", 0) == unbinds * 2 * 2
