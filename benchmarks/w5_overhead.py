@@ -21,6 +21,7 @@ from harness import Impl, Measurement, Workload, relative_diff
 
 ITERS = 200
 GOAL = 3.0  # ember within this factor of the NumPy floor
+BARE = "bare Python engine"
 TOLERANCE = 1e-6
 
 
@@ -98,6 +99,12 @@ def torch_overhead(inputs: Inputs) -> TensorOverhead:
     return TensorOverhead(inputs, torch)
 
 
+def bare_overhead(inputs: Inputs) -> TensorOverhead:
+    import w5_bare_engine
+
+    return TensorOverhead(inputs, w5_bare_engine)
+
+
 def agree(ref: list[float], out: list[float]) -> str:
     worst = max(relative_diff(a, b) for a, b in zip(ref, out))
     verdict = "yes" if worst <= TOLERANCE and len(ref) == len(out) else "NO"
@@ -114,6 +121,9 @@ def goals(ms: dict[str, Measurement]) -> list[str]:
         lines.append(f"torch: {torch / floor:.1f}x the NumPy floor")
     if ember is not None and torch is not None:
         lines.append(f"ember / torch: {ember / torch:.2f}")
+    bare = ms[BARE].median
+    if bare is not None and floor is not None:
+        lines.append(f"{BARE} (w5_bare_engine.py: nodes, a heap and nothing else): {bare / floor:.1f}x the NumPy floor")
     return lines
 
 
@@ -133,6 +143,7 @@ WORKLOAD = Workload(
         Impl("NumPy floor", NumpyOverhead, steps=60, quick_steps=3),
         Impl("torch", torch_overhead, steps=60, quick_steps=3),
         Impl("ember", ember_overhead, steps=60, quick_steps=3),
+        Impl(BARE, bare_overhead, steps=60, quick_steps=3),
     ],
     agree=agree,
     goals=goals,
