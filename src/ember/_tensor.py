@@ -31,7 +31,7 @@ class Tensor(TensorMethods):
 
     __slots__ = (
         "_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc",
-        "_acc", "_retains_grad", "__weakref__",
+        "_acc", "_retains_grad", "_view", "__weakref__",
     )
     __hash__ = object.__hash__  # == is elementwise, so identity is the only sound hash
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
@@ -48,6 +48,7 @@ class Tensor(TensorMethods):
         self._vc = None
         self._acc = None
         self._retains_grad = False
+        self._view = None
 
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: Optional[Node]) -> Tensor:
@@ -62,6 +63,7 @@ class Tensor(TensorMethods):
         t._vc = None
         t._acc = None
         t._retains_grad = False
+        t._view = None
         return t
 
     def _alias(self, requires_grad: bool, grad_fn: Optional[Node]) -> Tensor:

@@ -423,3 +423,46 @@ def test_multi_output_views_are_one_node_and_refuse_in_place_writes(pieces):
     with ember.no_grad():
         pieces(ex)[0].zero_()  # outside a graph the pieces are plain views of x
     assert ex.detach().numpy()[0, 0] == 0
+
+
+@pytest.mark.parametrize("write", [
+    lambda v, x: v.copy_(x * 3),
+    lambda v, x: v.add_(x),
+    lambda v, x: v.mul_(x),
+    lambda v, x: v.__setitem__(0, x[1] * 2),
+], ids=["copy_", "add_", "mul_", "setitem"])
+@pytest.mark.parametrize("view", [lambda b: b[1:3], lambda b: b.view(2, 2)[0], lambda b: b.t()[0] if b.ndim == 2 else b[:2]])
+def test_writing_through_a_view_of_a_tensor_without_grad_gives_the_base_history(write, view):
+    """base needs no gradient; a value that does is written into it through a view: the base
+    now has a CopySlices history and the gradient reaches the value, as in torch."""
+    results = []
+    for lib in (ember, torch):
+        base = lib.arange(1.0, 5.0, dtype=lib.float64)
+        x = lib.tensor([0.5, -2.0], dtype=lib.float64, requires_grad=True)
+        write(view(base), x)
+        w = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64)
+        (base * w).sum().backward()
+        results.append((base.detach().numpy().copy(), base.requires_grad, type(base.grad_fn).__name__, x.grad.numpy().copy()))
+    (eb, er, en, eg), (tb, tr, tn, tg) = results
+    np.testing.assert_array_equal(eb, tb)
+    assert er == tr and en == tn == "CopySlices"
+    np.testing.assert_allclose(eg, tg, rtol=1e-12)
+
+
+@pytest.mark.parametrize("pieces", [lambda b: b.split(2), lambda b: b.unbind(0), lambda b: b.chunk(2)[1:]])
+def test_a_recorded_write_into_a_piece_of_a_tensor_without_grad_is_refused(pieces):
+    """torch refuses to write a value that needs a gradient into a piece of split/unbind/chunk
+    (even of a base that needs none, and through a further view of the piece); plain writes
+    are fine."""
+    for lib in (ember, torch):
+        base = lib.zeros(4)
+        piece = pieces(base)[0]
+        piece.copy_(lib.ones(piece.shape))
+        assert base.sum().item() == piece.numel()
+    def write(lib, through_view):
+        base = lib.zeros(4)
+        piece = pieces(base)[0]
+        target = piece[...] if through_view else piece
+        target.copy_(lib.ones(target.shape, requires_grad=True))
+    for through_view in (False, True):
+        assert_same_raise(lambda: write(ember, through_view), lambda: write(torch, through_view), "multiple views")

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import is_tensor, normalize_dims, promote, sum_to
-from ._views import track
+from ._views import track, track_pieces
 from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
@@ -369,7 +369,7 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
                 f"dimension {d}), but got split_sizes={sizes}"
             )
     fn = Split if isinstance(split_size_or_sections, (int, np.integer)) else SplitWithSizes
-    return fn.apply(input, sizes, d)
+    return track_pieces(fn.apply(input, sizes, d), input)
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
@@ -397,4 +397,4 @@ def select(input: Any, dim: int, index: int) -> Any:
 
 
 def unbind(input: Any, dim: int = 0) -> tuple:
-    return Unbind.apply(input, normalize_dims(dim, input.ndim)[0])
+    return track_pieces(Unbind.apply(input, normalize_dims(dim, input.ndim)[0]), input)

@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype, _random, _tensor
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
-from ._views import leaf_base, rebase
+from ._views import in_multi_view, leaf_base, rebase
 from .index import IndexPut, masked_fill, to_key
 from .shape import Split, Unbind
 
@@ -88,6 +88,13 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
             t._bump_version()
             return t
     if _records(t, args):
+        if in_multi_view(t):
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad mode "
+                "enabled. This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should replace "
+                "the inplace operation by an out-of-place one (or .clone() the piece first)."
+            )
         snapshot = t._make(t._data.copy(), t._requires_grad, t.grad_fn)
         snapshot._output_nr = t._output_nr
         result = op(snapshot, *args)

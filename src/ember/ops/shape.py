@@ -312,9 +312,8 @@ def reshape(input: Any, *shape: Shape) -> Any:
 
 def _reshape(input: Any, shape: tuple[int, ...], fn: type) -> Any:
     """Reshape (or squeeze / unsqueeze, which name their node as torch does)."""
-    if not input._requires_grad:
-        return input._alias(False, None) if shape == input.shape else fn.apply(input, shape)
-    return track(fn.apply(input, shape), input, lambda t: fn.apply(t, shape))
+    same = shape == input.shape and not input._requires_grad
+    return track(input._alias(False, None) if same else fn.apply(input, shape), input, lambda t: fn.apply(t, shape))
 
 
 def view(input: Any, *shape: Shape) -> Any:
