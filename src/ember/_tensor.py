@@ -9,7 +9,7 @@ saved. The operators and methods (in `_tensor_methods.py`) all call the ops in `
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, SupportsIndex, Union
 
 import numpy as np
 
@@ -33,6 +33,16 @@ class Tensor(TensorMethods):
         "_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc",
         "_acc", "_retains_grad", "_view", "__weakref__",
     )
+    _data: np.ndarray
+    _requires_grad: bool
+    _grad: Optional[Tensor]
+    grad_fn: Optional[Node]
+    _output_nr: int
+    _vc: Optional[list[int]]
+    _acc: Optional[AccumulateGrad]
+    _retains_grad: bool
+    _view: Optional[tuple[Tensor, Optional[Callable[[Tensor], Tensor]]]]
+
     __hash__ = object.__hash__  # == is elementwise, so identity is the only sound hash
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
@@ -303,7 +313,7 @@ class Tensor(TensorMethods):
     def __repr__(self) -> str:
         return _tensor_str.tensor_repr(self)
 
-    def __reduce_ex__(self, protocol: int) -> Any:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
         raise TypeError("ember tensors are not pickled: save them with ember.save (safetensors)")
 
     def __deepcopy__(self, memo: dict) -> Tensor:

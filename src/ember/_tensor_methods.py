@@ -3,11 +3,29 @@ the op, its docstring and its gradient live. Torch's names and argument orders t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence, Union, overload
 
 import numpy as np
 
 from . import ops
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from . import _dtype
+    from ._random import Generator
+    from ._tensor import Tensor
+    from .ops._util import Dim
+    from .ops.shape import Shape
+
+    Number = Union[float, int, bool]
+    TensorLike = Union[Tensor, Number]  # a tensor operand, or a Python scalar that broadcasts as a weak one
+
+    class ValuesIndices(NamedTuple):
+        """What max/min along a dim, sort and topk return (`ember.return_types.max`, ...)."""
+
+        values: Tensor
+        indices: Tensor
 
 
 class TensorMethods:
@@ -15,208 +33,258 @@ class TensorMethods:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:  # Tensor defines these; the one-liners below read them
+        _data: np.ndarray
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+        @property
+        def dtype(self) -> _dtype.dtype: ...
+        @property
+        def ndim(self) -> int: ...
+
     # arithmetic operators; the hottest are the ops themselves (a call less on every use)
     __add__ = ops.add
-    def __radd__(self, other): return ops.add(other, self)
+    def __radd__(self, other: TensorLike) -> Tensor: return ops.add(other, self)
     __sub__ = ops.sub
-    def __rsub__(self, other): return ops.sub(other, self)
+    def __rsub__(self, other: TensorLike) -> Tensor: return ops.sub(other, self)
     __mul__ = ops.mul
-    def __rmul__(self, other): return ops.mul(other, self)
+    def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(other, self)
     __truediv__ = ops.div
-    def __rtruediv__(self, other): return ops.div(other, self)
-    def __floordiv__(self, other): return ops.floor_divide(self, other)
-    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
-    def __mod__(self, other): return ops.remainder(self, other)
-    def __rmod__(self, other): return ops.remainder(other, self)
-    def __pow__(self, other): return ops.pow(self, other)
-    def __rpow__(self, other): return ops.pow(other, self)
+    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.div(other, self)
+    def __floordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(other, self)
+    def __mod__(self, other: TensorLike) -> Tensor: return ops.remainder(self, other)
+    def __rmod__(self, other: TensorLike) -> Tensor: return ops.remainder(other, self)
+    def __pow__(self, other: TensorLike) -> Tensor: return ops.pow(self, other)
+    def __rpow__(self, other: TensorLike) -> Tensor: return ops.pow(other, self)
     __matmul__ = ops.matmul
-    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __rmatmul__(self, other: Tensor) -> Tensor: return ops.matmul(other, self)
     __neg__ = ops.neg
-    def __pos__(self): return self
-    def __abs__(self): return ops.abs(self)
-    def __invert__(self): return ops.invert(self)
+    def __pos__(self) -> Self: return self
+    def __abs__(self) -> Tensor: return ops.abs(self)
+    def __invert__(self) -> Tensor: return ops.invert(self)
 
-    # in-place operators
-    def __iadd__(self, other): return ops.add_(self, other)
-    def __isub__(self, other): return ops.sub_(self, other)
-    def __imul__(self, other): return ops.mul_(self, other)
-    def __itruediv__(self, other): return ops.div_(self, other)
+    # in-place operators (ignores: mypy asks each to accept all its binary op, `ops.add` etc., accepts)
+    def __iadd__(self, other: TensorLike) -> Tensor: return ops.add_(self, other)  # type: ignore[misc]
+    def __isub__(self, other: TensorLike) -> Tensor: return ops.sub_(self, other)  # type: ignore[misc]
+    def __imul__(self, other: TensorLike) -> Tensor: return ops.mul_(self, other)  # type: ignore[misc]
+    def __itruediv__(self, other: TensorLike) -> Tensor: return ops.div_(self, other)  # type: ignore[misc]
 
     # comparisons and logic (bool results, no graph)
-    def __eq__(self, other): return ops.eq(self, other) if _comparable(other) else NotImplemented  # type: ignore[override]
-    def __ne__(self, other): return ops.ne(self, other) if _comparable(other) else NotImplemented  # type: ignore[override]
-    def __lt__(self, other): return ops.lt(self, other)
-    def __le__(self, other): return ops.le(self, other)
-    def __gt__(self, other): return ops.gt(self, other)
-    def __ge__(self, other): return ops.ge(self, other)
-    def __and__(self, other): return ops.bitwise_and(self, other)
-    def __rand__(self, other): return ops.bitwise_and(self, other)
-    def __or__(self, other): return ops.bitwise_or(self, other)
-    def __ror__(self, other): return ops.bitwise_or(self, other)
-    def __xor__(self, other): return ops.bitwise_xor(self, other)
-    def __rxor__(self, other): return ops.bitwise_xor(self, other)
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return ops.eq(self, other) if _comparable(other) else NotImplemented
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return ops.ne(self, other) if _comparable(other) else NotImplemented
+    def __lt__(self, other: TensorLike) -> Tensor: return ops.lt(self, other)
+    def __le__(self, other: TensorLike) -> Tensor: return ops.le(self, other)
+    def __gt__(self, other: TensorLike) -> Tensor: return ops.gt(self, other)
+    def __ge__(self, other: TensorLike) -> Tensor: return ops.ge(self, other)
+    def __and__(self, other: TensorLike) -> Tensor: return ops.bitwise_and(self, other)
+    def __rand__(self, other: TensorLike) -> Tensor: return ops.bitwise_and(self, other)
+    def __or__(self, other: TensorLike) -> Tensor: return ops.bitwise_or(self, other)
+    def __ror__(self, other: TensorLike) -> Tensor: return ops.bitwise_or(self, other)
+    def __xor__(self, other: TensorLike) -> Tensor: return ops.bitwise_xor(self, other)
+    def __rxor__(self, other: TensorLike) -> Tensor: return ops.bitwise_xor(self, other)
 
     # indexing
-    def __getitem__(self, key): return ops.getitem(self, key)
-    def __setitem__(self, key, value): ops.setitem(self, key, value)
+    def __getitem__(self, key: Any) -> Tensor: return ops.getitem(self, key)
+    def __setitem__(self, key: Any, value: TensorLike) -> None: ops.setitem(self, key, value)
 
     # named arithmetic
     add = ops.add
     sub = ops.sub
     mul = ops.mul
     div = ops.div
-    def pow(self, exponent): return ops.pow(self, exponent)
-    def neg(self): return ops.neg(self)
-    def remainder(self, other): return ops.remainder(self, other)
-    def floor_divide(self, other): return ops.floor_divide(self, other)
-    def maximum(self, other): return ops.maximum(self, other)
-    def minimum(self, other): return ops.minimum(self, other)
-    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
-    def clip(self, min=None, max=None): return ops.clamp(self, min, max)
-    def where(self, condition, other): return ops.where(condition, self, other)
-    def lerp(self, end, weight): return ops.add(self, ops.mul(weight, ops.sub(end, self)))
+    def pow(self, exponent: TensorLike) -> Tensor: return ops.pow(self, exponent)
+    def neg(self) -> Tensor: return ops.neg(self)
+    def remainder(self, other: TensorLike) -> Tensor: return ops.remainder(self, other)
+    def floor_divide(self, other: TensorLike) -> Tensor: return ops.floor_divide(self, other)
+    def maximum(self, other: Tensor) -> Tensor: return ops.maximum(self, other)
+    def minimum(self, other: Tensor) -> Tensor: return ops.minimum(self, other)
+    def clamp(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
+        return ops.clamp(self, min, max)
+    def clip(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
+        return ops.clamp(self, min, max)
+    def where(self, condition: Tensor, other: TensorLike) -> Tensor: return ops.where(condition, self, other)
+    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor: return ops.add(self, ops.mul(weight, ops.sub(end, self)))
 
     # unary math
-    def exp(self): return ops.exp(self)
-    def log(self): return ops.log(self)
-    def log1p(self): return ops.log1p(self)
-    def expm1(self): return ops.expm1(self)
-    def log2(self): return ops.log2(self)
-    def log10(self): return ops.log10(self)
-    def sqrt(self): return ops.sqrt(self)
-    def rsqrt(self): return ops.rsqrt(self)
-    def square(self): return ops.mul(self, self)
-    def sin(self): return ops.sin(self)
-    def cos(self): return ops.cos(self)
-    def tan(self): return ops.tan(self)
-    def tanh(self): return ops.tanh(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def relu(self): return ops.relu(self)
-    def erf(self): return ops.erf(self)
-    def abs(self): return ops.abs(self)
-    def sign(self): return ops.sign(self)
-    def floor(self): return ops.floor(self)
-    def ceil(self): return ops.ceil(self)
-    def round(self): return ops.round(self)
-    def trunc(self): return ops.trunc(self)
-    def reciprocal(self): return ops.div(1.0, self)
+    def exp(self) -> Tensor: return ops.exp(self)
+    def log(self) -> Tensor: return ops.log(self)
+    def log1p(self) -> Tensor: return ops.log1p(self)
+    def expm1(self) -> Tensor: return ops.expm1(self)
+    def log2(self) -> Tensor: return ops.log2(self)
+    def log10(self) -> Tensor: return ops.log10(self)
+    def sqrt(self) -> Tensor: return ops.sqrt(self)
+    def rsqrt(self) -> Tensor: return ops.rsqrt(self)
+    def square(self) -> Tensor: return ops.mul(self, self)
+    def sin(self) -> Tensor: return ops.sin(self)
+    def cos(self) -> Tensor: return ops.cos(self)
+    def tan(self) -> Tensor: return ops.tan(self)
+    def tanh(self) -> Tensor: return ops.tanh(self)
+    def sigmoid(self) -> Tensor: return ops.sigmoid(self)
+    def relu(self) -> Tensor: return ops.relu(self)
+    def erf(self) -> Tensor: return ops.erf(self)
+    def abs(self) -> Tensor: return ops.abs(self)
+    def sign(self) -> Tensor: return ops.sign(self)
+    def floor(self) -> Tensor: return ops.floor(self)
+    def ceil(self) -> Tensor: return ops.ceil(self)
+    def round(self) -> Tensor: return ops.round(self)
+    def trunc(self) -> Tensor: return ops.trunc(self)
+    def reciprocal(self) -> Tensor: return ops.div(1.0, self)
 
-    # reductions
+    # reductions; max and min give (values, indices) along an int dim, a tensor over all or against a tensor
     sum = ops.sum
     mean = ops.mean
-    def prod(self, dim=None, keepdim=False): return ops.prod(self, dim, keepdim)
-    def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
-    def min(self, dim=None, keepdim=False): return ops.min(self, dim, keepdim)
-    def amax(self, dim=(), keepdim=False): return ops.amax(self, dim, keepdim)
-    def amin(self, dim=(), keepdim=False): return ops.amin(self, dim, keepdim)
-    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
-    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
-    def var(self, dim=None, *, correction=1, keepdim=False, unbiased=None): return ops.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
-    def std(self, dim=None, *, correction=1, keepdim=False, unbiased=None): return ops.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
-    def norm(self, p="fro", dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
-    def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
-    def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype)
-    def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype)
-    def cumsum(self, dim, *, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
-    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
-    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+    def prod(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.prod(self, dim, keepdim)
+    @overload
+    def max(self, dim: Optional[Tensor] = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def max(self, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any: return ops.max(self, dim, keepdim)
+    @overload
+    def min(self, dim: Optional[Tensor] = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def min(self, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any: return ops.min(self, dim, keepdim)
+    def amax(self, dim: Dim = (), keepdim: bool = False) -> Tensor: return ops.amax(self, dim, keepdim)
+    def amin(self, dim: Dim = (), keepdim: bool = False) -> Tensor: return ops.amin(self, dim, keepdim)
+    def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmax(self, dim, keepdim)
+    def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmin(self, dim, keepdim)
+    def var(
+        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+    ) -> Tensor:
+        return ops.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+    def std(
+        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+    ) -> Tensor:
+        return ops.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+    def norm(self, p: Union[float, str] = "fro", dim: Dim = None, keepdim: bool = False) -> Tensor:
+        return ops.norm(self, p, dim, keepdim)
+    def logsumexp(self, dim: Dim, keepdim: bool = False) -> Tensor: return ops.logsumexp(self, dim, keepdim)
+    def softmax(self, dim: int, dtype: Optional[_dtype.dtype] = None) -> Tensor: return ops.softmax(self, dim, dtype)
+    def log_softmax(self, dim: int, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.log_softmax(self, dim, dtype)
+    def cumsum(self, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype)
+    def all(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.all(self, dim, keepdim)
+    def any(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.any(self, dim, keepdim)
 
     # comparisons by name
-    def eq(self, other): return ops.eq(self, other)
-    def ne(self, other): return ops.ne(self, other)
-    def lt(self, other): return ops.lt(self, other)
-    def le(self, other): return ops.le(self, other)
-    def gt(self, other): return ops.gt(self, other)
-    def ge(self, other): return ops.ge(self, other)
-    def equal(self, other): return self.shape == other.shape and bool(ops.eq(self, other).all())
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return ops.allclose(self, other, rtol, atol, equal_nan)
-    def isnan(self): return ops.isnan(self)
-    def isinf(self): return ops.isinf(self)
-    def isfinite(self): return ops.isfinite(self)
-    def logical_not(self): return ops.logical_not(self)
-    def logical_and(self, other): return ops.logical_and(self, other)
-    def logical_or(self, other): return ops.logical_or(self, other)
-    def logical_xor(self, other): return ops.logical_xor(self, other)
-    def bitwise_not(self): return ops.bitwise_not(self)
+    def eq(self, other: TensorLike) -> Tensor: return ops.eq(self, other)
+    def ne(self, other: TensorLike) -> Tensor: return ops.ne(self, other)
+    def lt(self, other: TensorLike) -> Tensor: return ops.lt(self, other)
+    def le(self, other: TensorLike) -> Tensor: return ops.le(self, other)
+    def gt(self, other: TensorLike) -> Tensor: return ops.gt(self, other)
+    def ge(self, other: TensorLike) -> Tensor: return ops.ge(self, other)
+    def equal(self, other: Tensor) -> bool: return self.shape == other.shape and bool(ops.eq(self, other).all())
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+    def isnan(self) -> Tensor: return ops.isnan(self)
+    def isinf(self) -> Tensor: return ops.isinf(self)
+    def isfinite(self) -> Tensor: return ops.isfinite(self)
+    def logical_not(self) -> Tensor: return ops.logical_not(self)
+    def logical_and(self, other: TensorLike) -> Tensor: return ops.logical_and(self, other)
+    def logical_or(self, other: TensorLike) -> Tensor: return ops.logical_or(self, other)
+    def logical_xor(self, other: TensorLike) -> Tensor: return ops.logical_xor(self, other)
+    def bitwise_not(self) -> Tensor: return ops.bitwise_not(self)
 
     # shape
-    def reshape(self, *shape): return ops.reshape(self, *shape)
-    def view(self, *shape): return ops.view(self, *shape)
-    def view_as(self, other): return ops.reshape(self, other.shape)
-    def reshape_as(self, other): return ops.reshape(self, other.shape)
-    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
-    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
-    def squeeze(self, dim=None): return ops.squeeze(self, dim)
-    def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
-    def permute(self, *dims): return ops.permute(self, *dims)
-    def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
-    def t(self): return ops.t(self)
-    def expand(self, *sizes): return ops.expand(self, *sizes)
-    def expand_as(self, other): return ops.expand(self, other.shape)
-    def repeat(self, *sizes): return ops.repeat(self, *sizes)
-    def flip(self, dims): return ops.flip(self, dims)
-    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
-    def tril(self, diagonal=0): return ops.tril(self, diagonal)
-    def triu(self, diagonal=0): return ops.triu(self, diagonal)
-    def pad(self, pad, value=0.0): return ops.pad(self, pad, value=value)
-    def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
-    def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
-    def unbind(self, dim=0): return ops.unbind(self, dim)
-    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
-    def select(self, dim, index): return ops.select(self, dim, index)
-    def clone(self): return ops.clone(self)
-    def contiguous(self): return ops.contiguous(self)
-    def is_contiguous(self): return self._data.flags.c_contiguous
+    def reshape(self, *shape: Shape) -> Tensor: return ops.reshape(self, *shape)
+    def view(self, *shape: Shape) -> Tensor: return ops.view(self, *shape)
+    def view_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other.shape)
+    def reshape_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other.shape)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: return ops.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor: return ops.unflatten(self, dim, sizes)
+    def squeeze(self, dim: Dim = None) -> Tensor: return ops.squeeze(self, dim)
+    def unsqueeze(self, dim: int) -> Tensor: return ops.unsqueeze(self, dim)
+    def permute(self, *dims: Shape) -> Tensor: return ops.permute(self, *dims)
+    def transpose(self, dim0: int, dim1: int) -> Tensor: return ops.transpose(self, dim0, dim1)
+    def t(self) -> Tensor: return ops.t(self)
+    def expand(self, *sizes: Shape) -> Tensor: return ops.expand(self, *sizes)
+    def expand_as(self, other: Tensor) -> Tensor: return ops.expand(self, other.shape)
+    def repeat(self, *sizes: Shape) -> Tensor: return ops.repeat(self, *sizes)
+    def flip(self, dims: Shape) -> Tensor: return ops.flip(self, dims)
+    def roll(self, shifts: Shape, dims: Dim = None) -> Tensor: return ops.roll(self, shifts, dims)
+    def tril(self, diagonal: int = 0) -> Tensor: return ops.tril(self, diagonal)
+    def triu(self, diagonal: int = 0) -> Tensor: return ops.triu(self, diagonal)
+    def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor: return ops.pad(self, pad, value=value)
+    def split(self, split_size: Union[int, Sequence[int]], dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.split(self, split_size, dim)
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: return ops.chunk(self, chunks, dim)
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]: return ops.unbind(self, dim)
+    def narrow(self, dim: int, start: int, length: int) -> Tensor: return ops.narrow(self, dim, start, length)
+    def select(self, dim: int, index: int) -> Tensor: return ops.select(self, dim, index)
+    def clone(self) -> Tensor: return ops.clone(self)
+    def contiguous(self) -> Tensor: return ops.contiguous(self)
+    def is_contiguous(self) -> bool: return self._data.flags.c_contiguous
 
     @property
-    def T(self): return ops.permute(self, tuple(reversed(range(self.ndim))))
+    def T(self) -> Tensor: return ops.permute(self, tuple(reversed(range(self.ndim))))
 
     @property
-    def mT(self): return ops.transpose(self, -2, -1)
+    def mT(self) -> Tensor: return ops.transpose(self, -2, -1)
 
     # indexing by name
-    def index_select(self, dim, index): return ops.index_select(self, dim, index)
-    def gather(self, dim, index): return ops.gather(self, dim, index)
-    def scatter(self, dim, index, src=None, *, value=None, reduce=None): return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
-    def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
-    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
-    def sort(self, dim=-1, descending=False, stable=False): return ops.sort(self, dim, descending, stable)
-    def argsort(self, dim=-1, descending=False, stable=False): return ops.argsort(self, dim, descending, stable)
-    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
-    def nonzero(self): return ops.nonzero(self)
+    def index_select(self, dim: int, index: Tensor) -> Tensor: return ops.index_select(self, dim, index)
+    def gather(self, dim: int, index: Tensor) -> Tensor: return ops.gather(self, dim, index)
+    def scatter(
+        self, dim: int, index: Tensor, src: Optional[Tensor] = None, *, value: Optional[Number] = None,
+        reduce: Optional[str] = None,
+    ) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor: return ops.scatter_add(self, dim, index, src)
+    def masked_fill(self, mask: Tensor, value: TensorLike) -> Tensor: return ops.masked_fill(self, mask, value)
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+        return ops.sort(self, dim, descending, stable)
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return ops.argsort(self, dim, descending, stable)
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+        return ops.topk(self, k, dim, largest, sorted)
+    def nonzero(self) -> Tensor: return ops.nonzero(self)
 
     # linear algebra
     matmul = ops.matmul
-    def mm(self, other): return ops.mm(self, other)
-    def bmm(self, other): return ops.bmm(self, other)
-    def dot(self, other): return ops.dot(self, other)
-    def outer(self, other): return ops.outer(self, other)
+    def mm(self, other: Tensor) -> Tensor: return ops.mm(self, other)
+    def bmm(self, other: Tensor) -> Tensor: return ops.bmm(self, other)
+    def dot(self, other: Tensor) -> Tensor: return ops.dot(self, other)
+    def outer(self, other: Tensor) -> Tensor: return ops.outer(self, other)
 
     # in-place
-    def add_(self, other, *, alpha=1): return ops.add_(self, other, alpha=alpha)
-    def sub_(self, other, *, alpha=1): return ops.sub_(self, other, alpha=alpha)
-    def mul_(self, other): return ops.mul_(self, other)
-    def div_(self, other): return ops.div_(self, other)
-    def pow_(self, exponent): return ops.pow_(self, exponent)
-    def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
-    def zero_(self): return ops.fill_(self, 0)
-    def fill_(self, value): return ops.fill_(self, value)
-    def copy_(self, src): return ops.copy_(self, src)
-    def masked_fill_(self, mask, value): return ops.masked_fill_(self, mask, value)
-    def uniform_(self, a=0.0, b=1.0, *, generator=None): return ops.uniform_(self, a, b, generator=generator)
-    def normal_(self, mean=0.0, std=1.0, *, generator=None): return ops.normal_(self, mean, std, generator=generator)
-    def exp_(self): return ops.exp_(self)
-    def relu_(self): return ops.relu_(self)
-    def tanh_(self): return ops.tanh_(self)
-    def sigmoid_(self): return ops.sigmoid_(self)
+    def add_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor: return ops.add_(self, other, alpha=alpha)
+    def sub_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor: return ops.sub_(self, other, alpha=alpha)
+    def mul_(self, other: TensorLike) -> Tensor: return ops.mul_(self, other)
+    def div_(self, other: TensorLike) -> Tensor: return ops.div_(self, other)
+    def pow_(self, exponent: TensorLike) -> Tensor: return ops.pow_(self, exponent)
+    def clamp_(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
+        return ops.clamp_(self, min, max)
+    def zero_(self) -> Tensor: return ops.fill_(self, 0)
+    def fill_(self, value: TensorLike) -> Tensor: return ops.fill_(self, value)
+    def copy_(self, src: Tensor) -> Tensor: return ops.copy_(self, src)
+    def masked_fill_(self, mask: Tensor, value: TensorLike) -> Tensor: return ops.masked_fill_(self, mask, value)
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Optional[Generator] = None) -> Tensor:
+        return ops.uniform_(self, a, b, generator=generator)
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Optional[Generator] = None) -> Tensor:
+        return ops.normal_(self, mean, std, generator=generator)
+    def exp_(self) -> Tensor: return ops.exp_(self)
+    def relu_(self) -> Tensor: return ops.relu_(self)
+    def tanh_(self) -> Tensor: return ops.tanh_(self)
+    def sigmoid_(self) -> Tensor: return ops.sigmoid_(self)
 
     # new tensors like this one
-    def new_zeros(self, *size, dtype=None, requires_grad=False): return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_ones(self, *size, dtype=None, requires_grad=False): return ops.full(_size(size), 1, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_full(self, size, fill_value, *, dtype=None, requires_grad=False): return ops.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_empty(self, *size, dtype=None, requires_grad=False): return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_tensor(self, data, dtype=None, requires_grad=False): return ops.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_zeros(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_ones(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 1, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_full(
+        self, size: Shape, fill_value: Number, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False
+    ) -> Tensor:
+        return ops.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_empty(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_tensor(self, data: Any, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
+        return ops.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def _comparable(other: Any) -> bool:
