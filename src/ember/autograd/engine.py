@@ -50,7 +50,8 @@ _ONES: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
 def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) -> list:
-    """The gradients to start from: given ones (shape-checked), or 1 for one-element outputs."""
+    """The gradients to start from: given ones (shape-checked, in the output's dtype), or 1 for
+    one-element outputs."""
     if grad_outputs is not None and len(grad_outputs) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     make = _tensor.Tensor._make
@@ -72,6 +73,8 @@ def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) ->
                 f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and output[{i}] "
                 f"has a shape of {list(arr.shape)}."
             )
+        elif g._data.dtype != arr.dtype:
+            g = g.to(out.dtype)  # torch casts a given gradient to its output's dtype
         grads.append(g)
     return grads
 

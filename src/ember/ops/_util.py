@@ -53,6 +53,8 @@ def promote(a: Any, b: Any) -> tuple[Any, Any]:
         return a, b
     a, b = as_tensor_arg(a), as_tensor_arg(b)
     ta, tb = isinstance(a, _tensor.Tensor), isinstance(b, _tensor.Tensor)
+    if not (ta or tb):  # add(2, 3.0): torch reads a number `input` as a 0-d tensor
+        a, ta = _tensor.Tensor._make(np.asarray(a, _dtype._scalar_dtype(a).numpy), False, None), True
     if ta and tb and a._data.dtype == b._data.dtype:
         return a, b
     if ta and not tb and _scalar_fits(a._data.dtype, b):
