@@ -638,3 +638,55 @@ def test_in_place_change_after_forward_is_caught(case: str) -> None:
 def test_binary_op_of_two_numbers_is_a_tensor(name: str, a: Any, b: Any) -> None:
     mine, theirs = getattr(ember, name)(a, b), getattr(torch, name)(a, b)
     assert_tensor_like_torch(mine, theirs, 1e-6, 0.0)
+
+
+# a user Function's gradients are checked as torch's engine checks them
+
+def _user_function(L: Any, grad_rule: Callable) -> Any:
+    class Scale(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, k):
+            return a * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return grad_rule(g), None
+
+    return Scale
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize(
+    "rule",
+    ["wider_dtype", "narrower_dtype", "broadcast_over_input", "broadcast_and_dtype"],
+)
+def test_user_function_gradient_is_cast_and_summed_to_its_input(rule: str, create_graph: bool) -> None:
+    rules = {
+        "wider_dtype": lambda g: (g * 2).double(),
+        "narrower_dtype": lambda g: (g * 2).half(),
+        "broadcast_over_input": lambda g: g.expand(4, 3, 2) * 0.5,
+        "broadcast_and_dtype": lambda g: (g.expand(4, 3, 2) * 0.5).double(),
+    }
+
+    def run(L: Any) -> list:
+        x = L.tensor(A[:, :2], dtype=L.float32, requires_grad=True)
+        m = x * 1.0
+        m.retain_grad()
+        seen = []
+        m.register_hook(seen.append)
+        y = _user_function(L, rules[rule]).apply(m, 2.0).exp().sum()
+        if create_graph:
+            (g,) = L.autograd.grad(y, m, create_graph=True)
+            return [g]
+        y.backward()
+        return [m.grad, x.grad] + seen
+
+    _both(run, *TOLERANCE["float32"])
+
+
+@pytest.mark.parametrize("bad", [lambda g: g.sum(), lambda g: g.sum(0), lambda g: g.reshape(-1), lambda g: g[:1]])
+def test_user_function_gradient_of_a_wrong_shape_is_refused(bad: Callable) -> None:
+    for L in (torch, ember):
+        x = L.ones(3, 2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="returned an invalid gradient at index 0 - got"):
+            _user_function(L, bad).apply(x * 1, 2.0).sum().backward()

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
-from .. import _tensor
+from .. import _dtype, _tensor
 from . import anomaly, grad_mode
 from .function import AccumulateGrad, BackwardCFunction, Node
 
@@ -289,10 +289,45 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
         )
     if wrap:
         result = [None if g is None else g._data for g in result]
+    if node._in_meta is not None:
+        result = _checked(node, result)
     mask = node._tensor_args
     if mask is None:
         return result
     return [g for g, is_tensor in zip(result, mask) if is_tensor]
+
+
+def _checked(node: BackwardCFunction, grads: Sequence[Any]) -> list:
+    """A user Function's gradients as torch's engine takes them: one that broadcasts over its
+    input is summed down to the input's shape, any other shape is refused, and each is cast to
+    its input's dtype."""
+    grads = list(grads)
+    for i, (meta, needed) in enumerate(zip(node._in_meta, node.needs_input_grad)):
+        g = grads[i]
+        if g is None or not needed:
+            continue
+        shape, dtype = meta
+        if tuple(g.shape) != shape:
+            if not _broadcasts_to(shape, tuple(g.shape)):
+                raise RuntimeError(
+                    f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                    f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+                )
+            from ..ops._util import sum_to  # ops import the engine's package: bound on this rare path
+
+            g = sum_to(g, shape)
+        if type(g) is _ndarray:
+            grads[i] = g if g.dtype == dtype else g.astype(dtype)
+        else:
+            grads[i] = g if g._data.dtype == dtype else g.to(_dtype.from_numpy(dtype))
+    return grads
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    try:
+        return len(shape) <= len(target) and np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 def _zeros(shape: tuple[int, ...], dtype: np.dtype, as_tensor: bool) -> Any:

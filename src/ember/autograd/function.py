@@ -147,6 +147,9 @@ class BackwardCFunction(Node):
     _non_differentiable: tuple = ()
     _materialize = True
     _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
+    # a user Function's (shape, dtype) per forward argument (None for non-tensors), for the
+    # engine to check the gradients its backward returns as torch's does
+    _in_meta: Optional[tuple[Optional[tuple[tuple[int, ...], np.dtype]], ...]] = None
     _arrays = False  # set by the engine while it runs an array backward on this node
     _forward_cls: type[Function]
 
@@ -364,6 +367,7 @@ class Function:
         node._seq = next(_sequence)
 
         if not cls._array_forward:
+            node._in_meta = tuple([(a._data.shape, a._data.dtype) if isinstance(a, _Tensor) else None for a in args])
             with grad_mode.no_grad():
                 raw = cls.forward(node, *args, **kwargs)
         elif kwargs:
