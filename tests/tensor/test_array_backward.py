@@ -71,8 +71,16 @@ X4 = _rng.uniform(-1.0, 1.0, (2, 3, 6, 6))
 W4 = _rng.uniform(-1.0, 1.0, (4, 3, 3, 3))
 
 
+M = _rng.uniform(-1.0, 1.0, (3, 4, 5))
+
+
 def _F(lib: Any) -> Any:
     return EF if lib is ember else TF
+
+
+def _set(t: Any, key: Any, value: Any) -> Any:
+    t[key] = value
+    return t
 
 
 _T = [[0, 3, 1]]
@@ -145,6 +153,24 @@ CASES: dict[str, tuple[Callable, list]] = {
     "0d_where_scalar": (lambda L, s: L.where(s > 1, s, 0.5), [S]),
     "masked_fill": (lambda L, a: a.masked_fill(a > 1, 0.5), [A]),
     "gather": (lambda L, a: a.gather(1, L.tensor([[0, 0], [1, 3], [2, 2]])), [A]),
+    "gather_dim0": (lambda L, m: m.gather(0, L.tensor([[[2, 0, 1, 1, 0]] * 4])), [M]),
+    "bool_mask": (lambda L, a: a[a > 1.2], [A]),
+    "tensor_index_repeats": (lambda L, a: a[L.tensor([2, 0, 2, -1])], [A]),
+    "tensor_index_0d": (lambda L, a: a[L.tensor(1)], [A]),
+    "two_tensor_indices": (lambda L, a: a[L.tensor([0, 2, 2]), L.tensor([1, 1, 3])], [A]),
+    "slice_and_tensor_index": (lambda L, m: m[:, L.tensor([0, 0, 3])], [M]),
+    "none_ellipsis_tensor_index": (lambda L, m: m[None, ..., L.tensor([1, 4])], [M]),
+    "negative_ints": (lambda L, m: m[-1, :, -2], [M]),
+    "stepped_slices": (lambda L, m: m[::2, 1::2], [M]),
+    "index_select": (lambda L, a: a.index_select(1, L.tensor([3, 0, 3])), [A]),
+    "setitem_slice": (lambda L, a, b: _set(a * 1, (slice(None), 1), b[:3]), [A, B]),
+    "setitem_mask_0d": (lambda L, a, s: _set(a * 1, a > 1, s), [A, S]),
+    "setitem_tensor_index": (lambda L, a, b: _set(a * 1, L.tensor([0, 2]), b), [A, B]),
+    "masked_fill_0d_value": (lambda L, a, s: a.masked_fill(a > 1, s), [A, S]),
+    "where_0d_0d": (lambda L, s, t: L.where(s > t, s, t), [S, S2]),
+    "chunk_last_used": (lambda L, m: m.chunk(3, 2)[2], [M]),
+    "view_t": (lambda L, m: m.view(5, 12).t(), [M]),
+    "expand_0d": (lambda L, s: s.expand(3, 2), [S]),
     # linear algebra
     "matvec": (lambda L, a, b: a @ b, [A, B]),
     "matmul": (lambda L, a, b: a @ b, [A, A.T]),
