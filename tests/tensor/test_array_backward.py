@@ -12,6 +12,7 @@ intermediate shows a rule that let a gradient widen."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -716,3 +717,46 @@ def test_user_function_gradient_of_a_wrong_shape_is_refused(bad: Callable) -> No
         x = L.ones(3, 2, requires_grad=True)
         with pytest.raises(RuntimeError, match="returned an invalid gradient at index 0 - got"):
             _user_function(L, bad).apply(x * 1, 2.0).sum().backward()
+
+
+# a masked-out position gets a zero gradient even when the incoming one is inf or nan (torch
+# selects with where; a product with the 0/1 mask would give nan there)
+
+_MASKED = {
+    "relu": lambda L, x: x.relu(),
+    "F.relu": lambda L, x: _F(L).relu(x),
+    "clamp": lambda L, x: x.clamp(-0.5, 0.5),
+    "clamp_min": lambda L, x: x.clamp(min=0.0),
+    "clamp_max": lambda L, x: x.clamp(max=0.0),
+    "where": lambda L, x: L.where(x > 0, x, 0.0),
+    "masked_fill": lambda L, x: x.masked_fill(x < 0, 0.0),
+}
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", sorted(_MASKED))
+def test_masked_out_positions_get_zero_even_for_inf_and_nan_gradients(name: str, dtype: str, create_graph: bool) -> None:
+    values = np.array([-1.0, -0.25, 0.25, 1.0, -2.0, 2.0])
+    incoming = np.array([np.inf, -np.inf, 1.0, np.nan, np.nan, np.inf])
+
+    def run(L: Any) -> list:
+        x = L.tensor(values, dtype=getattr(L, dtype), requires_grad=True)
+        m = x * 1.0
+        out = _MASKED[name](L, m)
+        return list(L.autograd.grad(out, [m], L.tensor(incoming, dtype=getattr(L, dtype)), create_graph=create_graph))
+
+    for e, t in zip(run(ember), run(torch)):
+        assert_tensor_like_torch(e.detach(), t.detach(), *TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_anomaly_mode_checks_zero_dim_gradients(dtype: str) -> None:
+    """0-d arithmetic on arrays gives NumPy scalars, which anomaly mode must read too."""
+    for L in (torch, ember):
+        x = L.tensor(-1.0, dtype=getattr(L, dtype), requires_grad=True)
+        with pytest.raises(RuntimeError, match="Function 'SqrtBackward0' returned nan values in its 0th output"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch warns that anomaly mode is on
+                with L.autograd.detect_anomaly():
+                    (x.sqrt() * 2).backward()

@@ -53,7 +53,8 @@ def creation_trace() -> str:
 
 def check_gradients(node: Any, grads: list) -> None:
     for i, g in enumerate(grads):
-        if g is not None and np.isnan(g if isinstance(g, np.ndarray) else g._data).any():
+        # an array rule may return a NumPy scalar (0-d arithmetic); the engine wraps it after this
+        if g is not None and np.isnan(g if isinstance(g, (np.ndarray, np.generic)) else g._data).any():
             trace = getattr(node, "_trace", "") or "(created outside detect_anomaly)\n"
             raise RuntimeError(
                 f"Function '{node.name()}' returned nan values in its {i}th output.\n"

@@ -10,6 +10,7 @@ import numpy as np
 from ..autograd.function import Function
 from .._dtype import result_type
 from ._util import apply_binary, as_tensor_arg, promote, sum_to
+from .index import Where
 
 
 class _Compare(Function):
@@ -210,7 +211,7 @@ class Clamp(Function):
             keep = keep & (x >= ctx.lo)
         if ctx.hi is not None:
             keep = keep & (x <= ctx.hi)
-        return grad * keep, None, None
+        return Where.apply(keep, grad, 0.0), None, None  # selected: an inf dy outside stays out
 
 
 def maximum(input: Any, other: Any) -> Any:

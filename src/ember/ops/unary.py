@@ -225,8 +225,9 @@ class Relu(Function):
 
 
 class ThresholdBackward(Function):
-    """relu's gradient as one op, dy where out > 0 else 0 (dy * (out > 0) as Tensor ops would
-    first cast the mask to a float tensor); linear in dy, so its gradient is the same mask."""
+    """relu's gradient as one op, dy where out > 0 else 0 (selected, as torch does: a product
+    with the mask would turn an inf or nan dy into nan where out <= 0); linear in dy, so its
+    gradient is the same mask."""
 
     _array_forward = True
     _array_backward = True
@@ -234,7 +235,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        return grad * (out > 0)
+        return np.where(out > 0, grad, 0)
 
     @staticmethod
     def backward(ctx, grad):
