@@ -760,3 +760,21 @@ def test_anomaly_mode_checks_zero_dim_gradients(dtype: str) -> None:
                 warnings.simplefilter("ignore")  # torch warns that anomaly mode is on
                 with L.autograd.detect_anomaly():
                     (x.sqrt() * 2).backward()
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_split_inf_and_nan_gradients_as_torch(name: str, dtype: str, create_graph: bool) -> None:
+    """The loser gets 0 (not inf * 0), a tie half each, a nan comparison the whole to both."""
+    a = np.array([1.0, 3.0, 2.0, np.nan, 1.0, 4.0])
+    b = np.array([2.0, 2.0, 2.0, 1.0, 1.0, 0.0])
+    incoming = np.array([np.inf, np.nan, 3.0, 5.0, -np.inf, 1.0])
+
+    def run(L: Any) -> list:
+        x, y = (L.tensor(v, dtype=getattr(L, dtype), requires_grad=True) for v in (a, b))
+        out = getattr(L, name)(x * 1.0, y[None] * 1.0)  # broadcast to (1, 6): summed back to (6,)
+        return list(L.autograd.grad(out, [x, y], L.tensor(incoming[None], dtype=getattr(L, dtype)), create_graph=create_graph))
+
+    for e, t in zip(run(ember), run(torch)):
+        assert_tensor_like_torch(e.detach(), t.detach(), *TOLERANCE[dtype])

@@ -164,7 +164,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+        return _split_by(grad, a > b, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
 
 
 class Minimum(Function):
@@ -180,13 +180,15 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+        return _split_by(grad, a < b, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
 
 
-def _split_by(grad: Any, wins: Any, tie: Any, sa: tuple, sb: tuple, needs: tuple) -> tuple:
-    share_a = wins + tie * 0.5
-    da = sum_to(grad * share_a, sa) if needs[0] else None
-    db = sum_to(grad * (1 - share_a), sb) if needs[1] else None
+def _split_by(grad: Any, wins: Any, loses: Any, tie: Any, sa: tuple, sb: tuple, needs: tuple) -> tuple:
+    """torch's rule: a side gets dy where it wins, dy/2 on a tie, 0 where it loses (selected, so
+    an inf or nan dy leaves the loser 0); a comparison with nan loses on neither side."""
+    shared = Where.apply(tie, grad * 0.5, grad)
+    da = sum_to(Where.apply(loses, 0.0, shared), sa) if needs[0] else None
+    db = sum_to(Where.apply(wins, 0.0, shared), sb) if needs[1] else None
     return da, db
 
 
