@@ -778,3 +778,32 @@ def test_maximum_minimum_split_inf_and_nan_gradients_as_torch(name: str, dtype: 
 
     for e, t in zip(run(ember), run(torch)):
         assert_tensor_like_torch(e.detach(), t.detach(), *TOLERANCE[dtype])
+
+
+# float16 sums accumulate in float32, as torch's do (a float16 running sum stops growing at 2048
+# when the terms are below 1)
+
+_HALF_SUMS = {
+    "expand": lambda L, x, g: x[:1].expand(5000, 3),
+    "broadcast_add": lambda L, x, g: x[0] + g,
+    "sum_dim0": lambda L, x, g: (x * g).sum(0),
+    "sum_all": lambda L, x, g: (x * g).sum(),
+    "linear_bias": lambda L, x, g: _F(L).linear(g, x[:3], x[0]),
+}
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("name", sorted(_HALF_SUMS))
+def test_float16_sums_over_many_terms_match_torch(name: str, create_graph: bool) -> None:
+    rng = np.random.default_rng(0)
+    values = rng.uniform(0, 1, (5000, 3)).astype(np.float16)
+    weights = rng.uniform(0, 1, (5000, 3)).astype(np.float16)
+
+    def run(L: Any) -> list:
+        x = L.tensor(values, requires_grad=True)
+        out = _HALF_SUMS[name](L, x, L.tensor(weights))
+        (g,) = L.autograd.grad(out, [x], L.ones(out.shape, dtype=L.float16), create_graph=create_graph)
+        return [out, g]
+
+    for e, t in zip(run(ember), run(torch)):
+        assert_tensor_like_torch(e.detach(), t.detach(), *TOLERANCE["float16"])

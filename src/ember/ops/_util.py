@@ -99,8 +99,20 @@ def sum_to(grad: Any, shape: tuple[int, ...]) -> Any:
         return grad
     lead = len(gshape) - len(shape)
     dims = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-    out = grad.sum(dims) if dims else grad
+    out = (add_reduce(grad, dims) if type(grad) is np.ndarray else grad.sum(dims)) if dims else grad
     return out.reshape(shape) if out.shape != shape else out
+
+
+def add_reduce(x: np.ndarray, axes: Optional[tuple[int, ...]], keepdims: bool = False) -> Any:
+    """np.add.reduce over `axes`; integers sum in int64 and float16 accumulates in float32
+    (rounded back at the end), as torch's sums do: a float16 running sum stops growing at 2048
+    once its terms are below 1."""
+    kind = x.dtype.kind
+    if kind in "biu":
+        return np.add.reduce(x, axes, np.int64, None, keepdims)
+    if x.dtype == np.float16:
+        return np.add.reduce(x, axes, np.float32, None, keepdims).astype(np.float16)
+    return np.add.reduce(x, axes, None, None, keepdims)
 
 
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ._util import Dim, is_tensor, normalize_dims
+from ._util import Dim, add_reduce, is_tensor, normalize_dims
 from .unary import Exp
 
 def _return_type(name: str) -> type:
@@ -57,8 +57,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        dtype = np.int64 if x.dtype.kind in "biu" else None
-        return np.add.reduce(x, axes, dtype, None, keepdim)
+        return add_reduce(x, axes, keepdim)
 
     @staticmethod
     def backward(ctx, grad):

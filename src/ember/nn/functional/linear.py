@@ -44,7 +44,7 @@ class Linear(Function):
         flat = grad.reshape(-1, weight.shape[0])
         dx = (flat @ weight).reshape(x.shape) if need_x else None
         dw = flat.mT @ x.reshape(-1, weight.shape[1]) if need_w else None
-        db = sum_to(flat.sum(0), ctx.bias_shape) if need_b else None
+        db = sum_to(flat, ctx.bias_shape) if need_b else None
         return dx, dw, db
 
 
