@@ -302,9 +302,9 @@ def _checked(node: BackwardCFunction, grads: Sequence[Any]) -> list:
     input is summed down to the input's shape, any other shape is refused, and each is cast to
     its input's dtype."""
     grads = list(grads)
-    for i, (meta, needed) in enumerate(zip(node._in_meta, node.needs_input_grad)):
+    for i, (meta, needed) in enumerate(zip(node._in_meta or (), node.needs_input_grad)):
         g = grads[i]
-        if g is None or not needed:
+        if g is None or not needed or meta is None:
             continue
         shape, dtype = meta
         if tuple(g.shape) != shape:

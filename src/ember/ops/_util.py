@@ -109,10 +109,10 @@ def add_reduce(x: np.ndarray, axes: Optional[tuple[int, ...]], keepdims: bool = 
     once its terms are below 1."""
     kind = x.dtype.kind
     if kind in "biu":
-        return np.add.reduce(x, axes, np.int64, None, keepdims)
+        return np.add.reduce(x, axes, np.int64, keepdims=keepdims)
     if x.dtype == np.float16:
-        return np.add.reduce(x, axes, np.float32, None, keepdims).astype(np.float16)
-    return np.add.reduce(x, axes, None, None, keepdims)
+        return np.add.reduce(x, axes, np.float32, keepdims=keepdims).astype(np.float16)
+    return np.add.reduce(x, axes, keepdims=keepdims)
 
 
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:
