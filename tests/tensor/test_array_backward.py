@@ -145,6 +145,11 @@ CASES: dict[str, tuple[Callable, list]] = {
     "split_sizes": (lambda L, a: a.split([1, 3], 1), [A]),
     "unbind_one_used": (lambda L, a: a.unbind(0)[1], [A]),
     "max_dim_values": (lambda L, a: a.max(1)[0], [A]),
+    "max_1d_values": (lambda L, b: b.max(0)[0], [B]),
+    "unbind_1d_two_of_four": (lambda L, b: (lambda p: p[0] * p[3])(b.unbind(0)), [B]),
+    "stack_0d_pieces": (lambda L, b: L.stack(b.unbind(0)[1:3]), [B]),
+    "cat_0d_unsqueezed": (lambda L, s, t: L.cat([s.unsqueeze(0), t.reshape(1)]), [S, S2]),
+    "select_times_select": (lambda L, a: a[1][2] * a[0][0], [A]),
     # indexing
     "select_0d": (lambda L, a: a[1, 2], [A]),
     "slice": (lambda L, a: a[:, 1:3], [A]),
