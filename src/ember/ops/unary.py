@@ -235,7 +235,11 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        return np.where(out > 0, grad, 0)
+        keep = out > 0
+        # the product is several times faster than np.where and equal to it unless dy holds an
+        # inf or nan, which one sum of dy reveals
+        selected = grad * keep
+        return selected if np.isfinite(np.add.reduce(grad, None)) else np.where(keep, grad, 0)
 
     @staticmethod
     def backward(ctx, grad):
