@@ -18,17 +18,11 @@ import ember
 import ember.nn as nn
 from ember.nn.utils import rnn
 
-from .conftest import TOLERANCE, count_nodes, share_weights
+from .conftest import count_nodes, share_weights
+from .test_rnn import _close, _compare_params
 
 DTYPES = ["float64", "float32"]
 IN, HIDDEN = 3, 5
-
-
-def _close(e: Any, t: Any, dtype: str, what: str) -> None:
-    rtol, atol = TOLERANCE[dtype]
-    assert e is not None, f"{what}: missing"
-    assert tuple(e.shape) == tuple(t.shape), what
-    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
 
 
 def _same_packed(e: rnn.PackedSequence, t: trnn.PackedSequence, dtype: Optional[str] = None) -> None:
@@ -263,12 +257,7 @@ def _run_packed(kind: str, options: dict, lengths: list, enforce_sorted: bool, w
     t_loss.backward()
     for name, ei, ti in zip(["input grad", "h0 grad", "c0 grad"], e_in, t_in):
         _close(ei.grad, ti.grad, dtype, name)
-    t_params = dict(t.named_parameters())
-    e_params = dict(e.named_parameters())
-    assert list(e_params) == list(t_params)
-    for name, p in e_params.items():
-        assert p.grad is not None and p.grad.dtype.name == dtype, name
-        _close(p.grad, t_params[name].grad, dtype, f"{name} grad")
+    _compare_params(e, t, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
