@@ -200,7 +200,7 @@ def test_inplace_ops_change_the_tensor_itself(name, fn):
     e, t = _pair([[0.5, -1.5, 2.0], [3.0, -0.25, 1.0]])
     before = e._version
     out_e, out_t = fn(e), fn(t)
-    assert out_e is e
+    assert out_e is e and out_t is t
     assert e._version > before
     np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
 
