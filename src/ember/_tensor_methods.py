@@ -204,6 +204,9 @@ class TensorMethods:
     def t(self) -> Tensor: return ops.t(self)
     def expand(self, *sizes: Shape) -> Tensor: return ops.expand(self, *sizes)
     def expand_as(self, other: Tensor) -> Tensor: return ops.expand(self, other.shape)
+    def broadcast_to(self, size: Shape) -> Tensor: return ops.broadcast_to(self, size)
+    def movedim(self, source: Dim, destination: Dim) -> Tensor: return ops.movedim(self, source, destination)
+    moveaxis = movedim
     def repeat(self, *sizes: Shape) -> Tensor: return ops.repeat(self, *sizes)
     def flip(self, dims: Shape) -> Tensor: return ops.flip(self, dims)
     def roll(self, shifts: Shape, dims: Dim = None) -> Tensor: return ops.roll(self, shifts, dims)
@@ -247,6 +250,7 @@ class TensorMethods:
     # linear algebra
     matmul = ops.matmul
     def mm(self, other: Tensor) -> Tensor: return ops.mm(self, other)
+    def mv(self, vec: Tensor) -> Tensor: return ops.mv(self, vec)
     def bmm(self, other: Tensor) -> Tensor: return ops.bmm(self, other)
     def dot(self, other: Tensor) -> Tensor: return ops.dot(self, other)
     def outer(self, other: Tensor) -> Tensor: return ops.outer(self, other)

@@ -23,14 +23,14 @@ from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
     sigmoid_, sub_, tanh_, uniform_,
 )
-from .linalg import bmm, dot, einsum, matmul, mm, outer
+from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
 from .reduce import (
     amax, amin, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
     std, sum, var,
 )
 from .padding import pad
 from .shape import (
-    cast, cat, clone, contiguous, expand, flatten, flip, permute, repeat, reshape, roll, squeeze,
+    broadcast_to, cast, cat, clone, contiguous, expand, flatten, flip, movedim, permute, repeat, reshape, roll, squeeze,
     stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (

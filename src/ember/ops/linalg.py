@@ -180,6 +180,16 @@ def mm(input: Any, mat2: Any) -> Any:
     return matmul(input, mat2)
 
 
+def mv(input: Any, vec: Any) -> Any:
+    """matrix @ vector, refusing any other ranks as torch's mv does."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        n, m = input.shape
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec.shape[0]})")
+    return matmul(input, vec)
+
+
 def bmm(input: Any, mat2: Any) -> Any:
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm: expected 3D tensors, got {input.ndim}D and {mat2.ndim}D")

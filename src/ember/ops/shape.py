@@ -336,6 +336,35 @@ def expand(input: Any, *sizes: Shape) -> Any:
     return Expand.apply(input, _sizes(sizes))
 
 
+def broadcast_to(input: Any, size: Sequence[int]) -> Any:
+    """`expand` under NumPy's name, as torch offers it."""
+    return Expand.apply(input, _sizes((size,)))
+
+
+def movedim(input: Any, source: Union[int, Sequence[int]], destination: Union[int, Sequence[int]]) -> Any:
+    """Move dims `source` to positions `destination`, the others keeping their order (a
+    permute, so a view with PermuteBackward0)."""
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same "
+            f"number of dims as destination ({dst} dims)"
+        )
+    src, dst = _distinct_dims(src, input.ndim, "source"), _distinct_dims(dst, input.ndim, "destination")
+    order = [d for d in range(input.ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+def _distinct_dims(dims: list[int], ndim: int, name: str) -> list[int]:
+    axes = [normalize_dims(d, ndim)[0] for d in dims]  # out of range: torch's IndexError
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
+    return axes
+
+
 def permute(input: Any, *dims: Shape) -> Any:
     dims = _sizes(dims)
     if len(dims) != input.ndim:
