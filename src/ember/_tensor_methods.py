@@ -90,6 +90,10 @@ class TensorMethods:
     # indexing
     def __getitem__(self, key: Any) -> Tensor: return ops.getitem(self, key)
     def __setitem__(self, key: Any, value: TensorLike) -> None: ops.setitem(self, key, value)
+    def index_put_(self, indices: tuple[Tensor, ...], values: TensorLike, accumulate: bool = False) -> Tensor:
+        return ops.index_put_(self, indices, values, accumulate)
+    def index_put(self, indices: tuple[Tensor, ...], values: TensorLike, accumulate: bool = False) -> Tensor:
+        return ops.index_put(self, indices, values, accumulate)
 
     # named arithmetic
     add = ops.add

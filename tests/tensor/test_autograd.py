@@ -466,3 +466,26 @@ def test_a_recorded_write_into_a_piece_of_a_tensor_without_grad_is_refused(piece
         target.copy_(lib.ones(target.shape, requires_grad=True))
     for through_view in (False, True):
         assert_same_raise(lambda: write(ember, through_view), lambda: write(torch, through_view), "multiple views")
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0, 3.0], [4.0]], ids=["per-index", "broadcast"])
+@pytest.mark.parametrize("accumulate, rows", [(False, [0, 2, 1]), (True, [0, 2, 1]), (True, [0, 2, 0])],
+                         ids=["put", "accumulate", "accumulate-repeated"])
+def test_index_put_matches_torch(accumulate, values, rows):
+    """index_put (and index_put_ on a non-leaf): values written or, with accumulate, added at
+    the indices (a repeated index adding twice); the gradients of the input and the values.
+    (Which of two plain writes to one place wins is undefined in torch: not compared.)"""
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(np.arange(12.0).reshape(3, 4) / 5, requires_grad=True)
+        v = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        idx = (lib.tensor(rows), lib.tensor([1, 3, 1]))
+        y = x.index_put(idx, v, accumulate=accumulate)
+        z = (x * 1).index_put_(idx, v * 2, accumulate=accumulate)
+        w = lib.tensor(np.arange(12.0).reshape(3, 4) ** 2)
+        ((y + z) * w).sum().backward()
+        results.append((y.detach().numpy(), z.detach().numpy(), x.grad.numpy(), v.grad.numpy(), y.grad_fn.name()))
+    (ey, ez, egx, egv, en), (ty, tz, tgx, tgv, tn) = results
+    for e, t in ((ey, ty), (ez, tz), (egx, tgx), (egv, tgv)):
+        np.testing.assert_allclose(e, t, rtol=1e-12)
+    assert en == tn

@@ -20,7 +20,7 @@ from .index import (
     argsort, split, topk, unbind, where,
 )
 from .inplace import (
-    add_, clamp_, copy_, div_, exp_, fill_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
+    add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
     sigmoid_, sub_, tanh_, uniform_,
 )
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer

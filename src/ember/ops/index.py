@@ -127,6 +127,26 @@ class IndexPut(Function):
         return dx, dv, None
 
 
+class IndexPutAccumulate(IndexPut):
+    """out = x with v added at key, an index given twice adding twice (index_put_ with
+    accumulate);  dx = dy,  dv = dy[key] (summed to v's shape)."""
+
+    backward_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, v, key):
+        out = x.copy()
+        np.add.at(out, key, v)
+        ctx.key, ctx.v_shape = key, np.shape(v)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        dx = grad if ctx.needs_input_grad[0] else None
+        dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape) if ctx.needs_input_grad[1] else None
+        return dx, dv, None
+
+
 def _along(index: np.ndarray, dim: int) -> tuple:
     """The full NumPy index that addresses `index[...]` positions along dim (for np.add.at)."""
     grid = list(np.indices(index.shape, sparse=True))

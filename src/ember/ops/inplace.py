@@ -17,7 +17,7 @@ from .. import _dtype, _random, _tensor
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
-from .index import IndexPut, masked_fill, to_key
+from .index import IndexPut, IndexPutAccumulate, masked_fill, to_key
 from .shape import Split, Unbind
 
 
@@ -193,6 +193,24 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     except ValueError as e:
         raise RuntimeError(f"shape mismatch in setitem: value of shape {list(np.shape(v))} for index {key!r}: {e}") from None
     t._bump_version()
+
+
+def index_put_(t: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
+    """t[indices] = values; with `accumulate`, t[indices] += values, where an index given twice
+    adds twice (torch's index_put_). `indices` is a tuple of index tensors."""
+    key = to_key(tuple(indices))
+    if not accumulate:
+        setitem(t, key, values)
+        return t
+    v = values if isinstance(values, _tensor.Tensor) else t._make(np.asarray(values, t._data.dtype), False, None)
+    return _inplace(
+        t, lambda x, val: IndexPutAccumulate.apply(x, val.to(x.dtype), key), v, fast=lambda a: np.add.at(a, key, v._data)
+    )
+
+
+def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
+    """index_put_ on a copy of input."""
+    return index_put_(input.clone(), indices, values, accumulate)
 
 
 def _random_(t: Any, draw: Callable[[np.random.Generator], np.ndarray], generator: Optional[_random.Generator]) -> Any:
