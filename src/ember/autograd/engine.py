@@ -125,7 +125,7 @@ def run_backward(
         _wrap_captured(captured)
     if accumulate:
         if capture:
-            _accumulate_non_leaves(inputs, captured, capture, create_graph)
+            _accumulate_non_leaves(inputs, captured, capture)
         return None
     for i in range(len(captured)):
         if captured[i] is None and not allow_unused:
@@ -431,11 +431,7 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
         else:
             try:
                 current._data += arr
-                vc = current._vc  # the version counter, bumped inline: this runs per leaf per step
-                if vc is None:
-                    current._vc = [1]
-                else:
-                    vc[0] += 1
+                current._bump_version()
             except ValueError:  # a read-only .grad (a broadcast view the user assigned)
                 t._grad = _tensor.Tensor._make(current._data + arr, False, None)
     if node._post_hooks:
@@ -443,16 +439,13 @@ def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
             hook(t)
 
 
-def _accumulate_non_leaves(inputs: Sequence[Any], captured: list, capture: dict[Edge, int], create_graph: bool) -> None:
-    """backward(inputs=[...]) with non-leaf inputs: their captured gradients go into `.grad`."""
+def _accumulate_non_leaves(inputs: Sequence[Any], captured: list, capture: dict[Edge, int]) -> None:
+    """backward(inputs=[...]) with non-leaf inputs: their captured gradients go into `.grad`
+    (without create_graph, `_wrap_captured` has already made each one a tensor of its own)."""
     for index in capture.values():
         t, g = inputs[index], captured[index]
-        if g is None:
-            continue
-        if t._grad is None:
-            t._grad = g if create_graph else g.detach().clone()
-        else:
-            t._grad = t._grad + (g if create_graph else g.detach())
+        if g is not None:
+            t._grad = g if t._grad is None else t._grad + g
 
 
 def _nodes_leading_to(roots: Iterable[Node], targets: set[Node]) -> set[Node]:
