@@ -233,11 +233,8 @@ class MaskedFill(Function):
         (mask,) = ctx.saved_tensors
         sx, sv = ctx.shapes
         dx, _, dv = ctx.needs_input_grad
-        return (
-            sum_to(Where.apply(mask, 0.0, grad), sx) if dx else None,
-            None,
-            sum_to(Where.apply(mask, grad, 0.0), sv) if dv else None,
-        )
+        gv, gx = _select_grads(grad, mask, (sv, sx), (dv, dx))  # masked_fill(x, m, v) = where(m, v, x)
+        return gx, None, gv
 
 
 class Where(Function):
@@ -255,13 +252,17 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         (cond,) = ctx.saved_tensors
-        sa, sb = ctx.shapes
-        _, da, db = ctx.needs_input_grad
-        return (
-            None,
-            sum_to(Where.apply(cond, grad, 0.0), sa) if da else None,
-            sum_to(Where.apply(cond, 0.0, grad), sb) if db else None,
-        )
+        return (None,) + _select_grads(grad, cond, ctx.shapes, ctx.needs_input_grad[1:])
+
+
+def _select_grads(grad: Any, cond: Any, shapes: tuple, needs: Sequence[bool]) -> tuple:
+    """The gradients of where(cond, a, b), each summed back to its operand's shape: dy where
+    cond to a, dy elsewhere to b (zeros as a weak 0.0, so the dtype stays dy's)."""
+    (sa, sb), (da, db) = shapes, needs
+    return (
+        sum_to(Where.apply(cond, grad, 0.0), sa) if da else None,
+        sum_to(Where.apply(cond, 0.0, grad), sb) if db else None,
+    )
 
 
 class Sort(Function):
