@@ -134,23 +134,16 @@ class FusedLSTMCell(Function):
 
     @staticmethod
     def forward(ctx, x, hx, cx, w_ih, w_hh, b_ih, b_hh):
-        hidden = cx.shape[-1]  # h may be narrower: LSTM with proj_size
         acts = hx @ w_hh.T
         acts += x if w_ih is None else x @ w_ih.T
         if b_ih is not None:
             acts += b_ih
         if b_hh is not None:
             acts += b_hh
-        with np.errstate(over="ignore"):
-            _sigmoid_(acts[:, :2 * hidden])
-            _sigmoid_(acts[:, 3 * hidden:])
-        g = acts[:, 2 * hidden:3 * hidden]
-        np.tanh(g, out=g)
-        c = acts[:, hidden:2 * hidden] * cx
-        c += acts[:, :hidden] * g
-        tc = np.tanh(c)
+        c, tc, h = np.empty_like(cx), np.empty_like(cx), np.empty_like(cx)
+        _lstm_gates_(acts, cx, c, tc, h)
         ctx.save_for_backward(x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc)
-        return acts[:, 3 * hidden:] * tc, c
+        return h, c
 
     @staticmethod
     def backward(ctx, dh, dc):
@@ -164,6 +157,21 @@ class FusedLSTMCell(Function):
             grads = _lstm_grads(cat, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
         dx, dhx, dw_ih, dw_hh, db_ih, db_hh, dcx = grads
         return dx, dhx, dcx, dw_ih, dw_hh, db_ih, db_hh
+
+
+def _lstm_gates_(acts: np.ndarray, cx: np.ndarray, c: np.ndarray, tc: np.ndarray, h: np.ndarray) -> None:
+    """The rest of an LSTM step once the pre-activations are in `acts` (B, 4H): the gates
+    [i f g o] in place, then c' = f c + i g, tanh(c') and h' = o tanh(c') into c, tc and h."""
+    hidden = cx.shape[-1]
+    with np.errstate(over="ignore"):
+        _sigmoid_(acts[:, :2 * hidden])
+        _sigmoid_(acts[:, 3 * hidden:])
+    g = acts[:, 2 * hidden:3 * hidden]
+    np.tanh(g, out=g)
+    np.multiply(acts[:, hidden:2 * hidden], cx, out=c)
+    c += acts[:, :hidden] * g
+    np.tanh(c, out=tc)
+    np.multiply(acts[:, 3 * hidden:], tc, out=h)
 
 
 def _lstm_activations(x: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> tuple:
@@ -198,20 +206,10 @@ class FusedLSTMLayer(Function):
         tcs = np.empty((steps, batch, hidden), xs.dtype)
         hs[0], cs[0] = h0, c0
         w_t = w_hh.T
-        with np.errstate(over="ignore"):
-            for k, t in enumerate(order):
-                a = acts[k]
-                np.matmul(hs[k], w_t, out=a)
-                a += xs[t]
-                _sigmoid_(a[:, :2 * hidden])
-                _sigmoid_(a[:, 3 * hidden:])
-                g = a[:, 2 * hidden:3 * hidden]
-                np.tanh(g, out=g)
-                c = cs[k + 1]
-                np.multiply(a[:, hidden:2 * hidden], cs[k], out=c)
-                c += a[:, :hidden] * g
-                np.tanh(c, out=tcs[k])
-                np.multiply(a[:, 3 * hidden:], tcs[k], out=hs[k + 1])
+        for k, t in enumerate(order):
+            np.matmul(hs[k], w_t, out=acts[k])
+            acts[k] += xs[t]
+            _lstm_gates_(acts[k], cs[k], cs[k + 1], tcs[k], hs[k + 1])
         ctx.save_for_backward(xs, h0, c0, w_hh)
         ctx.reverse, ctx.trace = reverse, (hs, cs, acts, tcs)
         outputs = hs[:0:-1] if reverse else hs[1:]
@@ -226,36 +224,46 @@ class FusedLSTMLayer(Function):
         steps, hidden = acts.shape[0], hs.shape[-1]
         mask = _tanh_block(hidden, acts.dtype.str)
         dgates = np.empty_like(acts)
-        dh, dc = dh_last.copy(), dc_last.copy()
+        dh, dc = dh_last, dc_last
         for k in range(steps - 1, -1, -1):
-            dh += dout[steps - 1 - k if ctx.reverse else k]
-            a, tc, d = acts[k], tcs[k], dgates[k]
-            dc += dh * a[:, 3 * hidden:] * (1 - tc * tc)
-            np.multiply(dc, a[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
-            np.multiply(dc, cs[k], out=d[:, hidden:2 * hidden])
-            np.multiply(dc, a[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
-            np.multiply(dh, tc, out=d[:, 3 * hidden:])
-            d *= (1 - a) * (a + mask)
-            dh = d @ w_hh
-            dc *= a[:, hidden:2 * hidden]
+            dh = dh + dout[steps - 1 - k if ctx.reverse else k]
+            # a step's own rule, asked for dG (its input gradient), dh and dc only
+            dgates[k], dh, _, _, _, _, dc = _lstm_grads(
+                np.concatenate, _STEP_NEEDS, dh, dc, acts[k], tcs[k], None, hs[k], cs[k], None, w_hh, mask,
+            )
         need_x, need_h, need_c, need_w = ctx.needs_input_grad[:4]
         dw = dgates.reshape(-1, 4 * hidden).T @ hs[:-1].reshape(-1, hidden) if need_w else None
         dxs = (dgates[::-1].copy() if ctx.reverse else dgates) if need_x else None
         return dxs, (dh if need_h else None), (dc if need_c else None), dw, None
 
 
+# (x, h, c, W_ih, W_hh, b_ih, b_hh): what FusedLSTMLayer asks of each step's gradient rule
+_STEP_NEEDS = (True, True, True, False, False, False, False)
+
+
 def _lstm_layer_double_backward(ctx: Any, inputs: tuple, grads: tuple) -> tuple:
     """FusedLSTMLayer's backward under create_graph: its steps rebuilt from the saved inputs as
     FusedLSTMCell nodes (whose backward is differentiable), then differentiated."""
     xs, h0, c0, w_hh = inputs
-    steps = xs.unbind(0)
-    h, c, outputs = h0, c0, [None] * len(steps)
-    for t in range(len(steps) - 1, -1, -1) if ctx.reverse else range(len(steps)):
-        h, c = FusedLSTMCell.apply(steps[t], h, c, None, w_hh, None, None)
-        outputs[t] = h
+    step = lambda x, states: FusedLSTMCell.apply(x, states[0], states[1], None, w_hh, None, None)  # noqa: E731
+    outputs, (h, c) = run_steps(step, xs, (h0, c0), ctx.reverse)
     wanted = [x for x, need in zip(inputs, ctx.needs_input_grad) if need]
-    found = iter(autograd.grad((stack(outputs), h, c), wanted, grads, create_graph=True, allow_unused=True))
+    found = iter(autograd.grad((outputs, h, c), wanted, grads, create_graph=True, allow_unused=True))
     return tuple(next(found) if need else None for need in ctx.needs_input_grad[:4]) + (None,)
+
+
+def run_steps(
+    step: Callable[[Tensor, Sequence[Tensor]], Sequence[Tensor]], xs: Tensor, states: Sequence[Tensor], reverse: bool,
+) -> tuple[Tensor, list[Tensor]]:
+    """states <- step(xs[t], states) for t over the first dim of xs (from the end with
+    `reverse`); returns every step's first state (its h) stacked in time order, and the last
+    states."""
+    steps = xs.unbind(0)
+    outputs: list[Any] = [None] * len(steps)
+    for t in range(len(steps) - 1, -1, -1) if reverse else range(len(steps)):
+        states = step(steps[t], states)
+        outputs[t] = states[0]
+    return stack(outputs), list(states)
 
 
 class FusedGRUCell(Function):

@@ -243,12 +243,7 @@ class RNNBase(Module):
         step = self._step(weights)
         if batch_sizes is not None:
             return _packed_direction(step, ops.split(projected, list(batch_sizes)), states, batch_sizes, reverse)
-        steps = ops.unbind(projected)
-        outputs: list[Any] = [None] * len(steps)
-        for t in range(len(steps) - 1, -1, -1) if reverse else range(len(steps)):
-            states = step(steps[t], states)
-            outputs[t] = states[0]
-        return ops.stack(outputs), list(states)
+        return _rnn.run_steps(step, projected, states, reverse)
 
     def _step(self, weights: list[Parameter]) -> Callable[[Tensor, Sequence[Tensor]], Sequence[Tensor]]:
         """The recurrence of one direction, step(x_t W_ih^T + b, states) -> new states, h first:
