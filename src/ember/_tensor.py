@@ -224,7 +224,11 @@ class Tensor(TensorMethods):
         self._data = value._data
 
     def _bump_version(self) -> None:
-        self._version_counter[0] += 1
+        vc = self._vc
+        if vc is None:
+            self._vc = [1]  # no view shares a counter not yet made
+        else:
+            vc[0] += 1
 
     # array-like basics
     @property

@@ -19,6 +19,7 @@ arrive in their parameters' layout copies none.
 from __future__ import annotations
 
 import heapq
+import itertools
 import sys
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -33,6 +34,7 @@ Edge = tuple[Node, int]
 _heappush = heapq.heappush
 _ndarray = np.ndarray
 _heappop = heapq.heappop
+_ZEROS = itertools.repeat(0)  # the output index of every input, for nodes with no `_next_nr`
 _grad_state = grad_mode._state
 
 _NO_GRAD_ROOT = (
@@ -171,19 +173,24 @@ def _execute(
             if accumulate and grads[0] is not None:
                 _accumulate(node, grads, create_graph)
             continue
-        in_grads = _call_backward(node, grads, create_graph)
+        cls = node._forward_cls
+        if arrays and cls._array_backward and node._out_meta is None:
+            in_grads = cls.backward(node, *grads)  # the usual case: a rule run on the arrays
+            if type(in_grads) is not tuple:
+                in_grads = (in_grads,)
+        else:
+            in_grads = _call_backward(node, grads, create_graph)
+        if node._tensor_args is not None:
+            in_grads = [g for g, is_tensor in zip(in_grads, node._tensor_args) if is_tensor]
         if anomaly._enabled:
             anomaly.check_gradients(node, in_grads)
         if not retain_graph:
             node._release()
-        nrs = node._next_nr
-        for i, nxt in enumerate(node._next):
-            g = in_grads[i]
+        for nxt, g, nr in zip(node._next, in_grads, node._next_nr or _ZEROS):
             if nxt is None or g is None or (needed is not None and nxt not in needed):
                 continue
             if arrays and type(g) is not _ndarray:
                 g = np.asarray(g)  # NumPy gives scalars for 0-d arithmetic
-            nr = 0 if nrs is None else nrs[i]
             buf = buffers.get(nxt)
             if buf is None:
                 if nxt._num_outputs == 1:
@@ -259,9 +266,11 @@ def _finish_sums(grads: list) -> None:
 
 
 def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> Sequence[Any]:
-    """Run one Function's backward; return one gradient per tensor input (`node._next`).
-    Without create_graph, gradients come and go as arrays: an `_array_backward` rule takes them
-    as they are, any other gets them wrapped as Tensors and has its results unwrapped."""
+    """Run one Function's backward in the general case (the loop in `_execute` runs an array
+    rule itself): return one gradient per forward argument. Without create_graph, gradients
+    come and go as arrays, so a rule that is not `_array_backward` gets them wrapped as Tensors
+    and has its results unwrapped; a multi-output node gets zeros for outputs that received no
+    gradient (unless it asked not to); a user Function's gradients are checked."""
     cls = node._forward_cls
     wrap = not create_graph and not cls._array_backward
     if node._out_meta is not None and node._materialize and any([g is None for g in grads]):
@@ -272,14 +281,8 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
     if wrap:
         make = _tensor.Tensor._make
         result = cls.backward(node, *[None if g is None else make(g, False, None) for g in grads])
-    elif create_graph:
-        result = cls.backward(node, *grads)
     else:
-        node._arrays = True
-        try:
-            result = cls.backward(node, *grads)
-        finally:
-            node._arrays = False
+        result = cls.backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
     if len(result) != len(node.needs_input_grad):
@@ -291,10 +294,7 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
         result = [None if g is None else g._data for g in result]
     if node._in_meta is not None:
         result = _checked(node, result)
-    mask = node._tensor_args
-    if mask is None:
-        return result
-    return [g for g, is_tensor in zip(result, mask) if is_tensor]
+    return result
 
 
 def _checked(node: BackwardCFunction, grads: Sequence[Any]) -> list:
@@ -409,34 +409,47 @@ _UNSHARED_ARRAY: tuple[int, int, int] = _refcounts([np.empty(1)[:]]) if _getrefc
 def _accumulate(node: AccumulateGrad, grads: list, create_graph: bool) -> None:
     """Add the gradient `grads[0]` into the leaf's `.grad` (torch's AccumulateGrad)."""
     t = node._variable()
-    # counted before `g` is bound below, which would add a reference of its own
-    unshared = t is not None and t._grad is None and _is_unshared(grads)
-    g = grads[0]
     if t is not None:
-        arr, data = (g._data if create_graph else g), t._data
-        if arr.shape != data.shape:
-            raise RuntimeError(
-                f"invalid gradient for a leaf of shape {list(data.shape)}: got shape {list(arr.shape)}"
-            )
         current = t._grad
         if current is None:
-            if create_graph:
-                t._grad = g if unshared and arr.dtype == data.dtype else g.clone()
-            elif unshared and arr.dtype == data.dtype:
-                t._grad = _tensor.Tensor._make(arr, False, None)
-            else:
-                t._grad = _tensor.Tensor._make(np.array(arr, dtype=data.dtype, order="C"), False, None)
+            _first_grad(t, grads, create_graph)
         elif create_graph:
-            t._grad = current + g
+            _check_leaf_shape(t, grads[0]._data)
+            t._grad = current + grads[0]
         else:
+            arr = grads[0]
+            if arr.shape != t._data.shape:
+                _check_leaf_shape(t, arr)
             try:
                 current._data += arr
-                current._bump_version()
             except ValueError:  # a read-only .grad (a broadcast view the user assigned)
                 t._grad = _tensor.Tensor._make(current._data + arr, False, None)
+            else:
+                current._bump_version()
     if node._post_hooks:
         for hook in list(node._post_hooks):
             hook(t)
+
+
+def _first_grad(t: Any, grads: list, create_graph: bool) -> None:
+    """A leaf's first gradient becomes its `.grad`: `grads[0]` itself when nothing else refers
+    to it (see `_is_unshared`) and its dtype is the leaf's, else a copy."""
+    keep = _is_unshared(grads)  # counted before `g` is bound below, which adds a reference
+    g = grads[0]
+    arr = g._data if create_graph else g
+    _check_leaf_shape(t, arr)
+    keep = keep and arr.dtype == t._data.dtype
+    if create_graph:
+        t._grad = g if keep else g.clone()
+    else:
+        t._grad = _tensor.Tensor._make(arr if keep else np.array(arr, dtype=t._data.dtype, order="C"), False, None)
+
+
+def _check_leaf_shape(t: Any, arr: np.ndarray) -> None:
+    if arr.shape != t._data.shape:
+        raise RuntimeError(
+            f"invalid gradient for a leaf of shape {list(t._data.shape)}: got shape {list(arr.shape)}"
+        )
 
 
 def _accumulate_non_leaves(inputs: Sequence[Any], captured: list, capture: dict[Edge, int]) -> None:

@@ -150,7 +150,6 @@ class BackwardCFunction(Node):
     # a user Function's (shape, dtype) per forward argument (None for non-tensors), for the
     # engine to check the gradients its backward returns as torch's does
     _in_meta: Optional[tuple[Optional[tuple[tuple[int, ...], np.dtype]], ...]] = None
-    _arrays = False  # set by the engine while it runs an array backward on this node
     _forward_cls: type[Function]
 
     # the ctx API of torch
@@ -162,15 +161,16 @@ class BackwardCFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved tensors, checked for in-place changes; their arrays when the engine runs an
-        array backward (`_arrays`). Python numbers saved by an array forward stay numbers."""
+        """The saved tensors, checked for in-place changes. An `_array_backward` rule run with
+        grad mode off (as the engine runs it when no graph of the backward is wanted) gets their
+        arrays instead. Python numbers saved by an array forward stay numbers."""
         if self._freed:
             raise RuntimeError(_FREED)
         saved = self._saved
         for item, version in zip(saved, self._saved_versions):
             if version is not None and item._vc is not None and item._vc[0] != version:
                 raise _modified_error(self, item, version)
-        if self._arrays:
+        if not _grad_state.enabled and self._forward_cls._array_backward:
             return tuple([
                 item.data if type(item) is _SavedOutput else item._data if isinstance(item, _Tensor) else item
                 for item in saved
