@@ -163,7 +163,7 @@ class Tensor(TensorMethods):
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         roots = (self,)
-        grads = _engine.grad_roots(roots, None if gradient is None else (gradient,))
+        grads = _engine.grad_roots(roots, None if gradient is None else (gradient,), create_graph)
         _engine.run_backward(roots, grads, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self) -> None:

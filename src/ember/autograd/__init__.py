@@ -37,7 +37,7 @@ def backward(
 ) -> None:
     """Accumulate the gradients of `tensors` into the `.grad` of the leaves (or of `inputs`)."""
     outputs = _seq(tensors)
-    grads = _grad_roots(outputs, _seq(grad_tensors))
+    grads = _grad_roots(outputs, _seq(grad_tensors), create_graph)
     engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=_seq(inputs), accumulate=True)
 
 
@@ -53,7 +53,7 @@ def grad(
     """The gradients of `outputs` with respect to `inputs`, returned (no `.grad` is touched)."""
     outs = _seq(outputs)
     ins = _seq(inputs)
-    grads = _grad_roots(outs, _seq(grad_outputs))
+    grads = _grad_roots(outs, _seq(grad_outputs), create_graph)
     result = engine.run_backward(
         outs, grads, retain_graph, create_graph, inputs=ins, accumulate=False,
         allow_unused=bool(allow_unused) or materialize_grads,

@@ -51,12 +51,11 @@ _IN_PLACE_MIN = 1024
 _ONES: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
-def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) -> list:
+def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]], create_graph: bool) -> list:
     """The gradients to start from: given ones (shape-checked, in the output's dtype), or 1 for
-    one-element outputs."""
+    one-element outputs; as Tensors with create_graph, else as the arrays the engine passes."""
     if grad_outputs is not None and len(grad_outputs) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
-    make = _tensor.Tensor._make
     grads = []
     for i, out in enumerate(outputs):
         arr = out._data
@@ -67,9 +66,9 @@ def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) ->
                     f"grad can be implicitly created only for scalar outputs (output {i} has shape "
                     f"{list(arr.shape)}); pass gradient= (or grad_outputs=) of the same shape"
                 )
-            g = make(_one_like(arr), False, None)
+            g = _one_like(arr)
         elif not isinstance(g, _tensor.Tensor):
-            g = make(np.full(arr.shape, g, dtype=arr.dtype), False, None)
+            g = np.full(arr.shape, g, dtype=arr.dtype)
         elif g._data.shape != arr.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and output[{i}] "
@@ -77,7 +76,10 @@ def grad_roots(outputs: Sequence[Any], grad_outputs: Optional[Sequence[Any]]) ->
             )
         elif g._data.dtype != arr.dtype:
             g = g.to(out.dtype)  # torch casts a given gradient to its output's dtype
-        grads.append(g)
+        if create_graph:
+            grads.append(g if isinstance(g, _tensor.Tensor) else _tensor.Tensor._make(g, False, None))
+        else:
+            grads.append(g._data if isinstance(g, _tensor.Tensor) else g)
     return grads
 
 
@@ -114,8 +116,6 @@ def run_backward(
         needed = _nodes_leading_to([n for n, _ in edges], {n for n, _ in targets})
         # backward(inputs=) fills the .grad of non-leaf inputs too; their gradient is captured
         capture = {e: i for i, (e, t) in enumerate(zip(targets, inputs)) if not accumulate or t.grad_fn is not None}
-    if not create_graph:
-        grad_roots = [g._data for g in grad_roots]
     state = _grad_state
     prev = state.enabled
     state.enabled = create_graph

@@ -135,8 +135,9 @@ class AccumulateGrad(Node):
 class BackwardCFunction(Node):
     """The node a Function records (`MulBackward0` ...); it is also the `ctx` of that call.
 
-    `_tensor_args` is None when every forward argument was a tensor (then the gradients
-    backward returns line up with `_next` as they are), else one flag per argument."""
+    `_tensor_args` is None when no tensor argument follows a non-tensor one (then the gradients
+    backward returns line up with `_next` as they are, trailing Nones aside), else one flag per
+    argument."""
 
     needs_input_grad: tuple[bool, ...] = ()
     _tensor_args: Optional[tuple[bool, ...]] = None
@@ -334,11 +335,12 @@ class Function:
         needs: list[bool] = []
         nexts: list[Optional[Node]] = []
         arrays: list[Any] = []
-        all_tensors = True
-        numbered = False
+        plain_seen = interleaved = numbered = False
         for a in args:
             if isinstance(a, _Tensor):
                 arrays.append(a._data)
+                if plain_seen:
+                    interleaved = True
                 if a._requires_grad:
                     needs.append(True)
                     fn = a.grad_fn
@@ -354,14 +356,14 @@ class Function:
             else:
                 arrays.append(a)
                 needs.append(False)
-                all_tensors = False
+                plain_seen = True
         node.needs_input_grad = tuple(needs)
         node._next = tuple(nexts)
         if numbered:
             node._next_nr = tuple([
                 a._output_nr if a.grad_fn is not None else 0 for a in args if isinstance(a, _Tensor)
             ])
-        if not all_tensors:
+        if interleaved:
             node._tensor_args = tuple([isinstance(a, _Tensor) for a in args])
         # numbered after the edges: a leaf's accumulator made just now is older than its consumer
         node._seq = next(_sequence)
@@ -384,7 +386,7 @@ class Function:
             if cls._is_view:
                 _share_version(out, args[0])
             if node._saved:
-                _resolve_saved(node, args, (raw,), (out,))
+                _resolve_saved(node, args, arrays, (raw,), (out,))
             if anomaly._enabled:
                 node._trace = anomaly.creation_trace()
             return out
@@ -393,7 +395,7 @@ class Function:
             for o in outs:
                 _share_version(o, args[0])
         if node._saved:
-            _resolve_saved(node, args, raws, outs)
+            _resolve_saved(node, args, arrays, raws, outs)
         if anomaly._enabled:
             node._trace = anomaly.creation_trace()
         return outs if isinstance(raw, tuple) else outs[0]
@@ -438,39 +440,34 @@ def _share_version(out: Any, source: Any) -> None:
         out._version_counter = source._version_counter
 
 
-def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tuple) -> None:
+def _resolve_saved(node: BackwardCFunction, args: tuple, arrays: list, raws: tuple, outs: tuple) -> None:
     """Turn what forward saved into tensors plus the version each had (for the in-place check).
-    An array forward saves arrays: each is matched, by identity, to an output or an input; an
-    array that is neither is kept as a constant. Runs once per recorded op that saves, so it is
-    written as plain loops (no zip, no for/else) over the few candidates."""
+    An array forward saves arrays: each is matched, by identity, to an input (whose array is in
+    `arrays`, aligned with `args`) or an output; an array that is neither is kept as a constant.
+    Runs once per recorded op that saves, so it is written as plain loops over the few
+    candidates."""
     saved = []
     versions = []
-    n_out = len(raws)
     for item in node._saved:
-        found = None
-        if item is not None:
-            i = 0
-            while i < n_out:
-                if item is raws[i] or item is outs[i]:
-                    found = outs[i]
-                    break
-                i += 1
-        if found is not None:
-            kept = _SavedOutput(found)
-            saved.append(kept)
-            versions.append(kept._vc[0])
-            node._saved_outputs = True
-            continue
         if item is None:
             saved.append(None)
             versions.append(None)
             continue
-        for a in args:
-            if isinstance(a, _Tensor) and (item is a._data or item is a):
-                found = a
+        found = None
+        i = 0
+        for x in arrays:
+            if item is x or item is args[i]:
+                found = args[i]
                 break
-        if found is None and isinstance(item, _Tensor):
-            found = item
+            i += 1
+        if found is None or not isinstance(found, _Tensor):
+            found = _saved_output(node, item, raws, outs)
+            if found is not None:
+                saved.append(found)
+                versions.append(found._vc[0])
+                continue
+            if isinstance(item, _Tensor):
+                found = item
         if found is None:
             # a Python number stays a number: it keeps its weak dtype in either kind of backward
             saved.append(item if type(item) in _NUMBERS else _make(np.asarray(item), False, None))
@@ -480,3 +477,12 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, raws: tuple, outs: tupl
             versions.append(0 if found._vc is None else found._vc[0])
     node._saved = tuple(saved)
     node._saved_versions = tuple(versions)  # a tuple of ints: the collector stops tracking it
+
+
+def _saved_output(node: BackwardCFunction, item: Any, raws: tuple, outs: tuple) -> Optional[_SavedOutput]:
+    """`item` kept as an output of the node (without a reference cycle), if it is one."""
+    for raw, out in zip(raws, outs):
+        if item is raw or item is out:
+            node._saved_outputs = True
+            return _SavedOutput(out)
+    return None

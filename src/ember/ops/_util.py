@@ -107,10 +107,10 @@ def add_reduce(x: np.ndarray, axes: Optional[tuple[int, ...]], keepdims: bool = 
     """np.add.reduce over `axes`; integers sum in int64 and float16 accumulates in float32
     (rounded back at the end), as torch's sums do: a float16 running sum stops growing at 2048
     once its terms are below 1."""
-    kind = x.dtype.kind
-    if kind in "biu":
+    dtype = x.dtype
+    if dtype.kind in "biu":
         return np.add.reduce(x, axes, np.int64, keepdims=keepdims)
-    if x.dtype == np.float16:
+    if dtype.char == "e":
         return np.add.reduce(x, axes, np.float32, keepdims=keepdims).astype(np.float16)
     return np.add.reduce(x, axes, keepdims=keepdims)
 
@@ -149,7 +149,9 @@ def broadcast_error(a: tuple[int, ...], b: tuple[int, ...]) -> RuntimeError:
 
 
 def apply_binary(fn: Any, a: Any, b: Any) -> Any:
-    """`fn.apply(a, b)`, turning NumPy's broadcasting ValueError into torch's error."""
+    """`fn.apply(a, b)` on the operands promoted to torch's result dtype (see `promote`),
+    turning NumPy's broadcasting ValueError into torch's error."""
+    a, b = promote(a, b)
     try:
         return fn.apply(a, b)
     except ValueError as e:

@@ -194,18 +194,18 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input + alpha * other, broadcasting."""
     if alpha != 1:
         other = other * alpha
-    return apply_binary(Add, *promote(input, other))
+    return apply_binary(Add, input, other)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input - alpha * other, broadcasting."""
     if alpha != 1:
         other = other * alpha
-    return apply_binary(Sub, *promote(input, other))
+    return apply_binary(Sub, input, other)
 
 
 def mul(input: Any, other: Any) -> Any:
-    return apply_binary(Mul, *promote(input, other))
+    return apply_binary(Mul, input, other)
 
 
 def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
@@ -244,8 +244,8 @@ def neg(input: Any) -> Any:
 
 
 def remainder(input: Any, other: Any) -> Any:
-    return apply_binary(Remainder, *promote(input, other))
+    return apply_binary(Remainder, input, other)
 
 
 def floor_divide(input: Any, other: Any) -> Any:
-    return apply_binary(FloorDivide, *promote(input, other))
+    return apply_binary(FloorDivide, input, other)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .._dtype import result_type
-from ._util import apply_binary, as_tensor_arg, promote, sum_to
+from ._util import apply_binary, as_tensor_arg, sum_to
 from .index import Where
 
 
@@ -49,7 +49,6 @@ class Ge(_Compare):
 
 
 def _compare(fn: type, a: Any, b: Any) -> Any:
-    a, b = promote(a, b)
     return apply_binary(fn, a.detach() if hasattr(a, "detach") else a, b.detach() if hasattr(b, "detach") else b)
 
 
@@ -217,11 +216,11 @@ class Clamp(Function):
 
 
 def maximum(input: Any, other: Any) -> Any:
-    return apply_binary(Maximum, *promote(input, other))
+    return apply_binary(Maximum, input, other)
 
 
 def minimum(input: Any, other: Any) -> Any:
-    return apply_binary(Minimum, *promote(input, other))
+    return apply_binary(Minimum, input, other)
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:

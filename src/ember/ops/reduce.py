@@ -11,10 +11,10 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ._util import Dim, add_reduce, is_tensor, normalize_dims
+from ._util import Dim, add_reduce, normalize_dims
 from .unary import Exp
 
 def _return_type(name: str) -> type:
@@ -38,13 +38,12 @@ def _kept_shape(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> tupl
 def _expand_back(grad: Any, shape: tuple[int, ...], axes: Optional[tuple[int, ...]], keepdim: bool) -> Any:
     """The gradient of a reduced tensor, broadcast back to the input's shape. A Tensor gets an
     `expand` view (recorded under create_graph); an array is written out in full, which costs
-    less than NumPy's `broadcast_to` for small inputs and gives a gradient `.grad` can keep."""
-    if not keepdim:
-        grad = grad.reshape(_kept_shape(shape, axes))
-    if is_tensor(grad):
-        return grad.expand(shape)
+    less than NumPy's `broadcast_to` for small inputs and gives a gradient `.grad` can keep.
+    (A full reduction's gradient broadcasts as it is; reduced dims need their 1s back first.)"""
+    if isinstance(grad, _tensor.Tensor):
+        return (grad if keepdim else grad.reshape(_kept_shape(shape, axes))).expand(shape)
     out = np.empty(shape, grad.dtype)
-    out[...] = grad
+    out[...] = grad if keepdim or axes is None else grad.reshape(_kept_shape(shape, axes))
     return out
 
 
@@ -336,7 +335,7 @@ def sum(
     if axis is not None:
         dim = axis
     keepdim = keepdim or keepdims
-    axes = _axes(input, dim)
+    axes = None if dim is None else _axes(input, dim)
     out = (Sum if axes is None else SumDim).apply(input, axes, keepdim)
     return out if dtype is None else out.to(dtype)
 
