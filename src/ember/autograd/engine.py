@@ -180,14 +180,12 @@ def _execute(
                 in_grads = (in_grads,)
         else:
             in_grads = _call_backward(node, grads, create_graph)
-        if node._tensor_args is not None:
-            in_grads = [g for g, is_tensor in zip(in_grads, node._tensor_args) if is_tensor]
         if anomaly._enabled:
             anomaly.check_gradients(node, in_grads)
         if not retain_graph:
             node._release()
         for nxt, g, nr in zip(node._next, in_grads, node._next_nr or _ZEROS):
-            if nxt is None or g is None or (needed is not None and nxt not in needed):
+            if g is None or not nxt or (needed is not None and nxt not in needed):
                 continue
             if arrays and type(g) is not _ndarray:
                 g = np.asarray(g)  # NumPy gives scalars for 0-d arithmetic
@@ -469,14 +467,14 @@ def _nodes_leading_to(roots: Iterable[Node], targets: set[Node]) -> set[Node]:
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            if node in targets or any(n in needed for n in node._next if n is not None):
+            if node in targets or any(n in needed for n in node._next if n):
                 needed.add(node)
             continue
         if node in done:
             continue
         done.add(node)
         stack.append((node, True))
-        stack.extend((n, False) for n in node._next if n is not None and n not in done)
+        stack.extend((n, False) for n in node._next if n and n not in done)
     return needed
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -74,16 +74,18 @@ def _bind_tensor(cls: type) -> None:
 
 class Node:
     """A node of the backward graph (torch's `grad_fn`). `next_functions[i]` is the node that
-    receives the gradient of input i, with the output index of that input: `(node, nr)`.
+    receives the gradient of tensor input i, with the output index of that input: `(node, nr)`.
 
-    Stored as `_next` (the nodes) and `_next_nr` (their output indices, None when all are 0, as
-    they are unless an input came from a multi-output op): no pair tuples per edge, so fewer
-    objects for the garbage collector to walk in a large graph.
+    Stored as `_next`, one entry per forward argument: the node, None for a tensor that needs
+    no gradient, False for an argument that is no tensor (a dim, a number), which
+    `next_functions` leaves out. Beside it `_next_nr`, their output indices (None when all are
+    0, as they are unless an input came from a multi-output op): no pair tuples per edge, so
+    fewer objects for the garbage collector to walk in a large graph.
 
     `_seq` is the creation number the engine orders by: a node is numbered after every node it
     links to, so its consumers always carry larger numbers."""
 
-    _next: tuple[Optional[Node], ...] = ()
+    _next: tuple[Union[Node, None, bool], ...] = ()
     _next_nr: Optional[tuple[int, ...]] = None
     _pre_hooks: Optional[dict[int, list[Callable]]] = None
     _num_outputs = 1
@@ -96,8 +98,8 @@ class Node:
     def next_functions(self) -> tuple[tuple[Optional[Node], int], ...]:
         nrs = self._next_nr
         if nrs is None:
-            return tuple([(n, 0) for n in self._next])
-        return tuple(zip(self._next, nrs))
+            return tuple([(n, 0) for n in self._next if n is not False])
+        return tuple([(n, nr) for n, nr in zip(self._next, nrs) if n is not False])
 
     def register_prehook(self, hook: Callable, output_nr: int = 0) -> RemovableHandle:
         """Call `hook(grad)` on the gradient of output `output_nr` before this node runs."""
@@ -135,12 +137,11 @@ class AccumulateGrad(Node):
 class BackwardCFunction(Node):
     """The node a Function records (`MulBackward0` ...); it is also the `ctx` of that call.
 
-    `_tensor_args` is None when no tensor argument follows a non-tensor one (then the gradients
-    backward returns line up with `_next` as they are, trailing Nones aside), else one flag per
-    argument."""
+    `needs_input_grad[i]` is true when forward argument i needs a gradient: bools for a user
+    Function, as torch gives; for ember's own ops (array forwards) it is `_next` itself, whose
+    entries are true exactly then, so recording builds one tuple instead of two."""
 
-    needs_input_grad: tuple[bool, ...] = ()
-    _tensor_args: Optional[tuple[bool, ...]] = None
+    needs_input_grad: tuple[Any, ...] = ()
     _saved: tuple = ()
     _saved_versions: Sequence[Optional[int]] = ()
     _saved_outputs = False
@@ -332,39 +333,30 @@ class Function:
         """Run forward with a node as ctx, make it the grad_fn of the outputs and link it to the
         inputs' nodes, in one pass over the arguments."""
         node = cls._backward_cls()
-        needs: list[bool] = []
-        nexts: list[Optional[Node]] = []
+        nexts: list[Union[Node, None, bool]] = []
         arrays: list[Any] = []
-        plain_seen = interleaved = numbered = False
+        numbered = False
         for a in args:
             if isinstance(a, _Tensor):
                 arrays.append(a._data)
-                if plain_seen:
-                    interleaved = True
                 if a._requires_grad:
-                    needs.append(True)
                     fn = a.grad_fn
                     if fn is None:
-                        nexts.append(a._acc or a._accumulator())
-                    else:
-                        nexts.append(fn)
-                        if a._output_nr:
-                            numbered = True
+                        fn = a._acc or a._accumulator()
+                    elif a._output_nr:
+                        numbered = True
+                    nexts.append(fn)
                 else:
-                    needs.append(False)
                     nexts.append(None)
             else:
                 arrays.append(a)
-                needs.append(False)
-                plain_seen = True
-        node.needs_input_grad = tuple(needs)
-        node._next = tuple(nexts)
+                nexts.append(False)
+        node._next = edges = tuple(nexts)
+        node.needs_input_grad = edges if cls._array_forward else tuple([bool(n) for n in edges])
         if numbered:
             node._next_nr = tuple([
-                a._output_nr if a.grad_fn is not None else 0 for a in args if isinstance(a, _Tensor)
+                a._output_nr if isinstance(a, _Tensor) and a.grad_fn is not None else 0 for a in args
             ])
-        if interleaved:
-            node._tensor_args = tuple([isinstance(a, _Tensor) for a in args])
         # numbered after the edges: a leaf's accumulator made just now is older than its consumer
         node._seq = next(_sequence)
 
