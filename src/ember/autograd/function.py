@@ -144,7 +144,6 @@ class BackwardCFunction(Node):
     needs_input_grad: tuple[Any, ...] = ()
     _saved: tuple = ()
     _saved_versions: Sequence[Optional[int]] = ()
-    _saved_outputs = False
     _freed = False
     _non_differentiable: tuple = ()
     _materialize = True
@@ -168,18 +167,19 @@ class BackwardCFunction(Node):
         arrays instead. Python numbers saved by an array forward stay numbers."""
         if self._freed:
             raise RuntimeError(_FREED)
-        saved = self._saved
-        for item, version in zip(saved, self._saved_versions):
-            if version is not None and item._vc is not None and item._vc[0] != version:
-                raise _modified_error(self, item, version)
-        if not _grad_state.enabled and self._forward_cls._array_backward:
-            return tuple([
-                item.data if type(item) is _SavedOutput else item._data if isinstance(item, _Tensor) else item
-                for item in saved
-            ])
-        if self._saved_outputs:
-            return tuple(item.unpack(self) if type(item) is _SavedOutput else item for item in saved)
-        return saved
+        arrays = not _grad_state.enabled and self._forward_cls._array_backward
+        out = []
+        for item, version in zip(self._saved, self._saved_versions):
+            if version is not None:  # a tensor, not a number or None
+                vc = item._vc
+                if vc is not None and vc[0] != version:
+                    raise _modified_error(self, item, version)
+                if arrays:
+                    item = item._data
+                elif type(item) is _SavedOutput:
+                    item = item.unpack(self)
+            out.append(item)
+        return tuple(out)
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -207,16 +207,16 @@ class _SavedOutput:
     """An output kept for backward without a reference cycle: the array, rebuilt as a Tensor
     whose grad_fn is the node on each use (as torch's SavedVariable does)."""
 
-    __slots__ = ("data", "output_nr", "_vc", "requires_grad")
+    __slots__ = ("_data", "output_nr", "_vc", "requires_grad")
 
     def __init__(self, out: Any) -> None:
-        self.data = out._data
+        self._data = out._data
         self.output_nr = out._output_nr
         self._vc = out._version_counter  # made now, so that later in-place changes show here
         self.requires_grad = out._requires_grad
 
     def unpack(self, node: Node) -> Any:
-        t = _make(self.data, self.requires_grad, node if self.requires_grad else None)
+        t = _make(self._data, self.requires_grad, node if self.requires_grad else None)
         t._output_nr = self.output_nr
         t._vc = self._vc
         return t
@@ -462,8 +462,12 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, arrays: list, raws: tup
                 found = item
         if found is None:
             # a Python number stays a number: it keeps its weak dtype in either kind of backward
-            saved.append(item if type(item) in _NUMBERS else _make(np.asarray(item), False, None))
-            versions.append(None)
+            if type(item) in _NUMBERS:
+                saved.append(item)
+                versions.append(None)
+            else:  # a constant, which nothing else can change
+                saved.append(_make(np.asarray(item), False, None))
+                versions.append(0)
         else:
             saved.append(found)
             versions.append(0 if found._vc is None else found._vc[0])
@@ -475,6 +479,5 @@ def _saved_output(node: BackwardCFunction, item: Any, raws: tuple, outs: tuple) 
     """`item` kept as an output of the node (without a reference cycle), if it is one."""
     for raw, out in zip(raws, outs):
         if item is raw or item is out:
-            node._saved_outputs = True
             return _SavedOutput(out)
     return None
