@@ -174,6 +174,8 @@ class TensorMethods:
         return ops.log_softmax(self, dim, dtype)
     def cumsum(self, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
         return ops.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
     def all(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.all(self, dim, keepdim)
     def any(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.any(self, dim, keepdim)
 

@@ -23,9 +23,10 @@ from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
     sigmoid_, sub_, tanh_, uniform_,
 )
+from .cumulative import cumprod, cumsum
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
 from .reduce import (
-    amax, amin, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
+    amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
     std, sum, var,
 )
 from .padding import pad
