@@ -24,11 +24,11 @@ from ._creation import (
 from .ops import (
     abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and, bitwise_not,
     bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp,
-    clone, cos, cumsum, div, dot, einsum, eq, erf, exp, expm1, flatten, flip, floor, floor_divide,
+    clone, cos, cumprod, cumsum, div, dot, einsum, eq, erf, exp, expm1, flatten, flip, floor, floor_divide,
     gather, ge, gt, index_put, index_select, isfinite, isinf, isnan, le, log, log1p, log2, log10, log_softmax,
     logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, matmul, max,
     maximum, mean, min, minimum, mm, movedim, mul, mv, narrow, ne, neg, nonzero, norm, outer, permute, pow, prod,
-    relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, select, sigmoid,
+    reciprocal, relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, select, sigmoid,
     sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )

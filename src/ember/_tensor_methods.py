@@ -51,7 +51,9 @@ class TensorMethods:
     __mul__ = ops.mul
     def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(other, self)
     __truediv__ = ops.div
-    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.div(other, self)
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
+        # torch's graph: reciprocal(self) * other, whose node keeps 1/self and not self
+        return ops.mul(ops.reciprocal(self), other)
     def __floordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(self, other)
     def __rfloordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(other, self)
     def __mod__(self, other: TensorLike) -> Tensor: return ops.remainder(self, other)
@@ -136,7 +138,7 @@ class TensorMethods:
     def ceil(self) -> Tensor: return ops.ceil(self)
     def round(self) -> Tensor: return ops.round(self)
     def trunc(self) -> Tensor: return ops.trunc(self)
-    def reciprocal(self) -> Tensor: return ops.div(1.0, self)
+    def reciprocal(self) -> Tensor: return ops.reciprocal(self)
 
     # reductions; max and min give (values, indices) along an int dim, a tensor over all or against a tensor
     sum = ops.sum
@@ -172,6 +174,8 @@ class TensorMethods:
         return ops.log_softmax(self, dim, dtype)
     def cumsum(self, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
         return ops.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
     def all(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.all(self, dim, keepdim)
     def any(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.any(self, dim, keepdim)
 

@@ -220,6 +220,52 @@ def test_next_functions_point_at_the_inputs_nodes():
     assert h.grad_fn.next_functions[0][0] is n1  # one accumulator per leaf
 
 
+NUMBER_OVER_TENSOR = [lambda w: 2 / w, lambda w: 2.5 / w, lambda w: w.reciprocal(), lambda w: 1 / w]
+NUMBER_OVER_TENSOR_IDS = ["int-over", "float-over", "reciprocal", "one-over"]
+
+
+def _first_path(node):
+    """The names along each node's first edge to a node (torch also lists numbers, as None)."""
+    names = []
+    while node is not None:
+        names.append(type(node).__name__)
+        node = next((n for n, _ in node.next_functions if n is not None), None)
+    return names
+
+
+@pytest.mark.parametrize("make", NUMBER_OVER_TENSOR, ids=NUMBER_OVER_TENSOR_IDS)
+def test_a_number_over_a_tensor_records_torch_reciprocal_graph(make):
+    ew, tw = _pair([0.5, -2.0, 4.0])
+    assert _first_path(make(ew).grad_fn) == _first_path(make(tw).grad_fn)
+
+
+@pytest.mark.parametrize("make", NUMBER_OVER_TENSOR, ids=NUMBER_OVER_TENSOR_IDS)
+def test_a_number_over_a_tensor_lets_the_tensor_change_in_place_afterwards(make):
+    grads = []
+    for x in _pair([0.5, -2.0, 4.0]):
+        w = x * 1
+        y = make(w)
+        w.mul_(2)  # the reciprocal node keeps 1/w, not w
+        y.sum().backward()
+        grads.append(x.grad)
+    _close(*grads)
+
+
+def test_div_with_a_number_first_keeps_the_divisor_as_torch_div_does():
+    ex, tx = _pair([0.5, -2.0, 4.0])
+    assert _first_path(ember.div(2, ex).grad_fn) == _first_path(torch.div(2, tx).grad_fn)
+    assert _first_path(ember.div(2, ex).grad_fn) == ["DivBackward0", "AccumulateGrad"]
+
+    def change_then_backward(lib, x):
+        w = x * 1
+        y = lib.div(2, w)
+        w.mul_(2)
+        y.sum().backward()
+
+    assert_same_raise(lambda: change_then_backward(ember, ex), lambda: change_then_backward(torch, tx),
+                      "modified by an inplace operation")
+
+
 def test_graph_dies_with_its_output():
     x = ember.ones(3, requires_grad=True)
     y = (x * 2).exp().sum()
@@ -312,6 +358,20 @@ def test_create_graph_second_derivative_of_tanh():
     for x, lib in ((ex, ember), (tx, torch)):
         (g,) = lib.autograd.grad(x.tanh().sum(), x, create_graph=True)
         assert g.requires_grad
+        (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+        (ggg,) = lib.autograd.grad(gg.sum(), x)
+        results.append((g, gg, ggg))
+    for e, t in zip(*results):
+        _close(e, t)
+
+
+@pytest.mark.parametrize("make", NUMBER_OVER_TENSOR, ids=NUMBER_OVER_TENSOR_IDS)
+@pytest.mark.parametrize("values", [[-1.5, 0.25, 3.0], 0.75], ids=["1d", "0d"])
+def test_third_derivative_of_a_number_over_a_tensor(make, values):
+    ex, tx = _pair(values)
+    results = []
+    for x, lib in ((ex, ember), (tx, torch)):
+        (g,) = lib.autograd.grad(make(x).sum(), x, create_graph=True)
         (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
         (ggg,) = lib.autograd.grad(gg.sum(), x)
         results.append((g, gg, ggg))

@@ -23,9 +23,10 @@ from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
     sigmoid_, sub_, tanh_, uniform_,
 )
+from .cumulative import cumprod, cumsum
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
 from .reduce import (
-    amax, amin, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
+    amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
     std, sum, var,
 )
 from .padding import pad
@@ -34,7 +35,7 @@ from .shape import (
     stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (
-    abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round, rsqrt, sigmoid, sign,
+    abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, reciprocal, relu, round, rsqrt, sigmoid, sign,
     sin, softplus, sqrt, tan, tanh, trunc,
 )
 

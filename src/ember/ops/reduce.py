@@ -15,6 +15,7 @@ from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import Dim, add_reduce, normalize_dims
+from .cumulative import exclusive_cumprod
 from .unary import Exp
 
 def _return_type(name: str) -> type:
@@ -90,7 +91,9 @@ class MeanDim(Mean):
 
 
 class Prod(Function):
-    """prod_i x_i;  d/dx_i = prod_{j != i} x_j (computed without dividing, so zeros work)."""
+    """prod_i x_i;  d/dx_i = prod_{j != i} x_j, which is out / x_i when no x_j is zero; with
+    zeros it is computed without dividing (with differentiable ops when a graph is wanted, so
+    the second derivative is exact too)."""
 
     _array_forward = True
 
@@ -109,12 +112,20 @@ class Prod(Function):
         if not (x._data == 0).any():
             return g * _expand_back(out, x.shape, axes, ctx.keepdim) / x, None, None
         if is_grad_enabled():
-            raise NotImplementedError("the second derivative of prod() over an input containing zeros")
+            return g * _products_of_others_graph(x, ctx.axis), None, None
         return g * x._make(_products_of_others(x._data, ctx.axis), False, None), None, None
 
 
 class ProdDim(Prod):
     backward_name = "ProdBackward1"
+
+
+def _products_of_others_graph(x: Any, axis: Optional[int]) -> Any:
+    """prod_{j != i} x_j along axis (all elements when None) = (prod_{j < i} x_j)(prod_{j > i} x_j),
+    with differentiable ops: the exclusive cumulative products from both ends."""
+    flat, dim = (x.reshape(-1), 0) if axis is None or x.ndim == 0 else (x, axis)
+    others = exclusive_cumprod(flat, dim) * exclusive_cumprod(flat.flip(dim), dim).flip(dim)
+    return others.reshape(x.shape)
 
 
 def _products_of_others(x: np.ndarray, axis: Optional[int]) -> np.ndarray:
@@ -261,22 +272,6 @@ class LogSoftmax(Function):
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad - Exp.apply(y) * grad.sum(axis=ctx.dim, keepdims=True), None
-
-
-class Cumsum(Function):
-    """y_i = sum_{j <= i} x_j;  dx_j = sum_{i >= j} dy_i (a reversed cumsum)."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        ctx.dim = dim
-        dtype = np.int64 if x.dtype.kind in "biu" else None
-        return np.cumsum(x, axis=dim, dtype=dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
 
 
 class Norm(Function):
@@ -455,8 +450,3 @@ def softmax(input: Any, dim: int, dtype: Any = None) -> Any:
 def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
     input = _float_only(input, dtype, "log_softmax")
     return LogSoftmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
-
-
-def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
-    return out if dtype is None else out.to(dtype)

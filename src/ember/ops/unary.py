@@ -119,6 +119,25 @@ class Rsqrt(Function):
         return -0.5 * grad * out**3
 
 
+class Reciprocal(Function):
+    """1 / x;  d/dx = -1/x^2 = -out^2. The output is what backward keeps (as torch's
+    ReciprocalBackward0), so x may change in place afterwards."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.reciprocal(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * (out * out)
+
+
 class Sin(Function):
     """sin x;  d/dx = cos x."""
 
@@ -372,6 +391,11 @@ def sqrt(input: Any) -> Any:
 
 def rsqrt(input: Any) -> Any:
     return Rsqrt.apply(_float(input))
+
+
+def reciprocal(input: Any) -> Any:
+    """1 / input; integer and bool tensors give the default float dtype."""
+    return Reciprocal.apply(_float(input))
 
 
 def sin(input: Any) -> Any:
