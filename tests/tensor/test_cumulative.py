@@ -1,4 +1,5 @@
-"""prod and cumprod over inputs with zeros, where their gradients cannot divide by the input:
+"""prod and cumprod over inputs with zeros, where their gradients cannot divide by the input (and 0-d
+inputs to cumsum too):
 first, second and third derivatives against torch (float64), and finite differences."""
 
 from __future__ import annotations
@@ -63,8 +64,11 @@ def test_finite_differences(fn, values):
 
 
 @pytest.mark.parametrize("values", [0.0, -2.5], ids=["zero", "nonzero"])
-@pytest.mark.parametrize("fn", [CALLS["prod"], lambda lib, x: x.prod(0), lambda lib, x: x.cumprod(-1)],
-                         ids=["prod", "prod-dim0", "cumprod"])
+@pytest.mark.parametrize(
+    "fn",
+    [CALLS["prod"], lambda lib, x: x.prod(0), lambda lib, x: x.cumprod(-1), lambda lib, x: x.cumsum(0)],
+    ids=["prod", "prod-dim0", "cumprod", "cumsum"],
+)
 def test_a_0d_input_matches_torch(fn, values):
     ours, theirs = _derivatives(ember, fn, values), _derivatives(torch, fn, values)
     for k, (e, t) in enumerate(zip(ours, theirs)):

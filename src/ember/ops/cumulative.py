@@ -23,9 +23,11 @@ def _reverse_cumsum(x: Any, dim: int) -> Any:
     return x.flip(dim).cumsum(dim).flip(dim)
 
 
-def _integer_accumulator(x: np.ndarray) -> Optional[type]:
-    """Integer and bool inputs accumulate in int64, as torch's do."""
-    return np.int64 if x.dtype.kind in "biu" else None
+def _scan(fn: Any, x: np.ndarray, dim: int) -> np.ndarray:
+    """np.cumsum or np.cumprod along dim. Integer and bool inputs accumulate in int64, as
+    torch's do; a 0-d input is one element along its only dim, and keeps its shape."""
+    dtype = np.int64 if x.dtype.kind in "biu" else None
+    return fn(x.reshape(x.shape or (1,)), axis=dim, dtype=dtype).reshape(x.shape)
 
 
 class Cumsum(Function):
@@ -36,11 +38,11 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return np.cumsum(x, axis=dim, dtype=_integer_accumulator(x))
+        return _scan(np.cumsum, x, dim)
 
     @staticmethod
     def backward(ctx, grad):
-        return _reverse_cumsum(grad, ctx.dim), None
+        return (grad if grad.ndim == 0 else _reverse_cumsum(grad, ctx.dim)), None
 
 
 class Cumprod(Function):
@@ -51,8 +53,7 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        # a 0-d input is one element along its only dim, and keeps its shape
-        out = np.cumprod(x.reshape(x.shape or (1,)), axis=dim, dtype=_integer_accumulator(x)).reshape(x.shape)
+        out = _scan(np.cumprod, x, dim)
         ctx.save_for_backward(x, out)
         ctx.dim = dim
         return out
@@ -107,7 +108,7 @@ def exclusive_cumprod(x: Any, dim: int) -> Any:
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
+    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])
     return out if dtype is None else out.to(dtype)
 
 
