@@ -1,6 +1,6 @@
-"""prod and cumprod over inputs with zeros, where their gradients cannot divide by the input (and 0-d
-inputs to cumsum too):
-first, second and third derivatives against torch (float64), and finite differences."""
+"""prod and cumprod over inputs with zeros, where their gradients cannot divide by the input, and
+0-d inputs (cumsum's too): first, second and third derivatives against torch (float64), and
+finite differences."""
 
 from __future__ import annotations
 
