@@ -13,7 +13,6 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ..autograd.grad_mode import is_grad_enabled
 from ._util import Dim, add_reduce, normalize_dims
 from .cumulative import exclusive_cumprod
 from .unary import Exp
@@ -92,8 +91,8 @@ class MeanDim(Mean):
 
 class Prod(Function):
     """prod_i x_i;  d/dx_i = prod_{j != i} x_j, which is out / x_i when no x_j is zero; with
-    zeros it is computed without dividing (with differentiable ops when a graph is wanted, so
-    the second derivative is exact too)."""
+    zeros it is computed without dividing, with differentiable ops (so the second derivative is
+    exact too)."""
 
     _array_forward = True
 
@@ -111,31 +110,19 @@ class Prod(Function):
         g = _expand_back(grad, x.shape, axes, ctx.keepdim)
         if not (x._data == 0).any():
             return g * _expand_back(out, x.shape, axes, ctx.keepdim) / x, None, None
-        if is_grad_enabled():
-            return g * _products_of_others_graph(x, ctx.axis), None, None
-        return g * x._make(_products_of_others(x._data, ctx.axis), False, None), None, None
+        return g * _products_of_others(x, ctx.axis), None, None
 
 
 class ProdDim(Prod):
     backward_name = "ProdBackward1"
 
 
-def _products_of_others_graph(x: Any, axis: Optional[int]) -> Any:
+def _products_of_others(x: Any, axis: Optional[int]) -> Any:
     """prod_{j != i} x_j along axis (all elements when None) = (prod_{j < i} x_j)(prod_{j > i} x_j),
     with differentiable ops: the exclusive cumulative products from both ends."""
     flat, dim = (x.reshape(-1), 0) if axis is None or x.ndim == 0 else (x, axis)
     others = exclusive_cumprod(flat, dim) * exclusive_cumprod(flat.flip(dim), dim).flip(dim)
     return others.reshape(x.shape)
-
-
-def _products_of_others(x: np.ndarray, axis: Optional[int]) -> np.ndarray:
-    """prod_{j != i} x_j along axis: the exclusive cumulative products from both ends."""
-    flat = x.reshape(-1) if axis is None else np.moveaxis(x, axis, -1)
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
-    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
-    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
-    others = left * right
-    return others.reshape(x.shape) if axis is None else np.moveaxis(others, -1, axis)
 
 
 class Extremum(Function):
