@@ -57,6 +57,14 @@ def check_gradients(node: Any, grads: list) -> None:
         if g is not None and np.isnan(g if isinstance(g, (np.ndarray, np.generic)) else g._data).any():
             trace = getattr(node, "_trace", "") or "(created outside detect_anomaly)\n"
             raise RuntimeError(
-                f"Function '{node.name()}' returned nan values in its {i}th output.\n"
+                f"Function '{node.name()}' returned nan values in its {_output_index(node, i)}th output.\n"
                 f"The forward call that created it:\n{trace}"
             )
+
+
+def _output_index(node: Any, i: int) -> int:
+    """torch numbers a user Function's gradients over its tensor inputs, its own ops' over all
+    their arguments (ember's nodes keep an edge per argument, False for a non-tensor)."""
+    if node._in_meta is None:
+        return i
+    return len([n for n in node._next[:i] if n is not False])

@@ -174,8 +174,12 @@ def _execute(
                 _accumulate(node, grads, create_graph)
             continue
         cls = node._forward_cls
-        if arrays and cls._array_backward and node._out_meta is None:
-            in_grads = cls.backward(node, *grads)  # the usual case: a rule run on the arrays
+        if arrays and cls._inline_rule and node._out_meta is None:
+            node._arrays = True  # the usual case: an op's rule run on the arrays (see saved_tensors)
+            try:
+                in_grads = cls.backward(node, *grads)
+            finally:
+                node._arrays = False
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
         else:
@@ -279,8 +283,14 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
     if wrap:
         make = _tensor.Tensor._make
         result = cls.backward(node, *[None if g is None else make(g, False, None) for g in grads])
-    else:
+    elif create_graph:
         result = cls.backward(node, *grads)
+    else:
+        node._arrays = True
+        try:
+            result = cls.backward(node, *grads)
+        finally:
+            node._arrays = False
     if not isinstance(result, tuple):
         result = (result,)
     if len(result) != len(node.needs_input_grad):

@@ -145,6 +145,7 @@ class BackwardCFunction(Node):
     _saved: tuple = ()
     _saved_versions: Sequence[Optional[int]] = ()
     _freed = False
+    _arrays = False  # set by the engine while it runs this node's rule on arrays
     _non_differentiable: tuple = ()
     _materialize = True
     _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
@@ -162,12 +163,12 @@ class BackwardCFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved tensors, checked for in-place changes. An `_array_backward` rule run with
-        grad mode off (as the engine runs it when no graph of the backward is wanted) gets their
-        arrays instead. Python numbers saved by an array forward stay numbers."""
+        """The saved tensors, checked for in-place changes. While the engine runs an
+        `_array_backward` rule on arrays (no graph of the backward wanted), their arrays
+        instead. Python numbers saved by an array forward stay numbers."""
         if self._freed:
             raise RuntimeError(_FREED)
-        arrays = not _grad_state.enabled and self._forward_cls._array_backward
+        arrays = self._arrays
         out = []
         for item, version in zip(self._saved, self._saved_versions):
             if version is not None:  # a tensor, not a number or None
@@ -247,6 +248,7 @@ class Function:
 
     _array_forward = False
     _array_backward = False
+    _inline_rule = False
     _is_view = False  # outputs that view the first input's memory share its version counter
     _backward_cls: type[BackwardCFunction]
 
@@ -255,6 +257,9 @@ class Function:
         # torch numbers its own ops' nodes (MulBackward0) and not those of user Functions
         name = cls.__dict__.get("backward_name", f"{cls.__name__}Backward{0 if cls._array_forward else ''}")
         cls._backward_cls = type(name, (BackwardCFunction,), {"_forward_cls": cls})
+        # a rule the engine may run on arrays itself: its forward is ember's own array kind, so
+        # there are no user gradients to check (see engine._call_backward)
+        cls._inline_rule = cls._array_forward and cls._array_backward
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -436,41 +441,25 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, arrays: list, raws: tup
     """Turn what forward saved into tensors plus the version each had (for the in-place check).
     An array forward saves arrays: each is matched, by identity, to an input (whose array is in
     `arrays`, aligned with `args`) or an output; an array that is neither is kept as a constant.
-    Runs once per recorded op that saves, so it is written as plain loops over the few
-    candidates."""
+    Python numbers stay numbers (they keep their weak dtype in either kind of backward)."""
     saved = []
     versions = []
     for item in node._saved:
-        if item is None:
-            saved.append(None)
-            versions.append(None)
-            continue
-        found = None
-        i = 0
-        for x in arrays:
-            if item is x or item is args[i]:
-                found = args[i]
+        kept = None
+        for a, x in zip(args, arrays):
+            if item is x or item is a:
+                kept = a
                 break
-            i += 1
-        if found is None or not isinstance(found, _Tensor):
-            found = _saved_output(node, item, raws, outs)
-            if found is not None:
-                saved.append(found)
-                versions.append(found._vc[0])
-                continue
-            if isinstance(item, _Tensor):
-                found = item
-        if found is None:
-            # a Python number stays a number: it keeps its weak dtype in either kind of backward
-            if type(item) in _NUMBERS:
+        if not isinstance(kept, _Tensor):
+            if item is None or type(item) in _NUMBERS:
                 saved.append(item)
                 versions.append(None)
-            else:  # a constant, which nothing else can change
-                saved.append(_make(np.asarray(item), False, None))
-                versions.append(0)
-        else:
-            saved.append(found)
-            versions.append(0 if found._vc is None else found._vc[0])
+                continue
+            kept = _saved_output(node, item, raws, outs)
+            if kept is None:  # a Tensor saved by a user Function, or a constant
+                kept = item if isinstance(item, _Tensor) else _make(np.asarray(item), False, None)
+        saved.append(kept)
+        versions.append(0 if kept._vc is None else kept._vc[0])
     node._saved = tuple(saved)
     node._saved_versions = tuple(versions)  # a tuple of ints: the collector stops tracking it
 
