@@ -49,9 +49,9 @@ class TensorMethods:
     __sub__ = ops.sub
     def __rsub__(self, other: TensorLike) -> Tensor: return ops.sub(other, self)
     __mul__ = ops.mul
-    def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(other, self)
+    def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(self, other)  # torch's order: a number on the right
     __truediv__ = ops.div
-    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.div(other, self)
+    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.mul(ops.reciprocal(self), other)  # as torch's
     def __floordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(self, other)
     def __rfloordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(other, self)
     def __mod__(self, other: TensorLike) -> Tensor: return ops.remainder(self, other)
@@ -136,7 +136,7 @@ class TensorMethods:
     def ceil(self) -> Tensor: return ops.ceil(self)
     def round(self) -> Tensor: return ops.round(self)
     def trunc(self) -> Tensor: return ops.trunc(self)
-    def reciprocal(self) -> Tensor: return ops.div(1.0, self)
+    def reciprocal(self) -> Tensor: return ops.reciprocal(self)
 
     # reductions; max and min give (values, indices) along an int dim, a tensor over all or against a tensor
     sum = ops.sum

@@ -34,8 +34,8 @@ from .shape import (
     stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (
-    abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round, rsqrt, sigmoid, sign,
-    sin, softplus, sqrt, tan, tanh, trunc,
+    abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, reciprocal, relu, round, rsqrt, sigmoid,
+    sign, sin, softplus, sqrt, tan, tanh, trunc,
 )
 
 

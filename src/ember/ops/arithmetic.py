@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype, _tensor
 from .._creation import zeros_like
-from ._util import apply_binary, float_operands, is_tensor, promote, sum_to
+from ._util import apply_binary, float_operands, half_opmath, is_tensor, promote, sum_to
 
 _ndarray = np.ndarray
 
@@ -55,7 +55,9 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """a * b;  d/da = b,  d/db = a."""
+    """a * b;  d/da = b,  d/db = a. A float16 array times a number b (on the right, where torch's
+    `x * 0.1` and `0.1 * x` both put it) is computed in float32 (`half_opmath`), forward and
+    backward."""
 
     _array_forward = True
     _array_backward = True
@@ -63,17 +65,29 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is not _ndarray and a.dtype.char == "e":
+            return half_opmath(np.multiply, a, b)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (sum_to(grad * b, a.shape) if da else None), (sum_to(grad * a, b.shape) if db else None)
+        ga = gb = None
+        if da:
+            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
+                ga = half_opmath(np.multiply, grad, b)
+            else:
+                ga = sum_to(grad * b, a.shape)
+        if db:
+            gb = sum_to(grad * a, b.shape)
+        return ga, gb
 
 
 class Div(Function):
-    """a / b;  d/da = 1/b,  d/db = -a/b^2."""
+    """a / b;  d/da = 1/b,  d/db = -(a/b)/b (torch's order: b*b would overflow float16 first).
+    A float16 array over a number b is computed in float32 (`half_opmath`), forward and
+    backward."""
 
     _array_forward = True
     _array_backward = True
@@ -81,16 +95,23 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is not _ndarray and a.dtype.char == "e":
+            return half_opmath(np.true_divide, a, b)
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (
-            sum_to(grad / b, a.shape) if da else None,
-            sum_to(-grad * a / (b * b), b.shape) if db else None,
-        )
+        ga = gb = None
+        if da:
+            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
+                ga = half_opmath(np.true_divide, grad, b)
+            else:
+                ga = sum_to(grad / b, a.shape)
+        if db:
+            gb = sum_to(-grad * (a / b / b), b.shape)
+        return ga, gb
 
 
 class Pow(Function):

@@ -119,6 +119,25 @@ class Rsqrt(Function):
         return -0.5 * grad * out**3
 
 
+class Reciprocal(Function):
+    """1/x;  d/dx = -1/x^2 = -out^2 (out squared first, as torch does: x^2 overflows float16
+    sooner)."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / x
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * (out * out)
+
+
 class Sin(Function):
     """sin x;  d/dx = cos x."""
 
@@ -372,6 +391,10 @@ def sqrt(input: Any) -> Any:
 
 def rsqrt(input: Any) -> Any:
     return Rsqrt.apply(_float(input))
+
+
+def reciprocal(input: Any) -> Any:
+    return Reciprocal.apply(_float(input))
 
 
 def sin(input: Any) -> Any:
