@@ -41,6 +41,8 @@ UNARY = {
     "reciprocal": lambda lib, x: x.reciprocal(),
     "add(x, 0.3, alpha=2)": lambda lib, x: lib.add(x, 0.3, alpha=2),
     "mean": lambda lib, x: x.mean(),
+    "(x * 1).mul_(0.1)": lambda lib, x: (x * 1).mul_(0.1),
+    "(x * 1).div_(1e5)": lambda lib, x: (x * 1).div_(1e5),
 }
 
 
@@ -88,3 +90,11 @@ def test_float16_mean_matches_torch(shape, dim):
     """n = 70000 is inf in float16 and 2049 rounds to 2048: the gradient is g/n in float32."""
     x = np.random.default_rng(1).random(shape).astype(np.float16)
     _assert_like_torch(lambda lib, t: t.mean() if dim is None else t.mean(dim), x)
+
+
+@pytest.mark.parametrize("update", [lambda x: x.mul_(0.1), lambda x: x.div_(1e5)], ids=["mul_", "div_"])
+def test_float16_in_place_update_with_a_number_matches_torch(update):
+    """Outside a graph (an optimizer's step), in-place updates take the same float32 path."""
+    e, t = ember.tensor(X), torch.tensor(X)
+    update(e), update(t)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())

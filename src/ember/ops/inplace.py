@@ -126,11 +126,15 @@ def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
 
 def mul_(t: Any, other: Any) -> Any:
     o = _raw(other)
+    if t._data.dtype.char == "e":  # float16 times a number computes in float32: mul's own path
+        return _inplace(t, arithmetic.mul, other)
     return _inplace(t, arithmetic.mul, other, fast=lambda a: np.multiply(a, o, out=a, casting="same_kind"))
 
 
 def div_(t: Any, other: Any) -> Any:
     o = _raw(other)
+    if t._data.dtype.char == "e":  # float16 over a number computes in float32: div's own path
+        return _inplace(t, arithmetic.div, other)
     return _inplace(t, arithmetic.div, other, fast=lambda a: np.true_divide(a, o, out=a, casting="same_kind"))
 
 
