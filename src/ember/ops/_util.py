@@ -166,6 +166,9 @@ def apply_binary(fn: Any, a: Any, b: Any) -> Any:
     try:
         return fn.apply(a, b)
     except ValueError as e:
-        if "broadcast" not in str(e):
-            raise
-        raise broadcast_error(np.shape(a), np.shape(b)) from None
+        raise as_torch_error(e, a, b) from None
+
+
+def as_torch_error(e: ValueError, a: Any, b: Any) -> Exception:
+    """NumPy's broadcasting ValueError on operands a and b as torch's error; others as they are."""
+    return broadcast_error(np.shape(a), np.shape(b)) if "broadcast" in str(e) else e

@@ -13,9 +13,10 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype, _tensor
 from .._creation import zeros_like
-from ._util import apply_binary, float_operands, half_opmath, is_tensor, promote, sum_to
+from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to
 
 _ndarray = np.ndarray
+_FLOAT16_MAX = float(np.finfo(np.float16).max)
 
 
 class Add(Function):
@@ -52,6 +53,51 @@ class Sub(Function):
         sa, sb = ctx.shapes
         da, db = ctx.needs_input_grad
         return (sum_to(grad, sa) if da else None), (sum_to(-grad, sb) if db else None)
+
+
+class AddScaled(Function):
+    """a + alpha b, torch's add with alpha, one node;  d/da = 1,  d/db = alpha. float16 adds in
+    float32 with alpha rounded to float16 first, as torch's kernel does, and rounds only the sum;
+    its gradient for b is computed in float32 (`half_opmath`)."""
+
+    _array_forward = True
+    _array_backward = True
+    backward_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (np.shape(a), np.shape(b)), alpha
+        if np.result_type(a, b).char == "e":
+            return _half_add_scaled(a, b, alpha)
+        return a + b * alpha
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        da, db, _ = ctx.needs_input_grad
+        alpha = ctx.alpha
+        ga = sum_to(grad, sa) if da else None
+        gb = None
+        if db:
+            half = type(grad) is _ndarray and grad.dtype.char == "e"
+            gb = sum_to(half_opmath(np.multiply, grad, alpha) if half else grad * alpha, sb)
+        return ga, gb, None
+
+
+class SubScaled(AddScaled):
+    """a - alpha b, computed as a + (-alpha) b, as torch's sub is."""
+
+    backward_name = "SubBackward0"
+
+
+def _half_add_scaled(a: Any, b: Any, alpha: float) -> np.ndarray:
+    """float16 a + alpha b as torch computes it: operands and alpha rounded to float16 (alpha
+    must fit), the sum taken in float32 and rounded once."""
+    if abs(alpha) > _FLOAT16_MAX and np.isfinite(alpha):
+        raise RuntimeError(f"value cannot be converted to type float16 without overflow: {alpha}")
+    with np.errstate(over="ignore"):  # float16 overflows to inf, as torch's does, without a warning
+        a32, b32 = np.asarray(a, np.float16).astype(np.float32), np.asarray(b, np.float16).astype(np.float32)
+        return (a32 + np.float32(np.float16(alpha)) * b32).astype(np.float16)
 
 
 class Mul(Function):
@@ -214,15 +260,27 @@ class FloorDivide(Function):
 def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input + alpha * other, broadcasting."""
     if alpha != 1:
-        other = other * alpha
+        return _apply_scaled(AddScaled, input, other, alpha)
     return apply_binary(Add, input, other)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input - alpha * other, broadcasting."""
     if alpha != 1:
-        other = other * alpha
+        return _apply_scaled(SubScaled, input, other, -alpha)
     return apply_binary(Sub, input, other)
+
+
+def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
+    """`fn.apply(a, b, alpha)` on the promoted operands; an integral result takes no float alpha,
+    as in torch."""
+    a, b = promote(input, other)
+    if isinstance(alpha, float) and not _dtype.result_type(a, b).is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    try:
+        return fn.apply(a, b, alpha)
+    except ValueError as e:
+        raise as_torch_error(e, a, b) from None
 
 
 def mul(input: Any, other: Any) -> Any:

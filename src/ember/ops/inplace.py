@@ -114,13 +114,17 @@ def _raw(x: Any) -> Any:
 
 def add_(t: Any, other: Any, *, alpha: float = 1) -> Any:
     o = _raw(other)
-    fast = (lambda a: np.add(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: add's single rounding
+        lambda a: np.add(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
+    )
     return _inplace(t, lambda x, y: arithmetic.add(x, y, alpha=alpha), other, fast=fast)
 
 
 def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
     o = _raw(other)
-    fast = (lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: sub's single rounding
+        lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
+    )
     return _inplace(t, lambda x, y: arithmetic.sub(x, y, alpha=alpha), other, fast=fast)
 
 
