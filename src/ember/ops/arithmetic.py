@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from .. import _dtype, _tensor
+from .. import _dtype
 from .._creation import zeros_like
 from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to
 
@@ -202,10 +202,29 @@ class PowTensor(Function):
         return ga, gb
 
 
-class PowScalarBase(PowTensor):
-    """c ** b for a number c (held as a 0-d tensor)."""
+class PowScalarBase(Function):
+    """c ** b for a number c;  d/db = c^b ln c (0 where c = 0 and b >= 0). ln c is taken in
+    float64 and multiplied in as a number, as torch does (float16: in float32, `Mul`)."""
 
+    _array_forward = True
     backward_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, c, b):
+        out = np.power(np.asarray(c, b.dtype), b)
+        ctx.save_for_backward(b, out)
+        ctx.c = c
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, out = ctx.saved_tensors
+        c = ctx.c
+        with np.errstate(divide="ignore", invalid="ignore"):  # ln 0 = -inf, ln c < 0 is nan, as torch's
+            scale = out * float(np.log(c))
+        if c == 0:
+            scale = scale.where(b < 0, 0.0)
+        return None, grad * scale
 
 
 class Neg(Function):
@@ -305,12 +324,8 @@ def pow(input: Any, exponent: Any) -> Any:
         return Pow.apply(a, p)
     a, b = promote(input, exponent)
     if not is_tensor(a):
-        return PowScalarBase.apply(_scalar_like(a, b), b)
+        return PowScalarBase.apply(a, b)
     return apply_binary(PowTensor, a, b)
-
-
-def _scalar_like(x: Any, like: Any) -> Any:
-    return _tensor.Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
 
 
 def neg(input: Any) -> Any:
