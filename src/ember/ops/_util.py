@@ -1,5 +1,6 @@
 """Helpers every op module shares: operand promotion, summing a gradient back to an input's
-shape after broadcasting, and dimension normalisation."""
+shape after broadcasting, float16 arithmetic with a number in float32 (torch's "opmath"), and
+dimension normalisation."""
 
 from __future__ import annotations
 

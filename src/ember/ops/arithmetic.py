@@ -2,6 +2,12 @@
 
 Every binary rule ends with `sum_to(..., shape)`: an input broadcast along a dimension received
 the same value many times, so its gradient is the sum over that dimension.
+
+float16 meets a Python number as torch's kernels do. A product or quotient with the number on the
+right (where torch's operators put it: `1e5 / x` is `x.reciprocal() * 1e5`) is computed in
+float32 and rounded once (`half_opmath`); NumPy alone would round the number to float16 first.
+A sum or difference rounds the number to float16, as NumPy does; with `alpha` it is one float32
+sum (`AddScaled`). Other dtypes pass one type check and take NumPy's operators.
 """
 
 from __future__ import annotations
