@@ -51,7 +51,7 @@ class TensorMethods:
     __mul__ = ops.mul
     def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(self, other)  # torch's order: a number on the right
     __truediv__ = ops.div
-    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.mul(ops.reciprocal(self), other)  # as torch's
+    def __rtruediv__(self, other: TensorLike) -> Tensor: return ops.mul(ops.reciprocal(self), other)  # torch's way
     def __floordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(self, other)
     def __rfloordiv__(self, other: TensorLike) -> Tensor: return ops.floor_divide(other, self)
     def __mod__(self, other: TensorLike) -> Tensor: return ops.remainder(self, other)

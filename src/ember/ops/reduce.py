@@ -19,6 +19,7 @@ from .unary import Exp
 
 _ndarray = np.ndarray
 
+
 def _return_type(name: str) -> type:
     """A (values, indices) named tuple printed as torch prints `torch.return_types.max`."""
 
