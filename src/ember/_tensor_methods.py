@@ -49,7 +49,7 @@ class TensorMethods:
     __sub__ = ops.sub
     def __rsub__(self, other: TensorLike) -> Tensor: return ops.sub(other, self)
     __mul__ = ops.mul
-    def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(other, self)
+    def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(self, other)  # torch's order: a number on the right
     __truediv__ = ops.div
     def __rtruediv__(self, other: TensorLike) -> Tensor:
         # torch's graph: reciprocal(self) * other, whose node keeps 1/self and not self

@@ -20,6 +20,11 @@ def _both(fn):
 CASES = [
     ("broadcast", lambda t: t.ones(2, 3) + t.ones(4, 3), "[2, 3] and [4, 3]"),
     ("broadcast mul", lambda t: t.ones(3) * t.ones(2), "[3] and [2]"),
+    ("broadcast add alpha", lambda t: t.add(t.ones(3), t.ones(2), alpha=2), "[3] and [2]"),
+    ("float alpha, int tensors", lambda t: t.add(t.ones(3, dtype=t.int64), t.ones(3, dtype=t.int64), alpha=0.5),
+     "alpha must not be a floating point number"),
+    ("float16 alpha overflow", lambda t: t.sub(t.ones(3, dtype=t.float16), t.ones(3, dtype=t.float16), alpha=1e5),
+     "float16 without overflow"),
     ("broadcast where", lambda t: t.where(t.ones(2) > 0, t.ones(3), t.ones(2)), None),
     ("matmul 2d", lambda t: t.ones(4, 3) @ t.ones(4, 5), "mat1 and mat2 shapes cannot be multiplied (4x3 and 4x5)"),
     ("matmul 1d", lambda t: t.ones(3) @ t.ones(4), None),

@@ -1,5 +1,6 @@
 """Helpers every op module shares: operand promotion, summing a gradient back to an input's
-shape after broadcasting, and dimension normalisation."""
+shape after broadcasting, float16 arithmetic with a number in float32 (torch's "opmath"), and
+dimension normalisation."""
 
 from __future__ import annotations
 
@@ -115,6 +116,17 @@ def add_reduce(x: np.ndarray, axes: Optional[tuple[int, ...]], keepdims: bool = 
     return np.add.reduce(x, axes, keepdims=keepdims)
 
 
+def half_opmath(ufunc: np.ufunc, a: Any, b: Any) -> Any:
+    """`ufunc(a, b)` for a float16 array `a` and a number `b`, as torch's float16 kernels compute
+    it ("opmath"): a in float32 times (or over) b rounded to float32, and only the result rounded
+    to float16. NumPy 2 rounds b to float16 first, so x / 1e5 would divide by inf:
+
+        half_opmath(np.true_divide, np.float16([1.0]), 1e5)   # [1.0014e-05], not [0.]
+    """
+    with np.errstate(over="ignore"):  # float16 overflows to inf, as torch's does, without a warning
+        return ufunc(a, np.float32(b), dtype=np.float32).astype(np.float16)
+
+
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:
     """`dim` (int, sequence or None) as a sorted tuple of non-negative axes, checked like torch.
     A single int in range, the usual case, returns before the general checks."""
@@ -155,6 +167,9 @@ def apply_binary(fn: Any, a: Any, b: Any) -> Any:
     try:
         return fn.apply(a, b)
     except ValueError as e:
-        if "broadcast" not in str(e):
-            raise
-        raise broadcast_error(np.shape(a), np.shape(b)) from None
+        raise as_torch_error(e, a, b) from None
+
+
+def as_torch_error(e: ValueError, a: Any, b: Any) -> Exception:
+    """NumPy's broadcasting ValueError on operands a and b as torch's error; others as they are."""
+    return broadcast_error(np.shape(a), np.shape(b)) if "broadcast" in str(e) else e

@@ -2,6 +2,12 @@
 
 Every binary rule ends with `sum_to(..., shape)`: an input broadcast along a dimension received
 the same value many times, so its gradient is the sum over that dimension.
+
+float16 meets a Python number as torch's kernels do. A product or quotient with the number on the
+right (where torch's operators put it: `1e5 / x` is `x.reciprocal() * 1e5`) is computed in
+float32 and rounded once (`half_opmath`); NumPy alone would round the number to float16 first.
+A sum or difference rounds the number to float16, as NumPy does; with `alpha` it is one float32
+sum (`AddScaled`). Other dtypes pass one type check and take NumPy's operators.
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from .. import _dtype, _tensor
+from .. import _dtype
 from .._creation import zeros_like
-from ._util import apply_binary, float_operands, is_tensor, promote, sum_to
+from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to
 
 _ndarray = np.ndarray
+_FLOAT16_MAX = float(np.finfo(np.float16).max)
 
 
 class Add(Function):
@@ -54,8 +61,55 @@ class Sub(Function):
         return (sum_to(grad, sa) if da else None), (sum_to(-grad, sb) if db else None)
 
 
+class AddScaled(Function):
+    """a + alpha b, torch's add with alpha, one node;  d/da = 1,  d/db = alpha. float16 adds in
+    float32 with alpha rounded to float16 first, as torch's kernel does, and rounds only the sum;
+    its gradient for b is computed in float32 (`half_opmath`)."""
+
+    _array_forward = True
+    _array_backward = True
+    backward_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (np.shape(a), np.shape(b)), alpha
+        if np.result_type(a, b).char == "e":
+            return _half_add_scaled(a, b, alpha)
+        return a + b * alpha
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        da, db, _ = ctx.needs_input_grad
+        alpha = ctx.alpha
+        ga = sum_to(grad, sa) if da else None
+        gb = None
+        if db:
+            half = type(grad) is _ndarray and grad.dtype.char == "e"
+            gb = sum_to(half_opmath(np.multiply, grad, alpha) if half else grad * alpha, sb)
+        return ga, gb, None
+
+
+class SubScaled(AddScaled):
+    """a - alpha b, computed as a + (-alpha) b, as torch's sub is."""
+
+    backward_name = "SubBackward0"
+
+
+def _half_add_scaled(a: Any, b: Any, alpha: float) -> np.ndarray:
+    """float16 a + alpha b as torch computes it: operands and alpha rounded to float16 (alpha
+    must fit), the sum taken in float32 and rounded once."""
+    if abs(alpha) > _FLOAT16_MAX and np.isfinite(alpha):
+        raise RuntimeError(f"value cannot be converted to type float16 without overflow: {alpha}")
+    with np.errstate(over="ignore"):  # float16 overflows to inf, as torch's does, without a warning
+        a32, b32 = np.asarray(a, np.float16).astype(np.float32), np.asarray(b, np.float16).astype(np.float32)
+        return (a32 + np.float32(np.float16(alpha)) * b32).astype(np.float16)
+
+
 class Mul(Function):
-    """a * b;  d/da = b,  d/db = a."""
+    """a * b;  d/da = b,  d/db = a. A float16 array times a number b (on the right, where torch's
+    `x * 0.1` and `0.1 * x` both put it) is computed in float32 (`half_opmath`), forward and
+    backward."""
 
     _array_forward = True
     _array_backward = True
@@ -63,17 +117,29 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is not _ndarray and a.dtype.char == "e":
+            return half_opmath(np.multiply, a, b)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (sum_to(grad * b, a.shape) if da else None), (sum_to(grad * a, b.shape) if db else None)
+        ga = gb = None
+        if da:
+            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
+                ga = half_opmath(np.multiply, grad, b)
+            else:
+                ga = sum_to(grad * b, a.shape)
+        if db:
+            gb = sum_to(grad * a, b.shape)
+        return ga, gb
 
 
 class Div(Function):
-    """a / b;  d/da = 1/b,  d/db = -a/b^2."""
+    """a / b;  d/da = 1/b,  d/db = -(a/b)/b (torch's order: b*b would overflow float16 first).
+    A float16 array over a number b is computed in float32 (`half_opmath`), forward and
+    backward."""
 
     _array_forward = True
     _array_backward = True
@@ -81,16 +147,23 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is not _ndarray and a.dtype.char == "e":
+            return half_opmath(np.true_divide, a, b)
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (
-            sum_to(grad / b, a.shape) if da else None,
-            sum_to(-grad * a / (b * b), b.shape) if db else None,
-        )
+        ga = gb = None
+        if da:
+            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
+                ga = half_opmath(np.true_divide, grad, b)
+            else:
+                ga = sum_to(grad / b, a.shape)
+        if db:
+            gb = sum_to(-grad * (a / b / b), b.shape)
+        return ga, gb
 
 
 class Pow(Function):
@@ -135,10 +208,29 @@ class PowTensor(Function):
         return ga, gb
 
 
-class PowScalarBase(PowTensor):
-    """c ** b for a number c (held as a 0-d tensor)."""
+class PowScalarBase(Function):
+    """c ** b for a number c;  d/db = c^b ln c (0 where c = 0 and b >= 0). ln c is taken in
+    float64 and multiplied in as a number, as torch does (float16: in float32, `Mul`)."""
 
+    _array_forward = True
     backward_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, c, b):
+        out = np.power(np.asarray(c, b.dtype), b)
+        ctx.save_for_backward(b, out)
+        ctx.c = c
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, out = ctx.saved_tensors
+        c = ctx.c
+        with np.errstate(divide="ignore", invalid="ignore"):  # ln 0 = -inf, ln c < 0 is nan, as torch's
+            scale = out * float(np.log(c))
+        if c == 0:
+            scale = scale.where(b < 0, 0.0)
+        return None, grad * scale
 
 
 class Neg(Function):
@@ -193,15 +285,27 @@ class FloorDivide(Function):
 def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input + alpha * other, broadcasting."""
     if alpha != 1:
-        other = other * alpha
+        return _apply_scaled(AddScaled, input, other, alpha)
     return apply_binary(Add, input, other)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """input - alpha * other, broadcasting."""
     if alpha != 1:
-        other = other * alpha
+        return _apply_scaled(SubScaled, input, other, -alpha)
     return apply_binary(Sub, input, other)
+
+
+def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
+    """`fn.apply(a, b, alpha)` on the promoted operands; an integral result takes no float alpha,
+    as in torch."""
+    a, b = promote(input, other)
+    if isinstance(alpha, float) and not _dtype.result_type(a, b).is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    try:
+        return fn.apply(a, b, alpha)
+    except ValueError as e:
+        raise as_torch_error(e, a, b) from None
 
 
 def mul(input: Any, other: Any) -> Any:
@@ -226,12 +330,8 @@ def pow(input: Any, exponent: Any) -> Any:
         return Pow.apply(a, p)
     a, b = promote(input, exponent)
     if not is_tensor(a):
-        return PowScalarBase.apply(_scalar_like(a, b), b)
+        return PowScalarBase.apply(a, b)
     return apply_binary(PowTensor, a, b)
-
-
-def _scalar_like(x: Any, like: Any) -> Any:
-    return _tensor.Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
 
 
 def neg(input: Any) -> Any:

@@ -114,23 +114,31 @@ def _raw(x: Any) -> Any:
 
 def add_(t: Any, other: Any, *, alpha: float = 1) -> Any:
     o = _raw(other)
-    fast = (lambda a: np.add(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: add's single rounding
+        lambda a: np.add(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
+    )
     return _inplace(t, lambda x, y: arithmetic.add(x, y, alpha=alpha), other, fast=fast)
 
 
 def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
     o = _raw(other)
-    fast = (lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind"))
+    fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: sub's single rounding
+        lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
+    )
     return _inplace(t, lambda x, y: arithmetic.sub(x, y, alpha=alpha), other, fast=fast)
 
 
 def mul_(t: Any, other: Any) -> Any:
     o = _raw(other)
+    if t._data.dtype.char == "e":  # float16 times a number computes in float32: mul's own path
+        return _inplace(t, arithmetic.mul, other)
     return _inplace(t, arithmetic.mul, other, fast=lambda a: np.multiply(a, o, out=a, casting="same_kind"))
 
 
 def div_(t: Any, other: Any) -> Any:
     o = _raw(other)
+    if t._data.dtype.char == "e":  # float16 over a number computes in float32: div's own path
+        return _inplace(t, arithmetic.div, other)
     return _inplace(t, arithmetic.div, other, fast=lambda a: np.true_divide(a, o, out=a, casting="same_kind"))
 
 

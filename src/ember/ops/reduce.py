@@ -13,9 +13,12 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import Dim, add_reduce, normalize_dims
+from ._util import Dim, add_reduce, half_opmath, normalize_dims
 from .cumulative import exclusive_cumprod
 from .unary import Exp
+
+_ndarray = np.ndarray
+
 
 def _return_type(name: str) -> type:
     """A (values, indices) named tuple printed as torch prints `torch.return_types.max`."""
@@ -68,7 +71,8 @@ class SumDim(Sum):
 
 
 class Mean(Function):
-    """(1/n) sum_i x_i;  d/dx_i = 1/n."""
+    """(1/n) sum_i x_i;  d/dx_i = 1/n. float16 sums in float32 (np.mean's and torch's way) and
+    its gradient is divided by n in float32 (`half_opmath`): n past 65504 is inf in float16."""
 
     _array_forward = True
     _array_backward = True
@@ -82,7 +86,9 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
+        n = ctx.n
+        g = half_opmath(np.true_divide, grad, n) if type(grad) is _ndarray and grad.dtype.char == "e" else grad / n
+        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
 class MeanDim(Mean):

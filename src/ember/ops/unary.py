@@ -120,8 +120,9 @@ class Rsqrt(Function):
 
 
 class Reciprocal(Function):
-    """1 / x;  d/dx = -1/x^2 = -out^2. The output is what backward keeps (as torch's
-    ReciprocalBackward0), so x may change in place afterwards."""
+    """1 / x;  d/dx = -1/x^2 = -out^2 (out squared, as torch does: x^2 overflows float16
+    sooner). The output is what backward keeps (as torch's ReciprocalBackward0), so x may
+    change in place afterwards."""
 
     _array_forward = True
     _array_backward = True
