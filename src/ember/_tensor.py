@@ -180,6 +180,7 @@ class Tensor(TensorMethods):
             if t is not None:
                 t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
 
+        retain._retains_grad = True  # type: ignore[attr-defined]  # the engine runs it after other hooks
         self.grad_fn.register_prehook(retain, self._output_nr)
 
     @property

@@ -552,7 +552,6 @@ def test_sum_double_backward(dim, keepdim):
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing at 3be2690: torch's sum(dim=()) reduces over every dim")
 def test_sum_over_empty_dims():
     _both(lambda lib: lib.arange(6.0).reshape(2, 3).sum(()))
 
@@ -635,7 +634,6 @@ def test_hooks_on_leaves_and_post_accumulate_hooks():
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing at 3be2690: torch runs retain_grad after the tensor's other hooks")
 def test_retain_grad_sees_what_other_hooks_return():
     def program(lib):
         x = _t(lib, [1.0, 2.0])
@@ -787,7 +785,6 @@ def test_binary_ops_promote_mixed_operands(name):
 
 # ---------------------------------------------------------------- pre-existing mismatches (also at 3be2690)
 
-@pytest.mark.xfail(strict=True, reason="pre-existing: torch drops trailing None gradients beyond the forward's arguments")
 def test_user_function_returning_extra_none_gradients():
     def program(lib):
         class G(_fn(lib)):
@@ -806,7 +803,6 @@ def test_user_function_returning_extra_none_gradients():
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing: torch sets needs_input_grad in an unrecorded forward too")
 def test_needs_input_grad_in_a_forward_that_records_nothing():
     def program(lib):
         seen = []
@@ -839,7 +835,6 @@ def test_saved_operand_that_aliases_another_input():
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing: torch refuses a hook that changes the gradient's dtype")
 def test_hook_changing_the_dtype_is_refused():
     def program(lib):
         x = lib.ones(2, requires_grad=True)

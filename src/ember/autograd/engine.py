@@ -293,6 +293,8 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
             node._arrays = False
     if not isinstance(result, tuple):
         result = (result,)
+    if len(result) > len(node.needs_input_grad) and all([g is None for g in result[len(node.needs_input_grad):]]):
+        result = result[:len(node.needs_input_grad)]  # torch drops trailing Nones
     if len(result) != len(node.needs_input_grad):
         raise RuntimeError(
             f"function {node.name()} returned an incorrect number of gradients "
@@ -352,16 +354,36 @@ def _capture(node: Node, grads: list, capture: dict[Edge, int], captured: list) 
 
 
 def _run_pre_hooks(node: Node, grads: list, create_graph: bool) -> None:
-    """Tensor hooks and retain_grad, in registration order; a hook's result replaces the grad.
-    Hooks see Tensors: gradient arrays are wrapped for them, and what they return unwrapped."""
+    """Tensor hooks in registration order, then retain_grad's (it sees what the others made, as
+    torch's does); a hook's result replaces the grad and must keep its shape and dtype. Hooks
+    see Tensors: gradient arrays are wrapped for them, and what they return unwrapped."""
     make = _tensor.Tensor._make
     for nr, hooks in node._pre_hooks.items():
-        for hook in list(hooks):
+        for hook in sorted(hooks, key=_runs_last):
             g = grads[nr]
             if g is not None:
                 new = hook(g if create_graph else make(g, False, None))
                 if new is not None:
-                    grads[nr] = new if create_graph else new._data
+                    arr = new._data
+                    old = g._data if create_graph else g
+                    if arr.dtype != old.dtype or arr.shape != old.shape:
+                        raise _changed_by_hook(hook, old, arr)
+                    grads[nr] = new if create_graph else arr
+
+
+def _runs_last(hook: Callable) -> bool:
+    return getattr(hook, "_retains_grad", False)
+
+
+def _changed_by_hook(hook: Callable, old: np.ndarray, new: np.ndarray) -> RuntimeError:
+    """torch's error for a hook that returned a gradient of another dtype or shape."""
+    name = getattr(hook, "__name__", repr(hook))
+    if new.dtype != old.dtype:
+        was, got = (_tensor.Tensor._make(a, False, None).type() for a in (old, new))
+        return RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")
+    return RuntimeError(
+        f"hook '{name}' has changed the size of value (was {list(old.shape)} got {list(new.shape)})"
+    )
 
 
 class _Probe:

@@ -315,6 +315,7 @@ class Function:
         if cls._array_forward:
             raw = cls.forward(ctx, *[a._data if isinstance(a, _Tensor) else a for a in args], **kwargs)
         else:
+            ctx.needs_input_grad = tuple([isinstance(a, _Tensor) and a._requires_grad for a in args])
             with grad_mode.no_grad():
                 raw = cls.forward(ctx, *args, **kwargs)
         return cls._wrap_unrecorded(args, raw)

@@ -308,11 +308,13 @@ class Norm(Function):
 
 
 def _axes(input: Any, dim: Dim) -> Optional[tuple[int, ...]]:
+    """The axes to reduce, None for all: `dim` None or empty (torch reads `dim=()` as every
+    dim), or any dim of a 0-d tensor (which reduces over dim 0 or -1 to itself)."""
     if dim is None:
         return None
     ndim = input._data.ndim
     axes = normalize_dims(dim, ndim)
-    return None if ndim == 0 else axes  # a 0-d tensor reduces over dim 0 or -1 to itself
+    return axes if axes and ndim else None
 
 
 def sum(
@@ -352,11 +354,11 @@ def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
 
 
 def amax(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
-    return Amax.apply(input, _axes(input, dim) if dim != () else None, keepdim, True)
+    return Amax.apply(input, _axes(input, dim), keepdim, True)
 
 
 def amin(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
-    return Amin.apply(input, _axes(input, dim) if dim != () else None, keepdim, False)
+    return Amin.apply(input, _axes(input, dim), keepdim, False)
 
 
 def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
