@@ -29,7 +29,7 @@ from .ops import (
     logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, matmul, max,
     maximum, mean, min, minimum, mm, movedim, mul, mv, narrow, ne, neg, nonzero, norm, outer, permute, pow, prod,
     reciprocal, relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, select, sigmoid,
-    sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, sub, sum, t, tan, tanh, topk,
+    sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, rsub, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )
 from . import autograd, nn, optim

@@ -45,9 +45,9 @@ class TensorMethods:
 
     # arithmetic operators; the hottest are the ops themselves (a call less on every use)
     __add__ = ops.add
-    def __radd__(self, other: TensorLike) -> Tensor: return ops.add(other, self)
+    def __radd__(self, other: TensorLike) -> Tensor: return ops.add(self, other)  # torch's order: a number on the right
     __sub__ = ops.sub
-    def __rsub__(self, other: TensorLike) -> Tensor: return ops.sub(other, self)
+    def __rsub__(self, other: TensorLike) -> Tensor: return ops.rsub(self, other)
     __mul__ = ops.mul
     def __rmul__(self, other: TensorLike) -> Tensor: return ops.mul(self, other)  # torch's order: a number on the right
     __truediv__ = ops.div

@@ -459,7 +459,6 @@ def test_multi_output_inputs_after_numbers_keep_their_output_index():
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing at 3be2690: torch lists the wrapped number as (None, 0)")
 def test_next_functions_of_an_op_with_a_number_first():
     def program(lib):
         x = _t(lib, [1.0, 2.0])

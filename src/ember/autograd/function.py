@@ -76,8 +76,9 @@ class Node:
     """A node of the backward graph (torch's `grad_fn`). `next_functions[i]` is the node that
     receives the gradient of tensor input i, with the output index of that input: `(node, nr)`.
 
-    Stored as `_next`, one entry per forward argument: the node, None for a tensor that needs
-    no gradient, False for an argument that is no tensor (a dim, a number), which
+    Stored as `_next`, one entry per forward argument: the node; None for a tensor that needs
+    no gradient; False for what torch does not list (an integer or bool tensor, which can have no
+    gradient, and an argument that is no tensor, a dim or a number: see `_number_edge`), which
     `next_functions` leaves out. Beside it `_next_nr`, their output indices (None when all are
     0, as they are unless an input came from a multi-output op): no pair tuples per edge, so
     fewer objects for the garbage collector to walk in a large graph.
@@ -249,6 +250,9 @@ class Function:
     _array_forward = False
     _array_backward = False
     _inline_rule = False
+    # the edge a number argument gets: False leaves it out of next_functions; ops whose number
+    # operands torch wraps as tensors (add, sub, mul, div, where) set None, listed as (None, 0)
+    _number_edge: Optional[bool] = False
     _is_view = False  # outputs that view the first input's memory share its version counter
     _backward_cls: type[BackwardCFunction]
 
@@ -352,11 +356,11 @@ class Function:
                     elif a._output_nr:
                         numbered = True
                     nexts.append(fn)
-                else:
-                    nexts.append(None)
+                else:  # listed as (None, 0), unless its dtype can have no gradient (an index, a mask)
+                    nexts.append(None if a._data.dtype.kind == "f" else False)
             else:
                 arrays.append(a)
-                nexts.append(False)
+                nexts.append(cls._number_edge)
         node._next = edges = tuple(nexts)
         node.needs_input_grad = edges if cls._array_forward else tuple([bool(n) for n in edges])
         if numbered:

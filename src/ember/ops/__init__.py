@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._creation import full, tensor, zeros_like
-from .arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub
+from .arithmetic import add, div, floor_divide, mul, neg, pow, remainder, rsub, sub
 from .compare import (
     all, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, eq, ge, gt, invert, isfinite,
     isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, ne,

@@ -30,6 +30,7 @@ class Add(Function):
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
 
     @staticmethod
     def forward(ctx, a, b):
@@ -48,6 +49,7 @@ class Sub(Function):
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
 
     @staticmethod
     def forward(ctx, a, b):
@@ -61,6 +63,30 @@ class Sub(Function):
         return (sum_to(grad, sa) if da else None), (sum_to(-grad, sb) if db else None)
 
 
+class Rsub(Function):
+    """torch's rsub: b - a (`2 - x` is rsub(x, 2));  d/da = -1,  d/db = 1."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape if type(a) is _ndarray else (), b.shape if type(b) is _ndarray else ())
+        return b - a
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        da, db = ctx.needs_input_grad
+        return (sum_to(-grad, sa) if da else None), (sum_to(grad, sb) if db else None)
+
+
+class RsubScalar(Rsub):
+    """b - a for a number b (torch's node for `2 - x`)."""
+
+    backward_name = "RsubBackward1"
+
+
 class AddScaled(Function):
     """a + alpha b, torch's add with alpha, one node;  d/da = 1,  d/db = alpha. float16 adds in
     float32 with alpha rounded to float16 first, as torch's kernel does, and rounds only the sum;
@@ -68,10 +94,11 @@ class AddScaled(Function):
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
     backward_name = "AddBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, alpha):
+    def forward(ctx, a, b, *, alpha):
         ctx.shapes, ctx.alpha = (np.shape(a), np.shape(b)), alpha
         if np.result_type(a, b).char == "e":
             return _half_add_scaled(a, b, alpha)
@@ -80,14 +107,14 @@ class AddScaled(Function):
     @staticmethod
     def backward(ctx, grad):
         sa, sb = ctx.shapes
-        da, db, _ = ctx.needs_input_grad
+        da, db = ctx.needs_input_grad
         alpha = ctx.alpha
         ga = sum_to(grad, sa) if da else None
         gb = None
         if db:
             half = type(grad) is _ndarray and grad.dtype.char == "e"
             gb = sum_to(half_opmath(np.multiply, grad, alpha) if half else grad * alpha, sb)
-        return ga, gb, None
+        return ga, gb
 
 
 class SubScaled(AddScaled):
@@ -113,6 +140,7 @@ class Mul(Function):
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
 
     @staticmethod
     def forward(ctx, a, b):
@@ -143,6 +171,7 @@ class Div(Function):
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
 
     @staticmethod
     def forward(ctx, a, b):
@@ -296,14 +325,21 @@ def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
     return apply_binary(Sub, input, other)
 
 
+def rsub(input: Any, other: Any, *, alpha: float = 1) -> Any:
+    """other - alpha * input, broadcasting (torch's rsub: `2 - x` is rsub(x, 2))."""
+    if alpha != 1:
+        return sub(other, input, alpha=alpha)
+    return apply_binary(Rsub if is_tensor(other) or isinstance(other, np.ndarray) else RsubScalar, input, other)
+
+
 def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
-    """`fn.apply(a, b, alpha)` on the promoted operands; an integral result takes no float alpha,
+    """`fn.apply(a, b, alpha=alpha)` on the promoted operands; an integral result takes no float alpha,
     as in torch."""
     a, b = promote(input, other)
     if isinstance(alpha, float) and not _dtype.result_type(a, b).is_floating_point:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     try:
-        return fn.apply(a, b, alpha)
+        return fn.apply(a, b, alpha=alpha)
     except ValueError as e:
         raise as_torch_error(e, a, b) from None
 

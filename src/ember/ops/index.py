@@ -216,6 +216,12 @@ class Scatter(Function):
         return dx, None, None, dsrc
 
 
+class ScatterValue(Scatter):
+    """scatter of a number (torch's ScatterBackward1)."""
+
+    backward_name = "ScatterBackward1"
+
+
 class MaskedFill(Function):
     """where mask, the value; else x;  dx = dy where not mask,  dvalue = sum of dy where mask."""
 
@@ -237,11 +243,18 @@ class MaskedFill(Function):
         return gx, None, gv
 
 
+class MaskedFillTensor(MaskedFill):
+    """masked_fill with a 0-d tensor value (torch's MaskedFillBackward1)."""
+
+    backward_name = "MaskedFillBackward1"
+
+
 class Where(Function):
     """cond ? a : b;  da = dy where cond,  db = dy where not cond."""
 
     _array_forward = True
     _array_backward = True
+    _number_edge = None
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -311,7 +324,7 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
     if reduce == "add":
         return scatter_add(input, d, index, src)
     if not isinstance(src, _tensor.Tensor):
-        return Scatter.apply(input, d, index, float(src) if input.is_floating_point() else src)
+        return ScatterValue.apply(input, d, index, float(src) if input.is_floating_point() else src)
     return Scatter.apply(input, d, index, src)
 
 
@@ -330,8 +343,9 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     """input where mask is False, value where True; mask broadcasts to input's shape."""
     if mask.dtype.name != "bool":
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
-    fill = value.to(input.dtype) if isinstance(value, _tensor.Tensor) else np.asarray(value, dtype=input._data.dtype)
-    return MaskedFill.apply(input, mask, fill)
+    if isinstance(value, _tensor.Tensor):
+        return MaskedFillTensor.apply(input, mask, value.to(input.dtype))
+    return MaskedFill.apply(input, mask, np.asarray(value, dtype=input._data.dtype))
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
