@@ -823,8 +823,6 @@ def test_needs_input_grad_in_a_forward_that_records_nothing():
     _both(program)
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing: a saved array is matched to the first input holding it, so "
-                   "x * x.detach() saves x twice and its gradient gets a graph torch does not record")
 def test_saved_operand_that_aliases_another_input():
     def program(lib):
         x = _t(lib, [1.0, 2.0])

@@ -446,15 +446,21 @@ def _resolve_saved(node: BackwardCFunction, args: tuple, arrays: list, raws: tup
     """Turn what forward saved into tensors plus the version each had (for the in-place check).
     An array forward saves arrays: each is matched, by identity, to an input (whose array is in
     `arrays`, aligned with `args`) or an output; an array that is neither is kept as a constant.
-    Python numbers stay numbers (they keep their weak dtype in either kind of backward)."""
+    Python numbers stay numbers (they keep their weak dtype in either kind of backward). The
+    argument at the item's own position is tried first, as most ops save in argument order: in
+    `x * x.detach()` the two inputs hold one array, and each keeps its own."""
     saved = []
     versions = []
-    for item in node._saved:
+    n_args = len(args)
+    for k, item in enumerate(node._saved):
         kept = None
-        for a, x in zip(args, arrays):
-            if item is x or item is a:
-                kept = a
-                break
+        if k < n_args and (item is arrays[k] or item is args[k]):
+            kept = args[k]
+        else:
+            for a, x in zip(args, arrays):
+                if item is x or item is a:
+                    kept = a
+                    break
         if not isinstance(kept, _Tensor):
             if item is None or type(item) in _NUMBERS:
                 saved.append(item)
