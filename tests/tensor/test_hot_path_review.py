@@ -1,9 +1,10 @@
-"""Review of the autograd hot-path rework (3be2690..1498eef): inline array rules, one edge per
-forward argument (`_next`), `_resolve_saved` matching inputs first, array root gradients,
-split leaf accumulation, `apply_binary` promoting, `_expand_back` without a reshape.
+"""The autograd hot path against torch, written to review its rework: inline array rules, one
+edge per forward argument (`_next`), how saved arrays are matched to tensors, array root
+gradients, leaf accumulation, `apply_binary` promoting, `_expand_back` without a reshape; and
+the older differences the review found (hooks, trailing None gradients, `sum(dim=())`).
 
 Each test runs the same program through torch and ember (`_both`) and compares what torch
-defines. Tests marked xfail(strict) document mismatches that already existed at 3be2690.
+defines.
 """
 
 from __future__ import annotations
