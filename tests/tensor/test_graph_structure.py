@@ -50,6 +50,7 @@ EXPRESSIONS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "masked_fill(m, tensor)": lambda lib, v: v["x"].masked_fill(v["m"], lib.tensor(0.0)),
     "x.sum(0)": lambda lib, v: v["x"].sum(0),
     "x.mean()": lambda lib, v: v["x"].mean(),
+    "X.var(1)": lambda lib, v: v["X"].var(1),
     "pow(x, 3.)": lambda lib, v: lib.pow(v["x"], 3.0),
     "gather": lambda lib, v: v["X"].gather(1, v["t"].reshape(2, 1)),
     "index_select": lambda lib, v: v["x"].index_select(0, v["idx"]),

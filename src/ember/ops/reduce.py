@@ -80,7 +80,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        n = _count(x.shape, axes)
         ctx.n = n
         return np.asarray(np.mean(x, axis=axes, keepdims=keepdim))
 
@@ -93,6 +93,37 @@ class Mean(Function):
 
 class MeanDim(Mean):
     backward_name = "MeanBackward1"
+
+
+class Var(Function):
+    """sum_i (x_i - mean)^2 / (n - c);  d/dx_i = 2 (x_i - mean) / (n - c) (the mean's own
+    gradient sums to zero over the terms). float16 is computed in float32 and rounded once, as
+    torch's is (its squares overflow float16 long before the variance does)."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        wide = x.astype(np.float32) if x.dtype.char == "e" else x
+        diff = wide - np.mean(wide, axis=axes, keepdims=True)
+        out = np.asarray(add_reduce(diff * diff, axes, keepdim) / (_count(x.shape, axes) - correction))
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        axes = ctx.axes
+        scale = 2 / (_count(x.shape, axes) - ctx.correction)
+        diff = x - x.mean(axes, keepdims=True)
+        return _expand_back(grad * scale, x.shape, axes, ctx.keepdim) * diff, None, None, None
+
+
+def _count(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> int:
+    """How many elements a reduction over `axes` (all when None) takes in."""
+    return int(np.prod(shape if axes is None else [shape[a] for a in axes]))
 
 
 class Prod(Function):
@@ -406,10 +437,7 @@ def var(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = F
     """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel)."""
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    axes = _axes(input, dim)
-    n = input.numel() if axes is None else int(np.prod([input.shape[a] for a in axes]))
-    diff = input - input.mean(axes, keepdim=True)
-    return (diff * diff).sum(axes, keepdim=keepdim) / (n - correction)
+    return Var.apply(input, _axes(input, dim), correction, keepdim)
 
 
 def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
