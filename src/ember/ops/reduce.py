@@ -6,6 +6,7 @@ re-inserts them (size 1) and broadcasts to the input's shape.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from typing import Any, Optional
 
@@ -123,7 +124,7 @@ class Var(Function):
 
 def _count(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> int:
     """How many elements a reduction over `axes` (all when None) takes in."""
-    return int(np.prod(shape if axes is None else [shape[a] for a in axes]))
+    return math.prod(shape if axes is None else [shape[a] for a in axes])  # np.prod costs ~8 us here
 
 
 class Prod(Function):
