@@ -22,6 +22,7 @@ from harness import Impl, Measurement, Workload, relative_diff
 ITERS = 200
 GOAL = 3.0  # ember within this factor of the NumPy floor
 BARE = "bare Python engine"
+PROTOCOL = "Function-protocol engine"
 TOLERANCE = 1e-6
 
 
@@ -105,6 +106,12 @@ def bare_overhead(inputs: Inputs) -> TensorOverhead:
     return TensorOverhead(inputs, w5_bare_engine)
 
 
+def protocol_overhead(inputs: Inputs) -> TensorOverhead:
+    import w5_function_engine
+
+    return TensorOverhead(inputs, w5_function_engine)
+
+
 def agree(ref: list[float], out: list[float]) -> str:
     worst = max(relative_diff(a, b) for a, b in zip(ref, out))
     verdict = "yes" if worst <= TOLERANCE and len(ref) == len(out) else "NO"
@@ -124,6 +131,12 @@ def goals(ms: dict[str, Measurement]) -> list[str]:
     bare = ms[BARE].median
     if bare is not None and floor is not None:
         lines.append(f"{BARE} (w5_bare_engine.py: nodes, a heap and nothing else): {bare / floor:.1f}x the NumPy floor")
+    protocol = ms[PROTOCOL].median
+    if protocol is not None and floor is not None:
+        lines.append(
+            f"{PROTOCOL} (w5_function_engine.py: the bare engine with its ops as Functions, "
+            f"forward and backward side by side, as ember's are): {protocol / floor:.1f}x the NumPy floor"
+        )
     return lines
 
 
@@ -144,6 +157,7 @@ WORKLOAD = Workload(
         Impl("torch", torch_overhead, steps=60, quick_steps=3),
         Impl("ember", ember_overhead, steps=60, quick_steps=3),
         Impl(BARE, bare_overhead, steps=60, quick_steps=3),
+        Impl(PROTOCOL, protocol_overhead, steps=60, quick_steps=3),
     ],
     agree=agree,
     goals=goals,
