@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .._dtype import result_type
-from ._util import apply_binary, as_tensor_arg, sum_to
+from ._util import apply_binary, as_tensor_arg, broadcast_error, is_tensor, sum_to
 from .index import Where
 
 
@@ -215,6 +215,40 @@ class Clamp(Function):
         return Where.apply(keep, grad, 0.0), None, None  # selected: an inf dy outside stays out
 
 
+class ClampTensor(Function):
+    """min(max(x, lo), hi) for tensor bounds lo and hi that broadcast with x (either may be None);
+    d/dx = 1 where lo <= x <= hi;  d/dlo = 1 where x < lo < hi;  d/dhi = 1 where x > hi or
+    hi < lo (lo > hi makes every result hi). An element at a bound keeps its gradient in x, and
+    a NaN anywhere gives NaN with no gradient to anyone (every comparison with it is false)."""
+
+    _array_forward = True
+    _array_backward = True
+    _number_edge = None  # an absent bound is listed in next_functions as (None, 0), as in torch
+    backward_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        out = x if lo is None else np.maximum(x, lo)
+        return out if hi is None else np.minimum(out, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, lo, hi = ctx.saved_tensors
+        dx, dlo, dhi = ctx.needs_input_grad
+        gx = glo = ghi = None
+        if dx:
+            inside = x <= hi if lo is None else (x >= lo if hi is None else (x >= lo) & (x <= hi))
+            gx = sum_to(Where.apply(inside, grad, 0.0), x.shape)
+        if dlo:
+            below = x < lo if hi is None else (x < lo) & (lo < hi)
+            glo = sum_to(Where.apply(below, grad, 0.0), lo.shape)
+        if dhi:
+            above = x > hi if lo is None else (x > hi) | (hi < lo)
+            ghi = sum_to(Where.apply(above, grad, 0.0), hi.shape)
+        return gx, glo, ghi
+
+
 def maximum(input: Any, other: Any) -> Any:
     return apply_binary(Maximum, input, other)
 
@@ -224,11 +258,31 @@ def minimum(input: Any, other: Any) -> Any:
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
+    """Each element of input limited to [min, max]: numbers, or tensors that broadcast with input
+    (not one of each, as in torch); min > max gives max everywhere."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if hasattr(min, "_data") or hasattr(max, "_data"):
-        out = input if min is None else maximum(input, min)
-        return out if max is None else minimum(out, max)
+    if is_tensor(min) or is_tensor(max):
+        return _clamp_tensors(input, min, max)
     min, max = (b.item() if isinstance(b, np.generic) else b for b in (min, max))
     target = result_type(input, *[b for b in (min, max) if b is not None])
     return Clamp.apply(input if target is input.dtype else input.to(target), min, max)
+
+
+def _clamp_tensors(input: Any, min: Any, max: Any) -> Any:
+    bounds = [b for b in (min, max) if b is not None]
+    shape = input._data.shape
+    for b in bounds:
+        if not is_tensor(b):
+            got = ", ".join(["Tensor" if is_tensor(a) else type(a).__name__ for a in (input, min, max)])
+            raise TypeError(
+                f"clamp() received an invalid combination of arguments - got ({got}): min and max "
+                "must both be Tensors (or None) or both numbers (or None)"
+            )
+        try:
+            shape = np.broadcast_shapes(shape, b._data.shape)
+        except ValueError:
+            raise broadcast_error(shape, b._data.shape) from None
+    target = result_type(input, *bounds)
+    lo, hi = (None if b is None else b.to(target) for b in (min, max))
+    return ClampTensor.apply(input.to(target), lo, hi)
