@@ -178,7 +178,7 @@ class Tensor(TensorMethods):
         def retain(grad: Tensor) -> None:
             t = ref()
             if t is not None:
-                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
+                t._grad = grad.clone() if t._grad is None else t._grad + grad  # keeps the graph under create_graph, as torch
 
         retain._retains_grad = True  # type: ignore[attr-defined]  # the engine runs it after other hooks
         self.grad_fn.register_prehook(retain, self._output_nr)

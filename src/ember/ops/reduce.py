@@ -7,6 +7,7 @@ re-inserts them (size 1) and broadcasts to the input's shape.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import namedtuple
 from typing import Any, Optional
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import Dim, add_reduce, half_opmath, normalize_dims
+from ._util import Dim, add_reduce, data, half_opmath, normalize_dims
 from .cumulative import exclusive_cumprod
 from .unary import Exp
 
@@ -108,18 +109,67 @@ class Var(Function):
     def forward(ctx, x, axes, correction, keepdim):
         ctx.save_for_backward(x)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        wide = x.astype(np.float32) if x.dtype.char == "e" else x
-        diff = wide - np.mean(wide, axis=axes, keepdims=True)
-        out = np.asarray(add_reduce(diff * diff, axes, keepdim) / (_count(x.shape, axes) - correction))
-        return out.astype(x.dtype, copy=False)
+        return _variance(x, axes, correction, keepdim, "var").astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        axes = ctx.axes
-        scale = 2 / (_count(x.shape, axes) - ctx.correction)
-        diff = x - x.mean(axes, keepdims=True)
-        return _expand_back(grad * scale, x.shape, axes, ctx.keepdim) * diff, None, None, None
+        return _var_backward(grad, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
+
+
+class Std(Function):
+    """sqrt(var);  d/dx_i = (x_i - mean) / ((n - c) std): var's gradient applied to
+    grad / (2 std), which is taken as 0 where std is 0 (a constant input), as torch does."""
+
+    _array_forward = True
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        out = np.sqrt(_variance(x, axes, correction, keepdim, "std")).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        zero = out == 0
+        # grad / (2 std), with 1 in place of 0 under the division and the quotient zeroed there
+        grad_var = grad / (out * 2 + zero) * ~zero
+        return _var_backward(grad_var, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
+
+
+def _variance(x: np.ndarray, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool, name: str) -> np.ndarray:
+    """sum (x - mean)^2 / max(0, n - c), in float32 for float16 (the caller rounds it once). No
+    degrees of freedom left give inf (nan for a constant input) and torch's warning."""
+    wide = x.astype(np.float32) if x.dtype.char == "e" else x
+    diff = wide - np.mean(wide, axis=axes, keepdims=True)
+    dof = _count(x.shape, axes) - correction
+    if dof > 0:
+        return np.asarray(add_reduce(diff * diff, axes, keepdim) / dof)
+    warnings.warn(
+        f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+        "reduction factor (input numel divided by output numel)."
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(add_reduce(diff * diff, axes, keepdim) / 0.0)
+
+
+def _var_backward(grad: Any, x: Any, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool) -> Any:
+    """d var / dx_i = 2 (x_i - mean) / (n - c), as torch computes it where n - c <= 0 too: over
+    dims, 2 / (n - c) as it is (inf for 0, finite and negative below); over every element, inf
+    times |x_i - mean|, which is nan where x_i is the mean."""
+    n = _count(x.shape, axes)
+    dof = n - correction
+    if axes is None and dof <= 0:
+        with np.errstate(invalid="ignore"):
+            blowup = np.abs(data(x) - np.mean(data(x))) * np.inf
+        return _expand_back(grad, x.shape, axes, keepdim) * blowup
+    scale = 2 / dof if dof else math.inf
+    diff = x - x.mean(axes, keepdims=True)
+    with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in torch
+        return _expand_back(grad * scale, x.shape, axes, keepdim) * diff
 
 
 def _count(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> int:
@@ -442,7 +492,10 @@ def var(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = F
 
 
 def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
-    return var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased).sqrt()
+    """sqrt(var(...)), one node (StdBackward0) as in torch."""
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    return Std.apply(input, _axes(input, dim), correction, keepdim)
 
 
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
