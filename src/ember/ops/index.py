@@ -289,6 +289,10 @@ class Sort(Function):
         idx = np.argsort(key, axis=dim, kind="stable" if stable or descending else "quicksort")
         if descending and x.dtype.kind == "b":
             idx = np.flip(np.argsort(x, axis=dim, kind="stable"), dim)
+        elif descending and x.dtype.kind == "f" and np.isnan(x).any():
+            # NaN counts as the largest, as in torch: NumPy put it last, so move it first
+            nan_last = ~np.isnan(np.take_along_axis(x, idx, dim))
+            idx = np.take_along_axis(idx, np.argsort(nan_last, axis=dim, kind="stable"), dim)
         ctx.shape, ctx.dim = x.shape, dim
         ctx.mark_non_differentiable(idx)
         ctx.save_for_backward(idx)

@@ -215,34 +215,41 @@ def _products_of_others(x: Any, axis: Optional[int]) -> Any:
 
 class Extremum(Function):
     """max or min over all elements or dims (amax/amin): the gradient is shared evenly among
-    the elements equal to the result, as torch shares it."""
+    the elements equal to the result, as torch shares it. A NaN result (NaN wins, as in torch)
+    gives amax/amin NaN gradients, and max()/min() share theirs among the NaNs, as torch's do."""
 
     _array_forward = True
+    _nan_takes_gradient = False
 
-    @staticmethod
-    def forward(ctx, x, axes, keepdim, largest):
+    @classmethod
+    def forward(cls, ctx, x, axes, keepdim, largest):
         fn = np.max if largest else np.min
         if x.size == 0:
             raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(fn(x, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.axes, ctx.keepdim, ctx.nan_takes_gradient = axes, keepdim, cls._nan_takes_gradient
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        hit = x == _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        spread = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        hit = x == spread
+        if ctx.nan_takes_gradient:
+            hit = hit | (x.isnan() & spread.isnan())
         count = hit.sum(ctx.axes, keepdim=True)
         return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * hit / count, None, None, None
 
 
 class MaxAll(Extremum):
     backward_name = "MaxBackward1"
+    _nan_takes_gradient = True
 
 
 class MinAll(Extremum):
     backward_name = "MinBackward1"
+    _nan_takes_gradient = True
 
 
 class Amax(Extremum):

@@ -245,9 +245,9 @@ class Relu(Function):
 
 
 class ThresholdBackward(Function):
-    """relu's gradient as one op, dy where out > 0 else 0 (selected, as torch does: a product
-    with the mask would turn an inf or nan dy into nan where out <= 0); linear in dy, so its
-    gradient is the same mask."""
+    """relu's gradient as one op, dy except where out <= 0 (so a NaN output passes dy, as in
+    torch), selected (as torch does: a product with the mask would turn an inf or nan dy into
+    nan where out <= 0); linear in dy, so its gradient is the same mask."""
 
     _array_forward = True
     _array_backward = True
@@ -255,7 +255,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        keep = out > 0
+        keep = ~(out <= 0)
         # the product is several times faster than np.where and equal to it unless dy holds an
         # inf or nan, which one sum of dy reveals
         selected = grad * keep
@@ -333,8 +333,15 @@ class _Flat(Function):
         return (zeros_like(grad),) + (None,) * (len(ctx.needs_input_grad) - 1)
 
 
+def _sign(x: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1, and 0 for NaN as torch gives (NumPy's sign gives NaN)."""
+    if x.dtype.kind != "f":
+        return np.sign(x)
+    return np.sign(x, out=np.zeros_like(x), where=~np.isnan(x))
+
+
 class Sign(_Flat):
-    _fn = staticmethod(np.sign)
+    _fn = staticmethod(_sign)
 
 
 class Floor(_Flat):

@@ -1,0 +1,65 @@
+"""NaN where torch gives it a meaning: relu passes the gradient at a NaN output, sign(NaN) is 0
+(so abs' and norm(1)'s gradients there are 0), max()/min() over all elements share the gradient
+among the NaNs they return while amax/amin give NaN gradients, and a descending sort (topk,
+argsort) puts NaN first. Values and gradients against torch, float64 and float32."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+NAN, INF = float("nan"), float("inf")
+VALUES = [NAN, INF, -INF, 0.0, 1.0, -2.0, NAN, -0.0, 1.0, 3.0, -1.0, 2.5]  # no tie among the top 4: torch leaves their order unspecified
+
+CALLS = {
+    "relu": lambda lib, x: lib.relu(x),
+    "relu-of-reshape": lambda lib, x: lib.nn.functional.relu(x.reshape(3, 4)),
+    "abs": lambda lib, x: x.abs(),
+    "sign": lambda lib, x: x.sign(),
+    "norm(1)": lambda lib, x: x.norm(1),
+    "max()": lambda lib, x: x.max(),
+    "min()": lambda lib, x: x.min(),
+    "max() of a row with one NaN": lambda lib, x: x[5:].max(),
+    "amax(1)": lambda lib, x: x.reshape(3, 4).amax(1),
+    "amin(1)": lambda lib, x: x.reshape(3, 4).amin(1),
+    "max(1)": lambda lib, x: x.reshape(3, 4).max(1).values,
+    "sort(descending)": lambda lib, x: x.sort(descending=True).values,
+    "sort(descending, stable) indices": lambda lib, x: x.sort(descending=True, stable=True).indices,
+    "sort(1, descending)": lambda lib, x: x.reshape(3, 4).sort(1, descending=True).values,
+    "sort()": lambda lib, x: x.sort().values,
+    "topk(4)": lambda lib, x: x.topk(4).values,
+    "topk(4) indices": lambda lib, x: x.topk(4).indices,
+    "argsort(descending)": lambda lib, x: x.reshape(3, 4).argsort(1, descending=True),
+    "argmax": lambda lib, x: x.argmax(),
+}
+
+
+def _run(lib, call, dtype):
+    x = lib.tensor(VALUES, dtype=dtype, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = call(lib, x)
+        if y.requires_grad:
+            y.backward(lib.arange(1, y.numel() + 1, dtype=dtype).reshape(tuple(y.shape)))
+    return y.detach().numpy(), None if x.grad is None else x.grad.numpy()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_matches_torch(call, dtype):
+    (ey, eg), (ty, tg) = _run(ember, call, getattr(ember, dtype)), _run(torch, call, getattr(torch, dtype))
+    assert ey.shape == ty.shape and ey.dtype == ty.dtype
+    np.testing.assert_array_equal(ey, ty)  # NaN where torch has NaN
+    assert (eg is None) == (tg is None)
+    if eg is not None:
+        np.testing.assert_array_equal(eg, tg)
+
+
+def test_integer_sign_is_unchanged():
+    assert ember.tensor([3, -2, 0]).sign().tolist() == torch.tensor([3, -2, 0]).sign().tolist()
+    assert ember.tensor([3, -2, 0]).sign().dtype == ember.int64
