@@ -1,7 +1,9 @@
 """NaN where torch gives it a meaning: relu passes the gradient at a NaN output, sign(NaN) is 0
-(so abs' and norm(1)'s gradients there are 0), max()/min() over all elements share the gradient
-among the NaNs they return while amax/amin give NaN gradients, and a descending sort (topk,
-argsort) puts NaN first. Values and gradients against torch, float64 and float32."""
+(so abs' and norm(1)'s gradients there are 0), softplus' gradient at NaN is NaN, a remainder's
+gradient for its divisor floor-divides as Python does at infinities (3 // -inf is -1),
+max()/min() over all elements share the gradient among the NaNs they return while amax/amin
+give NaN gradients, and a descending sort (topk, argsort) puts NaN first. Values and gradients
+against torch, float64 and float32, NaN and inf in the same places."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ CALLS = {
     "topk(4) indices": lambda lib, x: x.topk(4).indices,
     "argsort(descending)": lambda lib, x: x.reshape(3, 4).argsort(1, descending=True),
     "argmax": lambda lib, x: x.argmax(),
+    "softplus": lambda lib, x: lib.nn.functional.softplus(x),
+    "remainder by x": lambda lib, x: lib.linspace(-5.0, 6.0, 12, dtype=x.dtype) % x,
 }
 
 
@@ -52,12 +56,13 @@ def _run(lib, call, dtype):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 def test_matches_torch(call, dtype):
+    rtol = 1e-6 if dtype == "float64" else 1e-4
     (ey, eg), (ty, tg) = _run(ember, call, getattr(ember, dtype)), _run(torch, call, getattr(torch, dtype))
     assert ey.shape == ty.shape and ey.dtype == ty.dtype
-    np.testing.assert_array_equal(ey, ty)  # NaN where torch has NaN
+    np.testing.assert_allclose(ey, ty, rtol=rtol, atol=0)  # NaN and inf where torch has them
     assert (eg is None) == (tg is None)
     if eg is not None:
-        np.testing.assert_array_equal(eg, tg)
+        np.testing.assert_allclose(eg, tg, rtol=rtol, atol=0)
 
 
 def test_integer_sign_is_unchanged():

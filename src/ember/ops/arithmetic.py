@@ -278,7 +278,8 @@ class Neg(Function):
 
 
 class Remainder(Function):
-    """a mod b (sign of b, as Python and torch);  d/da = 1,  d/db = -floor(a/b)."""
+    """a mod b (sign of b, as Python and torch);  d/da = 1,  d/db = -(a // b), floor division
+    with Python's (and torch's) rule at infinities: 3 // -inf is -1, where floor(3 / -inf) is -0."""
 
     _array_forward = True
 
@@ -293,7 +294,7 @@ class Remainder(Function):
         da, db = ctx.needs_input_grad
         return (
             sum_to(grad, a.shape) if da else None,
-            sum_to(-grad * (a / b).floor(), b.shape) if db else None,
+            sum_to(-grad * floor_divide(a, b), b.shape) if db else None,
         )
 
 

@@ -268,7 +268,8 @@ class ThresholdBackward(Function):
 
 
 class Softplus(Function):
-    """log(1 + e^(beta x)) / beta, linear where beta x > threshold;  d/dx = sigmoid(beta x)."""
+    """log(1 + e^(beta x)) / beta, linear where beta x > threshold;  d/dx = sigmoid(beta x)
+    (1 where linear; NaN at NaN, as torch)."""
 
     _array_forward = True
 
@@ -283,7 +284,7 @@ class Softplus(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         bx = x * ctx.beta
-        return grad * bx.sigmoid().where(bx <= ctx.threshold, 1.0), None, None
+        return grad * bx.sigmoid().where(~(bx > ctx.threshold), 1.0), None, None
 
 
 class Erf(Function):
