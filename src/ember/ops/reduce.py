@@ -145,23 +145,23 @@ def _variance(x: np.ndarray, axes: Optional[tuple[int, ...]], correction: float,
     degrees of freedom left give inf (nan for a constant input) and torch's warning."""
     wide = x.astype(np.float32) if x.dtype.char == "e" else x
     diff = wide - np.mean(wide, axis=axes, keepdims=True)
+    squares = add_reduce(diff * diff, axes, keepdim)
     dof = _count(x.shape, axes) - correction
     if dof > 0:
-        return np.asarray(add_reduce(diff * diff, axes, keepdim) / dof)
+        return np.asarray(squares / dof)
     warnings.warn(
         f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
         "reduction factor (input numel divided by output numel)."
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(add_reduce(diff * diff, axes, keepdim) / 0.0)
+        return np.asarray(squares / 0.0)
 
 
 def _var_backward(grad: Any, x: Any, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool) -> Any:
     """d var / dx_i = 2 (x_i - mean) / (n - c), as torch computes it where n - c <= 0 too: over
     dims, 2 / (n - c) as it is (inf for 0, finite and negative below); over every element, inf
     times |x_i - mean|, which is nan where x_i is the mean."""
-    n = _count(x.shape, axes)
-    dof = n - correction
+    dof = _count(x.shape, axes) - correction
     if axes is None and dof <= 0:
         with np.errstate(invalid="ignore"):
             blowup = np.abs(data(x) - np.mean(data(x))) * np.inf
