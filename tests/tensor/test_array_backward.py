@@ -1,8 +1,8 @@
-"""The engine's array path (`_array_backward`): without `create_graph`, gradients travel as NumPy
-arrays and marked ops run their rules on arrays. Everything observable must stay as torch has
+"""The engine's array path: without `create_graph`, gradients travel as NumPy arrays and ops
+with a `backward_arrays` rule run it on arrays. Everything observable must stay as torch has
 it: gradient dtypes (float16/float32 must not widen through NumPy's promotion of float64
 scalars or 0-d arrays), 0-d gradients as 0-d Tensors, no `.grad` sharing memory with anything
-else, hooks, retain_grad, non-leaf `inputs`, anomaly mode, user Functions mixed with marked ops
+else, hooks, retain_grad, non-leaf `inputs`, anomaly mode, user Functions mixed with array rules
 and the in-place checks.
 
 Each op runs between a leaf and the loss as `op(leaf * 1.0)`, and the intermediate `leaf * 1.0`

@@ -298,23 +298,23 @@ def test_user_function_saved_tensors_after_backward_raise():
     _both(program)
 
 
-# FAILS: the engine's inline array path skips _call_backward for any class with
-# _array_backward, including a Function whose forward takes Tensors (_in_meta is set).
+# A Function whose forward takes Tensors (_in_meta is set) and that adds an array rule: the
+# engine still checks the gradients that rule returns, as it checks a user backward's.
 class _ArrayRuleBroadcast(ember.autograd.Function):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x):
         return x * 2
 
     @staticmethod
     def backward(ctx, g):
-        return g * (np.ones((3, 1)) if isinstance(g, np.ndarray) else ember.ones(3, 1, dtype=g.dtype))
+        return g * ember.ones(3, 1, dtype=g.dtype)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g * np.ones((3, 1))
 
 
 class _ArrayRuleTooFew(ember.autograd.Function):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, k):
         return x * k
@@ -322,6 +322,8 @@ class _ArrayRuleTooFew(ember.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         return g * 2  # one gradient for two forward arguments
+
+    backward_arrays = backward
 
 
 def test_tensor_forward_function_with_array_rule_gets_its_gradients_checked():

@@ -6,8 +6,10 @@ topological order with no recursion and no separate sort. Gradients for a node a
 its buffer (a dict keyed by node identity) before it runs, so shared subgraphs run once.
 
 Gradients travel as NumPy arrays unless `create_graph=True` asks for a graph of the backward
-itself; then they are Tensors. An op with `_array_backward` runs its rule on the arrays
-directly; any other op (and every hook) gets them wrapped in Tensors.
+itself; then they are Tensors, and each node's `backward` (the reference rule) runs on them.
+Without create_graph, an op with a `backward_arrays` rule runs it on the arrays, with the
+node's array view as ctx (`function.array_ctx`); any other op (and every hook) gets them
+wrapped in Tensors.
 
 Leaf gradients go into `.grad` as `accumulate.py` describes: a training step whose gradients
 arrive in their parameters' layout copies none.
@@ -24,7 +26,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from . import anomaly, grad_mode
 from .accumulate import accumulate_grad, is_unshared
-from .function import AccumulateGrad, BackwardCFunction, Node
+from .function import AccumulateGrad, BackwardCFunction, Node, _new, array_ctx
 
 Edge = tuple[Node, int]
 
@@ -172,11 +174,14 @@ def _execute(
             continue
         cls = node._forward_cls
         if arrays and cls._inline_rule and node._out_meta is None:
-            node._arrays = True  # the usual case: an op's rule run on the arrays (see saved_tensors)
-            try:
-                in_grads = cls.backward(node, *grads)
-            finally:
-                node._arrays = False
+            # the usual case: an op's array rule, with the node's array view as ctx (`array_ctx`
+            # inlined: a call costs more than the view)
+            if node._saved:
+                ctx = _new(cls._array_ctx)
+                ctx.__dict__ = node.__dict__
+            else:
+                ctx = node
+            in_grads = cls.backward_arrays(ctx, *grads)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
         else:
@@ -266,12 +271,13 @@ def _finish_sums(grads: list) -> None:
 
 def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> Sequence[Any]:
     """Run one Function's backward in the general case (the loop in `_execute` runs an array
-    rule itself): return one gradient per forward argument. Without create_graph, gradients
-    come and go as arrays, so a rule that is not `_array_backward` gets them wrapped as Tensors
-    and has its results unwrapped; a multi-output node gets zeros for outputs that received no
-    gradient (unless it asked not to); a user Function's gradients are checked."""
+    rule itself): return one gradient per forward argument. Under create_graph, `backward` on
+    Tensors; without, `backward_arrays` on arrays where the op has one, else `backward` on
+    Tensors wrapped around the gradient arrays, its results unwrapped. A multi-output node gets
+    zeros for outputs that received no gradient (unless it asked not to); a user Function's
+    gradients are checked."""
     cls = node._forward_cls
-    wrap = not create_graph and not cls._array_backward
+    wrap = not create_graph and cls.backward_arrays is None
     if node._out_meta is not None and node._materialize and any([g is None for g in grads]):
         grads = [
             _zeros(shape, dtype, create_graph) if g is None else g
@@ -283,11 +289,7 @@ def _call_backward(node: BackwardCFunction, grads: list, create_graph: bool) -> 
     elif create_graph:
         result = cls.backward(node, *grads)
     else:
-        node._arrays = True
-        try:
-            result = cls.backward(node, *grads)
-        finally:
-            node._arrays = False
+        result = cls.backward_arrays(array_ctx(node), *grads)
     if not isinstance(result, tuple):
         result = (result,)
     n = len(node.needs_input_grad)

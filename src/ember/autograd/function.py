@@ -18,14 +18,24 @@ An op is a subclass with `forward(ctx, *args)` and `backward(ctx, *grads)` side 
 node: an instance of `MulBackward0` that is the output's `grad_fn` and is the `ctx` both methods
 see. ember's own ops set `_array_forward = True`: their forward takes and returns NumPy arrays
 (fast), and `save_for_backward(a)` on an input's array saves that input Tensor. A user Function
-works as in torch: forward takes and returns Tensors. backward works on Tensors, so under
-`create_graph=True` it records a graph of its own and higher derivatives come for free.
+works as in torch: forward takes and returns Tensors.
 
-An op whose backward uses only what NumPy arrays and Tensors share (operators, `.shape`,
-`.reshape`, `.sum(dims)`, `.mT`, and the `ops._util` helpers that dispatch on the type) sets
-`_array_backward = True`. When no graph of the backward is wanted (the usual `loss.backward()`),
-the engine runs that same rule on arrays: the gradient and the saved tensors arrive as arrays,
-and no Tensor is made for an intermediate gradient. With `create_graph=True` it gets Tensors.
+The contract between a rule and the engine:
+
+- `backward(ctx, *grads)` always receives Tensors, and `ctx.saved_tensors` gives Tensors: it is
+  the differentiable reference rule. Under `create_graph=True` it records a graph of its own, so
+  higher derivatives come for free (and gradgradcheck checks them).
+- An op may add a fast path on NumPy arrays, `backward_arrays(ctx, *grads)`, which the engine
+  runs when no graph of the backward is wanted (the usual `loss.backward()`). It receives the
+  gradients as arrays and a ctx whose `saved_tensors` gives the saved tensors' arrays: the node's
+  array view (`_ArrayCtx`), which shares the node's attributes. A rule written only with what
+  arrays and Tensors share (operators, `.shape`, `.reshape`, `.sum(dims)`, `.mT`, the `ops._util`
+  helpers) serves as both, said in one line of its class: `backward_arrays = backward`.
+- An op without `backward_arrays` (every user Function) has its `backward` run on Tensors
+  wrapped around the gradient arrays, and its results unwrapped.
+
+So no rule tests its gradient's type or the grad mode, and the engine sets nothing on a node:
+it calls one method or the other with the ctx that matches.
 
 Speed matters here more than anywhere: every op of every model passes through `apply`, and
 backward rules call ops too. So `apply` makes one pass over the arguments, builds no graph when
@@ -146,7 +156,6 @@ class BackwardCFunction(Node):
     _saved: tuple = ()
     _saved_versions: Sequence[Optional[int]] = ()
     _freed = False
-    _arrays = False  # set by the engine while it runs this node's rule on arrays
     _non_differentiable: tuple = ()
     _materialize = True
     _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
@@ -164,21 +173,17 @@ class BackwardCFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved tensors, checked for in-place changes. While the engine runs an
-        `_array_backward` rule on arrays (no graph of the backward wanted), their arrays
-        instead. Python numbers saved by an array forward stay numbers."""
+        """The saved tensors, checked for in-place changes. Python numbers saved by an array
+        forward stay numbers."""
         if self._freed:
             raise RuntimeError(_FREED)
-        arrays = self._arrays
         out = []
         for item, version in zip(self._saved, self._saved_versions):
             if version is not None:  # a tensor, not a number or None
                 vc = item._vc
                 if vc is not None and vc[0] != version:
                     raise _modified_error(self, item, version)
-                if arrays:
-                    item = item._data
-                elif type(item) is _SavedOutput:
+                if type(item) is _SavedOutput:
                     item = item.unpack(self)
             out.append(item)
         return tuple(out)
@@ -193,6 +198,43 @@ class BackwardCFunction(Node):
         self._saved = ()
         self._saved_versions = ()
         self._freed = True
+
+
+class _ArrayCtx(BackwardCFunction):
+    """The ctx `backward_arrays` gets: a view of a node that shares its attributes (its
+    `__dict__`) and gives the saved tensors' arrays. Each Function with an array rule has its
+    own subclass, also a subclass of its node class (`Function._array_ctx`), so the view reads
+    as that node (name, class-level defaults). Made by the engine as it calls the rule; the node
+    itself is not touched, so its `saved_tensors` stay Tensors for anyone else reading them."""
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved tensors' arrays, checked for in-place changes; numbers stay numbers."""
+        if self._freed:
+            raise RuntimeError(_FREED)
+        out = []
+        for item, version in zip(self._saved, self._saved_versions):
+            if version is not None:
+                vc = item._vc
+                if vc is not None and vc[0] != version:
+                    raise _modified_error(self, item, version)
+                item = item._data
+            out.append(item)
+        return tuple(out)
+
+
+def array_ctx(node: BackwardCFunction) -> BackwardCFunction:
+    """The array view of `node` that its Function's `backward_arrays` takes as ctx. A node that
+    saved nothing is its own view (its `saved_tensors` are () in either form), which spares
+    making one for most ops (sums, adds, views)."""
+    if not node._saved:
+        return node
+    ctx = _new(node._forward_cls._array_ctx)
+    ctx.__dict__ = node.__dict__
+    return ctx
+
+
+_new = object.__new__
 
 
 def _modified_error(node: BackwardCFunction, item: Any, version: int) -> RuntimeError:
@@ -248,8 +290,11 @@ class Function:
     else refers to it."""
 
     _array_forward = False
-    _array_backward = False
+    # the fast path on arrays, when the op has one (see the module docstring); None: backward
+    # runs on Tensors wrapped around the gradient arrays
+    backward_arrays: Optional[Callable[..., Any]] = None
     _inline_rule = False
+    _array_ctx: type[_ArrayCtx]
     # the edge a number argument gets: False leaves it out of next_functions; ops whose number
     # operands torch wraps as tensors (add, sub, mul, div, where) set None, listed as (None, 0)
     _number_edge: Optional[bool] = False
@@ -261,9 +306,17 @@ class Function:
         # torch numbers its own ops' nodes (MulBackward0) and not those of user Functions
         name = cls.__dict__.get("backward_name", f"{cls.__name__}Backward{0 if cls._array_forward else ''}")
         cls._backward_cls = type(name, (BackwardCFunction,), {"_forward_cls": cls})
-        # a rule the engine may run on arrays itself: its forward is ember's own array kind, so
+        own = cls.__dict__
+        if "backward" in own and "backward_arrays" not in own and cls.backward_arrays is not None:
+            raise TypeError(
+                f"{cls.__name__} overrides backward but would inherit its parent's backward_arrays: "
+                "define backward_arrays too (`backward_arrays = backward` if the rule serves both)"
+            )
+        if cls.backward_arrays is not None:
+            cls._array_ctx = type(name, (_ArrayCtx, cls._backward_cls), {})
+        # an array rule the engine runs in its loop: the forward is ember's own array kind, so
         # there are no user gradients to check (see engine._call_backward)
-        cls._inline_rule = cls._array_forward and cls._array_backward
+        cls._inline_rule = cls._array_forward and cls.backward_arrays is not None
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:

@@ -12,6 +12,9 @@ from .. import _dtype, _tensor
 
 Dim = Union[int, Sequence[int], None]
 
+_ndarray = np.ndarray
+_multiply = np.multiply
+
 
 def is_tensor(x: Any) -> bool:
     return isinstance(x, _tensor.Tensor)
@@ -125,6 +128,27 @@ def half_opmath(ufunc: np.ufunc, a: Any, b: Any) -> Any:
     """
     with np.errstate(over="ignore"):  # float16 overflows to inf, as torch's does, without a warning
         return ufunc(a, np.float32(b), dtype=np.float32).astype(np.float16)
+
+
+def opmath(ufunc: np.ufunc, a: Any, b: Any) -> Any:
+    """`a * b` (ufunc np.multiply) or `a / b` (np.true_divide) as torch computes it, for backward
+    rules: a float16 gradient array with a number b goes through `half_opmath` (float32, rounded
+    once), as the forward did; arrays otherwise, and Tensors always (whose ops do the same), by
+    the operator.
+
+        opmath(np.true_divide, grad, 1e5)   # grad / 1e5, not grad / inf for a float16 grad
+    """
+    if type(b) is not _ndarray and type(a) is _ndarray and a.dtype.char == "e":
+        return half_opmath(ufunc, a, b)
+    return a * b if ufunc is _multiply else a / b
+
+
+def new_zeros(like: Any, shape: tuple[int, ...]) -> Any:
+    """Zeros of `shape` in `like`'s dtype, of its kind: an array for an array, a constant
+    Tensor for a Tensor (for rules that run on both)."""
+    if type(like) is np.ndarray:
+        return np.zeros(shape, like.dtype)
+    return like.new_zeros(shape)
 
 
 def normalize_dims(dim: Dim, ndim: int) -> Optional[tuple[int, ...]]:

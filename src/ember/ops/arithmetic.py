@@ -19,7 +19,7 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype
 from .._creation import zeros_like
-from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to
+from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to
 
 _ndarray = np.ndarray
 _FLOAT16_MAX = float(np.finfo(np.float16).max)
@@ -29,7 +29,6 @@ class Add(Function):
     """a + b;  d/da = 1,  d/db = 1."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
 
     @staticmethod
@@ -43,12 +42,13 @@ class Add(Function):
         da, db = ctx.needs_input_grad
         return (sum_to(grad, sa) if da else None), (sum_to(grad, sb) if db else None)
 
+    backward_arrays = backward
+
 
 class Sub(Function):
     """a - b;  d/da = 1,  d/db = -1."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
 
     @staticmethod
@@ -62,12 +62,13 @@ class Sub(Function):
         da, db = ctx.needs_input_grad
         return (sum_to(grad, sa) if da else None), (sum_to(-grad, sb) if db else None)
 
+    backward_arrays = backward
+
 
 class Rsub(Function):
     """torch's rsub: b - a (`2 - x` is rsub(x, 2));  d/da = -1,  d/db = 1."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -79,6 +80,8 @@ class Rsub(Function):
         sa, sb = ctx.shapes
         da, db = ctx.needs_input_grad
         return (sum_to(-grad, sa) if da else None), (sum_to(grad, sb) if db else None)
+
+    backward_arrays = backward
 
 
 class RsubScalar(Rsub):
@@ -93,7 +96,6 @@ class AddScaled(Function):
     its gradient for b is computed in float32 (`half_opmath`)."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
     backward_name = "AddBackward0"
 
@@ -110,11 +112,10 @@ class AddScaled(Function):
         da, db = ctx.needs_input_grad
         alpha = ctx.alpha
         ga = sum_to(grad, sa) if da else None
-        gb = None
-        if db:
-            half = type(grad) is _ndarray and grad.dtype.char == "e"
-            gb = sum_to(half_opmath(np.multiply, grad, alpha) if half else grad * alpha, sb)
+        gb = sum_to(opmath(np.multiply, grad, alpha), sb) if db else None
         return ga, gb
+
+    backward_arrays = backward
 
 
 class SubScaled(AddScaled):
@@ -139,7 +140,6 @@ class Mul(Function):
     backward."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
 
     @staticmethod
@@ -153,15 +153,11 @@ class Mul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        ga = gb = None
-        if da:
-            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
-                ga = half_opmath(np.multiply, grad, b)
-            else:
-                ga = sum_to(grad * b, a.shape)
-        if db:
-            gb = sum_to(grad * a, b.shape)
+        ga = sum_to(opmath(np.multiply, grad, b), a.shape) if da else None
+        gb = sum_to(grad * a, b.shape) if db else None
         return ga, gb
+
+    backward_arrays = backward
 
 
 class Div(Function):
@@ -170,7 +166,6 @@ class Div(Function):
     backward."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
 
     @staticmethod
@@ -184,15 +179,11 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        ga = gb = None
-        if da:
-            if type(b) is not _ndarray and type(grad) is _ndarray and grad.dtype.char == "e":
-                ga = half_opmath(np.true_divide, grad, b)
-            else:
-                ga = sum_to(grad / b, a.shape)
-        if db:
-            gb = sum_to(-grad * (a / b / b), b.shape)
+        ga = sum_to(opmath(np.true_divide, grad, b), a.shape) if da else None
+        gb = sum_to(-grad * (a / b / b), b.shape) if db else None
         return ga, gb
+
+    backward_arrays = backward
 
 
 class Pow(Function):
@@ -266,7 +257,6 @@ class Neg(Function):
     """-x;  d/dx = -1."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -275,6 +265,8 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+    backward_arrays = backward
 
 
 class Remainder(Function):

@@ -195,7 +195,6 @@ class Clamp(Function):
     """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
 
     _array_forward = True
-    _array_backward = True
     backward_name = "ClampBackward1"
 
     @staticmethod
@@ -214,6 +213,8 @@ class Clamp(Function):
             keep = keep & (x <= ctx.hi)
         return Where.apply(keep, grad, 0.0), None, None  # selected: an inf dy outside stays out
 
+    backward_arrays = backward
+
 
 class ClampTensor(Function):
     """min(max(x, lo), hi) for tensor bounds lo and hi that broadcast with x (either may be None);
@@ -222,7 +223,6 @@ class ClampTensor(Function):
     a NaN anywhere gives NaN with no gradient to anyone (every comparison with it is false)."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None  # an absent bound is listed in next_functions as (None, 0), as in torch
     backward_name = "ClampBackward0"
 
@@ -247,6 +247,8 @@ class ClampTensor(Function):
             above = x > hi if lo is None else (x > hi) | (hi < lo)
             ghi = sum_to(Where.apply(above, grad, 0.0), hi.shape)
         return gx, glo, ghi
+
+    backward_arrays = backward
 
 
 def maximum(input: Any, other: Any) -> Any:

@@ -278,7 +278,6 @@ class Convolution(Function):
     dx = conv^T(dy, w),  dw = ConvWeight(x, dy),  db = dy summed over all but channels."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, w, b, g):
@@ -300,6 +299,8 @@ class Convolution(Function):
         db = _bias_grad(grad) if need_b else None
         return dx, dw, db, None
 
+    backward_arrays = backward
+
 
 class ConvTranspose(Function):
     """x = conv^T(y, w) + b, the adjoint of the convolution with geometry g (y lives in its
@@ -307,7 +308,6 @@ class ConvTranspose(Function):
     db = dx summed over all but channels."""
 
     _array_forward = True
-    _array_backward = True
     backward_name = "ConvolutionBackward0"
 
     @staticmethod
@@ -326,6 +326,8 @@ class ConvTranspose(Function):
         db = _bias_grad(grad) if need_b else None
         return dy, dw, db, None, None
 
+    backward_arrays = backward
+
 
 class ConvWeight(Function):
     """dw = dY X^T, the weight gradient of a convolution, a bilinear map of (x, dy);
@@ -333,7 +335,6 @@ class ConvWeight(Function):
     `cols` and `dy_mat`, when given, are x's columns and dy's matrix, made already (constants)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dy, cols, g, dy_mat):
@@ -349,3 +350,5 @@ class ConvWeight(Function):
         dx = ConvTranspose.apply(dy, grad, None, g, None) if need_x else None
         ddy = Convolution.apply(x, grad, None, g) if need_dy else None
         return dx, ddy, None, None, None
+
+    backward_arrays = backward

@@ -1,7 +1,7 @@
 """Cumulative sums and products along one dimension (torch's cumsum and cumprod).
 
 cumprod's gradient divides by the input where it can; an input with zeros takes an exact rule
-instead, on arrays when no graph of the backward is wanted and with differentiable ops when it is
+instead: O(n) on arrays (`backward_arrays`), O(n^2) with differentiable ops in the reference rule
 (so every derivative of cumprod, and prod's second derivative that uses it, stays exact).
 """
 
@@ -13,7 +13,6 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.function import Function
-from ..autograd.grad_mode import is_grad_enabled
 from ._util import normalize_dims
 from .shape import cat
 
@@ -66,9 +65,17 @@ class Cumprod(Function):
             return grad, None
         if not (x._data == 0).any():
             return _reverse_cumsum(out * grad, dim) / x, None
-        if is_grad_enabled():
-            return _cumprod_grad_graph(x, grad, dim), None
-        return x._make(_cumprod_grad_with_zeros(x._data, out._data, grad._data, dim), False, None), None
+        return _cumprod_grad_graph(x, grad, dim), None
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        x, out = ctx.saved_tensors
+        dim = ctx.dim
+        if x.ndim == 0 or x.shape[dim] == 1:
+            return grad, None
+        if not (x == 0).any():
+            return _reverse_cumsum_array(out * grad, dim) / x, None
+        return _cumprod_grad_with_zeros(x, out, grad, dim), None
 
 
 def _cumprod_grad_with_zeros(x: np.ndarray, y: np.ndarray, grad: np.ndarray, axis: int) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import is_tensor, normalize_dims, promote, sum_to
+from ._util import new_zeros, normalize_dims, promote, sum_to
 from ._views import track, track_pieces
 from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
@@ -44,7 +44,6 @@ class Index(Function):
     """x[key];  dx = zeros with dy placed (summed, for repeats) at key."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -60,6 +59,8 @@ class Index(Function):
     @staticmethod
     def backward(ctx, grad):
         return IndexAdd.apply(grad, ctx.shape, ctx.key), None
+
+    backward_arrays = backward
 
 
 class Select(Index):
@@ -86,7 +87,6 @@ class IndexAdd(Function):
     """zeros(shape) with y added at key;  dy = d(out)[key]."""
 
     _array_forward = True
-    _array_backward = True
     backward_name = "IndexPutBackward0"
 
     @staticmethod
@@ -103,12 +103,13 @@ class IndexAdd(Function):
     def backward(ctx, grad):
         return Index.apply(grad, ctx.key), None, None
 
+    backward_arrays = backward
+
 
 class IndexPut(Function):
     """out = x with out[key] = v;  dx = dy with zeros at key,  dv = dy[key] (summed to v's shape)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, v, key):
@@ -125,6 +126,8 @@ class IndexPut(Function):
         if ctx.needs_input_grad[1]:
             dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape)
         return dx, dv, None
+
+    backward_arrays = backward
 
 
 class IndexPutAccumulate(IndexPut):
@@ -146,6 +149,8 @@ class IndexPutAccumulate(IndexPut):
         dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape) if ctx.needs_input_grad[1] else None
         return dx, dv, None
 
+    backward_arrays = backward
+
 
 def _along(index: np.ndarray, dim: int) -> tuple:
     """The full NumPy index that addresses `index[...]` positions along dim (for np.add.at)."""
@@ -158,7 +163,6 @@ class Gather(Function):
     """out[i][j] = x[i][index[i][j]] (dim=1);  dx = zeros with dy scatter-added at index."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim, index):
@@ -169,8 +173,9 @@ class Gather(Function):
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        zeros = grad.new_zeros(ctx.shape) if is_tensor(grad) else np.zeros(ctx.shape, grad.dtype)
-        return ScatterAdd.apply(zeros, ctx.dim, index, grad), None, None
+        return ScatterAdd.apply(new_zeros(grad, ctx.shape), ctx.dim, index, grad), None, None
+
+    backward_arrays = backward
 
 
 class ScatterAdd(Function):
@@ -226,7 +231,6 @@ class MaskedFill(Function):
     """where mask, the value; else x;  dx = dy where not mask,  dvalue = sum of dy where mask."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, mask, value):
@@ -242,6 +246,8 @@ class MaskedFill(Function):
         gv, gx = _select_grads(grad, mask, (sv, sx), (dv, dx))  # masked_fill(x, m, v) = where(m, v, x)
         return gx, None, gv
 
+    backward_arrays = backward
+
 
 class MaskedFillTensor(MaskedFill):
     """masked_fill with a 0-d tensor value (torch's MaskedFillBackward1)."""
@@ -253,7 +259,6 @@ class Where(Function):
     """cond ? a : b;  da = dy where cond,  db = dy where not cond."""
 
     _array_forward = True
-    _array_backward = True
     _number_edge = None
 
     @staticmethod
@@ -266,6 +271,8 @@ class Where(Function):
     def backward(ctx, grad):
         (cond,) = ctx.saved_tensors
         return (None,) + _select_grads(grad, cond, ctx.shapes, ctx.needs_input_grad[1:])
+
+    backward_arrays = backward
 
 
 def _select_grads(grad: Any, cond: Any, shapes: tuple, needs: Sequence[bool]) -> tuple:

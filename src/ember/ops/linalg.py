@@ -28,7 +28,6 @@ class MatMul(Function):
     """a @ b;  da = dout @ b^T,  db = a^T @ dout (each summed over broadcast batch dims)."""
 
     _array_forward = True
-    _array_backward = True
     backward_name = "MmBackward0"
 
     @staticmethod
@@ -55,6 +54,8 @@ class MatMul(Function):
         if ctx.needs_input_grad[1]:
             db = (g.mT @ a2).mT if _transposed(b) and a2.ndim == 2 else sum_to(a2.mT @ g, b2.shape).reshape(b.shape)
         return da, db
+
+    backward_arrays = backward
 
 
 def _transposed(t: Any) -> bool:

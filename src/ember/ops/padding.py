@@ -113,7 +113,6 @@ class PadScatter(Function):
     first). It is linear in dy, so its own gradient is the gather again."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, maps, shape):
@@ -126,13 +125,14 @@ class PadScatter(Function):
     def backward(ctx, grad):
         return PadGather.apply(grad, ctx.maps), None, None
 
+    backward_arrays = backward
+
 
 class PadGather(Function):
     """out = x read at given index maps: a pad of any of the gather modes, as PadScatter's
     gradient (double backward) sees it;  dx = dy scatter-added back (PadScatter)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, maps):
@@ -141,6 +141,8 @@ class PadGather(Function):
     @staticmethod
     def backward(ctx, grad):
         return PadScatter.apply(grad, ctx.maps, ctx.shape), None
+
+    backward_arrays = backward
 
 
 def _check_nonempty(x: np.ndarray, nd: int) -> None:
@@ -180,7 +182,6 @@ class ReflectionPad(Function):
     a mirrored position gets its own gradient plus its mirror image's."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
@@ -206,13 +207,14 @@ class ReflectionPad(Function):
     def backward(ctx, grad):
         return PadScatter.apply(grad, ctx.maps, ctx.shape), None
 
+    backward_arrays = backward
+
 
 class ReplicationPad(Function):
     """Repeat the edge: out[j] = x[clamp(t, 0, n-1)] (t = j - before).  dx = dy scatter-added
     back, so an edge position collects the gradient of all its copies."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
@@ -229,6 +231,8 @@ class ReplicationPad(Function):
     def backward(ctx, grad):
         return PadScatter.apply(grad, ctx.maps, ctx.shape), None
 
+    backward_arrays = backward
+
 
 class CircularPad(Function):
     """Wrap around: crop the negative widths, c = x[max(-l,0) : n - max(-r,0)], then
@@ -236,7 +240,6 @@ class CircularPad(Function):
     reads memory it has not written there).  dx = dy scatter-added back."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, pad):
@@ -262,6 +265,8 @@ class CircularPad(Function):
     @staticmethod
     def backward(ctx, grad):
         return PadScatter.apply(grad, ctx.maps, ctx.shape), None
+
+    backward_arrays = backward
 
 
 # one Function per padded rank, so that grad_fn reads as torch's (ReflectionPad2DBackward0)

@@ -118,7 +118,6 @@ class MaxPool2DWithIndices(Function):
     input's spatial dims, int64);  dx = dy written at each window's maximum."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, g, with_indices):
@@ -137,13 +136,14 @@ class MaxPool2DWithIndices(Function):
         (local,) = ctx.saved_tensors
         return MaxPoolAdjoint.apply(grad, data(local), ctx.geometry, ctx.outer), None, None
 
+    backward_arrays = backward
+
 
 class MaxPoolAdjoint(Function):
     """dx = zeros with each dy written at its window's maximum (added where windows overlap);
     d(dy) = MaxPoolTake(ddx). `local` holds each window's winning kernel offset."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, local, g, outer):
@@ -166,12 +166,13 @@ class MaxPoolAdjoint(Function):
     def backward(ctx, grad):
         return MaxPoolTake.apply(grad, ctx.local, ctx.geometry), None, None, None
 
+    backward_arrays = backward
+
 
 class MaxPoolTake(Function):
     """y = x at each window's recorded maximum;  dx = MaxPoolAdjoint(dy)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, local, g):
@@ -186,13 +187,14 @@ class MaxPoolTake(Function):
     def backward(ctx, grad):
         return MaxPoolAdjoint.apply(grad, ctx.local, ctx.geometry, ctx.outer), None, None
 
+    backward_arrays = backward
+
 
 class PlaceAt(Function):
     """dx (N, C, *size) = zeros with dy[n, c, q] added at flat spatial index i[n, c, q]
     (`np.add.at`: adaptive bins may share elements);  d(dy) = TakeAt(ddx, i)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, indices, size):
@@ -207,12 +209,13 @@ class PlaceAt(Function):
     def backward(ctx, grad):
         return TakeAt.apply(grad, ctx.indices), None, None
 
+    backward_arrays = backward
+
 
 class TakeAt(Function):
     """y[n, c, q] = x[n, c, flat spatial index i[n, c, q]];  dx = PlaceAt(dy, i)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, indices):
@@ -224,6 +227,8 @@ class TakeAt(Function):
     @staticmethod
     def backward(ctx, grad):
         return PlaceAt.apply(grad, ctx.indices, ctx.size), None
+
+    backward_arrays = backward
 
 
 def avg_pool_scale(g: Geometry, count_include_pad: bool, divisor_override: Optional[int]) -> np.ndarray:
@@ -249,7 +254,6 @@ class AvgPool2D(Function):
     dx = `AvgPoolAdjoint`(dy): each dy * scale added back onto its window."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, g, scale):
@@ -268,13 +272,14 @@ class AvgPool2D(Function):
     def backward(ctx, grad):
         return AvgPoolAdjoint.apply(grad, ctx.geometry, ctx.scale), None, None
 
+    backward_arrays = backward
+
 
 class AvgPoolAdjoint(Function):
     """dx = sum over kernel offsets of dy * scale placed on the positions that offset met;
     d(dy) = AvgPool2D(ddx)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, g, scale):
@@ -289,6 +294,8 @@ class AvgPoolAdjoint(Function):
     @staticmethod
     def backward(ctx, grad):
         return AvgPool2D.apply(grad, ctx.geometry, ctx.scale), None, None
+
+    backward_arrays = backward
 
 
 class AdaptiveMaxPool2D(Function):

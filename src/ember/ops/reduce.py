@@ -15,11 +15,9 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import Dim, add_reduce, data, half_opmath, normalize_dims
+from ._util import Dim, add_reduce, data, normalize_dims, opmath
 from .cumulative import exclusive_cumprod
 from .unary import Exp
-
-_ndarray = np.ndarray
 
 
 def _return_type(name: str) -> type:
@@ -56,7 +54,6 @@ class Sum(Function):
     """sum_i x_i;  d/dx_i = 1."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -66,6 +63,8 @@ class Sum(Function):
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+    backward_arrays = backward
 
 
 class SumDim(Sum):
@@ -77,7 +76,6 @@ class Mean(Function):
     its gradient is divided by n in float32 (`half_opmath`): n past 65504 is inf in float16."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -88,9 +86,9 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        n = ctx.n
-        g = half_opmath(np.true_divide, grad, n) if type(grad) is _ndarray and grad.dtype.char == "e" else grad / n
-        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None
+        return _expand_back(opmath(np.true_divide, grad, ctx.n), ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+    backward_arrays = backward
 
 
 class MeanDim(Mean):
@@ -103,7 +101,6 @@ class Var(Function):
     torch's is (its squares overflow float16 long before the variance does)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -116,13 +113,14 @@ class Var(Function):
         (x,) = ctx.saved_tensors
         return _var_backward(grad, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
 
+    backward_arrays = backward
+
 
 class Std(Function):
     """sqrt(var);  d/dx_i = (x_i - mean) / ((n - c) std): var's gradient applied to
     grad / (2 std), which is taken as 0 where std is 0 (a constant input), as torch does."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -138,6 +136,8 @@ class Std(Function):
         # grad / (2 std), with 1 in place of 0 under the division and the quotient zeroed there
         grad_var = grad / (out * 2 + zero) * ~zero
         return _var_backward(grad_var, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
+
+    backward_arrays = backward
 
 
 def _variance(x: np.ndarray, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool, name: str) -> np.ndarray:
@@ -320,7 +320,6 @@ class Softmax(Function):
     """y_i = e^(x_i) / sum_j e^(x_j);  dx = y * (dy - sum(dy * y))."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -335,12 +334,13 @@ class Softmax(Function):
         (y,) = ctx.saved_tensors
         return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
 
+    backward_arrays = backward
+
 
 class LogSoftmax(Function):
     """y_i = x_i - logsumexp(x);  dx = dy - softmax(x) * sum(dy)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -354,6 +354,8 @@ class LogSoftmax(Function):
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad - Exp.apply(y) * grad.sum(axis=ctx.dim, keepdims=True), None
+
+    backward_arrays = backward
 
 
 class Norm(Function):

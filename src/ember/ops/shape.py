@@ -30,7 +30,6 @@ class Reshape(Function):
     """Same elements, new shape;  dx = dy reshaped back."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
     backward_name = "ViewBackward0"
 
@@ -46,12 +45,13 @@ class Reshape(Function):
     def backward(ctx, grad):
         return grad.reshape(ctx.shape), None
 
+    backward_arrays = backward
+
 
 class Expand(Function):
     """Broadcast to a larger shape (a view);  dx = dy summed over the repeated dimensions."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -76,12 +76,13 @@ class Expand(Function):
     def backward(ctx, grad):
         return sum_to(grad, ctx.shape), None
 
+    backward_arrays = backward
+
 
 class Permute(Function):
     """Reorder dimensions (a view);  dx = dy permuted by the inverse order."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -92,6 +93,8 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad):
         return Permute.apply(grad, tuple(np.argsort(ctx.dims))), None
+
+    backward_arrays = backward
 
 
 class Transpose(Permute):
@@ -140,7 +143,6 @@ class Cat(Function):
     """Join tensors along a dim;  each input's gradient is its slice of dy."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -156,6 +158,8 @@ class Cat(Function):
     def backward(ctx, grad):
         return (None,) + tuple(SplitWithSizes.apply(grad, ctx.sizes, ctx.dim))
 
+    backward_arrays = backward
+
 
 class Split(Function):
     """Consecutive pieces of x along dim, of the given sizes, each a view of x (one node with an
@@ -163,7 +167,6 @@ class Split(Function):
     that received none."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -177,6 +180,8 @@ class Split(Function):
     def backward(ctx, *grads):
         return Cat.apply(ctx.dim, *grads), None, None
 
+    backward_arrays = backward
+
 
 class SplitWithSizes(Split):
     pass
@@ -187,7 +192,6 @@ class Unbind(Function):
     dx = their gradients stacked back along dim."""
 
     _array_forward = True
-    _array_backward = True
     _is_view = True
 
     @staticmethod
@@ -201,12 +205,13 @@ class Unbind(Function):
     def backward(ctx, *grads):
         return Stack.apply(ctx.dim, *grads), None
 
+    backward_arrays = backward
+
 
 class Stack(Function):
     """Stack equal-shape tensors along a new dim;  each input's gradient is dy selected there."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -219,6 +224,8 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):
         return (None,) + tuple(Unbind.apply(grad, ctx.dim))
+
+    backward_arrays = backward
 
 
 class Flip(Function):
@@ -295,7 +302,6 @@ class Clone(Function):
     """A copy;  dx = dy."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -304,6 +310,8 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+    backward_arrays = backward
 
 
 def reshape(input: Any, *shape: Shape) -> Any:

@@ -17,7 +17,6 @@ class Exp(Function):
     """e^x;  d/dx = e^x."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -30,12 +29,13 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return grad * out
 
+    backward_arrays = backward
+
 
 class Log(Function):
     """ln x;  d/dx = 1/x."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -47,12 +47,13 @@ class Log(Function):
         (x,) = ctx.saved_tensors
         return grad / x
 
+    backward_arrays = backward
+
 
 class Log1p(Function):
     """ln(1 + x), accurate near 0;  d/dx = 1/(1 + x)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -64,12 +65,13 @@ class Log1p(Function):
         (x,) = ctx.saved_tensors
         return grad / (x + 1)
 
+    backward_arrays = backward
+
 
 class Expm1(Function):
     """e^x - 1, accurate near 0;  d/dx = e^x = out + 1."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -82,12 +84,13 @@ class Expm1(Function):
         (out,) = ctx.saved_tensors
         return grad * (out + 1)
 
+    backward_arrays = backward
+
 
 class Sqrt(Function):
     """sqrt x;  d/dx = 1 / (2 sqrt x)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -100,12 +103,13 @@ class Sqrt(Function):
         (out,) = ctx.saved_tensors
         return grad / (2 * out)
 
+    backward_arrays = backward
+
 
 class Rsqrt(Function):
     """1 / sqrt x;  d/dx = -1/2 x^(-3/2) = -out^3 / 2."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -118,6 +122,8 @@ class Rsqrt(Function):
         (out,) = ctx.saved_tensors
         return -0.5 * grad * out**3
 
+    backward_arrays = backward
+
 
 class Reciprocal(Function):
     """1 / x;  d/dx = -1/x^2 = -out^2 (out squared, as torch does: x^2 overflows float16
@@ -125,7 +131,6 @@ class Reciprocal(Function):
     change in place afterwards."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -137,6 +142,8 @@ class Reciprocal(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         return -grad * (out * out)
+
+    backward_arrays = backward
 
 
 class Sin(Function):
@@ -175,7 +182,6 @@ class Tan(Function):
     """tan x;  d/dx = 1 + tan^2 x."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -188,12 +194,13 @@ class Tan(Function):
         (out,) = ctx.saved_tensors
         return grad * (1 + out * out)
 
+    backward_arrays = backward
+
 
 class Tanh(Function):
     """tanh x;  d/dx = 1 - tanh^2 x."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -206,12 +213,13 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return grad * (1 - out * out)
 
+    backward_arrays = backward
+
 
 class Sigmoid(Function):
     """s(x) = 1 / (1 + e^-x);  d/dx = s(x) (1 - s(x))."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -225,12 +233,13 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return grad * (1 - out) * out
 
+    backward_arrays = backward
+
 
 class Relu(Function):
     """max(0, x);  d/dx = 1 where x > 0, else 0 (also at 0, as torch)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -243,6 +252,8 @@ class Relu(Function):
         (out,) = ctx.saved_tensors
         return ThresholdBackward.apply(grad, out)
 
+    backward_arrays = backward
+
 
 class ThresholdBackward(Function):
     """relu's gradient as one op, dy except where out <= 0, as torch's (so a NaN output passes
@@ -251,7 +262,6 @@ class ThresholdBackward(Function):
     out is 0); linear in dy, so its gradient is the same mask."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, grad, out):
@@ -266,6 +276,8 @@ class ThresholdBackward(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         return ThresholdBackward.apply(grad, out), None
+
+    backward_arrays = backward
 
 
 class Softplus(Function):

@@ -120,7 +120,6 @@ class NllLoss(Function):
     d l_n / d x[n, c] = -q[n, c]."""
 
     _array_forward = True
-    _array_backward = True  # arrays without create_graph, Tensors with it
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
@@ -130,9 +129,12 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        if isinstance(grad, Tensor):  # create_graph: dx must stay a function of grad
-            q = _dense_target(ctx, ctx.shape, grad._data.dtype)
-            return _const(-q, False, None) * _scale(ctx, grad), None, None, None, None
+        # dx stays a function of grad, so that it differentiates in it
+        q = _dense_target(ctx, ctx.shape, grad._data.dtype)
+        return _const(-q, False, None) * _scale(ctx, grad), None, None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
         g = grad / ctx.norm
         dx = np.zeros(ctx.shape, grad.dtype)
         dx[ctx.targets] = -(ctx.wt * g)
@@ -145,12 +147,12 @@ class CrossEntropy(Function):
     forward: with m = max_c x_c and s = sum_c e^(x_c - m) (no exp overflows),
     log p[n, t] = (x[n, t] - m) - log s; only the target entries are formed (and, with label
     smoothing, the weighted sum over classes), and softmax = e^(x - m) / s is kept for backward.
-    backward: d l_n / d x_n = (softmax(x_n) sum_c q_nc - q_n) * dl / normaliser, in one pass
-    over the softmax. Under create_graph it is built from x with Tensor ops, to differentiate again.
+    backward: d l_n / d x_n = (softmax(x_n) sum_c q_nc - q_n) * dl / normaliser: the reference
+    rule builds it from x with Tensor ops (so it differentiates again); the array rule makes one
+    pass over the softmax kept by forward.
     """
 
     _array_forward = True
-    _array_backward = True  # arrays without create_graph, Tensors with it
     backward_name = "CrossEntropyLossBackward0"
 
     @staticmethod
@@ -174,12 +176,16 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        # softmax recomputed from x, so that dx differentiates in x
+        x, _ = ctx.saved_tensors
+        q = _dense_target(ctx, x.shape, x._data.dtype)
+        dx = x.softmax(1) * _const(q.sum(1, keepdims=True), False, None) - _const(q, False, None)
+        return dx * _scale(ctx, grad), None, None, None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
         x, softmax = ctx.saved_tensors
         eps, classes = ctx.smoothing, x.shape[1]
-        if isinstance(grad, Tensor):  # create_graph: softmax recomputed from x, so dx differentiates in x
-            q = _dense_target(ctx, x.shape, x._data.dtype)
-            dx = x.softmax(1) * _const(q.sum(1, keepdims=True), False, None) - _const(q, False, None)
-            return dx * _scale(ctx, grad), None, None, None, None, None
         g = grad / ctx.norm
         at_target = (1 - eps) * ctx.wt * g
         per_sample = at_target

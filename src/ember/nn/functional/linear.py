@@ -23,7 +23,6 @@ class Linear(Function):
     """
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -46,6 +45,8 @@ class Linear(Function):
         dw = flat.mT @ x.reshape(-1, weight.shape[1]) if need_w else None
         db = sum_to(flat, ctx.bias_shape) if need_b else None
         return dx, dw, db
+
+    backward_arrays = backward
 
 
 def _valid(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> bool:

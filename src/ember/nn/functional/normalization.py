@@ -23,9 +23,9 @@ terms. Nothing large is saved (x and the two small statistics), so an in-place o
 output is harmless. Where it keeps precision, layer and group norm take the variance from
 mean(x^2) - mean^2 and work on x itself, the mean folded into small per-row terms, which
 saves passes over x and temporaries of its size; the backward then needs only sums of dy and
-dy * x (BLAS where they are matrix-vector products). Under
-`create_graph=True` the backward rebuilds the statistics from x with Tensor ops, so it can
-itself be differentiated.
+dy * x (BLAS where they are matrix-vector products): that is the array rule
+(`backward_arrays`). The reference rule (`backward`) rebuilds the statistics from x with
+Tensor ops, so that under `create_graph=True` it can itself be differentiated.
 """
 
 from __future__ import annotations
@@ -78,12 +78,13 @@ class _Normalize(Function):
 
     @staticmethod
     def backward(ctx, grad, _grad_mean, _grad_var):
+        x, weight, _, _ = ctx.saved_tensors
+        return _backward_graph(ctx, grad, x, weight) + (None, None, None, None)
+
+    @staticmethod
+    def backward_arrays(ctx, grad, _grad_mean, _grad_var):
         x, weight, mean, inv_std = ctx.saved_tensors
-        if is_grad_enabled():
-            grads = _backward_graph(ctx, grad, x, weight)
-        else:
-            grads = _backward_arrays(ctx, grad, x, weight, mean._data, inv_std._data)
-        return grads + (None, None, None, None)
+        return _backward_arrays(ctx, grad, x, weight, mean, inv_std) + (None, None, None, None)
 
 
 class NativeBatchNorm(_Normalize):
@@ -183,7 +184,7 @@ def _contract(a: np.ndarray, b: np.ndarray, axes: tuple[int, ...]) -> np.ndarray
 
 
 def _backward_arrays(
-    ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor], mean: np.ndarray, inv_std: np.ndarray
+    ctx, grad: np.ndarray, x: np.ndarray, weight: Optional[np.ndarray], mean: np.ndarray, inv_std: np.ndarray
 ) -> tuple:
     """The first-order gradients in NumPy. With r = inv_std, the centred values c = z - o
     (x and its mean, as forward took them, or x - mean rebuilt, o = 0), xhat = c * r and
@@ -196,10 +197,10 @@ def _backward_arrays(
     batch norm's) dy and dy * z are summed first, so the other sums run over small arrays."""
     shape, axes, param_shape = ctx.shape, ctx.axes, ctx.param_shape
     need_x, need_w, need_b = ctx.needs_input_grad[:3]
-    dy = grad._data.reshape(shape)
-    xw = x._data.reshape(shape)
+    dy = grad.reshape(shape)
+    xw = x.reshape(shape)
     z, o = (xw, mean) if ctx.raw_moments else (xw - mean, None)
-    w = None if weight is None else weight._data.reshape(param_shape)
+    w = None if weight is None else weight.reshape(param_shape)
     flat = tuple(a for a in axes if param_shape[a] == 1)
     dy_f = _sum(dy, flat) if flat else dy
     dyz_f = _contract(dy, z, flat) if flat else dy * z
@@ -233,11 +234,11 @@ def _backward_arrays(
         spare = z if z is not xw else None if flat else dyz_f
         dx -= np.multiply(z, a, out=spare)
         dx -= c0
-        dx = x._make(dx.reshape(x.shape), False, None)
+        dx = dx.reshape(x.shape)
     if dw is not None:
-        dw = x._make(dw.reshape(weight.shape), False, None)
+        dw = dw.reshape(weight.shape)
     if db is not None:
-        db = x._make(db.reshape(ctx.bias_shape), False, None)
+        db = db.reshape(ctx.bias_shape)
     return dx, dw, db
 
 

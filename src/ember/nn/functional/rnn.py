@@ -22,9 +22,9 @@ A step whose `w_ih` is None takes x already projected (x W_ih^T + b_ih, the laye
 for all time steps in one GEMM); then dx = dG.
 
 The backward formulas are written once, over operands that are either NumPy arrays or Tensors.
-Without create_graph they run on the arrays the forward saved; under create_graph the gates are
-recomputed with Tensor ops from the saved inputs and the same formulas run on Tensors, so the
-gradient is itself differentiable (double backward works).
+The array rule (`backward_arrays`) runs them on the gates the forward saved; the reference rule
+(`backward`) recomputes the gates with Tensor ops from the saved inputs and runs the same
+formulas on Tensors, so the gradient is itself differentiable (double backward works).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import numpy as np
 from ..._tensor import Tensor
 from ... import autograd
 from ...autograd.function import Function
-from ...ops._util import data
 from ...ops.shape import cat, stack
 from .linear import linear
 
@@ -130,7 +129,6 @@ class FusedLSTMCell(Function):
     """One LSTM step, (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c'): see the module docstring."""
 
     _array_forward = True
-    _array_backward = True  # arrays from the saved gates; under create_graph, Tensors recomputed
 
     @staticmethod
     def forward(ctx, x, hx, cx, w_ih, w_hh, b_ih, b_hh):
@@ -147,14 +145,18 @@ class FusedLSTMCell(Function):
 
     @staticmethod
     def backward(ctx, dh, dc):
-        x, hx, cx, w_ih, w_hh, b_ih, b_hh, acts, tc = ctx.saved_tensors
-        needs = ctx.needs_input_grad
-        mask = _tanh_block(cx.shape[-1], data(cx).dtype.str)
-        if not isinstance(dh, Tensor):
-            grads = _lstm_grads(np.concatenate, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
-        else:
-            acts, tc = _lstm_activations(x, hx, cx, w_ih, w_hh, b_ih, b_hh)
-            grads = _lstm_grads(cat, needs, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
+        x, hx, cx, w_ih, w_hh, b_ih, b_hh, _, _ = ctx.saved_tensors
+        mask = _tanh_block(cx.shape[-1], cx._data.dtype.str)
+        acts, tc = _lstm_activations(x, hx, cx, w_ih, w_hh, b_ih, b_hh)
+        grads = _lstm_grads(cat, ctx.needs_input_grad, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
+        dx, dhx, dw_ih, dw_hh, db_ih, db_hh, dcx = grads
+        return dx, dhx, dcx, dw_ih, dw_hh, db_ih, db_hh
+
+    @staticmethod
+    def backward_arrays(ctx, dh, dc):
+        x, hx, cx, w_ih, w_hh, _, _, acts, tc = ctx.saved_tensors
+        mask = _tanh_block(cx.shape[-1], cx.dtype.str)
+        grads = _lstm_grads(np.concatenate, ctx.needs_input_grad, dh, dc, acts, tc, x, hx, cx, w_ih, w_hh, mask)
         dx, dhx, dw_ih, dw_hh, db_ih, db_hh, dcx = grads
         return dx, dhx, dcx, dw_ih, dw_hh, db_ih, db_hh
 
@@ -193,7 +195,6 @@ class FusedLSTMLayer(Function):
     FusedLSTMCell nodes and differentiated, so higher derivatives come from the step's rule."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, xs, h0, c0, w_hh, reverse):
@@ -217,9 +218,11 @@ class FusedLSTMLayer(Function):
 
     @staticmethod
     def backward(ctx, dout, dh_last, dc_last):
-        xs, h0, c0, w_hh = ctx.saved_tensors
-        if isinstance(dout, Tensor):
-            return _lstm_layer_double_backward(ctx, (xs, h0, c0, w_hh), (dout, dh_last, dc_last))
+        return _lstm_layer_double_backward(ctx, ctx.saved_tensors, (dout, dh_last, dc_last))
+
+    @staticmethod
+    def backward_arrays(ctx, dout, dh_last, dc_last):
+        w_hh = ctx.saved_tensors[3]
         hs, cs, acts, tcs = ctx.trace
         steps, hidden = acts.shape[0], hs.shape[-1]
         mask = _tanh_block(hidden, acts.dtype.str)
@@ -242,7 +245,7 @@ _STEP_NEEDS = (True, True, True, False, False, False, False)
 
 
 def _lstm_layer_double_backward(ctx: Any, inputs: tuple, grads: tuple) -> tuple:
-    """FusedLSTMLayer's backward under create_graph: its steps rebuilt from the saved inputs as
+    """FusedLSTMLayer's reference rule: its steps rebuilt from the saved inputs as
     FusedLSTMCell nodes (whose backward is differentiable), then differentiated."""
     xs, h0, c0, w_hh = inputs
     step = lambda x, states: FusedLSTMCell.apply(x, states[0], states[1], None, w_hh, None, None)  # noqa: E731
@@ -270,7 +273,6 @@ class FusedGRUCell(Function):
     """One GRU step, (x, h, W_ih, W_hh, b_ih, b_hh) -> h': see the module docstring."""
 
     _array_forward = True
-    _array_backward = True  # arrays from the saved gates; under create_graph, Tensors recomputed
 
     @staticmethod
     def forward(ctx, x, hx, w_ih, w_hh, b_ih, b_hh):
@@ -292,12 +294,14 @@ class FusedGRUCell(Function):
 
     @staticmethod
     def backward(ctx, dh):
-        x, hx, w_ih, w_hh, b_ih, b_hh, rz, n, ghn = ctx.saved_tensors
-        needs = ctx.needs_input_grad
-        if not isinstance(dh, Tensor):
-            return _gru_grads(np.concatenate, needs, dh, rz, n, ghn, x, hx, w_ih, w_hh)
+        x, hx, w_ih, w_hh, b_ih, b_hh, _, _, _ = ctx.saved_tensors
         rz, n, ghn = _gru_activations(x, hx, w_ih, w_hh, b_ih, b_hh)
-        return _gru_grads(cat, needs, dh, rz, n, ghn, x, hx, w_ih, w_hh)
+        return _gru_grads(cat, ctx.needs_input_grad, dh, rz, n, ghn, x, hx, w_ih, w_hh)
+
+    @staticmethod
+    def backward_arrays(ctx, dh):
+        x, hx, w_ih, w_hh, _, _, rz, n, ghn = ctx.saved_tensors
+        return _gru_grads(np.concatenate, ctx.needs_input_grad, dh, rz, n, ghn, x, hx, w_ih, w_hh)
 
 
 def _gru_activations(x: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> tuple:

@@ -172,7 +172,6 @@ class PackPadded(Function):
     gradient put back in place, zero at the padding (`PadPacked`)."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, batch_sizes: tuple[int, ...]) -> np.ndarray:
@@ -183,6 +182,8 @@ class PackPadded(Function):
     def backward(ctx: Any, grad: Tensor) -> tuple:
         return PadPacked.apply(grad, ctx.batch_sizes, 0.0, ctx.steps), None
 
+    backward_arrays = backward
+
 
 class PadPacked(Function):
     """Packed data (N, *) -> padded (total_length, B, *), B = batch_sizes[0]: step t's rows go to
@@ -190,7 +191,6 @@ class PadPacked(Function):
     gradient again (`PackPadded`): the padding receives none."""
 
     _array_forward = True
-    _array_backward = True
 
     @staticmethod
     def forward(ctx: Any, data: np.ndarray, batch_sizes: tuple[int, ...], padding_value: float,
@@ -206,6 +206,8 @@ class PadPacked(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         return PackPadded.apply(grad, ctx.batch_sizes), None, None, None
+
+    backward_arrays = backward
 
 
 def pack_padded_sequence(input: Tensor, lengths: Union[Tensor, Sequence[int]], batch_first: bool = False,

@@ -1,0 +1,386 @@
+"""Every Function's fast path agrees with its reference rule.
+
+The contract (see `ember.autograd.function`): `backward` is the reference rule on Tensors, and
+an op may add `backward_arrays`, the fast path on NumPy arrays that a plain `backward()` runs.
+This test walks every Function subclass in ember and, on random float64 inputs, takes the
+gradients the array way (create_graph=False: every node's `backward_arrays`, or its `backward`
+on wrapped arrays) and the Tensor way (create_graph=True: every node's `backward`), and holds
+them equal at rtol 1e-12.
+
+SAMPLES has an entry per Function: a program that builds a graph holding a node of that class
+from leaves made by `t`. A new Function fails `test_every_function_has_a_sample` until it gets
+one. An op whose backward only runs in a double backward (an adjoint) is reached through
+`autograd.grad(..., create_graph=True)` inside its program.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+from ember import autograd
+from ember.autograd.function import Function
+from ember.nn.functional.rnn import FusedLSTMLayer, gru_cell, lstm_cell
+from ember.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+RTOL = 1e-12
+
+
+class Leaves:
+    """Makes the random float64 leaves (requires_grad) of one program, and remembers them."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.made: list[ember.Tensor] = []
+
+    def __call__(self, *shape: int, low: float = -2.0, high: float = 2.0) -> ember.Tensor:
+        return self.leaf(self.rng.uniform(low, high, shape))
+
+    def pos(self, *shape: int) -> ember.Tensor:
+        """Values in [0.5, 2]: inputs of log, sqrt, a divisor."""
+        return self(*shape, low=0.5, high=2.0)
+
+    def unit(self, *shape: int) -> ember.Tensor:
+        """Values in [0.1, 0.9]: probabilities."""
+        return self(*shape, low=0.1, high=0.9)
+
+    def leaf(self, values: Any) -> ember.Tensor:
+        x = ember.tensor(np.asarray(values, np.float64), requires_grad=True)
+        self.made.append(x)
+        return x
+
+    def mask(self, *shape: int) -> ember.Tensor:
+        return ember.tensor(self.rng.random(shape) > 0.5)
+
+
+def _vjp(out: ember.Tensor, wrt: ember.Tensor, t: Leaves) -> ember.Tensor:
+    """d<out, u>/d wrt for a new leaf u, with a graph: a program that reaches an op's backward
+    nodes (an adjoint, a backward that is itself an op)."""
+    (g,) = autograd.grad(out, wrt, t(*out.shape), create_graph=True)
+    return g
+
+
+def _second(out_of: Callable[[ember.Tensor], ember.Tensor], x: ember.Tensor, t: Leaves) -> ember.Tensor:
+    """The backward of the backward of `out_of` at x: the adjoint's own adjoint."""
+    u = t(*out_of(x).shape)
+    (g,) = autograd.grad(out_of(x), x, u, create_graph=True)
+    (gg,) = autograd.grad(g, u, t(*g.shape), create_graph=True)
+    return gg
+
+
+_IDX = [[0, 1], [2, 3], [3, 0]]  # distinct per row: scatter is well defined
+_TARGET = [1, 0, 3, 3, 2]
+_WEIGHT = ember.tensor(np.array([1.0, 2.0, 0.5, 1.5]))
+
+SAMPLES: dict[str, Callable[[Leaves], Any]] = {
+    # arithmetic
+    "Add": lambda t: t(3, 4) + t(4),
+    "AddScaled": lambda t: ember.add(t(3, 4), t(4), alpha=2.5),
+    "Sub": lambda t: t(3, 4) - t(4),
+    "SubScaled": lambda t: ember.sub(t(3, 4), t(4), alpha=2.5),
+    "Rsub": lambda t: ember.rsub(t(3, 4), t(4)),
+    "RsubScalar": lambda t: 2.0 - t(3, 4),
+    "Mul": lambda t: (t(3, 4) * t(4), t(3, 4) * 0.5),
+    "Div": lambda t: (t(3, 4) / t.pos(4), t(3, 4) / 3.0),
+    "Neg": lambda t: -t(3, 4),
+    "Pow": lambda t: t.pos(3, 4) ** 2.5,
+    "PowTensor": lambda t: t.pos(3, 4) ** t(4),
+    "PowScalarBase": lambda t: 2.0 ** t(3, 4),
+    "Remainder": lambda t: ember.remainder(t(3, 4), t.pos(4)),
+    # compare
+    "Clamp": lambda t: t(3, 4).clamp(-1.0, 1.0),
+    "ClampTensor": lambda t: ember.clamp(t(3, 4), t(4) * 0.2 - 1, t(4) * 0.2 + 1),
+    "Maximum": lambda t: ember.maximum(t(3, 4), t(4)),
+    "Minimum": lambda t: ember.minimum(t(3, 4), t(4)),
+    "Where": lambda t: ember.where(t.mask(3, 4), t(3, 4), t(4)),
+    # linalg
+    "Bmm": lambda t: ember.bmm(t(2, 3, 4), t(2, 4, 5)),
+    "Dot": lambda t: ember.dot(t(4), t(4)),
+    "Einsum": lambda t: ember.einsum("ij,jk->ik", t(3, 4), t(4, 2)),
+    "MatMul": lambda t: t(3, 4) @ t(4, 2),
+    "Mv": lambda t: ember.mv(t(3, 4), t(4)),
+    # conv
+    "Convolution": lambda t: F.conv2d(t(2, 3, 5, 5), t(4, 3, 3, 3), t(4), padding=1),
+    "ConvTranspose": lambda t: F.conv_transpose2d(t(2, 4, 4, 4), t(4, 3, 3, 3), t(3), stride=2),
+    "ConvWeight": lambda t: _vjp(F.conv2d(t(2, 3, 5, 5), t(4, 3, 3, 3), padding=1), t.made[-1], t),
+    # cumulative
+    "Cumsum": lambda t: ember.cumsum(t(3, 4), 1),
+    "Cumprod": lambda t: (ember.cumprod(t(3, 4), 1), ember.cumprod(t.leaf([[1.0, 0.0, 2.0, 3.0], [0.5, 2.0, 0.0, 0.0]]), 1)),
+    # index
+    "Gather": lambda t: ember.gather(t(3, 4), 1, ember.tensor(_IDX)),
+    "Index": lambda t: t(3, 4)[ember.tensor([0, 2, 2])],
+    "IndexAdd": lambda t: _vjp(t(3, 4)[ember.tensor([0, 2, 2])], t.made[-1], t),
+    "IndexPut": lambda t: t(3, 4).index_put((ember.tensor([0, 2]), ember.tensor([1, 3])), t(2)),
+    "IndexPutAccumulate": lambda t: t(3, 4).index_put((ember.tensor([0, 0]), ember.tensor([1, 1])), t(2), accumulate=True),
+    "IndexSelect": lambda t: ember.index_select(t(3, 4), 1, ember.tensor([0, 2, 2])),
+    "MaskedFill": lambda t: t(3, 4).masked_fill(t.mask(3, 4), 0.5),
+    "MaskedFillTensor": lambda t: t(3, 4).masked_fill(t.mask(3, 4), t()),
+    "Scatter": lambda t: ember.scatter(t(3, 4), 1, ember.tensor(_IDX), t(3, 2)),
+    "ScatterAdd": lambda t: ember.scatter_add(t(3, 4), 1, ember.tensor(_IDX), t(3, 2)),
+    "ScatterValue": lambda t: ember.scatter(t(3, 4), 1, ember.tensor(_IDX), 0.5),
+    "Select": lambda t: t(3, 4)[1],
+    "Slice": lambda t: t(3, 4)[:, 1:3],
+    "Sort": lambda t: ember.sort(t(3, 4), 1).values,
+    # padding
+    "ConstantPad": lambda t: F.pad(t(2, 3, 4), (1, 2), value=0.5),
+    "ReflectionPad1D": lambda t: F.pad(t(2, 3, 5), (2, 1), mode="reflect"),
+    "ReflectionPad2D": lambda t: F.pad(t(1, 2, 4, 5), (1, 2, 2, 1), mode="reflect"),
+    "ReflectionPad3D": lambda t: F.pad(t(1, 1, 3, 4, 5), (1, 1, 1, 2, 2, 1), mode="reflect"),
+    "ReplicationPad1D": lambda t: F.pad(t(2, 3, 5), (2, 1), mode="replicate"),
+    "ReplicationPad2D": lambda t: F.pad(t(1, 2, 4, 5), (1, 2, 2, 1), mode="replicate"),
+    "ReplicationPad3D": lambda t: F.pad(t(1, 1, 3, 4, 5), (1, 1, 1, 2, 2, 1), mode="replicate"),
+    "CircularPad": lambda t: F.pad(t(1, 2, 4, 5), (1, 2, 2, 1), mode="circular"),
+    "PadScatter": lambda t: _vjp(F.pad(t(2, 3, 5), (2, 1), mode="reflect"), t.made[-1], t),
+    "PadGather": lambda t: _second(lambda x: F.pad(x, (2, 1), mode="reflect"), t(2, 3, 5), t),
+    # pool
+    "MaxPool2DWithIndices": lambda t: F.max_pool2d(t(2, 3, 6, 6), 2),
+    "MaxPoolAdjoint": lambda t: _vjp(F.max_pool2d(t(2, 3, 6, 6), 2), t.made[-1], t),
+    "MaxPoolTake": lambda t: _second(lambda x: F.max_pool2d(x, 2), t(2, 3, 6, 6), t),
+    "AvgPool2D": lambda t: F.avg_pool2d(t(2, 3, 6, 6), 2),
+    "AvgPoolAdjoint": lambda t: _vjp(F.avg_pool2d(t(2, 3, 6, 6), 2), t.made[-1], t),
+    "AdaptiveMaxPool2D": lambda t: F.adaptive_max_pool2d(t(2, 3, 7, 7), 3),
+    "PlaceAt": lambda t: _vjp(F.adaptive_max_pool2d(t(2, 3, 7, 7), 3), t.made[-1], t),
+    "TakeAt": lambda t: _second(lambda x: F.adaptive_max_pool2d(x, 3), t(2, 3, 7, 7), t),
+    "AdaptiveAvgPool2D": lambda t: F.adaptive_avg_pool2d(t(2, 3, 7, 7), 3),
+    # reduce
+    "Amax": lambda t: ember.amax(t(3, 4), 1),
+    "Amin": lambda t: ember.amin(t(3, 4), 1),
+    "MaxAll": lambda t: t(3, 4).max(),
+    "MinAll": lambda t: t(3, 4).min(),
+    "MaxDim": lambda t: t(3, 4).max(1).values,
+    "MinDim": lambda t: t(3, 4).min(1).values,
+    "LogSoftmax": lambda t: ember.log_softmax(t(3, 4), 1),
+    "Softmax": lambda t: ember.softmax(t(3, 4), 1),
+    "LogSumExp": lambda t: ember.logsumexp(t(3, 4), 1),
+    "Mean": lambda t: t(3, 4).mean(),
+    "MeanDim": lambda t: t(3, 4).mean(1),
+    "Norm": lambda t: (ember.norm(t(3, 4), 2, 1), ember.norm(t(3, 4), 3.0)),
+    "Prod": lambda t: (t(3, 4).prod(), t.leaf([[1.0, 0.0], [2.0, 3.0]]).prod()),
+    "ProdDim": lambda t: (t(3, 4).prod(1), t.leaf([[1.0, 0.0, 2.0], [2.0, 3.0, 0.5]]).prod(1)),
+    "Std": lambda t: t(3, 4).std(1),
+    "Var": lambda t: t(3, 4).var(1),
+    "Sum": lambda t: t(3, 4).sum(),
+    "SumDim": lambda t: t(3, 4).sum(1),
+    # resample
+    "UpsampleNearest1D": lambda t: F.interpolate(t(1, 2, 5), scale_factor=2),
+    "UpsampleLinear1D": lambda t: F.interpolate(t(1, 2, 5), scale_factor=2, mode="linear"),
+    "UpsampleNearest2D": lambda t: F.interpolate(t(1, 2, 3, 4), scale_factor=2),
+    "UpsampleBilinear2D": lambda t: F.interpolate(t(1, 2, 3, 4), scale_factor=2, mode="bilinear"),
+    "ResampleAdjoint": lambda t: _vjp(F.interpolate(t(1, 2, 3, 4), scale_factor=2, mode="bilinear"), t.made[-1], t),
+    "Resample": lambda t: _second(lambda x: F.interpolate(x, scale_factor=2, mode="bilinear"), t(1, 2, 3, 4), t),
+    # shape
+    "Cast": lambda t: t(3, 4).to(ember.float32) * 3,
+    "Cat": lambda t: ember.cat([t(2, 3), t(1, 3)], 0),
+    "Clone": lambda t: t(3, 4).clone(),
+    "Expand": lambda t: t(3, 1).expand(3, 4),
+    "Flip": lambda t: ember.flip(t(3, 4), (1,)),
+    "Permute": lambda t: t(2, 3, 4).permute(2, 0, 1),
+    "Repeat": lambda t: t(2, 3).repeat(2, 2),
+    "Reshape": lambda t: t(3, 4).reshape(4, 3),
+    "Roll": lambda t: ember.roll(t(3, 4), 1, 1),
+    "Split": lambda t: ember.split(t(5, 3), 2, 0),
+    "SplitWithSizes": lambda t: ember.split(t(5, 3), [2, 3], 0),
+    "Squeeze": lambda t: t(3, 1, 4).squeeze(),
+    "SqueezeDim": lambda t: t(3, 1, 4).squeeze(1),
+    "Stack": lambda t: ember.stack([t(3), t(3)]),
+    "T": lambda t: t(3, 4).t(),
+    "Transpose": lambda t: t(3, 4).transpose(0, 1),
+    "Tril": lambda t: ember.tril(t(4, 4)),
+    "Triu": lambda t: ember.triu(t(4, 4)),
+    "Unbind": lambda t: ember.unbind(t(3, 4), 0),
+    "Unsqueeze": lambda t: t(3, 4).unsqueeze(1),
+    "CopySlices": lambda t: _copy_slices(t),
+    # unary
+    "Abs": lambda t: t(3, 4).abs(),
+    "Ceil": lambda t: t(3, 4).ceil(),
+    "Cos": lambda t: t(3, 4).cos(),
+    "Erf": lambda t: t(3, 4).erf(),
+    "Exp": lambda t: t(3, 4).exp(),
+    "Expm1": lambda t: t(3, 4).expm1(),
+    "Floor": lambda t: t(3, 4).floor(),
+    "Log": lambda t: t.pos(3, 4).log(),
+    "Log1p": lambda t: t.pos(3, 4).log1p(),
+    "Reciprocal": lambda t: t.pos(3, 4).reciprocal(),
+    "Relu": lambda t: t(3, 4).relu(),
+    "Round": lambda t: t(3, 4).round(),
+    "Rsqrt": lambda t: t.pos(3, 4).rsqrt(),
+    "Sigmoid": lambda t: t(3, 4).sigmoid(),
+    "Sign": lambda t: t(3, 4).sign(),
+    "Sin": lambda t: t(3, 4).sin(),
+    "Softplus": lambda t: F.softplus(t(3, 4)),
+    "Sqrt": lambda t: t.pos(3, 4).sqrt(),
+    "Tan": lambda t: t(3, 4, low=-1.0, high=1.0).tan(),
+    "Tanh": lambda t: t(3, 4).tanh(),
+    "Trunc": lambda t: t(3, 4).trunc(),
+    "ThresholdBackward": lambda t: _vjp(t(3, 4).relu(), t.made[-1], t),
+    # activations
+    "Elu": lambda t: F.elu(t(3, 4)),
+    "Gelu": lambda t: (F.gelu(t(3, 4)), F.gelu(t(3, 4), approximate="tanh")),
+    "NormalCdf": lambda t: _vjp(F.gelu(t(3, 4)), t.made[-1], t),
+    "Hardtanh": lambda t: F.hardtanh(t(3, 4)),
+    "LeakyRelu": lambda t: F.leaky_relu(t(3, 4), 0.1),
+    "Mish": lambda t: F.mish(t(3, 4)),
+    "Silu": lambda t: F.silu(t(3, 4)),
+    # losses, distances
+    "BinaryCrossEntropy": lambda t: F.binary_cross_entropy(t.unit(3, 4), t.unit(3, 4), weight=ember.tensor(np.full(4, 0.5))),
+    "BinaryCrossEntropyWithLogits": lambda t: F.binary_cross_entropy_with_logits(t(3, 4), t.unit(3, 4), pos_weight=ember.tensor(np.full(4, 1.5))),
+    "CrossEntropy": lambda t: (
+        F.cross_entropy(t(5, 4), ember.tensor(_TARGET)),
+        F.cross_entropy(t(5, 4), ember.tensor(_TARGET), weight=_WEIGHT, label_smoothing=0.2),
+        F.cross_entropy(t(5, 4), ember.tensor(_TARGET), ignore_index=3, reduction="none"),
+    ),
+    "NllLoss": lambda t: (
+        F.nll_loss(t(5, 4), ember.tensor(_TARGET), weight=_WEIGHT),
+        F.nll_loss(t(5, 4), ember.tensor(_TARGET), reduction="none"),
+    ),
+    "XLogX": lambda t: F.kl_div(t(3, 4), t.unit(3, 4), reduction="batchmean"),
+    "ClampedNorm": lambda t: F.cosine_similarity(t(3, 4), t(3, 4)),
+    # layers
+    "Linear": lambda t: F.linear(t(3, 4), t(5, 4), t(5)),
+    "NativeBatchNorm": lambda t: F.batch_norm(t(4, 3, 5), None, None, t(3), t(3), training=True),
+    "NativeLayerNorm": lambda t: (F.layer_norm(t(3, 4, 5), (5,), t(5), t(5)), F.layer_norm(t(3, 4) + 5.0, (4,))),
+    "NativeGroupNorm": lambda t: F.group_norm(t(2, 4, 3), 2, t(4), t(4)),
+    "FusedLSTMCell": lambda t: lstm_cell(t(3, 4), (t(3, 5), t(3, 5)), t(20, 4), t(20, 5), t(20), t(20)),
+    "FusedLSTMLayer": lambda t: (
+        FusedLSTMLayer.apply(t(4, 3, 20), t(3, 5), t(3, 5), t(20, 5), False),
+        FusedLSTMLayer.apply(t(4, 3, 20), t(3, 5), t(3, 5), t(20, 5), True),
+    ),
+    "FusedGRUCell": lambda t: gru_cell(t(3, 4), t(3, 5), t(15, 4), t(15, 5), t(15), t(15)),
+    "Embedding": lambda t: F.embedding(ember.tensor([[0, 2], [5, 2]]), t(6, 3)),
+    "EmbeddingDenseBackward": lambda t: _vjp(F.embedding(ember.tensor([[0, 2], [5, 2]]), t(6, 3)), t.made[-1], t),
+    "PadSequence": lambda t: pad_sequence([t(3, 2), t(2, 2)]),
+    "PackPadded": lambda t: pack_padded_sequence(t(3, 2, 4), [3, 2]).data,
+    "PadPacked": lambda t: pad_packed_sequence(pack_padded_sequence(t(3, 2, 4), [3, 2]))[0],
+}
+
+# Functions whose backward never runs, each with the reason.
+NO_BACKWARD: dict[str, str] = {
+    **{name: "a comparison: bool output, no graph" for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
+    "FloorDivide": "torch defines no derivative: its backward raises",
+    # bases: only their subclasses are applied, each with its sample
+    "_Compare": "base of the comparisons",
+    "_Flat": "base of sign, floor, ceil, round, trunc",
+    "_Normalize": "base of the three norms",
+    "Extremum": "base of amax, amin, max(), min()",
+    "ExtremumDim": "base of max(dim), min(dim)",
+    "Tri": "base of tril, triu",
+    "ReflectionPad": "base of the 1-, 2- and 3-d reflection pads",
+    "ReplicationPad": "base of the 1-, 2- and 3-d replication pads",
+}
+
+
+def _copy_slices(t: Leaves) -> ember.Tensor:
+    y = t(3, 4) * 1.0
+    y[1].mul_(t(4))
+    return y
+
+
+def _ember_functions() -> dict[str, type]:
+    found: dict[str, type] = {}
+    stack = list(Function.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("ember."):
+            assert found.setdefault(cls.__name__, cls) is cls, f"two Functions named {cls.__name__}"
+    return found
+
+
+FUNCTIONS = _ember_functions()
+
+
+def test_every_function_has_a_sample() -> None:
+    missing = sorted(set(FUNCTIONS) - set(SAMPLES) - set(NO_BACKWARD))
+    assert not missing, f"add a program to SAMPLES in {__file__} for: {', '.join(missing)}"
+    unknown = sorted((set(SAMPLES) | set(NO_BACKWARD)) - set(FUNCTIONS))
+    assert not unknown, f"entries for Functions that do not exist: {unknown}"
+
+
+def _nodes(outputs: list[ember.Tensor]) -> set[type]:
+    """The Function classes of every node in the graph of `outputs`."""
+    seen, kinds = set(), set()
+    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or node is None:
+            continue
+        seen.add(id(node))
+        kinds.add(getattr(node, "_forward_cls", None))
+        stack.extend(n for n, _ in node.next_functions)
+    return kinds
+
+
+def _flat(out: Any) -> list[ember.Tensor]:
+    if isinstance(out, (tuple, list)):
+        return [t for o in out for t in _flat(o)]
+    return [out] if out.requires_grad else []
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_array_rule_matches_reference_rule(name: str) -> None:
+    leaves = Leaves(zlib.crc32(name.encode()))
+    outputs = _flat(SAMPLES[name](leaves))
+    assert FUNCTIONS[name] in _nodes(outputs), f"the sample of {name} records no {name} node"
+    seeds = [ember.tensor(leaves.rng.uniform(-1, 1, o.shape).astype(o.detach().numpy().dtype)) for o in outputs]
+    fast = autograd.grad(outputs, leaves.made, seeds, allow_unused=True, retain_graph=True)
+    reference = autograd.grad(outputs, leaves.made, seeds, create_graph=True, allow_unused=True)
+    assert any(g is not None for g in fast)
+    for x, a, r in zip(leaves.made, fast, reference):
+        assert (a is None) == (r is None)
+        if a is not None:
+            want = r.detach().numpy()
+            # rtol 1e-12, and zero is matched to 1e-12 of the gradient's scale
+            scale = float(np.abs(want).max()) if want.size else 0.0
+            np.testing.assert_allclose(a.numpy(), want, rtol=RTOL, atol=RTOL * scale)
+            assert a.shape == x.shape
+
+
+class _Square(Function):
+    """x^2 with both rules, each recording which ran and the form of what it was handed."""
+
+    _array_forward = True
+    seen: list[tuple[str, str, str]] = []
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        _Square.seen.append(("backward", type(grad).__name__, type(x).__name__))
+        return 2 * x * grad
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        (x,) = ctx.saved_tensors
+        _Square.seen.append(("backward_arrays", type(grad).__name__, type(x).__name__))
+        return 2 * x * grad
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_engine_hands_each_rule_its_own_form(create_graph: bool) -> None:
+    _Square.seen.clear()
+    x = ember.tensor([1.0, -2.0], requires_grad=True)
+    y = _Square.apply(x)
+    (g,) = autograd.grad(y.sum(), x, create_graph=create_graph, retain_graph=True)
+    expected = ("backward", "Tensor", "Tensor") if create_graph else ("backward_arrays", "ndarray", "ndarray")
+    assert _Square.seen == [expected]
+    assert g.tolist() == [2.0, -4.0]
+    # the node itself is never switched: what anyone reads from it stays Tensors
+    assert [type(t).__name__ for t in y.grad_fn.saved_tensors] == ["Tensor"]
+
+
+def test_a_subclass_that_overrides_backward_must_say_how_it_runs_on_arrays() -> None:
+    with pytest.raises(TypeError, match="backward_arrays"):
+        class _Cube(_Square):
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return 3 * x * x * grad
