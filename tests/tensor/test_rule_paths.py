@@ -25,8 +25,9 @@ import ember
 import ember.nn.functional as F
 from ember import autograd
 from ember.autograd.function import Function
-from ember.nn.functional.rnn import FusedLSTMLayer, gru_cell, lstm_cell
+from ember.nn.functional.rnn import gru_cell, lstm_cell
 from ember.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+from ember.ops.rnn import FusedLSTMLayer
 
 RTOL = 1e-12
 
@@ -384,3 +385,8 @@ def test_a_subclass_that_overrides_backward_must_say_how_it_runs_on_arrays() -> 
             def backward(ctx, grad):
                 (x,) = ctx.saved_tensors
                 return 3 * x * x * grad
+
+
+def test_every_function_lives_in_ops() -> None:
+    elsewhere = sorted(f"{cls.__module__}.{name}" for name, cls in FUNCTIONS.items() if not cls.__module__.startswith("ember.ops."))
+    assert not elsewhere, f"move these Functions into ember/ops (nn.functional composes them): {elsewhere}"

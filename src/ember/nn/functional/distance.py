@@ -1,6 +1,6 @@
 """Distances and similarities between vectors, and the losses built on them, as
 `torch.nn.functional` spells them. All are composed from primitive ops (norm, sum, clamp,
-where), so their gradients come from those ops' rules and differentiate again; the `eps` of
+where, and `ops.distance.ClampedNorm`), so their gradients come from those ops' rules and differentiate again; the `eps` of
 each follows torch exactly, as the docstrings say.
 """
 
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from ... import _dtype, ops
 from ..._tensor import Tensor
-from ...autograd.function import Function
-from ._classification import torch_name
+from ...ops.distance import ClampedNorm
+from ...ops.loss import torch_name
 from .loss import broadcast_shape, check_reduction, legacy_reduction, reduce_loss
 
 __all__ = [
@@ -22,22 +20,6 @@ __all__ = [
 ]
 
 _COSINE_EMBEDDING_EPS = 1e-12
-
-
-class ClampedNorm(Function):
-    """max(n, eps) in value, n in gradient (d/dn = 1). torch's cosine_similarity clamps the
-    norms in place under no_grad, so its gradient is that of the unclamped norm."""
-
-    _array_forward = True
-    backward_name = "CloneBackward0"
-
-    @staticmethod
-    def forward(ctx, n, eps):
-        return np.maximum(n, eps).astype(n.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
 
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:

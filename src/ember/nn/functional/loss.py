@@ -5,7 +5,7 @@ Regression losses and the KL divergence are composed from primitive ops (so they
 differentiated twice). The classification losses over class indices (`nll_loss`,
 `cross_entropy`) and the binary cross-entropies are fused nodes: one pass each way, and
 cross-entropy never forms softmax(x) before taking its log, so logits of +-1000 are fine.
-The fused nodes live in `_classification.py`; this file checks arguments as torch does and
+The fused nodes live in `ember/ops/loss.py`; this file checks arguments as torch does and
 dispatches.
 """
 
@@ -19,11 +19,10 @@ import numpy as np
 
 from ... import _dtype, ops
 from ..._tensor import Tensor
-from ...autograd.function import Function
 from ...autograd.grad_mode import is_grad_enabled
 from ...ops._util import broadcast_error
-from ._classification import (
-    BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, NllLoss, check_class_target, torch_name,
+from ...ops.loss import (
+    BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, NllLoss, XLogX, check_class_target, torch_name,
 )
 
 __all__ = [
@@ -280,25 +279,6 @@ def binary_cross_entropy_with_logits(
     weight = None if weight is None else weight.to(result)
     pos_weight = None if pos_weight is None else pos_weight.to(result)
     return reduce_loss(BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight), reduction)
-
-
-class XLogX(Function):
-    """t log t, 0 at t = 0 (its limit);  d/dt = log t + 1, nan at t = 0 (as torch's xlogy(t, t))."""
-
-    _array_forward = True
-    backward_name = "XlogyBackward0"
-
-    @staticmethod
-    def forward(ctx, t):
-        ctx.save_for_backward(t)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(t == 0, 0, t * np.log(t)).astype(t.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (t,) = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad * (t.log() + 1).where(t != 0, math.nan)
 
 
 def kl_div(

@@ -28,9 +28,9 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 from ... import _creation, _dtype, ops
 from ..._tensor import Tensor
+from ...ops import rnn as _rnn
 from ...ops.shape import cat
 from .. import init
-from ..functional import rnn as _rnn
 from ..functional.dropout import dropout
 from ..functional.linear import linear
 from ..parameter import Parameter

@@ -1,6 +1,8 @@
-"""The fused classification losses: NLL and cross-entropy over class indices, binary
-cross-entropy on probabilities and on logits. Each is one node with its forward on arrays and
-its backward in Tensor ops (so `create_graph=True` differentiates it again).
+"""The fused losses: NLL and cross-entropy over class indices, binary cross-entropy on
+probabilities and on logits, and KL divergence's t log t. Each is one node with its forward on
+arrays and its reference backward in Tensor ops (so `create_graph=True` differentiates it
+again); NLL and cross-entropy add a fast path on arrays. `nn.functional.loss` checks the
+arguments as torch does and applies them.
 
 Class-index losses work on the layout (N, C, d1, ...) with targets (N, d1, ...). Both describe
 sample n by a target distribution over classes,
@@ -15,13 +17,15 @@ Then d l_n / d y = -q_n, and through the log-softmax d l_n / d x_n = softmax(x_n
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
 
-from ... import _dtype, ops
-from ..._tensor import Tensor
-from ...autograd.function import Function
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.function import Function
+from .unary import softplus
 
 _const = Tensor._make
 torch_name = _dtype.torch_name
@@ -249,5 +253,24 @@ class BinaryCrossEntropyWithLogits(Function):
             s = (-x).sigmoid()
             dx = g * ((1 - t) - (s if pw is None else (1 + (pw - 1) * t) * s))
         if ctx.needs_input_grad[1]:
-            dt = -g * x if pw is None else g * ((pw - 1) * ops.softplus(-x) - x)
+            dt = -g * x if pw is None else g * ((pw - 1) * softplus(-x) - x)
         return dx, dt, None, None
+
+
+class XLogX(Function):
+    """t log t, 0 at t = 0 (its limit);  d/dt = log t + 1, nan at t = 0 (as torch's xlogy(t, t))."""
+
+    _array_forward = True
+    backward_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(t == 0, 0, t * np.log(t)).astype(t.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (t,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * (t.log() + 1).where(t != 0, math.nan)
