@@ -14,7 +14,8 @@ from ..autograd.function import Function
 
 
 class Embedding(Function):
-    """W[indices] for integer indices of any shape: shape (*indices.shape, embedding_dim)."""
+    """W[indices] for integer indices of any shape: shape (*indices.shape, embedding_dim);
+    dW[r] = sum of dy[i] over the positions i with indices[i] = r (`EmbeddingDenseBackward`)."""
 
     _array_forward = True
 

@@ -124,7 +124,9 @@ def _linear(x: Tensor, w: Optional[Tensor], b: Optional[Tensor]) -> Tensor:
 
 
 class FusedLSTMCell(Function):
-    """One LSTM step, (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c'): see the module docstring."""
+    """One LSTM step, (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c');  dc = dc' + dh' o (1 - t^2),
+    dG = [dc g i(1-i), dc c f(1-f), dc i (1-g^2), dh' t o(1-o)], dh = dG W_hh, dc_prev = dc f,
+    dx = dG W_ih, dW_ih = dG^T x, dW_hh = dG^T h, db = sum_rows dG (see the module docstring)."""
 
     _array_forward = True
 
@@ -268,7 +270,9 @@ def run_steps(
 
 
 class FusedGRUCell(Function):
-    """One GRU step, (x, h, W_ih, W_hh, b_ih, b_hh) -> h': see the module docstring."""
+    """One GRU step, (x, h, W_ih, W_hh, b_ih, b_hh) -> h';  with dn = dh' (1 - z)(1 - n^2),
+    d[r z] = [dn gh_n, dh' (h - n)] [r z](1 - [r z]), dgi = [d[r z], dn], dgh = [d[r z], dn r],
+    dh = dh' z + dgh W_hh, dx = dgi W_ih, dW = dg^T x (see the module docstring)."""
 
     _array_forward = True
 
