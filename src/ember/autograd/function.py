@@ -175,18 +175,7 @@ class BackwardCFunction(Node):
     def saved_tensors(self) -> tuple:
         """The saved tensors, checked for in-place changes. Python numbers saved by an array
         forward stay numbers."""
-        if self._freed:
-            raise RuntimeError(_FREED)
-        out = []
-        for item, version in zip(self._saved, self._saved_versions):
-            if version is not None:  # a tensor, not a number or None
-                vc = item._vc
-                if vc is not None and vc[0] != version:
-                    raise _modified_error(self, item, version)
-                if type(item) is _SavedOutput:
-                    item = item.unpack(self)
-            out.append(item)
-        return tuple(out)
+        return _saved_values(self, False)
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -210,17 +199,10 @@ class _ArrayCtx(BackwardCFunction):
     @property
     def saved_tensors(self) -> tuple:
         """The saved tensors' arrays, checked for in-place changes; numbers stay numbers."""
-        if self._freed:
-            raise RuntimeError(_FREED)
-        out = []
-        for item, version in zip(self._saved, self._saved_versions):
-            if version is not None:
-                vc = item._vc
-                if vc is not None and vc[0] != version:
-                    raise _modified_error(self, item, version)
-                item = item._data
-            out.append(item)
-        return tuple(out)
+        return _saved_values(self, True)
+
+
+_new = object.__new__
 
 
 def array_ctx(node: BackwardCFunction) -> BackwardCFunction:
@@ -234,7 +216,24 @@ def array_ctx(node: BackwardCFunction) -> BackwardCFunction:
     return ctx
 
 
-_new = object.__new__
+def _saved_values(ctx: BackwardCFunction, arrays: bool) -> tuple:
+    """What the node saved, as Tensors or as their arrays (the two `saved_tensors`), with
+    torch's errors for values read after backward freed them or changed in place since they
+    were saved. Numbers and None (saved with version None) stay as they are."""
+    if ctx._freed:
+        raise RuntimeError(_FREED)
+    out = []
+    for item, version in zip(ctx._saved, ctx._saved_versions):
+        if version is not None:
+            vc = item._vc
+            if vc is not None and vc[0] != version:
+                raise _modified_error(ctx, item, version)
+            if arrays:
+                item = item._data
+            elif type(item) is _SavedOutput:
+                item = item.unpack(ctx)
+        out.append(item)
+    return tuple(out)
 
 
 def _modified_error(node: BackwardCFunction, item: Any, version: int) -> RuntimeError:
