@@ -15,6 +15,9 @@ one. An op whose backward only runs in a double backward (an adjoint) is reached
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 import zlib
 from typing import Any, Callable
 
@@ -390,3 +393,30 @@ def test_a_subclass_that_overrides_backward_must_say_how_it_runs_on_arrays() -> 
 def test_every_function_lives_in_ops() -> None:
     elsewhere = sorted(f"{cls.__module__}.{name}" for name, cls in FUNCTIONS.items() if not cls.__module__.startswith("ember.ops."))
     assert not elsewhere, f"move these Functions into ember/ops (nn.functional composes them): {elsewhere}"
+
+
+def _rule_tests(cls: type) -> list[str]:
+    """Calls in cls's own rules that ask what kind of gradient came in (isinstance or type of a
+    gradient argument, is_tensor) or whether a graph is being recorded (is_grad_enabled)."""
+    found = []
+    for name in ("backward", "backward_arrays"):
+        rule = cls.__dict__.get(name)
+        if rule is None:
+            continue
+        tree = ast.parse(textwrap.dedent(inspect.getsource(rule.__func__)))
+        grads = {a.arg for a in tree.body[0].args.args[1:]} | {tree.body[0].args.vararg.arg if tree.body[0].args.vararg else ""}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            on_grad = bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id in grads
+            if node.func.id in ("is_tensor", "is_grad_enabled") or (node.func.id in ("isinstance", "type") and on_grad):
+                found.append(f"{cls.__name__}.{name}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_rule_asks_what_kind_of_gradient_it_got() -> None:
+    """The engine picks the rule and hands it its form (see ember.autograd.function): a rule that
+    branches on its gradient's type or on grad mode is two rules in one; write backward and
+    backward_arrays instead."""
+    found = [line for cls in FUNCTIONS.values() for line in _rule_tests(cls)]
+    assert not found, found
