@@ -286,7 +286,8 @@ class Function:
     backward returns one gradient per forward argument (None for non-tensors or where not
     needed; `ctx.needs_input_grad[i]` says which are). A gradient must be a new tensor (or the
     incoming one passed through): the engine may hand it over as a leaf's `.grad` when nothing
-    else refers to it."""
+    else refers to it. An optional static `backward_arrays(ctx, *grads)` is the same rule on
+    NumPy arrays, run when no graph of the backward is wanted (see the module docstring)."""
 
     _array_forward = False
     # the fast path on arrays, when the op has one (see the module docstring); None: backward
