@@ -124,7 +124,7 @@ class TensorMethods:
     def log10(self) -> Tensor: return ops.log10(self)
     def sqrt(self) -> Tensor: return ops.sqrt(self)
     def rsqrt(self) -> Tensor: return ops.rsqrt(self)
-    def square(self) -> Tensor: return ops.mul(self, self)
+    def square(self) -> Tensor: return ops.pow(self, 2)
     def sin(self) -> Tensor: return ops.sin(self)
     def cos(self) -> Tensor: return ops.cos(self)
     def tan(self) -> Tensor: return ops.tan(self)
