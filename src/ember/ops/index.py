@@ -12,36 +12,16 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
+from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import is_tensor, normalize_dims, promote, sum_to
 from ._views import track, track_pieces
 from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
 
-def _is_basic(key: Any) -> bool:
-    """Slices, ints, None and Ellipsis only: every element is read at most once (a view)."""
-    parts = key if isinstance(key, tuple) else (key,)
-    return all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis for k in parts)
-
-
-def to_key(key: Any) -> Any:
-    """An index as NumPy takes it: tensors become arrays. A slice must step forward, as in
-    torch (NumPy would read a negative step as a reversed view)."""
-    if isinstance(key, _tensor.Tensor):
-        return key._data
-    if isinstance(key, slice):
-        if key.step is not None and key.step <= 0:
-            raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
-        return key
-    if isinstance(key, tuple):
-        return tuple(to_key(k) for k in key)
-    if isinstance(key, list) and any(isinstance(k, (_tensor.Tensor, list)) for k in key):
-        return np.asarray([to_key(k) for k in key])
-    return key
-
-
 class Index(Function):
-    """x[key];  dx = zeros with dy placed (summed, for repeats) at key."""
+    """x[key] (key from `to_key`: torch's rules);  dx = zeros with dy placed (summed, for
+    repeats) at key."""
 
     _array_forward = True
     _array_backward = True
@@ -50,7 +30,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.dtype, ctx.key = x.shape, x.dtype, key
-        out = x[key]
+        out = read(x, key)
         if not isinstance(out, np.ndarray):
             # NumPy reads one element as a scalar copy; with an Ellipsis it returns a 0-d view,
             # as torch's x[i] is (so x[i].zero_() writes into x)
@@ -75,10 +55,11 @@ class IndexSelect(Index):
 
 
 def _index_fn(key: Any) -> type:
-    """torch's node name for x[key]: Select with an int in it, Slice for slices, else Index."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if not _is_basic(key):
+    """torch's node name for x[key]: Index with a tensor in it, else Select with an int in it,
+    else Slice."""
+    if is_advanced(key):
         return Index
+    parts = key if isinstance(key, tuple) else (key,)
     return Select if any(isinstance(k, (int, np.integer)) for k in parts) else Slice
 
 
@@ -93,15 +74,23 @@ class IndexAdd(Function):
     def forward(ctx, y, shape, key):
         ctx.key = key
         out = np.zeros(shape, dtype=y.dtype)
-        if _is_basic(key):
-            out[key] = y
+        if is_advanced(key):
+            add_at(out, key, y)
         else:
-            np.add.at(out, key, y)
+            out[key] = y
         return out
 
     @staticmethod
     def backward(ctx, grad):
         return Index.apply(grad, ctx.key), None, None
+
+
+def _value_grad(grad: Any, key: Any, shape: tuple) -> Any:
+    """dy[key] summed back to the shape of the value written there. The value may have more
+    dimensions than dy[key] when they lead with size 1 (torch drops them to broadcast it)."""
+    g = Index.apply(grad, key)
+    lead = len(shape) - g.ndim
+    return sum_to(g, shape[lead:]).reshape(shape) if lead > 0 else sum_to(g, shape)
 
 
 class IndexPut(Function):
@@ -113,7 +102,7 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx, x, v, key):
         out = x.copy()
-        out[key] = v
+        write(out, key, v)
         ctx.key, ctx.v_shape = key, np.shape(v)
         return out
 
@@ -123,7 +112,7 @@ class IndexPut(Function):
         if ctx.needs_input_grad[0]:
             dx = IndexPut.apply(grad, 0.0, ctx.key)
         if ctx.needs_input_grad[1]:
-            dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape)
+            dv = _value_grad(grad, ctx.key, ctx.v_shape)
         return dx, dv, None
 
 
@@ -136,14 +125,14 @@ class IndexPutAccumulate(IndexPut):
     @staticmethod
     def forward(ctx, x, v, key):
         out = x.copy()
-        np.add.at(out, key, v)
+        add_at(out, key, v)
         ctx.key, ctx.v_shape = key, np.shape(v)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         dx = grad if ctx.needs_input_grad[0] else None
-        dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape) if ctx.needs_input_grad[1] else None
+        dv = _value_grad(grad, ctx.key, ctx.v_shape) if ctx.needs_input_grad[1] else None
         return dx, dv, None
 
 
@@ -311,7 +300,10 @@ def _view(input: Any, key: Any, fn: Any = None) -> Any:
 
 
 def getitem(input: Any, key: Any) -> Any:
-    return _view(input, to_key(key))
+    try:
+        return _view(input, to_key(key))
+    except IndexError as e:
+        raise torch_index_error(e) from None
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
@@ -340,7 +332,7 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return IndexSelect.apply(input, (slice(None),) * d + (index._data.reshape(-1),))
+    return IndexSelect.apply(input, Advanced((), (slice(None),) * d + (index._data.reshape(-1),)))
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:

@@ -1,0 +1,188 @@
+"""torch's indexing rules, as keys NumPy can apply.
+
+torch reads `x[key]` in two steps. First the basic part: each int selects (removing its
+dimension), each slice slices, None and a bool insert a dimension, `...` skips over the rest;
+all of it is a view. Then the tensors (torch's advanced indices) index the dimensions they
+stand on in that view, a bool mask standing on as many as it has. When the advanced indices
+are adjacent there, their broadcast shape replaces those dimensions in place; otherwise it goes
+in front.
+
+NumPy counts an int among the advanced indices when there are any, so `x[0, :, [0, 1, 2]]` of
+a (2, 3, 4) array is (3, 3) in torch but its transpose in NumPy. A key with an advanced index is
+therefore kept as the two steps, `Advanced(basic, index)`: `a[basic][index]`, where `index` holds
+only slices, Ellipsis and arrays, for which NumPy's rule is torch's. A key with no advanced
+index stays a plain NumPy key (the common, fast case).
+
+Also torch's: a Python bool (or a 0-d bool tensor) adds a dimension and indexes it with [0]
+(True) or [] (False); a 0-d integer tensor is an int; a uint8 tensor is a mask (with torch's
+deprecation warning); a list is one index tensor (int64 unless it holds bools), except a short
+list holding tensors, lists, slices, None or `...`, which torch still reads as a tuple (with its
+warning).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import _tensor
+
+_INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices"
+
+
+class Advanced(NamedTuple):
+    """A key with an advanced index: `a[basic]` (a view), then `[index]` on that view."""
+
+    basic: tuple
+    index: tuple
+
+
+def to_key(key: Any) -> Any:
+    """torch's `key` as a NumPy key (see the module docstring): a plain key when it has no
+    advanced index, else `Advanced`."""
+    if type(key) is int:
+        return key
+    parts = key if type(key) is tuple else (key,)
+    for k in parts:
+        if type(k) is slice:
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
+        elif not (k is None or k is Ellipsis or (isinstance(k, (int, np.integer)) and not isinstance(k, bool))):
+            return _torch_key(_as_tuple(key))
+    return key
+
+
+def _as_tuple(key: Any) -> tuple:
+    if type(key) is tuple:
+        return key
+    if isinstance(key, list) and len(key) < 32 and any(
+        isinstance(k, (_tensor.Tensor, list, tuple, slice)) or k is None or k is Ellipsis for k in key
+    ):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated; use x[tuple(seq)] "
+            "instead of x[seq]. torch will read it as a tensor index, x[torch.tensor(seq)], in future.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return tuple(key)
+    return (key,)
+
+
+def _torch_key(parts: tuple) -> Any:
+    """The two steps of torch's indexing for a key that is not all ints, slices, None and `...`."""
+    basic: list = []
+    index: list = []
+    advanced = False
+    for k in parts:
+        if k is None or k is Ellipsis or type(k) is slice:
+            to_key(k)  # checks the step
+            basic.append(k)
+            index.append(Ellipsis if k is Ellipsis else slice(None))
+        elif isinstance(k, (bool, int, np.integer)):
+            if isinstance(k, bool):
+                basic.append(None)
+                index.append(_bool_index(k))
+                advanced = True
+            else:
+                basic.append(int(k))
+        elif isinstance(k, (_tensor.Tensor, np.ndarray, list, tuple)):
+            array = _index_array(k)
+            if array.ndim == 0 and array.dtype == np.bool_:
+                basic.append(None)
+                index.append(_bool_index(bool(array)))
+                advanced = True
+            elif array.ndim == 0 and isinstance(k, (_tensor.Tensor, np.ndarray)):
+                basic.append(int(array))
+            else:
+                basic.extend([slice(None)] * (array.ndim if array.dtype == np.bool_ else 1))
+                index.append(array)
+                advanced = True
+        else:
+            raise IndexError(f"{_INDEX_TYPES} (got {type(k).__name__})")
+    return Advanced(tuple(basic), tuple(index)) if advanced else tuple(basic)
+
+
+def index_put_key(indices: Any, ndim: int) -> Advanced:
+    """index_put_'s indices, a tuple of tensors indexing the leading dimensions, as a key."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not {type(indices).__name__}")
+    for n, i in enumerate(indices):
+        if not isinstance(i, _tensor.Tensor):
+            raise TypeError(f"expected Tensor as element {n} in argument 0, but got {type(i).__name__}")
+    arrays = tuple(_index_array(i) for i in indices)
+    if sum(a.ndim if a.dtype == np.bool_ else 1 for a in arrays) > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim} (got {len(indices)})")
+    return Advanced((), arrays)
+
+
+def torch_index_error(error: IndexError) -> IndexError:
+    """NumPy's IndexError in torch's words: dimensions of a tensor, not axes of an array."""
+    return IndexError(str(error).replace("axis", "dimension").replace("array", "tensor"))
+
+
+def _bool_index(value: bool) -> np.ndarray:
+    """A bool indexes the dimension it inserted: [0] keeps it (size 1), [] empties it."""
+    return np.zeros(int(value), dtype=np.int64)
+
+
+def _index_array(k: Any) -> np.ndarray:
+    """A tensor, array or (nested) list as torch takes it as an index: int32/int64 as they are,
+    bool as a mask, uint8 as a mask (deprecated in torch), a list as int64 unless all bools."""
+    if isinstance(k, (list, tuple)):
+        array = np.asarray(_plain(k))
+        return array if array.dtype == np.bool_ else array.astype(np.int64)
+    array = k._data if isinstance(k, _tensor.Tensor) else k
+    kind, size = array.dtype.kind, array.dtype.itemsize
+    if kind == "b" or (kind == "i" and size >= 4):
+        return array
+    if kind == "u" and size == 1:
+        if array.ndim:
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                UserWarning,
+                stacklevel=5,
+            )
+        return array.astype(np.bool_)
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _plain(items: Any) -> Any:
+    """Nested lists with the tensors in them replaced by their arrays."""
+    if isinstance(items, (list, tuple)):
+        return [_plain(i) for i in items]
+    return items._data if isinstance(items, _tensor.Tensor) else items
+
+
+def read(a: np.ndarray, key: Any) -> Any:
+    """a[key] by torch's rules."""
+    if type(key) is Advanced:
+        return (a[key.basic] if key.basic else a)[key.index]
+    return a[key]
+
+
+def write(a: np.ndarray, key: Any, value: Any) -> None:
+    """a[key] = value, in place."""
+    if type(key) is Advanced:
+        (a[key.basic] if key.basic else a)[key.index] = value
+    else:
+        a[key] = value
+
+
+def add_at(a: np.ndarray, key: Any, value: Any) -> None:
+    """a[key] += value, in place, where a position given twice adds twice. Leading dimensions
+    of size 1 of value are dropped first, as torch's broadcasting of a value to an index does."""
+    value = np.asarray(value)
+    lead = 0
+    while lead < value.ndim and value.shape[lead] == 1:
+        lead += 1
+    value = value.reshape(value.shape[lead:])
+    if type(key) is Advanced:
+        np.add.at(a[key.basic] if key.basic else a, key.index, value)
+    else:
+        np.add.at(a, key, value)
+
+
+def is_advanced(key: Any) -> bool:
+    return type(key) is Advanced
