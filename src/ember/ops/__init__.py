@@ -21,7 +21,7 @@ from .index import (
 )
 from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
-    sigmoid_, sub_, tanh_, uniform_,
+    scatter_, scatter_add_, sigmoid_, sub_, tanh_, uniform_,
 )
 from .cumulative import cumprod, cumsum
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer

@@ -18,7 +18,7 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
 from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_index_error, write
-from .index import IndexPut, IndexPutAccumulate, masked_fill
+from .index import IndexPut, IndexPutAccumulate, masked_fill, scatter, scatter_add
 from .shape import Split, Unbind
 
 
@@ -169,6 +169,16 @@ def sigmoid_(t: Any) -> Any:
 
 def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
     return _inplace(t, masked_fill, mask, value)
+
+
+def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Optional[str] = None) -> Any:
+    """scatter, written into t."""
+    return _inplace(t, lambda x, s: scatter(x, dim, index, s, reduce=reduce), value if src is None else src)
+
+
+def scatter_add_(t: Any, dim: int, index: Any, src: Any) -> Any:
+    """scatter_add, written into t."""
+    return _inplace(t, lambda x, s: scatter_add(x, dim, index, s), src)
 
 
 def _everywhere(x: Any) -> Any:
