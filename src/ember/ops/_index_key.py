@@ -39,19 +39,54 @@ class Advanced(NamedTuple):
     index: tuple
 
 
-def to_key(key: Any) -> Any:
-    """torch's `key` as a NumPy key (see the module docstring): a plain key when it has no
-    advanced index, else `Advanced`."""
+def to_key(key: Any, ndim: int) -> Any:
+    """torch's `key` into a tensor of `ndim` dims as a NumPy key (see the module docstring): a
+    plain key when it has no advanced index, else `Advanced`."""
     if type(key) is int:
         return key
     parts = key if type(key) is tuple else (key,)
+    ellipsis = False
     for k in parts:
         if type(k) is slice:
-            if k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
-        elif not (k is None or k is Ellipsis or (isinstance(k, (int, np.integer)) and not isinstance(k, bool))):
-            return _torch_key(_as_tuple(key))
+            _check_step(k)
+        elif k is Ellipsis:
+            if ellipsis:
+                return _torch_key(_one_ellipsis(parts, ndim))
+            ellipsis = True
+        elif not (k is None or (isinstance(k, (int, np.integer)) and not isinstance(k, bool))):
+            return _torch_key(_one_ellipsis(_as_tuple(key), ndim))
     return key
+
+
+def _check_step(k: slice) -> None:
+    if k.step is not None and k.step <= 0:
+        raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
+
+
+def _one_ellipsis(parts: tuple, ndim: int) -> tuple:
+    """parts with at most one `...`. torch lets each `...` skip the dims the key leaves unnamed:
+    after the first that skips nothing when the key names every dim, else past the last dim,
+    where nothing more can be indexed."""
+    places = [i for i, k in enumerate(parts) if k is Ellipsis]
+    if len(places) < 2:
+        return parts
+    named = sum(_dims_named(k) for k in parts)
+    if named < ndim and any(_dims_named(k) for k in parts[places[1]:]):
+        raise IndexError(
+            f"too many indices for tensor of dimension {ndim}: each `...` after the first skips the "
+            f"{ndim - named} unnamed dims again; use a single `...`"
+        )
+    keep = places[0] if named < ndim else -1
+    return tuple(k for i, k in enumerate(parts) if k is not Ellipsis or i == keep)
+
+
+def _dims_named(k: Any) -> int:
+    """How many of the indexed tensor's dims an item stands on."""
+    if k is None or k is Ellipsis or isinstance(k, (bool, np.bool_)):
+        return 0
+    if isinstance(k, (_tensor.Tensor, np.ndarray)) and k.dtype.name in ("bool", "uint8"):
+        return k.ndim
+    return 1
 
 
 def _as_tuple(key: Any) -> tuple:
@@ -77,7 +112,8 @@ def _torch_key(parts: tuple) -> Any:
     advanced = False
     for k in parts:
         if k is None or k is Ellipsis or type(k) is slice:
-            to_key(k)  # checks the step
+            if type(k) is slice:
+                _check_step(k)
             basic.append(k)
             index.append(Ellipsis if k is Ellipsis else slice(None))
         elif isinstance(k, (bool, int, np.integer)):
@@ -163,23 +199,43 @@ def read(a: np.ndarray, key: Any) -> Any:
 
 
 def write(a: np.ndarray, key: Any, value: Any) -> None:
-    """a[key] = value, in place."""
+    """a[key] = value, in place, value broadcast as torch does (`_drop_leading_ones`)."""
+    value = _drop_leading_ones(value)
     if type(key) is Advanced:
-        (a[key.basic] if key.basic else a)[key.index] = value
+        view = a[key.basic] if key.basic else a
+        view[_mask_positions(view, key.index)] = value
     else:
         a[key] = value
 
 
-def add_at(a: np.ndarray, key: Any, value: Any) -> None:
-    """a[key] += value, in place, where a position given twice adds twice. Leading dimensions
-    of size 1 of value are dropped first, as torch's broadcasting of a value to an index does."""
-    value = np.asarray(value)
+def _mask_positions(view: np.ndarray, index: tuple) -> tuple:
+    """index with each bool mask replaced by the int arrays of its True positions, as torch
+    expands a mask (NumPy writes through a mask only values of 0 or 1 dims). The masks' shapes
+    are checked against view first, by reading through them from a stand-in with no storage."""
+    if not any(isinstance(i, np.ndarray) and i.dtype == np.bool_ for i in index):
+        return index
+    np.broadcast_to(np.empty((), np.int8), view.shape)[index]
+    return tuple(p for i in index for p in (np.nonzero(i) if isinstance(i, np.ndarray) and i.dtype == np.bool_ else (i,)))
+
+
+def _drop_leading_ones(value: Any) -> Any:
+    """value without its leading dims of size 1: torch drops them before broadcasting a value to
+    the indexed shape, so a (1, 3) value fills a (3,) slot and a (1,) value a single element."""
+    if not isinstance(value, np.ndarray) or not value.ndim or value.shape[0] != 1:
+        return value
     lead = 0
     while lead < value.ndim and value.shape[lead] == 1:
         lead += 1
-    value = value.reshape(value.shape[lead:])
+    return value.reshape(value.shape[lead:])
+
+
+def add_at(a: np.ndarray, key: Any, value: Any) -> None:
+    """a[key] += value, in place, where a position given twice adds twice; value broadcast as
+    torch does (`_drop_leading_ones`)."""
+    value = _drop_leading_ones(value)
     if type(key) is Advanced:
-        np.add.at(a[key.basic] if key.basic else a, key.index, value)
+        view = a[key.basic] if key.basic else a
+        np.add.at(view, _mask_positions(view, key.index), value)
     else:
         np.add.at(a, key, value)
 

@@ -325,7 +325,7 @@ def _view(input: Any, key: Any, fn: Any = None) -> Any:
 
 def getitem(input: Any, key: Any) -> Any:
     try:
-        return _view(input, to_key(key))
+        return _view(input, to_key(key, input.ndim))
     except IndexError as e:
         raise torch_index_error(e) from None
 

@@ -203,7 +203,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     number, broadcasts to the shape of t[key]."""
     if key is False:  # torch's x[False] = v writes nothing and leaves the version as it is
         return
-    _put(t, to_key(key), value)
+    _put(t, to_key(key, t.ndim), value)
 
 
 def _put(t: Any, key: Any, value: Any) -> None:
