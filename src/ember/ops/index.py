@@ -422,9 +422,14 @@ def _check_scatter_gather(op: str, input: Any, dim: int, index: Any, src: Any = 
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return IndexSelect.apply(input, Advanced((), (slice(None),) * d + (index._data.reshape(-1),)))
+    idx = index._data.reshape(-1)
+    if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # NumPy would wrap a negative one
+        raise IndexError(f"index out of range in self: indices must lie in [0, {input.shape[d]}) along dim {d}")
+    return IndexSelect.apply(input, Advanced((), (slice(None),) * d + (idx,)))
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:
