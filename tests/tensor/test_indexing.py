@@ -314,6 +314,44 @@ def test_getitem_and_setitem_pass_gradcheck():
     assert ember.autograd.gradgradcheck(lambda x: x[0, :, [0, 2, 2]] ** 2, (x,))
 
 
+def _through_a_view(lib, x, v):
+    y = x * 1
+    row = y[1]
+    row[[0, 2], 1:] = v[:1].reshape(1, 1) * 2
+    row[:, [True, False, True, False]] = v[1]
+    return y
+
+
+def _mask_of_itself(lib, x, v):
+    y = x * 1
+    y[y > 10] = v[2]
+    return y
+
+
+def _accumulate_with_a_mask(lib, x, v):
+    index = (lib.tensor(np.array([True, False])), lib.tensor([0, 0, 2]))
+    return (x * 1).index_put(index, v.reshape(3, 1).expand(3, 4) * 1, accumulate=True)
+
+
+def _read_after_write(lib, x, v):
+    y = x * 1
+    y[0, :, [1, 3]] = v.reshape(3, 1)
+    return y[:, [2, 1, 1], 0]
+
+
+@pytest.mark.parametrize("fn", [_through_a_view, _mask_of_itself, _accumulate_with_a_mask, _read_after_write])
+def test_writes_in_a_graph_match_torch(fn):
+    results = []
+    for lib in (torch, ember):
+        x = lib.tensor(X, requires_grad=True)
+        v = lib.tensor(np.arange(1.0, 4.0), requires_grad=True)
+        y = fn(lib, x, v)
+        (y * lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)))).sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy(), v.grad.numpy()))
+    for e, t in zip(results[1], results[0]):
+        np.testing.assert_allclose(e, t, rtol=RTOL, atol=0)
+
+
 def test_index_put_matches_torch():
     idx = (np.array([0, 2, 0]), np.array([1, 1, 1]))
     for accumulate in (False, True):
