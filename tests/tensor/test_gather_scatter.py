@@ -114,6 +114,55 @@ def test_scatter_of_a_number_and_reduce_match_torch(case, reduce):
             assert e_in._version == t_in._version
 
 
+REDUCTIONS = ["sum", "prod", "mean", "amax", "amin"]
+
+
+@SETTINGS
+@given(gather_case(), st.sampled_from(REDUCTIONS), st.booleans())
+def test_scatter_reduce_matches_torch(case, reduce, include_self):
+    shape, dim, index, rng = case
+    # few distinct values, zeros among them: ties for amax/amin, lone and meeting zeros for prod
+    ex, tx = _pair(rng.choice([-2.0, 0.0, 0.5, 3.0], shape), requires_grad=True)
+    es, ts = _pair(rng.choice([-2.0, 0.0, 0.5, 3.0], index.shape), requires_grad=True)
+    ei, ti = _pair(index)
+    e_out = ex.scatter_reduce(dim, ei, es, reduce, include_self=include_self)
+    t_out = tx.scatter_reduce(dim, ti, ts, reduce, include_self=include_self)
+    _assert_same(e_out, t_out)
+    assert type(e_out.grad_fn).__name__ == t_out.grad_fn.name()
+    _backward_both(e_out, t_out, rng)
+    _assert_same(ex.grad, tx.grad)
+    _assert_same(es.grad, ts.grad)
+
+
+@SETTINGS
+@given(gather_case(), st.sampled_from(REDUCTIONS), st.booleans())
+def test_scatter_reduce_of_integers_and_in_place_match_torch(case, reduce, include_self):
+    shape, dim, index, rng = case
+    x, src = rng.integers(-5, 6, shape), rng.integers(-5, 6, index.shape)
+    ei, ti = _pair(index)
+    t = torch.tensor(x).scatter_reduce(dim, ti, torch.tensor(src), reduce, include_self=include_self)
+    e = ember.tensor(x).scatter_reduce(dim, ei, ember.tensor(src), reduce, include_self=include_self)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+    assert e.dtype == ember.int64
+    t_in, e_in = torch.tensor(x), ember.tensor(x)
+    t_in.scatter_reduce_(dim, ti, torch.tensor(src), reduce, include_self=include_self)
+    e_in.scatter_reduce_(dim, ei, ember.tensor(src), reduce, include_self=include_self)
+    np.testing.assert_array_equal(e_in.numpy(), t_in.numpy())
+    assert e_in._version == t_in._version
+
+
+def test_scatter_reduce_passes_gradcheck():
+    rng = np.random.default_rng(0)
+    x = ember.tensor(rng.uniform(0.5, 2, size=(3, 4)), requires_grad=True)
+    src = ember.tensor(rng.uniform(0.5, 2, size=(3, 2)), requires_grad=True)
+    index = ember.tensor([[3, 3], [0, 2], [1, 1]])
+    for reduce in REDUCTIONS:
+        for include_self in (True, False):
+            fn = lambda x, s: x.scatter_reduce(1, index, s, reduce, include_self=include_self)  # noqa: E731
+            assert ember.autograd.gradcheck(fn, (x, src)), (reduce, include_self)
+    assert ember.autograd.gradgradcheck(lambda x, s: x.scatter_reduce(1, index, s, "prod"), (x, src))
+
+
 def test_index_smaller_than_self_addresses_only_its_own_rows():
     x = np.arange(12.0).reshape(3, 4)
     for lib in (ember, torch):
@@ -217,6 +266,15 @@ ERRORS = {
     ),
     "scatter_add negative": (lambda m, x: x.scatter_add(1, m.tensor([[-2]]), m.ones(3, 4, dtype=m.float64)), "out of bounds"),
     "scatter_ on a leaf": (lambda m, x: x.requires_grad_().scatter_(1, m.tensor([[0]]), 1.0), "leaf Variable"),
+    "scatter_reduce string": (
+        lambda m, x: x.scatter_reduce(1, m.tensor([[0]]), m.ones(1, 1, dtype=m.float64), "add"),
+        "reduce argument must be either sum, prod, mean, amax or amin, got add",
+    ),
+    "scatter_reduce number": (lambda m, x: x.scatter_reduce(1, m.tensor([[0]]), 1.0, "sum"), "must be Tensor, not float"),
+    "scatter_reduce dtype": (lambda m, x: x.scatter_reduce(1, m.tensor([[0]]), m.ones(1, 1), "sum"), "Expected self.dtype"),
+    "scatter_reduce out of bounds": (
+        lambda m, x: x.scatter_reduce(1, m.tensor([[4]]), m.ones(1, 1, dtype=m.float64), "amax"), "out of bounds"
+    ),
     "index_select negative": (lambda m, x: x.index_select(0, m.tensor([-1])), "index out of range in self"),
     "index_select too large": (lambda m, x: x.index_select(0, m.tensor([3])), "index out of range in self"),
     "index_select float": (lambda m, x: x.index_select(0, m.tensor([1.0])), "index_select(): Expected dtype int32 or int64 for index"),

@@ -217,7 +217,7 @@ class ScatterValue(Scatter):
     backward_name = "ScatterBackward1"
 
 
-class ScatterReduce(Function):
+class ScatterWithReduce(Function):
     """scatter with reduce='add' or 'multiply': out = x, then out[i][index[i][j]] (op)= src[i][j]
     (dim=1). torch defines no derivative for it (its grad_fn is NotImplemented)."""
 
@@ -365,7 +365,7 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
         src = src.reshape(-1) if isinstance(src, _tensor.Tensor) else src
         return scatter(input.reshape(-1), 0, index.reshape(-1), src, reduce=reduce).reshape(input.shape)
     if reduce is not None:
-        return ScatterReduce.apply(input, d, index, src, _SCATTER_REDUCE[reduce])
+        return ScatterWithReduce.apply(input, d, index, src, _SCATTER_REDUCE[reduce])
     if not isinstance(src, _tensor.Tensor):
         return ScatterValue.apply(input, d, index, src)
     return Scatter.apply(input, d, index, src)

@@ -19,6 +19,7 @@ from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
 from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_index_error, write
 from .index import IndexPut, IndexPutAccumulate, masked_fill, scatter, scatter_add
+from .scatter_reduce import scatter_reduce
 from .shape import Split, Unbind
 
 
@@ -179,6 +180,11 @@ def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None
 def scatter_add_(t: Any, dim: int, index: Any, src: Any) -> Any:
     """scatter_add, written into t."""
     return _inplace(t, lambda x, s: scatter_add(x, dim, index, s), src)
+
+
+def scatter_reduce_(t: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+    """scatter_reduce, written into t."""
+    return _inplace(t, lambda x, s: scatter_reduce(x, dim, index, s, reduce, include_self=include_self), src)
 
 
 def _everywhere(x: Any) -> Any:
