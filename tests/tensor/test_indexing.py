@@ -207,6 +207,7 @@ KEYS = {
     "list of bools is a mask": [True, False],
     "int and bool list is ints": [True, 1],
     "long list": [0] * 33,
+    "empty ellipsis between lists": ([0, 1], Ellipsis, [0, 1], slice(None)),
     "two ellipses": (Ellipsis, 0, Ellipsis),
     "two ellipses and a list": (0, Ellipsis, [0], Ellipsis),
     "ellipses around every dim": (0, 1, Ellipsis, 2, Ellipsis),

@@ -10,7 +10,7 @@ in front.
 NumPy counts an int among the advanced indices when there are any, so `x[0, :, [0, 1, 2]]` of
 a (2, 3, 4) array is (3, 3) in torch but its transpose in NumPy. A key with an advanced index is
 therefore kept as the two steps, `Advanced(basic, index)`: `a[basic][index]`, where `index` holds
-only slices, Ellipsis and arrays, for which NumPy's rule is torch's. A key with no advanced
+only full slices and arrays, for which NumPy's rule is torch's. A key with no advanced
 index stays a plain NumPy key (the common, fast case).
 
 Also torch's: a Python bool (or a 0-d bool tensor) adds a dimension and indexes it with [0]
@@ -51,10 +51,10 @@ def to_key(key: Any, ndim: int) -> Any:
             _check_step(k)
         elif k is Ellipsis:
             if ellipsis:
-                return _torch_key(_one_ellipsis(parts, ndim))
+                return _torch_key(_one_ellipsis(parts, ndim), ndim)
             ellipsis = True
         elif not (k is None or (isinstance(k, (int, np.integer)) and not isinstance(k, bool))):
-            return _torch_key(_one_ellipsis(_as_tuple(key), ndim))
+            return _torch_key(_one_ellipsis(_as_tuple(key), ndim), ndim)
     return key
 
 
@@ -105,17 +105,23 @@ def _as_tuple(key: Any) -> tuple:
     return (key,)
 
 
-def _torch_key(parts: tuple) -> Any:
-    """The two steps of torch's indexing for a key that is not all ints, slices, None and `...`."""
+def _torch_key(parts: tuple, ndim: int) -> Any:
+    """The two steps of torch's indexing for a key that is not all ints, slices, None and `...`
+    (one `...` at most). In the second step `...` is spelled out as the full slices it stands
+    for: NumPy would count even an empty one as separating the advanced indices around it."""
     basic: list = []
     index: list = []
     advanced = False
+    ellipsis = None
     for k in parts:
-        if k is None or k is Ellipsis or type(k) is slice:
+        if k is Ellipsis:
+            basic.append(k)
+            ellipsis = len(index)
+        elif k is None or type(k) is slice:
             if type(k) is slice:
                 _check_step(k)
             basic.append(k)
-            index.append(Ellipsis if k is Ellipsis else slice(None))
+            index.append(slice(None))
         elif isinstance(k, (bool, int, np.integer)):
             if isinstance(k, bool):
                 basic.append(None)
@@ -137,7 +143,12 @@ def _torch_key(parts: tuple) -> Any:
                 advanced = True
         else:
             raise IndexError(f"{_INDEX_TYPES} (got {type(k).__name__})")
-    return Advanced(tuple(basic), tuple(index)) if advanced else tuple(basic)
+    if not advanced:
+        return tuple(basic)
+    if ellipsis is not None:
+        named = sum(1 for b in basic if b is not None and b is not Ellipsis)
+        index[ellipsis:ellipsis] = [slice(None)] * max(ndim - named, 0)
+    return Advanced(tuple(basic), tuple(index))
 
 
 def index_put_key(indices: Any, ndim: int) -> Advanced:
