@@ -398,6 +398,10 @@ ERRORS = {
         lambda x: x.index_put_(tuple(x.new_tensor([0]).long() for _ in range(4)), x.new_tensor(1.0)),
         "too many indices for tensor of dimension 3 (got 4)",
     ),
+    "index_put accumulate out of range": (
+        lambda x: x.index_put_((x.new_tensor([0, 2]).long(),), x.new_ones(3, 4), accumulate=True),
+        "index 2 is out of bounds for dimension 0 with size 2",
+    ),
     "index_put accumulate shape": (
         lambda x: x.index_put_((x.new_tensor([0, 0]).long(),), x.new_ones(5), accumulate=True),
         "shape mismatch",

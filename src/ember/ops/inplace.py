@@ -229,10 +229,8 @@ def _put(t: Any, key: Any, value: Any) -> None:
             _inplace(t, lambda x, val: IndexPut.apply(x, val.to(x.dtype), key), v)
             return
         write(t._data, key, value._data if isinstance(value, _tensor.Tensor) else value)
-    except ValueError:
-        raise RuntimeError(_value_shape_error(t, key, value)) from None
-    except IndexError as e:
-        raise torch_index_error(e) from None
+    except (ValueError, IndexError) as e:
+        raise _write_error(e, t, key, value) from None
     t._bump_version()
 
 
@@ -243,6 +241,14 @@ def _check_put_dtype(t: Any, value: Any) -> None:
             f"Index put requires the source and destination dtypes match, got {_dtype.torch_name(t.dtype)} "
             f"for the destination and {_dtype.torch_name(value.dtype)} for the source."
         )
+
+
+def _write_error(error: Exception, t: Any, key: Any, value: Any) -> Exception:
+    """NumPy's error from writing value at t[key] as torch's: an index out of range is an
+    IndexError in torch's words, a value that does not fit t[key] a RuntimeError naming shapes."""
+    if isinstance(error, IndexError):
+        return torch_index_error(error)
+    return RuntimeError(_value_shape_error(t, key, value))
 
 
 def _value_shape_error(t: Any, key: Any, value: Any) -> str:
@@ -263,7 +269,9 @@ def _value_shape_error(t: Any, key: Any, value: Any) -> str:
             f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
             f"dimensions in the tensor ({len(shape)})"
         )
-    i = max(i for i in range(lead, len(target)) if shape[i - lead] not in (1, target[i]))
+    i = max((i for i in range(lead, len(target)) if shape[i - lead] not in (1, target[i])), default=None)
+    if i is None:
+        return f"cannot write a value of shape {list(shape)} into the indexed part of shape {list(target)}"
     return (
         f"The expanded size of the tensor ({target[i]}) must match the existing size ({shape[i - lead]}) at "
         f"non-singleton dimension {i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
@@ -284,8 +292,8 @@ def index_put_(t: Any, indices: Any, values: Any, accumulate: bool = False) -> A
         return _inplace(
             t, lambda x, val: IndexPutAccumulate.apply(x, val, key), values, fast=lambda a: add_at(a, key, values._data)
         )
-    except ValueError:
-        raise RuntimeError(_value_shape_error(t, key, values)) from None
+    except (ValueError, IndexError) as e:
+        raise _write_error(e, t, key, values) from None
 
 
 def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
