@@ -178,8 +178,8 @@ def _index_array(k: Any) -> np.ndarray:
     """A tensor, array or (nested) list as torch takes it as an index: int32/int64 as they are,
     bool as a mask, uint8 as a mask (deprecated in torch), a list as int64 unless all bools."""
     if isinstance(k, (list, tuple)):
-        array = np.asarray(_plain(k))
-        return array if array.dtype == np.bool_ else array.astype(np.int64)
+        array = np.asarray(k)  # tensors in it convert through __array__
+        return array if array.dtype == np.bool_ or array.dtype == np.int64 else array.astype(np.int64)
     array = k._data if isinstance(k, _tensor.Tensor) else k
     kind, size = array.dtype.kind, array.dtype.itemsize
     if kind == "b" or (kind == "i" and size >= 4):
@@ -193,13 +193,6 @@ def _index_array(k: Any) -> np.ndarray:
             )
         return array.astype(np.bool_)
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-
-
-def _plain(items: Any) -> Any:
-    """Nested lists with the tensors in them replaced by their arrays."""
-    if isinstance(items, (list, tuple)):
-        return [_plain(i) for i in items]
-    return items._data if isinstance(items, _tensor.Tensor) else items
 
 
 def read(a: np.ndarray, key: Any) -> Any:
