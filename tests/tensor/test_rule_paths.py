@@ -127,6 +127,10 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "Scatter": lambda t: ember.scatter(t(3, 4), 1, ember.tensor(_IDX), t(3, 2)),
     "ScatterAdd": lambda t: ember.scatter_add(t(3, 4), 1, ember.tensor(_IDX), t(3, 2)),
     "ScatterValue": lambda t: ember.scatter(t(3, 4), 1, ember.tensor(_IDX), 0.5),
+    "ScatterReduce": lambda t: tuple(
+        t(3, 4).scatter_reduce(1, ember.tensor([[0, 0], [2, 3], [3, 3]]), t(3, 2), reduce, include_self=include_self)
+        for reduce in ("sum", "prod", "mean", "amax", "amin") for include_self in (True, False)
+    ),
     "Select": lambda t: t(3, 4)[1],
     "Slice": lambda t: t(3, 4)[:, 1:3],
     "Sort": lambda t: ember.sort(t(3, 4), 1).values,
@@ -266,6 +270,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
 NO_BACKWARD: dict[str, str] = {
     **{name: "a comparison: bool output, no graph" for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
     "FloorDivide": "torch defines no derivative: its backward raises",
+    "ScatterWithReduce": "torch defines no derivative: its backward raises",
     # bases: only their subclasses are applied, each with its sample
     "_Compare": "base of the comparisons",
     "_Flat": "base of sign, floor, ceil, round, trunc",
