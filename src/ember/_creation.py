@@ -7,6 +7,7 @@ streams are reproducible but are not torch's streams (torch's generator is not N
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
@@ -41,37 +42,123 @@ def _np_dtype(dtype: Optional[_dtype.dtype], default: Optional[_dtype.dtype] = N
     return _dtype.to_numpy(dtype)
 
 
-def _infer(data: Any) -> np.ndarray:
-    """NumPy's reading of the data, with torch's defaults: Python floats -> the default float
-    dtype, Python ints -> int64; NumPy arrays keep their dtype."""
+def _as_dtype(dtype: Any) -> _dtype.dtype:
+    """An ember dtype for what `dtype=` accepts (also NumPy dtypes and `float`, `int`, `bool`)."""
+    return dtype if isinstance(dtype, _dtype.dtype) else _dtype.from_numpy(_dtype.to_numpy(dtype))
+
+
+def _data_dtype(data: Any, tensors: list) -> Optional[_dtype.dtype]:
+    """torch's dtype for nested data: Python bools, ints and floats read as bool, int64 and the
+    default float dtype, NumPy scalars and arrays and tensors inside keep theirs, and the result
+    is their promotion ([np.float64(0.1), 1] is float64). None for no elements; other types
+    (a range) are left to NumPy. Tensors met are appended to `tensors`."""
     if isinstance(data, _tensor.Tensor):
-        return data._data
+        tensors.append(data)
+        return data.dtype
     if isinstance(data, (np.ndarray, np.generic)):
-        array = np.asarray(data)
+        return _dtype.from_numpy(data.dtype)
+    if isinstance(data, (list, tuple)):
+        out = None
+        for kind in set(map(type, data)):  # one look per type: a list of floats costs one pass in C
+            python = _PYTHON_DTYPES.get(kind)
+            found = [python()] if python else [_data_dtype(x, tensors) for x in data if type(x) is kind]
+            for d in found:
+                if d is not None:
+                    out = d if out is None else _dtype.promote_types(out, d)
+        return out
+    python = _PYTHON_DTYPES.get(type(data))
+    if python:
+        return python()
+    if isinstance(data, str):
+        raise ValueError(f"too many dimensions 'str': {data!r} is not a number; convert strings to numbers first")
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType: tensor data must be numbers, not None")
+    return None
+
+
+_PYTHON_DTYPES = {bool: lambda: _dtype.bool_, int: lambda: _dtype.int64, float: _dtype.get_default_dtype}
+
+
+def _python_dtype(raw: np.ndarray) -> _dtype.dtype:
+    """The dtype torch gives data NumPy read as `raw`: floats the default dtype, ints int64."""
+    kind = raw.dtype.kind if raw.size else "f"
+    return _dtype.bool_ if kind == "b" else _dtype.get_default_dtype() if kind == "f" else _dtype.int64
+
+
+def _scalars(data: Any) -> Any:
+    """Nested data with each tensor in it read as the one number it holds, as torch reads them."""
+    if isinstance(data, _tensor.Tensor):
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data._data.item()
+    if isinstance(data, (list, tuple)):
+        return [_scalars(x) for x in data]
+    return data
+
+
+def _range(dtype: _dtype.dtype, of_floats: bool) -> tuple[int, int]:
+    """The numbers torch's checked conversion lets into an integer dtype: its range, and for ints
+    also negatives down to -max in an unsigned dtype, which they wrap into (-1 is 255 in uint8)."""
+    low, high = _INT_RANGES[dtype]
+    return (low, high) if of_floats or low else (-high, high)
+
+
+_INT_RANGES = {d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in _dtype.ALL if d._kind == _dtype._INT}
+
+
+def _overflow(value: Any, dtype: _dtype.dtype, type_name: str) -> RuntimeError:
+    low, high = _INT_RANGES.get(dtype, (None, None))
+    where = f"{dtype.name}, whose values run from {low} to {high}" if low is not None else f"{dtype.name}"
+    return RuntimeError(f"value cannot be converted to type {type_name} without overflow: {value} does not fit in {where}; pass a wider dtype")
+
+
+def check_fits(values: np.ndarray, dtype: _dtype.dtype, type_name: str) -> None:
+    """Refuse numbers an integer dtype cannot hold (`_range`; NaN and inf never fit)."""
+    if values.dtype.kind == "b" or values.size == 0:
+        return
+    low, high = _range(dtype, values.dtype.kind == "f")
+    with np.errstate(invalid="ignore"):
+        bad = ~((values >= low) & (values <= high))
+    if bad.any():
+        raise _overflow(values[bad].flat[0], dtype, type_name)
+
+
+def _array(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.ndarray:
+    """`data` as an array of `dtype` (torch's reading of it when None). Tensors and NumPy arrays
+    keep their dtype or are cast (wrapping, as torch's casts do); Python numbers are converted
+    once, straight to the dtype (0.1 as float64 is the double 0.1), and an integer dtype refuses
+    those it cannot hold."""
+    if isinstance(data, _tensor.Tensor) or isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data._data if isinstance(data, _tensor.Tensor) else data)
         _dtype.from_numpy(array.dtype)
-        return array
-    array = np.array(data)
-    if array.dtype.kind == "f":
-        return array.astype(_dtype.get_default_dtype().numpy)
-    if array.dtype.kind in "iu":
-        return array.astype(np.int64)
-    if array.dtype.kind == "O" or array.dtype.kind in "USc":
+        return array.astype(array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
+    tensors: list = []
+    inferred = _data_dtype(data, tensors)
+    raw = np.array(_scalars(data) if tensors else data)
+    big_ints = raw.dtype.kind == "O" and all(type(v) is int for v in raw.flat) or raw.dtype == np.uint64
+    if raw.dtype.kind not in "biuf" and not big_ints:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
-    return array
+    target = _as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
+    if tensors and target._kind != _dtype._FLOAT and any(t.is_floating_point() for t in tensors):
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    if target._kind == _dtype._INT:
+        if big_ints:
+            raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
+        check_fits(raw, target, target.name)
+    with np.errstate(over="ignore"):  # too large for a float dtype is inf, as in torch
+        return raw.astype(target.numpy)
 
 
 def tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """A new tensor holding a copy of `data` (numbers, nested lists, arrays, tensors)."""
-    array = np.array(_infer(data), dtype=_np_dtype(dtype), copy=True)
-    return _new(array, requires_grad, device)
+    return _new(_array(data, dtype, copy=True), requires_grad, device)
 
 
 def as_tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
     """Like `tensor`, but shares memory with `data` when no conversion is needed."""
     if isinstance(data, _tensor.Tensor) and (dtype is None or dtype is data.dtype):
         return data
-    array = _infer(data)
-    return _new(array if dtype is None else array.astype(_np_dtype(dtype), copy=False), False, device)
+    return _new(_array(data, dtype, copy=False), False, device)
 
 
 def from_numpy(array: np.ndarray) -> _tensor.Tensor:
@@ -82,10 +169,33 @@ def from_numpy(array: np.ndarray) -> _tensor.Tensor:
     return _tensor.Tensor._make(array, False, None)
 
 
+def checked_scalar(value: Any, dtype: _dtype.dtype, half_overflows: bool = False) -> np.ndarray:
+    """A number (or one-element tensor) as a 0-d array of `dtype`, checked as torch's scalar
+    conversion checks it: an integer dtype refuses numbers it cannot hold (`_range`), float32 (and
+    float16 where `half_overflows`, as in linspace) refuses finite numbers beyond its largest."""
+    if isinstance(value, _tensor.Tensor):
+        value = value.item()
+    if dtype._kind == _dtype._INT:
+        low, high = _range(dtype, isinstance(value, (float, np.floating)))
+        if not low <= value <= high:
+            raise _overflow(value, dtype, f"{dtype.name}_t")
+        return np.asarray(int(value)).astype(dtype.numpy)
+    largest = _FLOAT_MAX.get(dtype) if dtype is _dtype.float32 or half_overflows else None
+    if largest is not None and abs(value) > largest and math.isfinite(value):
+        raise _overflow(value, dtype, dtype.name)
+    return np.asarray(value).astype(dtype.numpy)
+
+
+_FLOAT_MAX = {d: float(np.finfo(d.numpy).max) for d in (_dtype.float16, _dtype.float32)}
+
+
 def full(size: Size, fill_value: Any, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
-    if dtype is None:
-        dtype = _dtype._scalar_dtype(fill_value)
-    return _new(np.full(_shape((size,)), fill_value, dtype=_np_dtype(dtype)), requires_grad, device)
+    """A tensor of `size` filled with `fill_value`, of its dtype (bool, int64 or the default float)
+    unless `dtype` is given."""
+    if isinstance(fill_value, _tensor.Tensor):
+        fill_value = fill_value.item()
+    dtype = _dtype._scalar_dtype(fill_value) if dtype is None else _as_dtype(dtype)
+    return _new(np.full(_shape((size,)), checked_scalar(fill_value, dtype)), requires_grad, device)
 
 
 def zeros(*size: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
@@ -113,7 +223,7 @@ def ones_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, re
 
 
 def full_like(input: _tensor.Tensor, fill_value: Any, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
-    return _new(np.full(input.shape, fill_value, _like(input, dtype)), requires_grad)
+    return full(input.shape, fill_value, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
@@ -121,21 +231,64 @@ def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, r
 
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
-    """Values from start (inclusive) to end (exclusive); int64 unless an argument is a float."""
+    """start + i step for i = 0, 1, ... while short of `end`: ceil((end - start) / step) values,
+    computed in double (float for float16) and rounded once; int64 unless an argument is a float.
+    An integer dtype truncates the bounds and step to integers first, as torch does."""
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, _tensor.Tensor) else v for v in (start, end, step))
     if dtype is None:
-        is_float = any(isinstance(v, float) for v in (start, end, step))
-        dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
-    return _new(np.arange(start, end, step).astype(_np_dtype(dtype)), requires_grad, device)
+        dtype = _dtype.get_default_dtype() if any(isinstance(v, float) for v in (start, end, step)) else _dtype.int64
+    dtype = _as_dtype(dtype)
+    if dtype is _dtype.bool_:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    acc = np.float32 if dtype is _dtype.float16 else np.float64 if dtype.is_floating_point else np.int64
+    first, last, stride = (checked_scalar(v, _dtype.from_numpy(acc)).item() for v in (start, end, step))
+    # int64 checks and counts with the truncated integers; other dtypes with the numbers as doubles
+    lo, hi, by = (first, last, stride) if dtype is _dtype.int64 else (float(start), float(end), float(step))
+    if by == 0:
+        raise (ValueError if step else RuntimeError)("step must be nonzero")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"unsupported range: {lo} -> {hi}")
+    if (by > 0 and hi < lo) or (by < 0 and hi > lo):
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: step {step} never goes from {start} to {end}")
+    size = (hi - lo + by - (1 if by > 0 else -1)) // by if dtype is _dtype.int64 else math.ceil((hi - lo) / by)
+    with np.errstate(over="ignore"):  # past the dtype's range: inf, or wrapped integers, as in torch
+        values = acc(first) + acc(stride) * np.arange(size, dtype=acc)
+        return _new(values.astype(dtype.numpy), requires_grad, device)
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
-    data = np.linspace(start, end, steps, dtype=np.float64).astype(_np_dtype(dtype, _dtype.get_default_dtype()))
-    return _new(data, requires_grad, device)
+def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    """`steps` values from start to end, evenly spaced, as torch computes them: step =
+    (end - start) / (steps - 1) in the dtype (double for integers), start + i step for the first
+    half and end - (steps - 1 - i) step for the second, so both ends are exact."""
+    for name, v in (("start", start), ("end", end)):
+        if isinstance(v, _tensor.Tensor) and v.ndim:
+            raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but got {name} with {v.ndim} dimension(s).")
+    if not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"number of steps must be non-negative, got {steps}")
+    dtype = _dtype.get_default_dtype() if dtype is None else _as_dtype(dtype)
+    first, last = checked_scalar(start, dtype, half_overflows=True), checked_scalar(end, dtype, half_overflows=True)
+    if steps <= 1:
+        return _new(np.full(steps, first), requires_grad, device)
+    # the step in the dtype (double for integers); each value one fused multiply-add, as torch's
+    # compiled kernel computes it (emulated in double; float16 rounds every operation)
+    step_type = dtype.numpy.type if dtype.is_floating_point else np.float64
+    wide = np.float16 if dtype is _dtype.float16 else np.float64
+    with np.errstate(over="ignore", invalid="ignore"):
+        stride = wide((last.astype(step_type) - first.astype(step_type)) / step_type(steps - 1))
+        k = np.arange(steps, dtype=wide)
+        values = np.where(k < steps // 2, first.astype(wide) + stride * k, last.astype(wide) - stride * (wide(steps - 1) - k))
+        return _new(values.astype(dtype.numpy), requires_grad, device)
 
 
 def eye(n: int, m: Optional[int] = None, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    """The n x m (n x n) matrix with ones on its diagonal."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _new(np.eye(n, m, dtype=_np_dtype(dtype, _dtype.get_default_dtype())), requires_grad, device)
 
 

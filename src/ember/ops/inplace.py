@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .. import _dtype, _random, _tensor
+from .._creation import checked_scalar
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
@@ -175,8 +176,9 @@ def _everywhere(x: Any) -> Any:
 
 
 def fill_(t: Any, value: Any) -> Any:
-    """Every element <- value (a number or a 0-d tensor); the gradient to t is 0."""
-    v = _raw(value)
+    """Every element <- value (a number or a 0-d tensor); the gradient to t is 0. A number t's
+    dtype cannot hold is refused, as torch refuses it (`checked_scalar`)."""
+    v = value._data if isinstance(value, _tensor.Tensor) else checked_scalar(value, t.dtype)
     return _inplace(t, lambda x, val: masked_fill(x, _everywhere(x), val), value, fast=lambda a: a.fill(v))
 
 
