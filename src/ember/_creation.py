@@ -169,21 +169,27 @@ def from_numpy(array: np.ndarray) -> _tensor.Tensor:
     return _tensor.Tensor._make(array, False, None)
 
 
-def checked_scalar(value: Any, dtype: _dtype.dtype, half_overflows: bool = False) -> np.ndarray:
-    """A number (or one-element tensor) as a 0-d array of `dtype`, checked as torch's scalar
-    conversion checks it: an integer dtype refuses numbers it cannot hold (`_range`), float32 (and
-    float16 where `half_overflows`, as in linspace) refuses finite numbers beyond its largest."""
+def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
+    """A number (or one-element tensor) as a 0-d array of `dtype`, checked (`checked_number`)."""
+    return np.asarray(checked_number(value, dtype)).astype(dtype.numpy)
+
+
+def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
+    """A number (or one-element tensor) checked as torch's scalar conversion checks it: an
+    integer dtype refuses numbers it cannot hold (`_range`) and gets the int truncated toward 0;
+    float32 and float16 refuse finite numbers beyond their largest (torch's fill of a single
+    element skips that check and gives inf; ember refuses there too)."""
     if isinstance(value, _tensor.Tensor):
         value = value.item()
     if dtype._kind == _dtype._INT:
         low, high = _range(dtype, isinstance(value, (float, np.floating)))
         if not low <= value <= high:
             raise _overflow(value, dtype, f"{dtype.name}_t")
-        return np.asarray(int(value)).astype(dtype.numpy)
-    largest = _FLOAT_MAX.get(dtype) if dtype is _dtype.float32 or half_overflows else None
+        return int(value)
+    largest = _FLOAT_MAX.get(dtype)
     if largest is not None and abs(value) > largest and math.isfinite(value):
         raise _overflow(value, dtype, dtype.name)
-    return np.asarray(value).astype(dtype.numpy)
+    return value
 
 
 _FLOAT_MAX = {d: float(np.finfo(d.numpy).max) for d in (_dtype.float16, _dtype.float32)}
@@ -242,20 +248,25 @@ def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype:
     dtype = _as_dtype(dtype)
     if dtype is _dtype.bool_:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
-    acc = np.float32 if dtype is _dtype.float16 else np.float64 if dtype.is_floating_point else np.int64
-    first, last, stride = (checked_scalar(v, _dtype.from_numpy(acc)).item() for v in (start, end, step))
-    # int64 checks and counts with the truncated integers; other dtypes with the numbers as doubles
-    lo, hi, by = (first, last, stride) if dtype is _dtype.int64 else (float(start), float(end), float(step))
+    wide = _dtype.float32 if dtype is _dtype.float16 else _dtype.float64 if dtype.is_floating_point else _dtype.int64
+    acc = wide.numpy.type
+    first, last, stride = checked_number(start, wide), checked_number(end, wide), checked_number(step, wide)
+    lo, hi, by = float(start), float(end), float(step)
     if by == 0:
-        raise (ValueError if step else RuntimeError)("step must be nonzero")
+        raise RuntimeError("step must be nonzero")
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise RuntimeError(f"unsupported range: {lo} -> {hi}")
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (by > 0 and hi < lo) or (by < 0 and hi > lo):
         raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: step {step} never goes from {start} to {end}")
-    size = (hi - lo + by - (1 if by > 0 else -1)) // by if dtype is _dtype.int64 else math.ceil((hi - lo) / by)
-    with np.errstate(over="ignore"):  # past the dtype's range: inf, or wrapped integers, as in torch
-        values = acc(first) + acc(stride) * np.arange(size, dtype=acc)
-        return _new(values.astype(dtype.numpy), requires_grad, device)
+    if dtype is _dtype.int64:  # counts with the truncated integers
+        if stride == 0:
+            raise ValueError(f"step must be nonzero: {step} truncates to 0 for int64; pass a float dtype")
+        size = (last - first + stride - (1 if stride > 0 else -1)) // stride
+    else:
+        size = math.ceil((hi - lo) / by)
+    i = np.arange(size, dtype=acc)  # past the dtype's range: inf, or wrapped integers, as in torch
+    values = _fma(i, stride, first) if acc is np.float64 else acc(first) + acc(stride) * i
+    return _new(values.astype(dtype.numpy, copy=False), requires_grad, device)
 
 
 def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
@@ -270,18 +281,45 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] 
     if steps < 0:
         raise RuntimeError(f"number of steps must be non-negative, got {steps}")
     dtype = _dtype.get_default_dtype() if dtype is None else _as_dtype(dtype)
-    first, last = checked_scalar(start, dtype, half_overflows=True), checked_scalar(end, dtype, half_overflows=True)
+    first, last = checked_scalar(start, dtype), checked_scalar(end, dtype)
     if steps <= 1:
         return _new(np.full(steps, first), requires_grad, device)
     # the step in the dtype (double for integers); each value one fused multiply-add, as torch's
-    # compiled kernel computes it (emulated in double; float16 rounds every operation)
+    # compiled kernel computes it (float16 rounds every operation)
     step_type = dtype.numpy.type if dtype.is_floating_point else np.float64
-    wide = np.float16 if dtype is _dtype.float16 else np.float64
     with np.errstate(over="ignore", invalid="ignore"):
-        stride = wide((last.astype(step_type) - first.astype(step_type)) / step_type(steps - 1))
-        k = np.arange(steps, dtype=wide)
-        values = np.where(k < steps // 2, first.astype(wide) + stride * k, last.astype(wide) - stride * (wide(steps - 1) - k))
+        stride = (last.astype(step_type) - first.astype(step_type)) / step_type(steps - 1)
+        k = np.arange(steps, dtype=np.float64)
+        lower = k < steps // 2
+        if dtype is _dtype.float16:
+            k, stride = k.astype(np.float16), np.float16(stride)
+            values = np.where(lower, first + stride * k, last - stride * (np.float16(steps - 1) - k))
+        else:
+            values = np.where(lower, _fma(k, stride, first), _fma(k - (steps - 1), stride, last))
         return _new(values.astype(dtype.numpy), requires_grad, device)
+
+
+def _fma(a: np.ndarray, b: Any, c: Any) -> np.ndarray:
+    """a * b + c in float64 rounded once, as the fused multiply-add of torch's compiled kernels
+    (NumPy rounds the product, then the sum): the product's rounding error is recovered exactly
+    (Dekker's split) and added back with the sum's (Knuth's two-sum)."""
+    b, c = np.float64(b), np.float64(c)
+    product = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    total = product + c
+    back = total - product
+    sum_error = (product - (total - back)) + (c - back)
+    fused = total + (sum_error + product_error)
+    return np.where(np.isfinite(fused), fused, total)  # inf and NaN as the plain sum has them
+
+
+def _split(x: Any) -> tuple[Any, Any]:
+    """x = high + low with each half of x's 53 bits, so products of halves are exact."""
+    scaled = x * 134217729.0  # 2**27 + 1
+    high = scaled - (scaled - x)
+    return high, x - high
 
 
 def eye(n: int, m: Optional[int] = None, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
