@@ -143,7 +143,8 @@ class TensorMethods:
     # reductions; max and min give (values, indices) along an int dim, a tensor over all or against a tensor
     sum = ops.sum
     mean = ops.mean
-    def prod(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.prod(self, dim, keepdim)
+    def prod(self, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.prod(self, dim, keepdim, dtype=dtype)
     @overload
     def max(self, dim: Optional[Tensor] = None, keepdim: bool = False) -> Tensor: ...
     @overload
@@ -159,13 +160,13 @@ class TensorMethods:
     def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmax(self, dim, keepdim)
     def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmin(self, dim, keepdim)
     def var(
-        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
     ) -> Tensor:
-        return ops.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
     def std(
-        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
     ) -> Tensor:
-        return ops.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
     def norm(self, p: Union[float, str] = "fro", dim: Dim = None, keepdim: bool = False) -> Tensor:
         return ops.norm(self, p, dim, keepdim)
     def logsumexp(self, dim: Dim, keepdim: bool = False) -> Tensor: return ops.logsumexp(self, dim, keepdim)

@@ -108,8 +108,11 @@ def exclusive_cumprod(x: Any, dim: int) -> Any:
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])
-    return out if dtype is None else out.to(dtype)
+    """Cumulative sum along dim; `dtype` casts the input first, as torch does (float32 data sums
+    as float64)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])
 
 
 def cumprod(input: Any, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Any:

@@ -358,7 +358,7 @@ class LogSoftmax(Function):
 
 class Norm(Function):
     """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
-    p = inf: the gradient of max |x_i|."""
+    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum."""
 
     _array_forward = True
     backward_name = "LinalgVectorNormBackward0"
@@ -368,6 +368,8 @@ class Norm(Function):
         a = np.abs(x)
         if p == float("inf"):
             out = np.max(a, axis=axes, keepdims=keepdim)
+        elif p == -float("inf"):
+            out = np.min(a, axis=axes, keepdims=keepdim)
         elif p == 2:
             out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
         elif p == 1:
@@ -384,7 +386,7 @@ class Norm(Function):
         x, out = ctx.saved_tensors
         p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
         g, n = _expand_back(grad, x.shape, axes, keepdim), _expand_back(out, x.shape, axes, keepdim)
-        if p == float("inf"):
+        if math.isinf(p):
             hit = x.abs() == n
             dx = x.sign() * hit / hit.sum(axes, keepdim=True)
         elif p == 1:
@@ -414,9 +416,10 @@ def sum(
     if axis is not None:
         dim = axis
     keepdim = keepdim or keepdims
+    if dtype is not None:  # summed in the dtype, as torch sums: float32 data summed as float64
+        input = input.to(dtype)
     axes = None if dim is None else _axes(input, dim)
-    out = (Sum if axes is None else SumDim).apply(input, axes, keepdim)
-    return out if dtype is None else out.to(dtype)
+    return (Sum if axes is None else SumDim).apply(input, axes, keepdim)
 
 
 def mean(
@@ -437,7 +440,13 @@ def mean(
     return (Mean if axes is None else MeanDim).apply(input, axes, keepdim)
 
 
-def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    """Product over `dim` (all by default), in `dtype` if given; bools and integers multiply as
+    int64, as torch's do (NumPy would give uint8 data a uint64 product)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(_dtype.int64)
     axis = None if dim is None else normalize_dims(dim, input.ndim)[0]
     return (Prod if axis is None else ProdDim).apply(input, axis, keepdim)
 
@@ -491,18 +500,32 @@ def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
     return input._make(np.asarray(out, dtype=np.int64), False, None)
 
 
-def var(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
-    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel)."""
-    if unbiased is not None:
-        correction = 1 if unbiased else 0
+def var(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
+    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel).
+    `unbiased` is the older spelling of correction 1 or 0, and torch reads `var(True)` as it."""
+    dim, correction = _variance_args(input, dim, unbiased, correction, "var")
     return Var.apply(input, _axes(input, dim), correction, keepdim)
 
 
-def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
+def std(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
     """sqrt(var(...)), one node (StdBackward0) as in torch."""
+    dim, correction = _variance_args(input, dim, unbiased, correction, "std")
+    return Std.apply(input, _axes(input, dim), correction, keepdim)
+
+
+def _variance_args(input: Any, dim: Any, unbiased: Optional[bool], correction: float, name: str) -> tuple[Any, float]:
+    """(dim, correction) from var/std's arguments, read as torch reads them: a bool in dim's place
+    is `unbiased` (`x.std(False)`), and only floating-point tensors are accepted."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"std and var only support floating point and complex dtypes, got {input.dtype.name}: "
+            f"convert with .float() first ({name})"
+        )
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    return Std.apply(input, _axes(input, dim), correction, keepdim)
+    return dim, correction
 
 
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
@@ -515,6 +538,10 @@ def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> 
 
 
 def logsumexp(input: Any, dim: Dim, keepdim: bool = False) -> Any:
+    """log sum exp over `dim`; bools and integers are read as the default float dtype, as torch
+    reads them (NumPy's exp would give float64, or float16 for uint8)."""
+    if input._data.dtype.kind in "biu":
+        input = input.to(_dtype.get_default_dtype())
     return LogSumExp.apply(input, _axes(input, dim), keepdim)
 
 
