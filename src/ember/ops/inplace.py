@@ -122,6 +122,7 @@ def add_(t: Any, other: Any, *, alpha: float = 1) -> Any:
 
 
 def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
+    arithmetic.refuse_bool(t, other)
     o = _raw(other)
     fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: sub's single rounding
         lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
