@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import Dim, add_reduce, data, half_opmath, normalize_dims
-from .cumulative import exclusive_cumprod
+from .cumulative import exclusive_cumprod, in_dtype
 from .unary import Exp
 
 _ndarray = np.ndarray
@@ -358,7 +358,8 @@ class LogSoftmax(Function):
 
 class Norm(Function):
     """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
-    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum."""
+    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum; p = 0: the
+    count of nonzero x_i, with no gradient (as torch's)."""
 
     _array_forward = True
     backward_name = "LinalgVectorNormBackward0"
@@ -370,6 +371,8 @@ class Norm(Function):
             out = np.max(a, axis=axes, keepdims=keepdim)
         elif p == -float("inf"):
             out = np.min(a, axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = np.sum(x != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
         elif p == 2:
             out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
         elif p == 1:
@@ -385,6 +388,8 @@ class Norm(Function):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
+        if p == 0:  # a count: torch gives no gradient
+            return None, None, None, None
         g, n = _expand_back(grad, x.shape, axes, keepdim), _expand_back(out, x.shape, axes, keepdim)
         if math.isinf(p):
             hit = x.abs() == n
@@ -416,10 +421,8 @@ def sum(
     if axis is not None:
         dim = axis
     keepdim = keepdim or keepdims
-    if dtype is not None:  # summed in the dtype, as torch sums: float32 data summed as float64
-        input = input.to(dtype)
     axes = None if dim is None else _axes(input, dim)
-    return (Sum if axes is None else SumDim).apply(input, axes, keepdim)
+    return in_dtype(lambda x: (Sum if axes is None else SumDim).apply(x, axes, keepdim), input, dtype)
 
 
 def mean(
@@ -441,14 +444,14 @@ def mean(
 
 
 def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-    """Product over `dim` (all by default), in `dtype` if given; bools and integers multiply as
-    int64, as torch's do (NumPy would give uint8 data a uint64 product)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input._data.dtype.kind in "biu":
-        input = input.to(_dtype.int64)
+    """Product over `dim` (all by default), in `dtype` if given (`in_dtype`); bools and integers
+    multiply as int64, as torch's do (NumPy would give uint8 data a uint64 product)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)[0]
-    return (Prod if axis is None else ProdDim).apply(input, axis, keepdim)
+    return in_dtype(lambda x: (Prod if axis is None else ProdDim).apply(_int64_if_integral(x), axis, keepdim), input, dtype)
+
+
+def _int64_if_integral(x: Any) -> Any:
+    return x.to(_dtype.int64) if x._data.dtype.kind in "biu" else x
 
 
 def amax(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
@@ -532,8 +535,6 @@ def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> 
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
-    if p == 0:
-        return (input != 0).sum(dim, keepdim=keepdim).to(input.dtype)
     return Norm.apply(input, p, _axes(input, dim), keepdim)
 
 
