@@ -13,6 +13,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from . import _dtype, _random, _tensor
+from ._convert import array_from_data, as_dtype, checked_number, checked_scalar
 from ._device import device as _device
 
 Size = Union[int, Sequence[int]]
@@ -21,9 +22,12 @@ Size = Union[int, Sequence[int]]
 def _shape(size: tuple) -> tuple[int, ...]:
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = tuple(size[0])
+    for i, s in enumerate(size):
+        if not isinstance(s, (int, np.integer)):
+            raise TypeError(f"size must be tuple of ints, but found element of type {type(s).__name__} at pos {i}")
     shape = tuple(int(s) for s in size)
     if any(s < 0 for s in shape):
-        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}; sizes must be non-negative")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}; sizes must be non-negative")
     return shape
 
 
@@ -42,123 +46,16 @@ def _np_dtype(dtype: Optional[_dtype.dtype], default: Optional[_dtype.dtype] = N
     return _dtype.to_numpy(dtype)
 
 
-def _as_dtype(dtype: Any) -> _dtype.dtype:
-    """An ember dtype for what `dtype=` accepts (also NumPy dtypes and `float`, `int`, `bool`)."""
-    return dtype if isinstance(dtype, _dtype.dtype) else _dtype.from_numpy(_dtype.to_numpy(dtype))
-
-
-def _data_dtype(data: Any, tensors: list) -> Optional[_dtype.dtype]:
-    """torch's dtype for nested data: Python bools, ints and floats read as bool, int64 and the
-    default float dtype, NumPy scalars and arrays and tensors inside keep theirs, and the result
-    is their promotion ([np.float64(0.1), 1] is float64). None for no elements; other types
-    (a range) are left to NumPy. Tensors met are appended to `tensors`."""
-    if isinstance(data, _tensor.Tensor):
-        tensors.append(data)
-        return data.dtype
-    if isinstance(data, (np.ndarray, np.generic)):
-        return _dtype.from_numpy(data.dtype)
-    if isinstance(data, (list, tuple)):
-        out = None
-        for kind in set(map(type, data)):  # one look per type: a list of floats costs one pass in C
-            python = _PYTHON_DTYPES.get(kind)
-            found = [python()] if python else [_data_dtype(x, tensors) for x in data if type(x) is kind]
-            for d in found:
-                if d is not None:
-                    out = d if out is None else _dtype.promote_types(out, d)
-        return out
-    python = _PYTHON_DTYPES.get(type(data))
-    if python:
-        return python()
-    if isinstance(data, str):
-        raise ValueError(f"too many dimensions 'str': {data!r} is not a number; convert strings to numbers first")
-    if data is None:
-        raise RuntimeError("Could not infer dtype of NoneType: tensor data must be numbers, not None")
-    return None
-
-
-_PYTHON_DTYPES = {bool: lambda: _dtype.bool_, int: lambda: _dtype.int64, float: _dtype.get_default_dtype}
-
-
-def _python_dtype(raw: np.ndarray) -> _dtype.dtype:
-    """The dtype torch gives data NumPy read as `raw`: floats the default dtype, ints int64."""
-    kind = raw.dtype.kind if raw.size else "f"
-    return _dtype.bool_ if kind == "b" else _dtype.get_default_dtype() if kind == "f" else _dtype.int64
-
-
-def _scalars(data: Any) -> Any:
-    """Nested data with each tensor in it read as the one number it holds, as torch reads them."""
-    if isinstance(data, _tensor.Tensor):
-        if data._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return data._data.item()
-    if isinstance(data, (list, tuple)):
-        return [_scalars(x) for x in data]
-    return data
-
-
-def _range(dtype: _dtype.dtype, of_floats: bool) -> tuple[int, int]:
-    """The numbers torch's checked conversion lets into an integer dtype: its range, and for ints
-    also negatives down to -max in an unsigned dtype, which they wrap into (-1 is 255 in uint8)."""
-    low, high = _INT_RANGES[dtype]
-    return (low, high) if of_floats or low else (-high, high)
-
-
-_INT_RANGES = {d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in _dtype.ALL if d._kind == _dtype._INT}
-
-
-def _overflow(value: Any, dtype: _dtype.dtype, type_name: str) -> RuntimeError:
-    low, high = _INT_RANGES.get(dtype, (None, None))
-    where = f"{dtype.name}, whose values run from {low} to {high}" if low is not None else f"{dtype.name}"
-    return RuntimeError(f"value cannot be converted to type {type_name} without overflow: {value} does not fit in {where}; pass a wider dtype")
-
-
-def check_fits(values: np.ndarray, dtype: _dtype.dtype, type_name: str) -> None:
-    """Refuse numbers an integer dtype cannot hold (`_range`; NaN and inf never fit)."""
-    if values.dtype.kind == "b" or values.size == 0:
-        return
-    low, high = _range(dtype, values.dtype.kind == "f")
-    with np.errstate(invalid="ignore"):
-        bad = ~((values >= low) & (values <= high))
-    if bad.any():
-        raise _overflow(values[bad].flat[0], dtype, type_name)
-
-
-def _array(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.ndarray:
-    """`data` as an array of `dtype` (torch's reading of it when None). Tensors and NumPy arrays
-    keep their dtype or are cast (wrapping, as torch's casts do); Python numbers are converted
-    once, straight to the dtype (0.1 as float64 is the double 0.1), and an integer dtype refuses
-    those it cannot hold."""
-    if isinstance(data, _tensor.Tensor) or isinstance(data, (np.ndarray, np.generic)):
-        array = np.asarray(data._data if isinstance(data, _tensor.Tensor) else data)
-        _dtype.from_numpy(array.dtype)
-        return array.astype(array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
-    tensors: list = []
-    inferred = _data_dtype(data, tensors)
-    raw = np.array(_scalars(data) if tensors else data)
-    big_ints = raw.dtype.kind == "O" and all(type(v) is int for v in raw.flat) or raw.dtype == np.uint64
-    if raw.dtype.kind not in "biuf" and not big_ints:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
-    target = _as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
-    if tensors and target._kind != _dtype._FLOAT and any(t.is_floating_point() for t in tensors):
-        raise TypeError("only integer tensors of a single element can be converted to an index")
-    if target._kind == _dtype._INT:
-        if big_ints:
-            raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
-        check_fits(raw, target, target.name)
-    with np.errstate(over="ignore"):  # too large for a float dtype is inf, as in torch
-        return raw.astype(target.numpy)
-
-
 def tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """A new tensor holding a copy of `data` (numbers, nested lists, arrays, tensors)."""
-    return _new(_array(data, dtype, copy=True), requires_grad, device)
+    return _new(array_from_data(data, dtype, copy=True), requires_grad, device)
 
 
 def as_tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
     """Like `tensor`, but shares memory with `data` when no conversion is needed."""
     if isinstance(data, _tensor.Tensor) and (dtype is None or dtype is data.dtype):
         return data
-    return _new(_array(data, dtype, copy=False), False, device)
+    return _new(array_from_data(data, dtype, copy=False), False, device)
 
 
 def from_numpy(array: np.ndarray) -> _tensor.Tensor:
@@ -169,38 +66,12 @@ def from_numpy(array: np.ndarray) -> _tensor.Tensor:
     return _tensor.Tensor._make(array, False, None)
 
 
-def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
-    """A number (or one-element tensor) as a 0-d array of `dtype`, checked (`checked_number`)."""
-    return np.asarray(checked_number(value, dtype)).astype(dtype.numpy)
-
-
-def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
-    """A number (or one-element tensor) checked as torch's scalar conversion checks it: an
-    integer dtype refuses numbers it cannot hold (`_range`) and gets the int truncated toward 0;
-    float32 and float16 refuse finite numbers beyond their largest (torch's fill of a single
-    element skips that check and gives inf; ember refuses there too)."""
-    if isinstance(value, _tensor.Tensor):
-        value = value.item()
-    if dtype._kind == _dtype._INT:
-        low, high = _range(dtype, isinstance(value, (float, np.floating)))
-        if not low <= value <= high:
-            raise _overflow(value, dtype, f"{dtype.name}_t")
-        return int(value)
-    largest = _FLOAT_MAX.get(dtype)
-    if largest is not None and abs(value) > largest and math.isfinite(value):
-        raise _overflow(value, dtype, dtype.name)
-    return value
-
-
-_FLOAT_MAX = {d: float(np.finfo(d.numpy).max) for d in (_dtype.float16, _dtype.float32)}
-
-
 def full(size: Size, fill_value: Any, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """A tensor of `size` filled with `fill_value`, of its dtype (bool, int64 or the default float)
     unless `dtype` is given."""
     if isinstance(fill_value, _tensor.Tensor):
         fill_value = fill_value.item()
-    dtype = _dtype._scalar_dtype(fill_value) if dtype is None else _as_dtype(dtype)
+    dtype = _dtype._scalar_dtype(fill_value) if dtype is None else as_dtype(dtype)
     return _new(np.full(_shape((size,)), checked_scalar(fill_value, dtype)), requires_grad, device)
 
 
@@ -245,7 +116,7 @@ def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype:
     start, end, step = (v.item() if isinstance(v, _tensor.Tensor) else v for v in (start, end, step))
     if dtype is None:
         dtype = _dtype.get_default_dtype() if any(isinstance(v, float) for v in (start, end, step)) else _dtype.int64
-    dtype = _as_dtype(dtype)
+    dtype = as_dtype(dtype)
     if dtype is _dtype.bool_:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     wide = _dtype.float32 if dtype is _dtype.float16 else _dtype.float64 if dtype.is_floating_point else _dtype.int64
@@ -280,7 +151,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] 
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError(f"number of steps must be non-negative, got {steps}")
-    dtype = _dtype.get_default_dtype() if dtype is None else _as_dtype(dtype)
+    dtype = _dtype.get_default_dtype() if dtype is None else as_dtype(dtype)
     first, last = checked_scalar(start, dtype), checked_scalar(end, dtype)
     if steps <= 1:
         return _new(np.full(steps, first), requires_grad, device)
@@ -334,47 +205,89 @@ def _gen(generator: Optional[_random.Generator]) -> np.random.Generator:
     return (generator or _random.default_generator).numpy
 
 
-def _float_dtype(dtype: Optional[_dtype.dtype]) -> np.dtype:
-    d = _np_dtype(dtype, _dtype.get_default_dtype())
-    if d.kind != "f":
-        raise RuntimeError(f"expected a floating-point dtype for random floats, got {dtype}")
-    return d
+def _random_float_dtype(dtype: Optional[_dtype.dtype], kernel: str) -> np.dtype:
+    """The dtype of random floats (the default float dtype unless given); torch's kernels for
+    them take no integer or bool dtype."""
+    d = _dtype.get_default_dtype() if dtype is None else as_dtype(dtype)
+    if not d.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.torch_name(d)}\'')
+    return d.numpy
+
+
+def check_normal_std(std: Any) -> None:
+    """torch's normal refuses a negative (or NaN) standard deviation, where NumPy's ValueError
+    says only 'scale < 0'."""
+    if isinstance(std, _tensor.Tensor):
+        if not (std._data >= 0).all():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+
+
+def check_uniform_bounds(low: float, high: float) -> None:
+    if not low <= high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
 
 
 def rand(*size: Any, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Uniform on [0, 1)."""
-    d = _float_dtype(dtype)
+    d = _random_float_dtype(dtype, "check_uniform_bounds")
     data = _gen(generator).random(_shape(size), dtype=np.float64).astype(d)
     return _new(data, requires_grad, device)
 
 
 def randn(*size: Any, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Standard normal."""
-    d = _float_dtype(dtype)
+    d = _random_float_dtype(dtype, "normal_kernel_cpu")
     data = _gen(generator).standard_normal(_shape(size)).astype(d)
     return _new(data, requires_grad, device)
 
 
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
-    """Integers uniform on [low, high); `randint(high, size)` starts at 0."""
-    if high is None or not isinstance(high, (int, np.integer)):
+    """Integers uniform on [low, high); `randint(high, size)` starts at 0. Both ends must fit the
+    dtype (low and high - 1), as torch checks."""
+    if high is None or not isinstance(high, (int, np.integer, float)):
         low, high, size = 0, low, high if high is not None else size
-    data = _gen(generator).integers(low, high, size=tuple(size), dtype=np.int64)
-    return _new(data.astype(_np_dtype(dtype, _dtype.int64)), False, device)
+    if not isinstance(low, (int, np.integer)) or not isinstance(high, (int, np.integer)):
+        raise TypeError(f"randint(): low and high must be ints, got {type(low).__name__} and {type(high).__name__}")
+    d = _dtype.int64 if dtype is None else as_dtype(dtype)
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if not d.is_floating_point:
+        lowest, highest = (0, 1) if d is _dtype.bool_ else (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max))
+        for name, v in (("from", low), ("to - 1", high - 1)):
+            if not lowest <= v <= highest:
+                raise RuntimeError(f"{name} is out of bounds for {_dtype.c_name(d)}: {d.name} holds {lowest} to {highest}")
+    data = _gen(generator).integers(low, high, size=_shape((size,)), dtype=np.int64)
+    return _new(data.astype(d.numpy), False, device)
 
 
 def randperm(n: int, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
-    data = _gen(generator).permutation(n).astype(_np_dtype(dtype, _dtype.int64))
-    return _new(data, False, device)
+    """A random permutation of 0, ..., n - 1; the dtype must hold n - 1 (a float dtype, every
+    integer up to n)."""
+    d = _dtype.int64 if dtype is None else as_dtype(dtype)
+    _shape((n,))
+    if d is _dtype.bool_:
+        raise NotImplementedError('"randperm" not implemented for \'Bool\'')
+    if d.is_floating_point:
+        largest = 2 ** (np.finfo(d.numpy).nmant + 1) + 1
+        if n > largest:
+            raise RuntimeError(f"n cannot be greater than {largest} for {_dtype.torch_name(d)} type.")
+    elif n:
+        checked_number(n - 1, d)
+    return _new(_gen(generator).permutation(n).astype(d.numpy), False, device)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None) -> _tensor.Tensor:
     """Normal samples; mean and std may be tensors (elementwise) or numbers with `size`."""
+    check_normal_std(std)
     m = mean._data if isinstance(mean, _tensor.Tensor) else mean
     s = std._data if isinstance(std, _tensor.Tensor) else std
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     like = mean if isinstance(mean, _tensor.Tensor) else std if isinstance(std, _tensor.Tensor) else None
-    d = like._data.dtype if like is not None and dtype is None else _float_dtype(dtype)
+    d = like._data.dtype if like is not None and dtype is None else _random_float_dtype(dtype, "normal_kernel_cpu")
+    if d.kind != "f":
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_dtype.torch_name(_dtype.from_numpy(d))}\'')
     data = _gen(generator).normal(m, s, size=shape).astype(d)
     return _new(data, False)
 

@@ -1,0 +1,146 @@
+"""Python data and numbers read as torch reads them: the dtype it infers from nested lists
+(NumPy scalars and tensors inside keep theirs), numbers converted once, straight to the asked
+dtype, and the checked conversion that refuses a number a dtype cannot hold (uint8 300, NaN into
+int64) where NumPy would wrap it or warn."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _dtype, _tensor
+
+
+def as_dtype(dtype: Any) -> _dtype.dtype:
+    """An ember dtype for what `dtype=` accepts (also NumPy dtypes and `float`, `int`, `bool`)."""
+    return dtype if isinstance(dtype, _dtype.dtype) else _dtype.from_numpy(_dtype.to_numpy(dtype))
+
+
+def _data_dtype(data: Any, tensors: list) -> Optional[_dtype.dtype]:
+    """torch's dtype for nested data: Python bools, ints and floats read as bool, int64 and the
+    default float dtype, NumPy scalars and arrays and tensors inside keep theirs, and the result
+    is their promotion ([np.float64(0.1), 1] is float64). None for no elements; other types
+    (a range) are left to NumPy. Tensors met are appended to `tensors`."""
+    if isinstance(data, _tensor.Tensor):
+        tensors.append(data)
+        return data.dtype
+    if isinstance(data, (np.ndarray, np.generic)):
+        return _dtype.from_numpy(data.dtype)
+    if isinstance(data, (list, tuple)):
+        out = None
+        for kind in set(map(type, data)):  # one look per type: a list of floats costs one pass in C
+            python = _PYTHON_DTYPES.get(kind)
+            found = [python()] if python else [_data_dtype(x, tensors) for x in data if type(x) is kind]
+            for d in found:
+                if d is not None:
+                    out = d if out is None else _dtype.promote_types(out, d)
+        return out
+    python = _PYTHON_DTYPES.get(type(data))
+    if python:
+        return python()
+    if isinstance(data, str):
+        raise ValueError(f"too many dimensions 'str': {data!r} is not a number; convert strings to numbers first")
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType: tensor data must be numbers, not None")
+    return None
+
+
+_PYTHON_DTYPES = {bool: lambda: _dtype.bool_, int: lambda: _dtype.int64, float: _dtype.get_default_dtype}
+
+
+def _python_dtype(raw: np.ndarray) -> _dtype.dtype:
+    """The dtype torch gives data NumPy read as `raw`: floats the default dtype, ints int64."""
+    kind = raw.dtype.kind if raw.size else "f"
+    return _dtype.bool_ if kind == "b" else _dtype.get_default_dtype() if kind == "f" else _dtype.int64
+
+
+def _scalars(data: Any) -> Any:
+    """Nested data with each tensor in it read as the one number it holds, as torch reads them."""
+    if isinstance(data, _tensor.Tensor):
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data._data.item()
+    if isinstance(data, (list, tuple)):
+        return [_scalars(x) for x in data]
+    return data
+
+
+def _range(dtype: _dtype.dtype, of_floats: bool) -> tuple[int, int]:
+    """The numbers torch's checked conversion lets into an integer dtype: its range, and for ints
+    also negatives down to -max in an unsigned dtype, which they wrap into (-1 is 255 in uint8)."""
+    low, high = _INT_RANGES[dtype]
+    return (low, high) if of_floats or low else (-high, high)
+
+
+_INT_RANGES = {d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in _dtype.ALL if d._kind == _dtype._INT}
+
+
+def _overflow(value: Any, dtype: _dtype.dtype, type_name: str) -> RuntimeError:
+    low, high = _INT_RANGES.get(dtype, (None, None))
+    where = f"{dtype.name}, whose values run from {low} to {high}" if low is not None else f"{dtype.name}"
+    return RuntimeError(f"value cannot be converted to type {type_name} without overflow: {value} does not fit in {where}; pass a wider dtype")
+
+
+def check_fits(values: np.ndarray, dtype: _dtype.dtype, type_name: str) -> None:
+    """Refuse numbers an integer dtype cannot hold (`_range`; NaN and inf never fit)."""
+    if values.dtype.kind == "b" or values.size == 0:
+        return
+    low, high = _range(dtype, values.dtype.kind == "f")
+    with np.errstate(invalid="ignore"):
+        bad = ~((values >= low) & (values <= high))
+    if bad.any():
+        raise _overflow(values[bad].flat[0], dtype, type_name)
+
+
+def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.ndarray:
+    """`data` as an array of `dtype` (torch's reading of it when None). Tensors and NumPy arrays
+    keep their dtype or are cast (wrapping, as torch's casts do); Python numbers are converted
+    once, straight to the dtype (0.1 as float64 is the double 0.1), and an integer dtype refuses
+    those it cannot hold."""
+    if isinstance(data, _tensor.Tensor) or isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data._data if isinstance(data, _tensor.Tensor) else data)
+        _dtype.from_numpy(array.dtype)
+        return array.astype(array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
+    tensors: list = []
+    inferred = _data_dtype(data, tensors)
+    raw = np.array(_scalars(data) if tensors else data)
+    big_ints = raw.dtype.kind == "O" and all(type(v) is int for v in raw.flat) or raw.dtype == np.uint64
+    if raw.dtype.kind not in "biuf" and not big_ints:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
+    target = as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
+    if tensors and target._kind != _dtype._FLOAT and any(t.is_floating_point() for t in tensors):
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    if target._kind == _dtype._INT:
+        if big_ints:
+            raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
+        check_fits(raw, target, target.name)
+    with np.errstate(over="ignore"):  # too large for a float dtype is inf, as in torch
+        return raw.astype(target.numpy)
+
+
+def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
+    """A number (or one-element tensor) as a 0-d array of `dtype`, checked (`checked_number`)."""
+    return np.asarray(checked_number(value, dtype)).astype(dtype.numpy)
+
+
+def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
+    """A number (or one-element tensor) checked as torch's scalar conversion checks it: an
+    integer dtype refuses numbers it cannot hold (`_range`) and gets the int truncated toward 0;
+    float32 and float16 refuse finite numbers beyond their largest (torch's fill of a single
+    element skips that check and gives inf; ember refuses there too)."""
+    if isinstance(value, _tensor.Tensor):
+        value = value.item()
+    if dtype._kind == _dtype._INT:
+        low, high = _range(dtype, isinstance(value, (float, np.floating)))
+        if not low <= value <= high:
+            raise _overflow(value, dtype, f"{dtype.name}_t")
+        return int(value)
+    largest = _FLOAT_MAX.get(dtype)
+    if largest is not None and abs(value) > largest and math.isfinite(value):
+        raise _overflow(value, dtype, dtype.name)
+    return value
+
+
+_FLOAT_MAX = {d: float(np.finfo(d.numpy).max) for d in (_dtype.float16, _dtype.float32)}
