@@ -156,3 +156,37 @@ def test_trunc_division_of_integers_is_exact(name):
         assert_same_tensor(make(ember), make(torch))
     big = lambda lib: lib.div(lib.tensor([2**62 + 1, -(2**62) - 1]), 3, rounding_mode="trunc")
     assert_same_tensor(big(ember), big(torch))
+
+
+WRAPPING = {
+    "+": lambda a, s: a + s,
+    "*": lambda a, s: a * s,
+    "-": lambda a, s: a - s,
+    "reflected -": lambda a, s: s - a,
+    "//": lambda a, s: a // s,
+    "%": lambda a, s: a % s,
+    "add_": lambda a, s: a.add_(s),
+    "mul_": lambda a, s: a.mul_(s),
+    "sub_": lambda a, s: a.sub_(s),
+}
+
+
+@pytest.mark.parametrize("dtype, scalar", [("uint8", 300), ("uint8", -1), ("int8", 1000), ("int16", -40000), ("int32", 2**40), ("int64", 2**63)])
+@pytest.mark.parametrize("op", list(WRAPPING))
+def test_python_ints_beyond_an_integer_dtype_wrap_into_it_as_in_torch(op, dtype, scalar):
+    make = lambda lib: WRAPPING[op](lib.tensor([1, 100, 7], dtype=getattr(lib, dtype)), scalar)
+    try:
+        expected = make(torch)
+    except RuntimeError:  # 2**40 wraps to 0 in int32: a division by zero, for both
+        assert_same_raise(lambda: make(ember), lambda: make(torch), "ZeroDivisionError")
+    else:
+        assert_same_tensor(make(ember), expected)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int8"])
+def test_integers_to_negative_tensor_powers_match_torch(dtype):
+    base = lambda lib: lib.tensor([2, 1, -1, 0, -2, 3], dtype=getattr(lib, dtype))
+    exponent = lambda lib: lib.tensor([-1, -2, -3, 2, 3, 0], dtype=getattr(lib, dtype))
+    assert_same_tensor(base(ember) ** exponent(ember), base(torch) ** exponent(torch))
+    assert_same_tensor(ember.pow(2, exponent(ember)), torch.pow(2, exponent(torch)))
+    assert_same_raise(lambda: base(ember) ** -1, lambda: base(torch) ** -1, "negative integer powers")

@@ -19,7 +19,7 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype
 from .._creation import zeros_like
-from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to
+from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, promote, sum_to, wrap_ints
 
 _ndarray = np.ndarray
 _FLOAT16_MAX = float(np.finfo(np.float16).max)
@@ -204,7 +204,10 @@ class Pow(Function):
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
-        return x**p
+        try:
+            return x**p
+        except ValueError as e:  # integers to a negative power: torch's exception type
+            raise RuntimeError(str(e)) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -221,7 +224,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.power(a, b)
+        out = _power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -237,6 +240,17 @@ class PowTensor(Function):
         return ga, gb
 
 
+def _power(a: Any, b: Any) -> np.ndarray:
+    """a ** b elementwise; integers to negative powers as torch's kernel gives them (NumPy
+    refuses them): 1 for a base of 1, +-1 for -1, and 0 for any other base."""
+    try:
+        return np.power(a, b)
+    except ValueError:
+        dtype = np.result_type(a, b)
+        small = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))
+        return np.where(b < 0, small, np.power(a, np.maximum(b, 0))).astype(dtype)
+
+
 class PowScalarBase(Function):
     """c ** b for a number c;  d/db = c^b ln c (0 where c = 0 and b >= 0). ln c is taken in
     float64 and multiplied in as a number, as torch does (float16: in float32, `Mul`)."""
@@ -246,7 +260,7 @@ class PowScalarBase(Function):
 
     @staticmethod
     def forward(ctx, c, b):
-        out = np.power(np.asarray(c, b.dtype), b)
+        out = _power(np.asarray(c, b.dtype), b)
         ctx.save_for_backward(b, out)
         ctx.c = c
         return out
@@ -359,6 +373,8 @@ def _apply_subtraction(fn: type[Function], input: Any, other: Any) -> Any:
         return fn.apply(a, b)
     except ValueError as e:
         raise as_torch_error(e, a, b) from None
+    except OverflowError:  # a Python int beyond an integer dtype: wrapped, as in apply_binary
+        return fn.apply(*wrap_ints(a, b))
     except TypeError:
         refuse_bool(input, other)
         raise

@@ -84,8 +84,8 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
                 f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
                 f"output type {t.dtype.name}"
             ) from None
-        except ValueError:
-            pass  # shapes: the general path below names them as torch does
+        except (ValueError, OverflowError):
+            pass  # shapes, or an int beyond t's dtype: the general path below handles both as torch
         else:
             t._bump_version()
             return t
