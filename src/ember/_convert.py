@@ -102,7 +102,7 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
     if isinstance(data, _tensor.Tensor) or isinstance(data, (np.ndarray, np.generic)):
         array = np.asarray(data._data if isinstance(data, _tensor.Tensor) else data)
         _dtype.from_numpy(array.dtype)
-        return array.astype(array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
+        return _dtype.astype(array, array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
     tensors: list = []
     inferred = _data_dtype(data, tensors)
     raw = np.array(_scalars(data) if tensors else data)
@@ -117,12 +117,12 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
             raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
         check_fits(raw, target, target.name)
     with np.errstate(over="ignore"):  # too large for a float dtype is inf, as in torch
-        return raw.astype(target.numpy)
+        return _dtype.astype(raw, target.numpy)
 
 
 def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
     """A number (or one-element tensor) as a 0-d array of `dtype`, checked (`checked_number`)."""
-    return np.asarray(checked_number(value, dtype)).astype(dtype.numpy)
+    return _dtype.astype(np.asarray(checked_number(value, dtype)), dtype.numpy)
 
 
 def checked_number(value: Any, dtype: _dtype.dtype) -> Any:

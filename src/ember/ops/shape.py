@@ -284,7 +284,7 @@ class Cast(Function):
     @staticmethod
     def forward(ctx, x, np_dtype):
         ctx.dtype = x.dtype
-        return x.astype(np_dtype)
+        return _dtype.astype(x, np_dtype)
 
     @staticmethod
     def backward(ctx, grad):
