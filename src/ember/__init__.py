@@ -28,7 +28,7 @@ from .ops import (
     gather, ge, gt, index_put, index_select, isfinite, isinf, isnan, le, log, log1p, log2, log10, log_softmax,
     logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, matmul, max,
     maximum, mean, min, minimum, mm, movedim, mul, mv, narrow, ne, neg, nonzero, norm, outer, permute, pow, prod,
-    reciprocal, relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, select, sigmoid,
+    reciprocal, relu, remainder, repeat, reshape, roll, round, rsqrt, scatter, scatter_add, scatter_reduce, select, sigmoid,
     sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, rsub, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )

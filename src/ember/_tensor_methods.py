@@ -124,7 +124,7 @@ class TensorMethods:
     def log10(self) -> Tensor: return ops.log10(self)
     def sqrt(self) -> Tensor: return ops.sqrt(self)
     def rsqrt(self) -> Tensor: return ops.rsqrt(self)
-    def square(self) -> Tensor: return ops.mul(self, self)
+    def square(self) -> Tensor: return ops.pow(self, 2)
     def sin(self) -> Tensor: return ops.sin(self)
     def cos(self) -> Tensor: return ops.cos(self)
     def tan(self) -> Tensor: return ops.tan(self)
@@ -247,6 +247,16 @@ class TensorMethods:
     ) -> Tensor:
         return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor: return ops.scatter_add(self, dim, index, src)
+    def scatter_(
+        self, dim: int, index: Tensor, src: Optional[Tensor] = None, *, value: Optional[Number] = None,
+        reduce: Optional[str] = None,
+    ) -> Tensor:
+        return ops.scatter_(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor: return ops.scatter_add_(self, dim, index, src)
+    def scatter_reduce(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+    def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
+        return ops.scatter_reduce_(self, dim, index, src, reduce, include_self=include_self)
     def masked_fill(self, mask: Tensor, value: TensorLike) -> Tensor: return ops.masked_fill(self, mask, value)
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
         return ops.sort(self, dim, descending, stable)

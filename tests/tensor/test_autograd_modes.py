@@ -3,6 +3,10 @@ Functions with torch's contract, and anomaly detection."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -268,3 +272,24 @@ def test_detect_anomaly_shows_where_the_op_was_created():
         y = x.log()  # the traceback of this line is in the message
         with pytest.raises(RuntimeError, match="test_autograd_modes.py"):
             (y * 0).sum().backward()
+
+
+def test_detect_anomaly_keeps_user_frames_under_a_folder_named_ember(tmp_path):
+    script = tmp_path / "ember" / "project" / "train.py"
+    script.parent.mkdir(parents=True)
+    script.write_text(
+        "import ember\n"
+        "x = ember.tensor([0.0], requires_grad=True)\n"
+        "with ember.autograd.detect_anomaly():\n"
+        "    y = x.log()  # the line to find\n"
+        "    try:\n"
+        "        (y * 0).sum().backward()\n"
+        "    except RuntimeError as err:\n"
+        "        print(err)\n"
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "LogBackward0" in run.stdout
+    assert f'File "{script}", line 4' in run.stdout and "the line to find" in run.stdout
+    package = os.path.dirname(ember.__file__)
+    assert package not in run.stdout  # ember's own frames are left out

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from typing import Any
 
 import numpy as np
 
 _enabled = False
+
+# ember's own package folder: its frames are left out of a creation trace (a user's files may
+# sit under any folder, one named `ember` included)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def is_anomaly_enabled() -> bool:
@@ -47,7 +52,7 @@ class set_detect_anomaly(detect_anomaly):
 
 def creation_trace() -> str:
     """Where the op being recorded was called from (without ember's own frames)."""
-    frames = [f for f in traceback.extract_stack()[:-1] if "/ember/" not in f.filename.replace("\\", "/")]
+    frames = [f for f in traceback.extract_stack()[:-1] if not os.path.abspath(f.filename).startswith(_PACKAGE)]
     return "".join(traceback.format_list(frames[-8:]))
 
 

@@ -21,8 +21,9 @@ from .index import (
 )
 from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,
-    sigmoid_, sub_, tanh_, uniform_,
+    scatter_, scatter_add_, scatter_reduce_, sigmoid_, sub_, tanh_, uniform_,
 )
+from .scatter_reduce import scatter_reduce
 from .cumulative import cumprod, cumsum
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
 from .reduce import (

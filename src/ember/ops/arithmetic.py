@@ -206,8 +206,8 @@ class Pow(Function):
         ctx.p = p
         try:
             return x**p
-        except ValueError as e:  # integers to a negative power: torch's exception type
-            raise RuntimeError(str(e)) from None
+        except ValueError:  # NumPy's refusal of an integer to a negative integer power
+            raise RuntimeError("Integers to negative integer powers are not allowed.") from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -224,7 +224,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = _power(a, b)
+        out = _integer_power(a, b) if b.dtype.kind in "iu" else np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -240,17 +240,6 @@ class PowTensor(Function):
         return ga, gb
 
 
-def _power(a: Any, b: Any) -> np.ndarray:
-    """a ** b elementwise; integers to negative powers as torch's kernel gives them (NumPy
-    refuses them): 1 for a base of 1, +-1 for -1, and 0 for any other base."""
-    try:
-        return np.power(a, b)
-    except ValueError:
-        dtype = np.result_type(a, b)
-        small = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))
-        return np.where(b < 0, small, np.power(a, np.maximum(b, 0))).astype(dtype)
-
-
 class PowScalarBase(Function):
     """c ** b for a number c;  d/db = c^b ln c (0 where c = 0 and b >= 0). ln c is taken in
     float64 and multiplied in as a number, as torch does (float16: in float32, `Mul`)."""
@@ -260,7 +249,8 @@ class PowScalarBase(Function):
 
     @staticmethod
     def forward(ctx, c, b):
-        out = _power(np.asarray(c, b.dtype), b)
+        base = np.asarray(c, b.dtype)
+        out = _integer_power(base, b) if b.dtype.kind in "iu" else np.power(base, b)
         ctx.save_for_backward(b, out)
         ctx.c = c
         return out
@@ -274,6 +264,19 @@ class PowScalarBase(Function):
         if c == 0:
             scale = scale.where(b < 0, 0.0)
         return None, grad * scale
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a ** b for integer tensors, as torch's integer kernel: a negative exponent gives 1 for a
+    base of 1, +-1 for a base of -1 (by the exponent's parity) and 0 for any other base, where
+    NumPy refuses the whole operation."""
+    negative = b < 0
+    if not negative.any():
+        return np.power(a, b)
+    out = np.power(a, np.where(negative, 0, b))
+    odd = (b % 2).astype(bool)
+    at_negative = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+    return np.where(negative, at_negative, out)
 
 
 class Neg(Function):
@@ -434,11 +437,21 @@ def pow(input: Any, exponent: Any) -> Any:
     """input ** exponent, for a Tensor or number on either side."""
     if not is_tensor(exponent) and not isinstance(exponent, np.ndarray):
         a, p = promote(input, exponent)
+        if a._data.dtype.kind == "b":  # bool ** bool stays bool in torch (NumPy's is int8)
+            return Pow.apply(a, p).bool()
         return Pow.apply(a, p)
     a, b = promote(input, exponent)
+    _refuse_bool_power(b)
     if not is_tensor(a):
         return PowScalarBase.apply(a, b)
     return apply_binary(PowTensor, a, b)
+
+
+def _refuse_bool_power(t: Any) -> None:
+    """torch has no bool kernel for pow with a tensor exponent: bool ** bool tensors are refused
+    (bool ** 2 promotes first, and a number exponent on a bool tensor is torch's special case)."""
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
 
 
 def neg(input: Any) -> Any:

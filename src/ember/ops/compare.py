@@ -102,7 +102,8 @@ def _logic(fn: Any, input: Any, other: Any) -> Any:
     try:
         return input._make(np.asarray(fn(input._data, b)), False, None)
     except TypeError:
-        raise RuntimeError(f"{fn.__name__} is only supported for integer and bool tensors, got {input.dtype}") from None
+        # torch's error type for a kernel with no float version
+        raise NotImplementedError(f"{fn.__name__} is only supported for integer and bool tensors, got {input.dtype}") from None
 
 
 def logical_and(input: Any, other: Any) -> Any:

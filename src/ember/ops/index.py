@@ -6,42 +6,23 @@ several times (advanced indexing with repeats), its gradient is the sum, via `np
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
+from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import is_tensor, normalize_dims, promote, sum_to
 from ._views import track, track_pieces
 from .shape import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
 
-def _is_basic(key: Any) -> bool:
-    """Slices, ints, None and Ellipsis only: every element is read at most once (a view)."""
-    parts = key if isinstance(key, tuple) else (key,)
-    return all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis for k in parts)
-
-
-def to_key(key: Any) -> Any:
-    """An index as NumPy takes it: tensors become arrays. A slice must step forward, as in
-    torch (NumPy would read a negative step as a reversed view)."""
-    if isinstance(key, _tensor.Tensor):
-        return key._data
-    if isinstance(key, slice):
-        if key.step is not None and key.step <= 0:
-            raise ValueError("step must be greater than zero; use ember.flip() to reverse a dimension")
-        return key
-    if isinstance(key, tuple):
-        return tuple(to_key(k) for k in key)
-    if isinstance(key, list) and any(isinstance(k, (_tensor.Tensor, list)) for k in key):
-        return np.asarray([to_key(k) for k in key])
-    return key
-
-
 class Index(Function):
-    """x[key];  dx = zeros with dy placed (summed, for repeats) at key."""
+    """x[key] (key from `to_key`: torch's rules);  dx = zeros with dy placed (summed, for
+    repeats) at key."""
 
     _array_forward = True
     _array_backward = True
@@ -50,7 +31,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.dtype, ctx.key = x.shape, x.dtype, key
-        out = x[key]
+        out = read(x, key)
         if not isinstance(out, np.ndarray):
             # NumPy reads one element as a scalar copy; with an Ellipsis it returns a 0-d view,
             # as torch's x[i] is (so x[i].zero_() writes into x)
@@ -75,10 +56,11 @@ class IndexSelect(Index):
 
 
 def _index_fn(key: Any) -> type:
-    """torch's node name for x[key]: Select with an int in it, Slice for slices, else Index."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if not _is_basic(key):
+    """torch's node name for x[key]: Index with a tensor in it, else Select with an int in it,
+    else Slice."""
+    if is_advanced(key):
         return Index
+    parts = key if isinstance(key, tuple) else (key,)
     return Select if any(isinstance(k, (int, np.integer)) for k in parts) else Slice
 
 
@@ -93,15 +75,23 @@ class IndexAdd(Function):
     def forward(ctx, y, shape, key):
         ctx.key = key
         out = np.zeros(shape, dtype=y.dtype)
-        if _is_basic(key):
-            out[key] = y
+        if is_advanced(key):
+            add_at(out, key, y)
         else:
-            np.add.at(out, key, y)
+            out[key] = y
         return out
 
     @staticmethod
     def backward(ctx, grad):
         return Index.apply(grad, ctx.key), None, None
+
+
+def _value_grad(grad: Any, key: Any, shape: tuple) -> Any:
+    """dy[key] summed back to the shape of the value written there. The value may have more
+    dimensions than dy[key] when they lead with size 1 (torch drops them to broadcast it)."""
+    g = Index.apply(grad, key)
+    lead = len(shape) - g.ndim
+    return sum_to(g, shape[lead:]).reshape(shape) if lead > 0 else sum_to(g, shape)
 
 
 class IndexPut(Function):
@@ -113,7 +103,7 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx, x, v, key):
         out = x.copy()
-        out[key] = v
+        write(out, key, v)
         ctx.key, ctx.v_shape = key, np.shape(v)
         return out
 
@@ -123,7 +113,7 @@ class IndexPut(Function):
         if ctx.needs_input_grad[0]:
             dx = IndexPut.apply(grad, 0.0, ctx.key)
         if ctx.needs_input_grad[1]:
-            dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape)
+            dv = _value_grad(grad, ctx.key, ctx.v_shape)
         return dx, dv, None
 
 
@@ -136,22 +126,29 @@ class IndexPutAccumulate(IndexPut):
     @staticmethod
     def forward(ctx, x, v, key):
         out = x.copy()
-        np.add.at(out, key, v)
+        add_at(out, key, v)
         ctx.key, ctx.v_shape = key, np.shape(v)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         dx = grad if ctx.needs_input_grad[0] else None
-        dv = sum_to(Index.apply(grad, ctx.key), ctx.v_shape) if ctx.needs_input_grad[1] else None
+        dv = _value_grad(grad, ctx.key, ctx.v_shape) if ctx.needs_input_grad[1] else None
         return dx, dv, None
 
 
 def _along(index: np.ndarray, dim: int) -> tuple:
-    """The full NumPy index that addresses `index[...]` positions along dim (for np.add.at)."""
+    """The full NumPy index of the positions index[i][j] names (dim=1): (i, index[i][j]). Only
+    index's own extent is addressed: an index smaller than x in the other dims reads and writes
+    just the rows it has, as in torch (np.take_along_axis would broadcast it over all rows)."""
     grid = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
+
+
+def _within(src: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The part of src that lines up with index (src may be larger in every dim)."""
+    return src[tuple(slice(0, n) for n in index.shape)]
 
 
 class Gather(Function):
@@ -164,7 +161,7 @@ class Gather(Function):
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim = x.shape, dim
         ctx.save_for_backward(index)
-        return np.take_along_axis(x, index, dim)
+        return x[_along(index, dim)]
 
     @staticmethod
     def backward(ctx, grad):
@@ -183,13 +180,13 @@ class ScatterAdd(Function):
         ctx.dim = dim
         ctx.save_for_backward(index)
         out = x.copy()
-        np.add.at(out, _along(index, dim), src[tuple(slice(0, n) for n in index.shape)])
+        np.add.at(out, _along(index, dim), _within(src, index))
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        return grad, None, None, grad.gather(ctx.dim, index)
+        return grad, None, None, Gather.apply(grad, ctx.dim, index)
 
 
 class Scatter(Function):
@@ -203,16 +200,14 @@ class Scatter(Function):
         ctx.dim = dim
         ctx.save_for_backward(index)
         out = x.copy()
-        if isinstance(src, np.ndarray):
-            src = src[tuple(slice(0, n) for n in index.shape)]
-        np.put_along_axis(out, index, src, dim)
+        out[_along(index, dim)] = _within(src, index) if isinstance(src, np.ndarray) and src.ndim else src
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        dx = grad.scatter(ctx.dim, index, 0.0) if ctx.needs_input_grad[0] else None
-        dsrc = grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
+        dx = ScatterValue.apply(grad, ctx.dim, index, 0.0) if ctx.needs_input_grad[0] else None
+        dsrc = Gather.apply(grad, ctx.dim, index) if ctx.needs_input_grad[3] else None
         return dx, None, None, dsrc
 
 
@@ -220,6 +215,24 @@ class ScatterValue(Scatter):
     """scatter of a number (torch's ScatterBackward1)."""
 
     backward_name = "ScatterBackward1"
+
+
+class ScatterWithReduce(Function):
+    """scatter with reduce='add' or 'multiply': out = x, then out[i][index[i][j]] (op)= src[i][j]
+    (dim=1). torch defines no derivative for it (its grad_fn is NotImplemented)."""
+
+    _array_forward = True
+    backward_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, ufunc):
+        out = x.copy()
+        ufunc.at(out, _along(index, dim), _within(src, index) if isinstance(src, np.ndarray) and src.ndim else src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::scatter is not implemented")
 
 
 class MaskedFill(Function):
@@ -311,36 +324,112 @@ def _view(input: Any, key: Any, fn: Any = None) -> Any:
 
 
 def getitem(input: Any, key: Any) -> Any:
-    return _view(input, to_key(key))
+    try:
+        return _view(input, to_key(key, input.ndim))
+    except IndexError as e:
+        raise torch_index_error(e) from None
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
-    d = normalize_dims(dim, input.ndim)[0]
-    if index.dtype.name not in ("int32", "int64"):
-        raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {index.dtype}")
+    """out[i][j] = input[i][index[i][j]] (dim=1); index has input's number of dims and is no
+    larger in the others."""
+    d = _check_scatter_gather("gather", input, dim, index)
+    if input.ndim == 0 or index.ndim == 0:  # torch reads a 0-d tensor here as one element
+        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
     return Gather.apply(input, d, index)
 
 
+_SCATTER_REDUCE = {"add": np.add, "multiply": np.multiply}
+
+
 def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Optional[str] = None) -> Any:
+    """out = input with out[i][index[i][j]] = src[i][j] (dim=1), src a tensor or a number;
+    reduce='add' or 'multiply' combines instead of replacing."""
     if src is None:
         src = value
-    d = normalize_dims(dim, input.ndim)[0]
-    if reduce == "add":
-        return scatter_add(input, d, index, src)
+    if reduce is not None and reduce not in _SCATTER_REDUCE:
+        raise RuntimeError("reduce argument must be either add or multiply.")
     if not isinstance(src, _tensor.Tensor):
-        return ScatterValue.apply(input, d, index, float(src) if input.is_floating_point() else src)
+        d = _check_scatter_gather("scatter", input, dim, index)
+        src = np.asarray(src, dtype=input._data.dtype).item()
+    else:
+        d = _check_scatter_gather("scatter", input, dim, index, src)
+        if reduce is not None:
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                UserWarning,
+                stacklevel=2,
+            )
+    if input.ndim == 0 or index.ndim == 0:
+        src = src.reshape(-1) if isinstance(src, _tensor.Tensor) else src
+        return scatter(input.reshape(-1), 0, index.reshape(-1), src, reduce=reduce).reshape(input.shape)
+    if reduce is not None:
+        return ScatterWithReduce.apply(input, d, index, src, _SCATTER_REDUCE[reduce])
+    if not isinstance(src, _tensor.Tensor):
+        return ScatterValue.apply(input, d, index, src)
     return Scatter.apply(input, d, index, src)
 
 
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Any:
-    return ScatterAdd.apply(input, normalize_dims(dim, input.ndim)[0], index, src)
+    """out = input with src[i][j] added at out[i][index[i][j]] (dim=1), repeats adding up."""
+    if not isinstance(src, _tensor.Tensor):
+        raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")
+    d = _check_scatter_gather("scatter", input, dim, index, src)
+    if input.ndim == 0 or index.ndim == 0:
+        return scatter_add(input.reshape(-1), 0, index.reshape(-1), src.reshape(-1)).reshape(input.shape)
+    return ScatterAdd.apply(input, d, index, src)
+
+
+def _check_scatter_gather(op: str, input: Any, dim: int, index: Any, src: Any = None) -> int:
+    """torch's checks on gather's and scatter's arguments, each a RuntimeError with its message:
+    an int32/int64 index with as many dims as input (a 0-d tensor counting as 1-d), no larger
+    than input outside dim (nor than src anywhere), its values in [0, size of dim). Returns dim
+    normalised."""
+    d = normalize_dims(dim, max(input.ndim, 1))[0]
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+    if src is not None and src.dtype != input.dtype:
+        raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype")
+    ndim = max(input.ndim, 1)
+    if max(index.ndim, 1) != ndim:
+        what = "input" if op == "gather" else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} tensor")
+    if src is not None and max(src.ndim, 1) != ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    idx = index._data
+    if idx.size == 0:
+        return d
+    shape, ishape = input.shape or (1,), idx.shape or (1,)
+    sshape = None if src is None else (src.shape or (1,))
+    for k in range(ndim):
+        if (k != d and ishape[k] > shape[k]) or (sshape is not None and ishape[k] > sshape[k]):
+            if op == "gather":
+                raise RuntimeError(
+                    f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no larger than "
+                    f"self {list(input.shape)} apart from dimension {d}"
+                )
+            raise RuntimeError(
+                f"Expected index {list(idx.shape)} to be no larger than self {list(input.shape)} apart from "
+                f"dimension {d}" + ("" if sshape is None else f" and to be no larger size than src {list(src.shape)}")
+            )
+    n = shape[d]
+    bad = idx[(idx < 0) | (idx >= n)]
+    if bad.size:
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
+    return d
 
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return IndexSelect.apply(input, (slice(None),) * d + (index._data.reshape(-1),))
+    idx = index._data.reshape(-1)
+    if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # NumPy would wrap a negative one
+        raise IndexError(f"index out of range in self: indices must lie in [0, {input.shape[d]}) along dim {d}")
+    return IndexSelect.apply(input, Advanced((), (slice(None),) * d + (idx,)))
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:

@@ -19,7 +19,9 @@ from .._creation import _random_float_dtype, check_normal_std, check_uniform_bou
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
-from .index import IndexPut, IndexPutAccumulate, masked_fill, to_key
+from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_index_error, write
+from .index import IndexPut, IndexPutAccumulate, masked_fill, scatter, scatter_add
+from .scatter_reduce import scatter_reduce
 from .shape import Split, Unbind
 
 
@@ -173,6 +175,21 @@ def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
     return _inplace(t, masked_fill, mask, value)
 
 
+def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Optional[str] = None) -> Any:
+    """scatter, written into t."""
+    return _inplace(t, lambda x, s: scatter(x, dim, index, s, reduce=reduce), value if src is None else src)
+
+
+def scatter_add_(t: Any, dim: int, index: Any, src: Any) -> Any:
+    """scatter_add, written into t."""
+    return _inplace(t, lambda x, s: scatter_add(x, dim, index, s), src)
+
+
+def scatter_reduce_(t: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+    """scatter_reduce, written into t."""
+    return _inplace(t, lambda x, s: scatter_reduce(x, dim, index, s, reduce, include_self=include_self), src)
+
+
 def _everywhere(x: Any) -> Any:
     return x._make(np.ones(x.shape, dtype=bool), False, None)
 
@@ -192,32 +209,95 @@ def copy_(t: Any, src: Any) -> Any:
 
 
 def setitem(t: Any, key: Any, value: Any) -> None:
-    """t[key] = value."""
-    key = to_key(key)
-    _check_leaf(t)
-    if _records(t, (value,)):
-        v = value if isinstance(value, _tensor.Tensor) else t._make(np.asarray(value, t._data.dtype), False, None)
-        _inplace(t, lambda x, val: IndexPut.apply(x, val.to(x.dtype), key), v)
+    """t[key] = value, with torch's indexing rules (`ops._index_key`): value, a Tensor or a
+    number, broadcasts to the shape of t[key]."""
+    if key is False:  # torch's x[False] = v writes nothing and leaves the version as it is
         return
-    v = value._data if isinstance(value, _tensor.Tensor) else value
+    _put(t, to_key(key, t.ndim), value)
+
+
+def _put(t: Any, key: Any, value: Any) -> None:
+    """t[key] = value for a key from `to_key`; recorded as IndexPut when a gradient flows."""
+    if isinstance(value, _tensor.Tensor):
+        if is_advanced(key):
+            _check_put_dtype(t, value)
+    elif not isinstance(value, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(
+            f"can't assign a {type(value).__name__} to a {t.dtype} tensor; assign a Tensor (ember.tensor(...)) "
+            "or a number"
+        )
+    _check_leaf(t)
     try:
-        t._data[key] = v
-    except ValueError as e:
-        raise RuntimeError(f"shape mismatch in setitem: value of shape {list(np.shape(v))} for index {key!r}: {e}") from None
+        if _records(t, (value,)):
+            v = value if isinstance(value, _tensor.Tensor) else t._make(np.asarray(value, t._data.dtype), False, None)
+            _inplace(t, lambda x, val: IndexPut.apply(x, val.to(x.dtype), key), v)
+            return
+        write(t._data, key, value._data if isinstance(value, _tensor.Tensor) else value)
+    except (ValueError, IndexError) as e:
+        raise _write_error(e, t, key, value) from None
     t._bump_version()
+
+
+def _check_put_dtype(t: Any, value: Any) -> None:
+    """An index with tensors writes with index_put_, which casts nothing (a view's copy_ does)."""
+    if value.dtype != t.dtype:
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got {_dtype.torch_name(t.dtype)} "
+            f"for the destination and {_dtype.torch_name(value.dtype)} for the source."
+        )
+
+
+def _write_error(error: Exception, t: Any, key: Any, value: Any) -> Exception:
+    """NumPy's error from writing value at t[key] as torch's: an index out of range is an
+    IndexError in torch's words, a value that does not fit t[key] a RuntimeError naming shapes."""
+    if isinstance(error, IndexError):
+        return torch_index_error(error)
+    return RuntimeError(_value_shape_error(t, key, value))
+
+
+def _value_shape_error(t: Any, key: Any, value: Any) -> str:
+    """torch's message for a value that does not broadcast to t[key]: an index with tensors
+    reports index_put's shape mismatch, a view (basic index) copy_'s failed expand."""
+    target = read(t._data, key).shape
+    shape = tuple(np.shape(value._data if isinstance(value, _tensor.Tensor) else value))
+    while shape and shape[0] == 1:  # torch drops a value's leading 1s before broadcasting it
+        shape = shape[1:]
+    if is_advanced(key):
+        return (
+            f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to indexing result of "
+            f"shape {list(target)}"
+        )
+    lead = len(target) - len(shape)
+    if lead < 0:
+        return (
+            f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})"
+        )
+    i = max((i for i in range(lead, len(target)) if shape[i - lead] not in (1, target[i])), default=None)
+    if i is None:
+        return f"cannot write a value of shape {list(shape)} into the indexed part of shape {list(target)}"
+    return (
+        f"The expanded size of the tensor ({target[i]}) must match the existing size ({shape[i - lead]}) at "
+        f"non-singleton dimension {i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
+    )
 
 
 def index_put_(t: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
     """t[indices] = values; with `accumulate`, t[indices] += values, where an index given twice
-    adds twice (torch's index_put_). `indices` is a tuple of index tensors."""
-    key = to_key(tuple(indices))
+    adds twice (torch's index_put_). `indices` is a tuple of index tensors, all advanced."""
+    if not isinstance(values, _tensor.Tensor):
+        raise TypeError(f"index_put_(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    key = index_put_key(indices, t.ndim)
     if not accumulate:
-        setitem(t, key, values)
+        _put(t, key, values)
         return t
-    v = values if isinstance(values, _tensor.Tensor) else t._make(np.asarray(values, t._data.dtype), False, None)
-    return _inplace(
-        t, lambda x, val: IndexPutAccumulate.apply(x, val.to(x.dtype), key), v, fast=lambda a: np.add.at(a, key, v._data)
-    )
+    _check_put_dtype(t, values)
+    try:
+        return _inplace(
+            t, lambda x, val: IndexPutAccumulate.apply(x, val, key), values, fast=lambda a: add_at(a, key, values._data)
+        )
+    except (ValueError, IndexError) as e:
+        raise _write_error(e, t, key, values) from None
 
 
 def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
