@@ -106,8 +106,9 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
     tensors: list = []
     inferred = _data_dtype(data, tensors)
     raw = np.array(_scalars(data) if tensors else data)
-    big_ints = raw.dtype.kind == "O" and all(type(v) is int for v in raw.flat) or raw.dtype == np.uint64
-    if raw.dtype.kind not in "biuf" and not big_ints:
+    kind = raw.dtype.kind
+    big_ints = kind == "u" or kind == "O" and all(type(v) is int for v in raw.flat)  # beyond int64
+    if kind not in "biuf" and not big_ints:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
     target = as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
     if tensors and target._kind != _dtype._FLOAT and any(t.is_floating_point() for t in tensors):
@@ -116,8 +117,7 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
         if big_ints:
             raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
         check_fits(raw, target, target.name)
-    with np.errstate(over="ignore"):  # too large for a float dtype is inf, as in torch
-        return _dtype.astype(raw, target.numpy)
+    return _dtype.astype(raw, target.numpy)  # too large for a float dtype: inf, as in torch
 
 
 def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
