@@ -205,7 +205,7 @@ def _gen(generator: Optional[_random.Generator]) -> np.random.Generator:
     return (generator or _random.default_generator).numpy
 
 
-def _random_float_dtype(dtype: Optional[_dtype.dtype], kernel: str) -> np.dtype:
+def random_float_dtype(dtype: Optional[_dtype.dtype], kernel: str) -> np.dtype:
     """The dtype of random floats (the default float dtype unless given); torch's kernels for
     them take no integer or bool dtype."""
     d = _dtype.get_default_dtype() if dtype is None else as_dtype(dtype)
@@ -231,14 +231,14 @@ def check_uniform_bounds(low: float, high: float) -> None:
 
 def rand(*size: Any, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Uniform on [0, 1)."""
-    d = _random_float_dtype(dtype, "check_uniform_bounds")
+    d = random_float_dtype(dtype, "check_uniform_bounds")
     data = _gen(generator).random(_shape(size), dtype=np.float64).astype(d)
     return _new(data, requires_grad, device)
 
 
 def randn(*size: Any, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Standard normal."""
-    d = _random_float_dtype(dtype, "normal_kernel_cpu")
+    d = random_float_dtype(dtype, "normal_kernel_cpu")
     data = _gen(generator).standard_normal(_shape(size)).astype(d)
     return _new(data, requires_grad, device)
 
@@ -285,7 +285,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None
     s = std._data if isinstance(std, _tensor.Tensor) else std
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     like = mean if isinstance(mean, _tensor.Tensor) else std if isinstance(std, _tensor.Tensor) else None
-    d = like._data.dtype if like is not None and dtype is None else _random_float_dtype(dtype, "normal_kernel_cpu")
+    d = like._data.dtype if like is not None and dtype is None else random_float_dtype(dtype, "normal_kernel_cpu")
     if d.kind != "f":
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_dtype.torch_name(_dtype.from_numpy(d))}\'')
     data = _gen(generator).normal(m, s, size=shape).astype(d)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype, _random, _tensor
 from .._convert import checked_scalar
-from .._creation import _random_float_dtype, check_normal_std, check_uniform_bounds
+from .._creation import check_normal_std, check_uniform_bounds, random_float_dtype
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
@@ -315,13 +315,13 @@ def _random_(t: Any, draw: Callable[[np.random.Generator], np.ndarray], generato
 
 def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
     """t <- uniform on [a, b); float tensors only, a <= b, as torch checks."""
-    _random_float_dtype(t.dtype, "check_uniform_bounds")
+    random_float_dtype(t.dtype, "check_uniform_bounds")
     check_uniform_bounds(a, b)
     return _random_(t, lambda g: g.uniform(a, b, t.shape), generator)
 
 
 def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
     """t <- normal(mean, std); float tensors only, std >= 0, as torch checks."""
-    _random_float_dtype(t.dtype, "normal_kernel_cpu")
+    random_float_dtype(t.dtype, "normal_kernel_cpu")
     check_normal_std(std)
     return _random_(t, lambda g: g.normal(mean, std, t.shape), generator)
