@@ -158,16 +158,15 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] 
     # the step in the dtype (double for integers); each value one fused multiply-add, as torch's
     # compiled kernel computes it (float16 rounds every operation)
     step_type = dtype.numpy.type if dtype.is_floating_point else np.float64
-    with np.errstate(over="ignore", invalid="ignore"):
-        stride = (last.astype(step_type) - first.astype(step_type)) / step_type(steps - 1)
-        k = np.arange(steps, dtype=np.float64)
-        lower = k < steps // 2
-        if dtype is _dtype.float16:
-            k, stride = k.astype(np.float16), np.float16(stride)
-            values = np.where(lower, first + stride * k, last - stride * (np.float16(steps - 1) - k))
-        else:
-            values = np.where(lower, _fma(k, stride, first), _fma(k - (steps - 1), stride, last))
-        return _new(values.astype(dtype.numpy), requires_grad, device)
+    stride = (last.astype(step_type) - first.astype(step_type)) / step_type(steps - 1)
+    k = np.arange(steps, dtype=np.float64)
+    lower = k < steps // 2
+    if dtype is _dtype.float16:
+        k, stride = k.astype(np.float16), np.float16(stride)
+        values = np.where(lower, first + stride * k, last - stride * (np.float16(steps - 1) - k))
+    else:
+        values = np.where(lower, _fma(k, stride, first), _fma(k - (steps - 1), stride, last))
+    return _new(values.astype(dtype.numpy), requires_grad, device)
 
 
 def _fma(a: np.ndarray, b: Any, c: Any) -> np.ndarray:
