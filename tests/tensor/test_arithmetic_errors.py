@@ -144,3 +144,19 @@ def test_subtraction_without_a_bool_operand_still_answers(other):
         make = lambda lib: (_t(lib, [3, 4], dtype) - other, other - _t(lib, [3, 4], dtype))
         for e, t in zip(make(ember), make(torch)):
             assert_same_tensor(e, t)
+
+
+def test_subtraction_looks_for_bools_only_off_the_fast_path(monkeypatch):
+    """Two tensors of one dtype, or a float tensor and a number, never reach the bool check
+    (it runs only where promotion cast an operand, met a Python bool, or NumPy refused)."""
+    from ember.ops import arithmetic
+
+    def fail(*args):
+        raise AssertionError("refuse_bool ran on the fast path")
+
+    monkeypatch.setattr(arithmetic, "refuse_bool", fail)
+    x, y, i = ember.ones(3), ember.ones(3), ember.ones(3, dtype=ember.int64)
+    for out in (x - y, x - 1.0, x - 1, 1 - x, 2.5 - x, i - i, i - 2, ember.sub(x, y), ember.rsub(x, 1.0)):
+        assert out.shape == (3,)
+    with pytest.raises(AssertionError, match="fast path"):
+        x - ember.ones(3, dtype=ember.int64)  # a cast: the check runs
