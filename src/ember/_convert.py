@@ -18,21 +18,21 @@ def as_dtype(dtype: Any) -> _dtype.dtype:
     return dtype if isinstance(dtype, _dtype.dtype) else _dtype.from_numpy(_dtype.to_numpy(dtype))
 
 
-def _data_dtype(data: Any, tensors: list) -> Optional[_dtype.dtype]:
+def _data_dtype(data: Any, scalars: list) -> Optional[_dtype.dtype]:
     """torch's dtype for nested data: Python bools, ints and floats read as bool, int64 and the
     default float dtype, NumPy scalars and arrays and tensors inside keep theirs, and the result
     is their promotion ([np.float64(0.1), 1] is float64). None for no elements; other types
-    (a range) are left to NumPy. Tensors met are appended to `tensors`."""
-    if isinstance(data, _tensor.Tensor):
-        tensors.append(data)
-        return data.dtype
-    if isinstance(data, (np.ndarray, np.generic)):
+    (a range) are left to NumPy. Tensors and NumPy scalars met are appended to `scalars`."""
+    if isinstance(data, (_tensor.Tensor, np.generic)):
+        scalars.append(data)
+        return _dtype.from_numpy(data.dtype) if isinstance(data, np.generic) else data.dtype
+    if isinstance(data, np.ndarray):
         return _dtype.from_numpy(data.dtype)
     if isinstance(data, (list, tuple)):
         out = None
         for kind in set(map(type, data)):  # one look per type: a list of floats costs one pass in C
             python = _PYTHON_DTYPES.get(kind)
-            found = [python()] if python else [_data_dtype(x, tensors) for x in data if type(x) is kind]
+            found = [python()] if python else [_data_dtype(x, scalars) for x in data if type(x) is kind]
             for d in found:
                 if d is not None:
                     out = d if out is None else _dtype.promote_types(out, d)
@@ -54,6 +54,18 @@ def _python_dtype(raw: np.ndarray) -> _dtype.dtype:
     """The dtype torch gives data NumPy read as `raw`: floats the default dtype, ints int64."""
     kind = raw.dtype.kind if raw.size else "f"
     return _dtype.bool_ if kind == "b" else _dtype.get_default_dtype() if kind == "f" else _dtype.int64
+
+
+def _refuse_non_indices(scalars: list, target: _dtype.dtype) -> None:
+    """torch reads tensors and NumPy scalars into an integer or bool dtype as Python indices,
+    and refuses those that are not: float tensors, NumPy floats other than float64 (a Python
+    float), and NumPy bools into an integer dtype."""
+    for x in scalars:
+        if isinstance(x, _tensor.Tensor):
+            if x.is_floating_point():
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+        elif isinstance(x, np.floating) and not isinstance(x, float) or isinstance(x, np.bool_) and target._kind == _dtype._INT:
+            raise TypeError(f"'numpy.{type(x).__name__}' object cannot be interpreted as an integer; convert it with int() first")
 
 
 def _scalars(data: Any) -> Any:
@@ -103,16 +115,17 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
         array = np.asarray(data._data if isinstance(data, _tensor.Tensor) else data)
         _dtype.from_numpy(array.dtype)
         return _dtype.astype(array, array.dtype if dtype is None else _dtype.to_numpy(dtype), copy=copy)
-    tensors: list = []
-    inferred = _data_dtype(data, tensors)
+    scalars: list = []
+    inferred = _data_dtype(data, scalars)
+    tensors = any(isinstance(x, _tensor.Tensor) for x in scalars)
     raw = np.array(_scalars(data) if tensors else data)
     kind = raw.dtype.kind
     big_ints = kind == "u" or kind == "O" and all(type(v) is int for v in raw.flat)  # beyond int64
     if kind not in "biuf" and not big_ints:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
     target = as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
-    if tensors and target._kind != _dtype._FLOAT and any(t.is_floating_point() for t in tensors):
-        raise TypeError("only integer tensors of a single element can be converted to an index")
+    if scalars and target._kind != _dtype._FLOAT:
+        _refuse_non_indices(scalars, target)
     if target._kind == _dtype._INT:
         if big_ints:
             raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")

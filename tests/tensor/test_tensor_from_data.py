@@ -180,6 +180,7 @@ BAD_DATA = {
     "string": lambda lib: ["a"],
     "None": lambda lib: [None],
     "ragged": lambda lib: [[1, 2], [3]],
+    "numpy bool among ints": lambda lib: [np.bool_(True), 2],
 }
 
 
@@ -203,3 +204,36 @@ def test_doubles_reach_float16_through_float32_as_in_torch(values):
         assert_same_raise(lambda: fill(ember), lambda: fill(torch), "overflow")
     else:
         assert_same_tensor(fill(ember), fill(torch))
+
+
+LEAVES = st.one_of(
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(-1e6, 1e6),
+    st.builds(np.float64, st.floats(-1e3, 1e3)),
+    st.builds(np.float32, st.floats(-1e3, 1e3, width=32)),
+    st.builds(np.int32, st.integers(-1000, 1000)),
+    st.builds(np.int16, st.integers(-1000, 1000)),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(LEAVES, min_size=2, max_size=2), min_size=1, max_size=3),
+       st.sampled_from([None, "float64", "float32", "float16", "int64", "int32", "int16"]))
+def test_mixed_nested_data_reads_like_torch(rows, dtype):
+    """Nested lists mixing Python bools, ints, floats and NumPy scalars: torch's dtype and values,
+    or torch's refusal (an int dtype refuses what it cannot hold)."""
+    make = lambda lib: lib.tensor(rows, dtype=None if dtype is None else getattr(lib, dtype))
+    try:
+        expected = make(torch)
+    except Exception:
+        assert_same_raise(lambda: make(ember), lambda: make(torch))
+    else:
+        assert_same_tensor(make(ember), expected)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "bool"])
+def test_numpy_floats_other_than_float64_are_refused_as_integers(dtype):
+    for leaf in (np.float32(0.5), np.float16(2.0)):
+        assert_same_raise(lambda: _t(ember, [leaf], dtype), lambda: _t(torch, [leaf], dtype), "cannot be interpreted as an integer")
+    assert_same_tensor(_t(ember, [np.float64(2.5)], dtype), _t(torch, [np.float64(2.5)], dtype))
