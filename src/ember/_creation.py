@@ -252,13 +252,23 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *, g
     d = _dtype.int64 if dtype is None else as_dtype(dtype)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if not d.is_floating_point:
-        lowest, highest = (0, 1) if d is _dtype.bool_ else (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max))
-        for name, v in (("from", low), ("to - 1", high - 1)):
-            if not lowest <= v <= highest:
-                raise RuntimeError(f"{name} is out of bounds for {_dtype.c_name(d)}: {d.name} holds {lowest} to {highest}")
+    lowest, highest = _draw_range(d)
+    for name, v in (("from", low), ("to - 1", high - 1)):
+        if not lowest <= v <= highest:
+            raise RuntimeError(f"{name} is out of bounds for {_dtype.c_name(d)}: {d.name} holds {lowest} to {highest}")
     data = _gen(generator).integers(low, high, size=_shape((size,)), dtype=np.int64)
     return _new(data.astype(d.numpy), False, device)
+
+
+def _draw_range(d: _dtype.dtype) -> tuple[int, int]:
+    """The integers `randint` may draw in dtype d: its range (a float dtype's finite range)."""
+    if d is _dtype.bool_:
+        return 0, 1
+    if d.is_floating_point:
+        largest = int(np.finfo(d.numpy).max)
+        return -largest, largest
+    info = np.iinfo(d.numpy)
+    return int(info.min), int(info.max)
 
 
 def randperm(n: int, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:

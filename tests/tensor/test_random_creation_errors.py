@@ -17,6 +17,7 @@ CASES = {
     "randint from below int8": lambda lib: lib.randint(-200, 0, (3,), dtype=lib.int8),
     "randint beyond bool": lambda lib: lib.randint(0, 3, (3,), dtype=lib.bool),
     "randint empty range": lambda lib: lib.randint(5, 5, (3,)),
+    "randint to - 1 beyond float16": lambda lib: lib.randint(0, 70000, (3,), dtype=lib.float16),
     "randint float bound": lambda lib: lib.randint(0, 5.5, (3,)),
     "randint negative size": lambda lib: lib.randint(0, 5, (-1,)),
     "randperm beyond uint8": lambda lib: lib.randperm(300, dtype=lib.uint8),
