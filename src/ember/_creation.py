@@ -109,8 +109,12 @@ def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, r
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """start + i step for i = 0, 1, ... while short of `end`: ceil((end - start) / step) values,
-    computed in double (float for float16) and rounded once; int64 unless an argument is a float.
-    An integer dtype truncates the bounds and step to integers first, as torch does."""
+    each one fused multiply-add in double (float for float16) as torch's kernel computes it, then
+    rounded to the dtype; int64 unless an argument is a float. An integer dtype truncates the
+    bounds and step to integers first, as torch does.
+
+        arange(0, 1, 0.25)   # tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
     if end is None:
         start, end = 0, start
     start, end, step = (v.item() if isinstance(v, _tensor.Tensor) else v for v in (start, end, step))
@@ -128,7 +132,7 @@ def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (by > 0 and hi < lo) or (by < 0 and hi > lo):
-        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: step {step} never goes from {start} to {end}")
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: step {step} never goes from {start} to {end}; swap the bounds or the step's sign")
     if dtype is _dtype.int64:  # counts with the truncated integers
         if stride == 0:
             raise ValueError(f"step must be nonzero: {step} truncates to 0 for int64; pass a float dtype")
