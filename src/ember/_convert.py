@@ -56,16 +56,28 @@ def _python_dtype(raw: np.ndarray) -> _dtype.dtype:
     return _dtype.bool_ if kind == "b" else _dtype.get_default_dtype() if kind == "f" else _dtype.int64
 
 
-def _refuse_non_indices(scalars: list, target: _dtype.dtype) -> None:
-    """torch reads tensors and NumPy scalars into an integer or bool dtype as Python indices,
-    and refuses those that are not: float tensors, NumPy floats other than float64 (a Python
-    float), and NumPy bools into an integer dtype."""
-    for x in scalars:
-        if isinstance(x, _tensor.Tensor):
-            if x.is_floating_point():
-                raise TypeError("only integer tensors of a single element can be converted to an index")
-        elif isinstance(x, np.floating) and not isinstance(x, float) or isinstance(x, np.bool_) and target._kind == _dtype._INT:
-            raise TypeError(f"'numpy.{type(x).__name__}' object cannot be interpreted as an integer; convert it with int() first")
+def _first_non_index(data: Any, target: _dtype.dtype) -> Optional[tuple[int, TypeError]]:
+    """torch reads tensors and NumPy scalars into an integer or bool dtype as Python indices, and
+    refuses those that are not: float tensors, NumPy floats other than float64 (a Python float),
+    and NumPy bools into an integer dtype. The first such element's flat position and error."""
+    position = 0
+
+    def walk(x: Any) -> Optional[tuple[int, TypeError]]:
+        nonlocal position
+        if isinstance(x, (list, tuple)):
+            for y in x:
+                found = walk(y)
+                if found:
+                    return found
+            return None
+        if isinstance(x, _tensor.Tensor) and x.is_floating_point():
+            return position, TypeError("only integer tensors of a single element can be converted to an index")
+        if isinstance(x, np.floating) and not isinstance(x, float) or isinstance(x, np.bool_) and target._kind == _dtype._INT:
+            return position, TypeError(f"'numpy.{type(x).__name__}' object cannot be interpreted as an integer; convert it with int() first")
+        position += x.size if isinstance(x, np.ndarray) else 1
+        return None
+
+    return walk(data)
 
 
 def _scalars(data: Any) -> Any:
@@ -95,15 +107,15 @@ def _overflow(value: Any, dtype: _dtype.dtype, type_name: str) -> RuntimeError:
     return RuntimeError(f"value cannot be converted to type {type_name} without overflow: {value} does not fit in {where}; pass a wider dtype")
 
 
-def check_fits(values: np.ndarray, dtype: _dtype.dtype, type_name: str) -> None:
-    """Refuse numbers an integer dtype cannot hold (`_range`; NaN and inf never fit)."""
+def _first_overflow(values: np.ndarray, dtype: _dtype.dtype) -> Optional[int]:
+    """The flat position of the first number an integer dtype cannot hold (`_range`; NaN and inf
+    never fit), None when all fit."""
     if values.dtype.kind == "b" or values.size == 0:
-        return
+        return None
     low, high = _range(dtype, values.dtype.kind == "f")
     with np.errstate(invalid="ignore"):
         bad = ~((values >= low) & (values <= high))
-    if bad.any():
-        raise _overflow(values[bad].flat[0], dtype, type_name)
+    return int(np.argmax(bad.ravel())) if bad.any() else None
 
 
 def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.ndarray:
@@ -124,12 +136,17 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
     if kind not in "biuf" and not big_ints:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
     target = as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)
-    if scalars and target._kind != _dtype._FLOAT:
-        _refuse_non_indices(scalars, target)
-    if target._kind == _dtype._INT:
-        if big_ints:
-            raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
-        check_fits(raw, target, target.name)
+    if target._kind != _dtype._FLOAT:  # torch refuses the first element it cannot store
+        refused = _first_non_index(data, target) if scalars else None
+        overflow = None
+        if target._kind == _dtype._INT:
+            if big_ints:
+                raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
+            overflow = _first_overflow(raw, target)
+        if refused is not None and (overflow is None or refused[0] <= overflow):
+            raise refused[1]
+        if overflow is not None:
+            raise _overflow(raw.flat[overflow], target, target.name)
     return _dtype.astype(raw, target.numpy)  # too large for a float dtype: inf, as in torch
 
 
