@@ -54,3 +54,14 @@ def test_numbers_beyond_the_dtype_give_torchs_answer(name):
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_numbers_beyond_the_dtype_are_refused_as_torch(name):
     assert_same_raise(lambda: REFUSED[name](ember), lambda: REFUSED[name](torch), "without overflow")
+
+
+@pytest.mark.parametrize("expr", [
+    lambda L: L.tensor([True, False]) < 3,
+    lambda L: L.tensor([True, False]) > -1,
+    lambda L: L.tensor([True, False]) == 3,
+    lambda L: L.tensor([1.0, 2.0], dtype=L.float16) < 70000,
+    lambda L: L.tensor([1.0, 2.0]) == 2**40,
+])
+def test_numbers_beside_bool_and_float_tensors_are_not_wrapped(expr):
+    np.testing.assert_array_equal(expr(ember).numpy(), expr(torch).numpy())
