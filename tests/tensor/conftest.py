@@ -1,5 +1,5 @@
 """Helpers that run the same inputs through ember and torch and compare everything observable:
-shapes, dtypes, values, whether a graph was recorded, and the gradient of the sum.
+shapes, dtypes, values, whether a graph was recorded, and the gradient of a weighted sum.
 
 `compare_with_torch` is the workhorse (tinygrad's helper_test_op); `assert_same_raise` checks
 both libraries refuse the same call with the same exception type.
@@ -14,21 +14,10 @@ import pytest
 import torch
 
 import ember
+from tolerances import EXACT, TOLERANCES
 
-# The tolerance contract, (rtol, atol) by the kind of computation and the dtype.
-# "exact" (the default): torch runs the same IEEE operations in the same order (arithmetic,
-#   indexing, shape ops, creation), so float64 agrees to a few ulps.
-# "transcendental" (exp, tanh, erf, pow...) and "reduction" (sums, matmul, norms, softmax: the
-#   summation order may differ from torch's): float64 to 1e-10.
-# float32 is 1e-5 for every kind; float16 keeps 1e-2 (11 significant bits, rounded through
-# float32 as torch's opmath does). atol only covers outputs that cancel to near zero (inputs and
-# outputs are O(1)): 0 for exact float64, ~1000x below rtol elsewhere.
-TOLERANCES = {
-    "exact": {"float64": (1e-12, 0.0), "float32": (1e-5, 1e-8), "float16": (1e-2, 1e-3)},
-    "transcendental": {"float64": (1e-10, 1e-13), "float32": (1e-5, 1e-8), "float16": (1e-2, 1e-3)},
-    "reduction": {"float64": (1e-10, 1e-13), "float32": (1e-5, 1e-8), "float16": (1e-2, 1e-3)},
-}
-TOLERANCE = TOLERANCES["exact"]
+# the contract (tests/tolerances.py); TOLERANCE[dtype] is its strict, "exact" class
+TOLERANCE = TOLERANCES[EXACT]
 
 
 def dtype_name(d: Any) -> str:

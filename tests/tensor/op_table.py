@@ -16,11 +16,11 @@ import numpy as np
 import torch.nn.functional as F
 
 import ember.ops
+from tolerances import EXACT, REDUCTION, TRANSCENDENTAL
 
 FLOATS = ("float64", "float32")
-# a row's `tol`: the tolerance class of conftest.TOLERANCES it is held to; "exact" unless it
-# calls libm (TRANSCENDENTAL) or sums in an order torch may not share (REDUCTION)
-TRANSCENDENTAL, REDUCTION = "transcendental", "reduction"
+# a row's `tol`: the class of the tolerance contract (tests/tolerances.py) it is held to; "exact"
+# unless it calls libm (TRANSCENDENTAL) or sums in an order torch may not share (REDUCTION)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Op:
     grad: bool = True
     gradgrad: bool = False
     tags: tuple = field(default=())
-    tol: str = "exact"
+    tol: str = EXACT
 
     def torch_call(self) -> Callable[..., Any]:
         return self.torch_fn or self.fn

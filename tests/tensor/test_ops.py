@@ -1,5 +1,5 @@
 """Every row of the op table, in float64 and float32 (and the row's other dtypes): the same seeded
-inputs into ember and torch; forward shape, dtype, values and the gradient of the sum must agree."""
+inputs into ember and torch; forward shape, dtype, values and the gradient of a weighted sum must agree."""
 
 from __future__ import annotations
 
