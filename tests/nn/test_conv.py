@@ -17,6 +17,7 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
+from tolerances import FLOAT32_LONG_SUM
 
 from .conftest import TOLERANCE, compare_layer
 
@@ -78,7 +79,9 @@ def test_layer_matches_torch(name: str, dtype: str, direction: str) -> None:
     build, shape = LAYERS[name]
     torch.manual_seed(1)
     ember.manual_seed(2)
-    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction)
+    # float32: the weight gradient sums 4 * 28 * 28 products, in another order than torch's
+    long_sum = name == "conv2d_w4_first_layer" and dtype == "float32"
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction, tolerance=FLOAT32_LONG_SUM if long_sum else None)
 
 
 def _functional_pair(e_fn, t_fn, shapes: list, dtype: str, seed: int = 0, **kwargs) -> None:
@@ -344,7 +347,9 @@ def test_padding_mode_matches_torch(name: str, dtype: str, direction: str) -> No
     build, shape = PADDING_MODE_LAYERS[name]
     torch.manual_seed(3)
     ember.manual_seed(4)
-    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction)
+    # float32: a weight gradient entry sums 60 products to ~0.05, in another order than torch's
+    long_sum = name == "conv2d_circular_same_even" and dtype == "float32"
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction, tolerance=FLOAT32_LONG_SUM if long_sum else None)
 
 
 @pytest.mark.parametrize("name", list(PADDING_MODE_LAYERS))
