@@ -179,7 +179,7 @@ def test_encoder_inference_padding_matches_torch_nested_tensor_path(kpm: np.ndar
         t_out = t(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm)).detach().numpy()
     with ember.set_grad_enabled(grad):
         e_out = e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm)).detach().numpy()
-    np.testing.assert_allclose(e_out, t_out, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(e_out, t_out, rtol=1e-5, atol=1e-6)
 
 
 def test_dtype_argument_reaches_every_parameter() -> None:
