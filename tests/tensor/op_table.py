@@ -121,6 +121,8 @@ ARITHMETIC = [
     Op("clamp_at_bounds", lambda t, x: x.clamp(-1.0, 1.0), data=([-2.0, -1.0, 0.0, 1.0, 2.0],)),
     Op("clip", lambda t, x: t.clip(x, -1, 1)),
     Op("lerp", lambda t, x, y: x.lerp(y, 0.3), TWO),
+    Op("lerp_from_end", lambda t, x, y: (x.lerp(y, 0.8), x.lerp(y, 1.0)), TWO),
+    Op("lerp_tensor_weight", lambda t, x, y, w: x.lerp(y, w), ((3, 4), (3, 4), (3, 4)), ranges=((-2.0, 2.0),) * 2 + ((-0.5, 1.5),)),
 ]
 
 UNARY = [

@@ -282,3 +282,15 @@ def test_inf_and_nan_results_are_silent_as_in_torch():
     assert run.stdout.strip() == "[-inf, 6.907755374908447] [nan, inf]"
     warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
     assert len(warned) == 1 and "<string>" in warned[0], run.stderr
+
+
+def test_lerp_is_exact_at_both_ends_as_torch():
+    """torch works from the nearer end: lerp(a, b, 1) is b itself, not a + (b - a), which
+    rounds when a and b differ in magnitude (half of these pairs)."""
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(-2, 2, (2, 50)) * 10.0 ** rng.integers(-3, 3, (2, 50))
+    for lib in (ember, torch):
+        x, y = lib.tensor(a), lib.tensor(b)
+        np.testing.assert_array_equal(x.lerp(y, 1.0).numpy(), b)
+        np.testing.assert_array_equal(x.lerp(y, lib.ones(50, dtype=lib.float64)).numpy(), b)
+        np.testing.assert_array_equal(x.lerp(y, 0.0).numpy(), a)
