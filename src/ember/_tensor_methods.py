@@ -113,7 +113,14 @@ class TensorMethods:
     def clip(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
         return ops.clamp(self, min, max)
     def where(self, condition: Tensor, other: TensorLike) -> Tensor: return ops.where(condition, self, other)
-    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor: return ops.add(self, ops.mul(weight, ops.sub(end, self)))
+    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor:
+        """self + w (end - self) for |w| < 0.5, else end - (end - self)(1 - w): torch's two forms,
+        each exact at its own end (lerp(a, b, 1) is b)."""
+        diff = ops.sub(end, self)
+        if isinstance(weight, (int, float)):
+            return ops.add(self, ops.mul(weight, diff)) if abs(weight) < 0.5 else ops.sub(end, ops.mul(diff, 1 - weight))
+        near_self = ops.abs(weight) < 0.5
+        return ops.where(near_self, ops.add(self, ops.mul(weight, diff)), ops.sub(end, ops.mul(diff, ops.sub(1, weight))))
 
     # unary math
     def exp(self) -> Tensor: return ops.exp(self)
