@@ -108,6 +108,18 @@ def to_numpy(d: Optional[Any]) -> Optional[np.dtype]:
     return from_numpy(d).numpy
 
 
+def astype(array: Any, np_dtype: np.dtype, copy: bool = True) -> np.ndarray:
+    """`array` converted to `np_dtype` as torch converts: a double reaches float16 through
+    float32, as C++'s double -> float -> Half does. NumPy rounds once, and the two differ where
+    a double lies just past a float16 tie: 1 + 2**-11 + 2**-40 is 1.0 in torch, 1.001 in NumPy."""
+    if np_dtype is _HALF and array.dtype is _DOUBLE:
+        array = array.astype(np.float32)
+    return array.astype(np_dtype, copy=copy)
+
+
+_HALF, _DOUBLE = np.dtype(np.float16), np.dtype(np.float64)
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types: the smallest dtype both convert to without losing their category."""
     if a is b:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence, SupportsIndex, U
 
 import numpy as np
 
-from . import _dtype, _tensor_str
+from . import _convert, _dtype, _tensor_str
 from ._device import cpu, device
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
@@ -415,8 +415,7 @@ def _legacy_data(args: tuple, dtype: _dtype.dtype) -> np.ndarray:
     if not args:
         return np.empty(0, dtype=dtype.numpy)
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-        source = args[0]._data if isinstance(args[0], Tensor) else args[0]
-        return np.array(source, dtype=dtype.numpy)
+        return _convert.array_from_data(args[0], dtype, copy=True)
     shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
     return np.empty(tuple(int(s) for s in shape), dtype=dtype.numpy)
 

@@ -113,7 +113,14 @@ class TensorMethods:
     def clip(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
         return ops.clamp(self, min, max)
     def where(self, condition: Tensor, other: TensorLike) -> Tensor: return ops.where(condition, self, other)
-    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor: return ops.add(self, ops.mul(weight, ops.sub(end, self)))
+    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor:
+        """self + w (end - self) for |w| < 0.5, else end - (end - self)(1 - w): torch's two forms,
+        each exact at its own end (lerp(a, b, 1) is b)."""
+        diff = ops.sub(end, self)
+        if isinstance(weight, (int, float)):
+            return ops.add(self, ops.mul(weight, diff)) if abs(weight) < 0.5 else ops.sub(end, ops.mul(diff, 1 - weight))
+        near_self = ops.abs(weight) < 0.5
+        return ops.where(near_self, ops.add(self, ops.mul(weight, diff)), ops.sub(end, ops.mul(diff, ops.sub(1, weight))))
 
     # unary math
     def exp(self) -> Tensor: return ops.exp(self)
@@ -143,7 +150,8 @@ class TensorMethods:
     # reductions; max and min give (values, indices) along an int dim, a tensor over all or against a tensor
     sum = ops.sum
     mean = ops.mean
-    def prod(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.prod(self, dim, keepdim)
+    def prod(self, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Optional[_dtype.dtype] = None) -> Tensor:
+        return ops.prod(self, dim, keepdim, dtype=dtype)
     @overload
     def max(self, dim: Optional[Tensor] = None, keepdim: bool = False) -> Tensor: ...
     @overload
@@ -159,13 +167,13 @@ class TensorMethods:
     def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmax(self, dim, keepdim)
     def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmin(self, dim, keepdim)
     def var(
-        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
     ) -> Tensor:
-        return ops.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
     def std(
-        self, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
     ) -> Tensor:
-        return ops.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
     def norm(self, p: Union[float, str] = "fro", dim: Dim = None, keepdim: bool = False) -> Tensor:
         return ops.norm(self, p, dim, keepdim)
     def logsumexp(self, dim: Dim, keepdim: bool = False) -> Tensor: return ops.logsumexp(self, dim, keepdim)

@@ -4,15 +4,16 @@ and every parameter gradient, by name."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import torch
 
 import ember
+from tolerances import REDUCTION, TOLERANCES
 
-# (rtol, atol) per dtype: the contract of the layer tests
-TOLERANCE = {"float64": (1e-6, 1e-9), "float32": (1e-4, 1e-5)}
+# layers sum (matmul, conv, normalization) or call libm: the contract's "reduction" class
+TOLERANCE = TOLERANCES[REDUCTION]
 
 
 def torch_state(module: ember.nn.Module) -> dict[str, torch.Tensor]:
@@ -40,12 +41,14 @@ def compare_layer(
     low: float = -2.0,
     high: float = 2.0,
     prepare: Callable[[np.ndarray], np.ndarray] = lambda a: a,
+    tolerance: Optional[tuple[float, float]] = None,
 ) -> None:
     """Same weights and inputs into both; compare output, input grads and parameter grads.
 
     The loss is sum(output * R) with a fixed random R, so every output element sends back a
-    different gradient (a plain sum would hide a transposed or mis-summed backward)."""
-    rtol, atol = TOLERANCE[dtype]
+    different gradient (a plain sum would hide a transposed or mis-summed backward).
+    `tolerance` (rtol, atol) replaces the contract's TOLERANCE[dtype] where a caller says why."""
+    rtol, atol = tolerance or TOLERANCE[dtype]
     t.to(getattr(torch, dtype))
     e.to(getattr(ember, dtype))
     share_weights(e, t, direction)

@@ -17,6 +17,7 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
+from tolerances import FLOAT32_LONG_SUM
 
 from .conftest import TOLERANCE, compare_layer
 
@@ -78,7 +79,9 @@ def test_layer_matches_torch(name: str, dtype: str, direction: str) -> None:
     build, shape = LAYERS[name]
     torch.manual_seed(1)
     ember.manual_seed(2)
-    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction)
+    # float32: the weight gradient sums 4 * 28 * 28 products, in another order than torch's
+    long_sum = name == "conv2d_w4_first_layer" and dtype == "float32"
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction, tolerance=FLOAT32_LONG_SUM if long_sum else None)
 
 
 def _functional_pair(e_fn, t_fn, shapes: list, dtype: str, seed: int = 0, **kwargs) -> None:
@@ -134,7 +137,7 @@ def test_non_contiguous_input_and_weight() -> None:
     w = rng.standard_normal((3, 4, 3, 3)).transpose(1, 0, 3, 2)
     ours = F.conv2d(ember.tensor(x), ember.tensor(w), padding=1)
     theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=1)
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10, atol=1e-13)
 
 
 def test_conv_transpose_output_size_argument() -> None:
@@ -185,7 +188,7 @@ def test_double_backward_matches_torch(transposed: bool) -> None:
         penalty = (grads[0] ** 2).sum() + (grads[1] ** 3).sum()
         results.append([g.detach().numpy() for g in lib.autograd.grad(penalty, xs[:2])])
     for ours, theirs in zip(*results):
-        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-10)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-13)
 
 
 def test_graph_node_and_dtype() -> None:
@@ -344,7 +347,9 @@ def test_padding_mode_matches_torch(name: str, dtype: str, direction: str) -> No
     build, shape = PADDING_MODE_LAYERS[name]
     torch.manual_seed(3)
     ember.manual_seed(4)
-    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction)
+    # float32: a weight gradient entry sums 60 products to ~0.05, in another order than torch's
+    long_sum = name == "conv2d_circular_same_even" and dtype == "float32"
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, direction, tolerance=FLOAT32_LONG_SUM if long_sum else None)
 
 
 @pytest.mark.parametrize("name", list(PADDING_MODE_LAYERS))
@@ -399,7 +404,7 @@ def test_results_survive_later_calls_of_the_same_shape() -> None:
     F.conv_transpose2d(ember.tensor(second_in), ember.tensor(w), padding=1)
     np.testing.assert_array_equal(first.numpy(), kept)
     expected = torch.nn.functional.conv_transpose2d(torch.tensor(first_in), torch.tensor(w), padding=1)
-    np.testing.assert_allclose(kept, expected.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(kept, expected.numpy(), rtol=1e-10, atol=1e-13)
 
 
 @st.composite

@@ -149,10 +149,10 @@ def test_linear_is_one_node_and_skips_unneeded_gradients() -> None:
 def test_functional_linear_with_1d_weight_and_scalar_bias() -> None:
     x, w = np.ones((3, 4)), np.arange(4.0)
     got = F.linear(ember.tensor(x), ember.tensor(w)).numpy()
-    np.testing.assert_allclose(got, torch.nn.functional.linear(torch.tensor(x), torch.tensor(w)).numpy())
+    np.testing.assert_allclose(got, torch.nn.functional.linear(torch.tensor(x), torch.tensor(w)).numpy(), rtol=1e-12)
     w2 = np.arange(8.0).reshape(2, 4)
     got = F.linear(ember.tensor(x), ember.tensor(w2), ember.tensor(0.5, dtype=ember.float64)).numpy()
-    np.testing.assert_allclose(got, torch.nn.functional.linear(torch.tensor(x), torch.tensor(w2), torch.tensor(0.5, dtype=torch.float64)).numpy())
+    np.testing.assert_allclose(got, torch.nn.functional.linear(torch.tensor(x), torch.tensor(w2), torch.tensor(0.5, dtype=torch.float64)).numpy(), rtol=1e-12)
 
 
 def test_linear_errors_name_the_shapes_and_dtypes() -> None:

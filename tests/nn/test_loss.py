@@ -13,10 +13,11 @@ import pytest
 import torch
 
 import ember
+from tolerances import REDUCTION, TOLERANCES
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
 
-TOLERANCE = {"float64": (1e-6, 1e-9), "float32": (1e-4, 1e-5)}
+TOLERANCE = TOLERANCES[REDUCTION]
 REDUCTIONS = ["none", "mean", "sum"]
 
 

@@ -64,4 +64,4 @@ def test_an_in_place_op_on_the_output_leaves_the_gradients_alone(name: str) -> N
         fn(lib, x, w, b).relu_().sum().backward()
         grads.append([t.grad.numpy() for t in (x, w, b)])
     for e, t, what in zip(*grads, "xwb"):
-        np.testing.assert_allclose(e, t, rtol=1e-6, atol=1e-9, err_msg=what)
+        np.testing.assert_allclose(e, t, rtol=1e-10, atol=1e-13, err_msg=what)

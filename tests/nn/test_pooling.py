@@ -14,6 +14,7 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
+from tolerances import EXACT, TOLERANCES
 
 from .conftest import TOLERANCE, compare_layer
 
@@ -79,7 +80,9 @@ LAYERS = {
 @pytest.mark.parametrize("name", list(LAYERS))
 def test_layer_matches_torch(name: str, dtype: str) -> None:
     build, shape = LAYERS[name]
-    compare_layer(build(nn), build(torch.nn), [shape], dtype)
+    # max pooling and nearest upsampling copy elements (and add their gradients): the exact class
+    exact = "max" in name or "nearest" in name
+    compare_layer(build(nn), build(torch.nn), [shape], dtype, tolerance=TOLERANCES[EXACT][dtype] if exact else None)
 
 
 def _both(build, array: np.ndarray, upstream_seed: int = 1) -> tuple:
@@ -197,7 +200,7 @@ def test_gradcheck_gradgradcheck_and_double_backward(call) -> None:
         (g,) = lib.autograd.grad((y * y * upstream).sum(), [t], create_graph=True)
         (gg,) = lib.autograd.grad((g * g).sum(), [t])
         results.append(gg.detach().numpy())
-    np.testing.assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-13)
 
 
 def test_node_names_match_torch() -> None:

@@ -4,7 +4,7 @@ gradients and every parameter gradient; post- and pre-norm, causal and padding m
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 import pytest
@@ -12,6 +12,7 @@ import torch
 
 import ember
 import ember.nn as nn
+from tolerances import FLOAT32_LONG_SUM
 
 from .conftest import TOLERANCE, share_weights
 
@@ -28,9 +29,10 @@ def _causal(n: int) -> np.ndarray:
     return np.triu(np.full((n, n), -np.inf), 1)
 
 
-def _compare(build: Callable, shapes: list, masks: dict, call: dict, dtype: str, direction: str) -> None:
+def _compare(build: Callable, shapes: list, masks: dict, call: dict, dtype: str, direction: str,
+             tolerance: Optional[tuple[float, float]] = None) -> None:
     """Same weights and inputs (eval mode): compare output, input grads and parameter grads."""
-    rtol, atol = TOLERANCE[dtype]
+    rtol, atol = tolerance or TOLERANCE[dtype]
     torch.manual_seed(0)
     ember.manual_seed(1)
     e, t = build(nn).eval(), build(torch.nn).eval()
@@ -101,7 +103,9 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_transformer_modules_match_torch(name: str, dtype: str, direction: str) -> None:
     build, shapes, masks, call = CASES[name]
-    _compare(build, shapes, masks, call, dtype, direction)
+    # float32: a whole Transformer's first-layer gradients sum through every later layer, in another order than torch's
+    long_sum = name.startswith("transformer") and dtype == "float32"
+    _compare(build, shapes, masks, call, dtype, direction, FLOAT32_LONG_SUM if long_sum else None)
 
 
 @pytest.mark.parametrize("build", [
@@ -175,7 +179,7 @@ def test_encoder_inference_padding_matches_torch_nested_tensor_path(kpm: np.ndar
         t_out = t(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm)).detach().numpy()
     with ember.set_grad_enabled(grad):
         e_out = e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm)).detach().numpy()
-    np.testing.assert_allclose(e_out, t_out, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(e_out, t_out, rtol=1e-5, atol=1e-6)
 
 
 def test_dtype_argument_reaches_every_parameter() -> None:

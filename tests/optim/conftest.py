@@ -57,7 +57,7 @@ def as_numpy(t: Any) -> np.ndarray:
     return t.detach().numpy()
 
 
-def assert_params_close(ember_params: list[Any], torch_params: list[Any], rtol: float = 1e-6) -> None:
+def assert_params_close(ember_params: list[Any], torch_params: list[Any], rtol: float = 1e-10) -> None:
     for e, t in zip(ember_params, torch_params):
         np.testing.assert_allclose(as_numpy(e), as_numpy(t), rtol=rtol, atol=0)
 

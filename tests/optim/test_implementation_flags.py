@@ -54,8 +54,10 @@ def test_param_groups_equal_torchs(name: str, flags: dict) -> None:
 TRAJECTORIES = [
     ("SGD", dict(lr=0.1, momentum=0.9, foreach=True)),
     ("SGD", dict(lr=0.1, fused=False, foreach=False)),
-    ("SGD", dict(lr=0.05, momentum=0.5, weight_decay=0.05, nesterov=True, maximize=True)),
-    ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3, maximize=True)),
+    # gradient ascent at lr 0.05 reaches a loss of 1e7 by step 20, growing the last-bit differences of
+    # torch's fused multiply-adds to 1e-9; at 0.02 the loss still climbs and they stay at 1e-15
+    ("SGD", dict(lr=0.02, momentum=0.5, weight_decay=0.05, nesterov=True, maximize=True)),
+    ("SGD", dict(lr=0.02, momentum=0.9, dampening=0.3, maximize=True)),
     ("Adam", dict(lr=0.01, foreach=True, fused=False)),
     ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True, maximize=True)),
     ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True, foreach=True)),
@@ -73,7 +75,7 @@ def test_twenty_steps_with_flags_match_torch(config: tuple) -> None:
     e_params, _, e_losses = train(ember, lambda optim, p: getattr(optim, name)(p, **kwargs))
     t_params, _, t_losses = train(torch, lambda optim, p: getattr(optim, name)(p, **kwargs))
     assert_params_close(e_params, t_params)
-    np.testing.assert_allclose(e_losses, t_losses, rtol=1e-6, atol=0)
+    np.testing.assert_allclose(e_losses, t_losses, rtol=1e-10, atol=0)
 
 
 def test_maximize_climbs_the_loss() -> None:

@@ -176,11 +176,11 @@ def test_a_user_optimizer_subclass() -> None:
                     p.add_(p.grad.sign(), alpha=-group["lr"])
             return None
 
-    a = ember.tensor([1.0, -2.0], requires_grad=True)
+    a = ember.tensor([1.0, -2.0], dtype=ember.float64, requires_grad=True)
     opt = SignDescent([a])
     (a * a).sum().backward()
     opt.step()
-    np.testing.assert_allclose(a.detach().numpy(), [0.9, -1.9], rtol=1e-6)
+    np.testing.assert_allclose(a.detach().numpy(), [0.9, -1.9], rtol=1e-12)
     assert repr(opt) == "SignDescent (\nParameter Group 0\n    lr: 0.1\n)"
 
 
@@ -192,11 +192,11 @@ def test_subclass_of_a_builtin_optimizer_runs_hooks_once() -> None:
                     p.grad.clamp_(-1.0, 1.0)
             return super().step(closure)
 
-    a = ember.tensor([3.0, -0.25], requires_grad=True)
+    a = ember.tensor([3.0, -0.25], dtype=ember.float64, requires_grad=True)
     opt = ClippedSGD([a], lr=0.1)
     calls = []
     opt.register_step_pre_hook(lambda o, args, kwargs: calls.append("pre"))
     (a * a).sum().backward()
     opt.step()
     assert calls == ["pre"]
-    np.testing.assert_allclose(a.detach().numpy(), [2.9, -0.2], rtol=1e-6)
+    np.testing.assert_allclose(a.detach().numpy(), [2.9, -0.2], rtol=1e-12)

@@ -64,7 +64,7 @@ def test_layout_and_values_as_torch(name: str, kwargs: dict) -> None:
             e_value = e_state[key]
             assert isinstance(e_value, ember.Tensor)
             assert e_value.dtype.name == str(t_value.dtype).removeprefix("torch.")
-            np.testing.assert_allclose(as_numpy(e_value), t_value.numpy(), rtol=1e-6, atol=0)
+            np.testing.assert_allclose(as_numpy(e_value), t_value.numpy(), rtol=1e-10, atol=0)
     for e_group, t_group in zip(e_sd["param_groups"], t_sd["param_groups"]):
         assert e_group["params"] == t_group["params"]
         assert [k for k in e_group if k != "l1"] == list(t_group)  # l1: ember's own SGD option

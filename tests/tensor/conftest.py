@@ -1,5 +1,5 @@
 """Helpers that run the same inputs through ember and torch and compare everything observable:
-shapes, dtypes, values, whether a graph was recorded, and the gradient of the sum.
+shapes, dtypes, values, whether a graph was recorded, and the gradient of a weighted sum.
 
 `compare_with_torch` is the workhorse (tinygrad's helper_test_op); `assert_same_raise` checks
 both libraries refuse the same call with the same exception type.
@@ -14,13 +14,10 @@ import pytest
 import torch
 
 import ember
+from tolerances import EXACT, TOLERANCES
 
-# (rtol, atol) per dtype; rtol is the contract of the op table, atol covers values near zero
-TOLERANCE = {
-    "float64": (1e-6, 1e-9),
-    "float32": (1e-4, 1e-5),
-    "float16": (1e-2, 1e-3),
-}
+# the contract (tests/tolerances.py); TOLERANCE[dtype] is its strict, "exact" class
+TOLERANCE = TOLERANCES[EXACT]
 
 
 def dtype_name(d: Any) -> str:
@@ -83,9 +80,11 @@ def compare_with_torch(
     grad: bool = True,
 ) -> None:
     """Run `ember_fn(ember, *tensors)` and `torch_fn(torch, *tensors)` on copies of `arrays` and
-    compare the outputs and, when `grad`, the gradient of the sum of the float outputs with
-    respect to every float input. Also checks that no input was modified and that no gradient
-    shares memory with an input or another gradient."""
+    compare the outputs and, when `grad`, the gradient of sum(output * R) over the float outputs
+    with respect to every float input, R fixed random weights, so every output element sends back
+    a different gradient (a plain sum hides a mis-summed backward, and softmax's is zero). Also
+    checks that no input was modified and that no gradient shares memory with an input or
+    another gradient."""
     floats = [grad and a.dtype.kind == "f" for a in arrays]
     e_in = [ember.tensor(a, requires_grad=f) for a, f in zip(arrays, floats)]
     t_in = [torch.tensor(a, requires_grad=f) for a, f in zip(arrays, floats)]
@@ -109,8 +108,10 @@ def compare_with_torch(
     e_diff = [e for e in es if e.requires_grad]
     wrt_e = [e for e, f in zip(e_in, floats) if f]
     wrt_t = [t for t, f in zip(t_in, floats) if f]
-    t_grads = torch.autograd.grad(sum(t.sum() for t in t_diff), wrt_t, allow_unused=True)
-    e_loss = sum(e.sum() for e in e_diff)
+    weights = _upstream([t.detach().numpy() for t in t_diff])
+    t_grads = torch.autograd.grad(sum((t * torch.tensor(w)).sum() for t, w in zip(t_diff, weights)), wrt_t,
+                                  allow_unused=True)
+    e_loss = sum((e * ember.tensor(w)).sum() for e, w in zip(e_diff, weights))
     e_grads = ember.autograd.grad(e_loss, wrt_e, allow_unused=True, retain_graph=True)
     assert len(e_grads) == len(t_grads)
     for i, (eg, tg, x) in enumerate(zip(e_grads, t_grads, wrt_e)):
@@ -121,6 +122,12 @@ def compare_with_torch(
         assert not eg.requires_grad, f"gradient {i} requires grad without create_graph"
         assert_tensor_like_torch(eg, tg, rtol, atol, f"gradient {i}")
     _check_backward_agrees(e_loss, wrt_e, e_grads)
+
+
+def _upstream(outputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Seeded standard-normal weights, one array per output, of its shape and dtype."""
+    rng = np.random.default_rng(0)
+    return [rng.standard_normal(o.shape).astype(o.dtype) for o in outputs]
 
 
 def _check_backward_agrees(loss: Any, leaves: list, grads: tuple) -> None:

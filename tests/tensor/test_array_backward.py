@@ -490,7 +490,7 @@ def test_assigned_grad_is_accumulated_in_place() -> None:
 
 # hooks, retain_grad, retain_graph then create_graph, inputs=, anomaly, user Functions, in-place
 
-def _both(fn: Callable[[Any], list], rtol: float = 1e-6, atol: float = 1e-9) -> None:
+def _both(fn: Callable[[Any], list], rtol: float = TOLERANCE["float64"][0], atol: float = TOLERANCE["float64"][1]) -> None:
     for e, t in zip(fn(ember), fn(torch)):
         assert_tensor_like_torch(e, t, rtol, atol)
 

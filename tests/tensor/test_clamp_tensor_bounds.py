@@ -14,6 +14,8 @@ from hypothesis.extra import numpy as hnp
 import ember
 from ember.autograd import gradcheck, gradgradcheck
 
+from .conftest import TOLERANCE
+
 NAN = float("nan")
 
 # x, lo, hi (None: no bound); ties at both bounds, min > max, and NaN in each place
@@ -40,16 +42,16 @@ def _run(lib, case, dtype, grads=(True, True, True)):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_matches_torch(case, dtype):
-    rtol = 1e-4 if dtype == "float32" else 1e-6
+    rtol, atol = TOLERANCE[dtype]
     ey, eg, ename, enodes = _run(ember, case, getattr(ember, dtype))
     ty, tg, tname, tnodes = _run(torch, case, getattr(torch, dtype))
     assert (ename, enodes) == (tname, tnodes) == ("ClampBackward0", tnodes)
     assert ey.dtype.name == dtype and tuple(ey.shape) == tuple(ty.shape)
-    np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), rtol=rtol)
+    np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
     for e, t in zip(eg, tg):
         assert (e is None) == (t is None)
         if e is not None:
-            np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=rtol)
+            np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("grads", [(True, False, True), (False, True, False), (True, False, False)])
@@ -114,7 +116,7 @@ def test_second_derivatives_match_torch():
         return [t.detach().numpy() for t in g + second]
 
     for e, t in zip(grads(ember), grads(torch)):
-        np.testing.assert_allclose(e, t, rtol=1e-6)
+        np.testing.assert_allclose(e, t, rtol=1e-12, atol=0)
 
 
 def test_gradcheck_and_gradgradcheck():
@@ -149,4 +151,4 @@ def test_broadcasting_shapes_match_torch(data, shapes):
         outs[lib] = [y.detach().numpy()] + [t.grad.numpy() for t in ts]
     for e, t in zip(outs[ember], outs[torch]):
         assert e.shape == t.shape
-        np.testing.assert_allclose(e, t, rtol=1e-6)
+        np.testing.assert_allclose(e, t, rtol=1e-12, atol=0)

@@ -52,7 +52,7 @@ def _derivatives(lib, fn, values, order=3):
 def test_derivatives_match_torch(fn, values):
     ours, theirs = _derivatives(ember, fn, values), _derivatives(torch, fn, values)
     for k, (e, t) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(e, t, rtol=1e-6, atol=1e-12, err_msg=f"derivative {k}")
+        np.testing.assert_allclose(e, t, rtol=1e-10, atol=1e-13, err_msg=f"derivative {k}")
 
 
 @pytest.mark.parametrize("values", INPUTS.values(), ids=INPUTS.keys())
@@ -73,7 +73,7 @@ def test_a_0d_input_matches_torch(fn, values):
     ours, theirs = _derivatives(ember, fn, values), _derivatives(torch, fn, values)
     for k, (e, t) in enumerate(zip(ours, theirs)):
         assert e.shape == t.shape
-        np.testing.assert_allclose(e, t, rtol=1e-6, atol=1e-12, err_msg=f"derivative {k}")
+        np.testing.assert_allclose(e, t, rtol=1e-10, atol=1e-13, err_msg=f"derivative {k}")
 
 
 def test_cumprod_records_torch_node_and_casts_with_dtype():
@@ -94,4 +94,4 @@ def test_cumprod_gradient_with_zeros_on_a_long_input_matches_torch():
         x = lib.tensor(a, requires_grad=True)
         (x.cumprod(1) * lib.tensor(w)).sum().backward()
         grads.append(x.grad.numpy())
-    np.testing.assert_allclose(*grads, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(*grads, rtol=1e-10, atol=1e-13)

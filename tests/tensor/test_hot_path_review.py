@@ -40,7 +40,7 @@ def _assert_same(a: Any, b: Any) -> None:
             _assert_same(x, y)
     elif isinstance(a, np.ndarray):
         assert isinstance(b, np.ndarray) and a.shape == b.shape, (a, b)
-        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=0)
     else:
         assert a == b, (a, b)
 

@@ -9,7 +9,7 @@ import torch
 
 import ember
 
-from .conftest import assert_tensor_like_torch, dtype_name
+from .conftest import TOLERANCE, assert_tensor_like_torch, dtype_name
 
 
 def _pair(data, requires_grad=False, dtype="float32"):
@@ -195,14 +195,15 @@ def _set(x, key, value):
     return x
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("name, fn", INPLACE, ids=[n for n, _ in INPLACE])
-def test_inplace_ops_change_the_tensor_itself(name, fn):
-    e, t = _pair([[0.5, -1.5, 2.0], [3.0, -0.25, 1.0]])
+def test_inplace_ops_change_the_tensor_itself(name, fn, dtype):
+    e, t = _pair([[0.5, -1.5, 2.0], [3.0, -0.25, 1.0]], dtype=dtype)
     before = e._version
     out_e, out_t = fn(e), fn(t)
     assert out_e is e and out_t is t
     assert e._version > before
-    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=TOLERANCE[dtype][0], atol=TOLERANCE[dtype][1])
 
 
 def test_inplace_ops_write_through_views():
@@ -254,13 +255,13 @@ def test_numpy_style_axis_and_keepdims_aliases(fn, axis, keepdims):
     e, t = _pair(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
     out_e = getattr(e, fn)(axis=axis, keepdims=keepdims)
     out_t = getattr(t, fn)(axis=axis, keepdims=keepdims)
-    assert_tensor_like_torch(out_e, out_t, 1e-6, 0)
+    assert_tensor_like_torch(out_e, out_t, 1e-12, 0)  # sums of small integers, and their means
     assert_tensor_like_torch(
-        getattr(ember, fn)(e, axis=axis, keepdims=keepdims), getattr(torch, fn)(t, axis=axis, keepdims=keepdims), 1e-6, 0
+        getattr(ember, fn)(e, axis=axis, keepdims=keepdims), getattr(torch, fn)(t, axis=axis, keepdims=keepdims), 1e-12, 0
     )
     out_e.sum().backward()
     out_t.sum().backward()
-    np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=0)
 
 
 def test_inf_and_nan_results_are_silent_as_in_torch():
@@ -281,3 +282,15 @@ def test_inf_and_nan_results_are_silent_as_in_torch():
     assert run.stdout.strip() == "[-inf, 6.907755374908447] [nan, inf]"
     warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
     assert len(warned) == 1 and "<string>" in warned[0], run.stderr
+
+
+def test_lerp_is_exact_at_both_ends_as_torch():
+    """torch works from the nearer end: lerp(a, b, 1) is b itself, not a + (b - a), which
+    rounds when a and b differ in magnitude (half of these pairs)."""
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(-2, 2, (2, 50)) * 10.0 ** rng.integers(-3, 3, (2, 50))
+    for lib in (ember, torch):
+        x, y = lib.tensor(a), lib.tensor(b)
+        np.testing.assert_array_equal(x.lerp(y, 1.0).numpy(), b)
+        np.testing.assert_array_equal(x.lerp(y, lib.ones(50, dtype=lib.float64)).numpy(), b)
+        np.testing.assert_array_equal(x.lerp(y, 0.0).numpy(), a)

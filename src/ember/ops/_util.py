@@ -192,6 +192,20 @@ def apply_binary(fn: Any, a: Any, b: Any) -> Any:
         return fn.apply(a, b)
     except ValueError as e:
         raise as_torch_error(e, a, b) from None
+    except OverflowError:  # NumPy 2 refuses a Python int beyond the tensor's integer dtype
+        return fn.apply(*wrap_ints(a, b))
+
+
+def wrap_ints(a: Any, b: Any) -> tuple[Any, Any]:
+    """Python ints wrapped into the integer dtype of the other operand, as torch casts them
+    (uint8 + 300 adds 44, int64 + 2**63 adds -2**63); beside a bool or float tensor they stay."""
+    return _wrapped(a, b), _wrapped(b, a)
+
+
+def _wrapped(x: Any, like: Any) -> Any:
+    if type(x) is int and is_tensor(like) and like._data.dtype.kind in "iu":
+        return np.asarray(x).astype(like._data.dtype)[()]
+    return x
 
 
 def as_torch_error(e: ValueError, a: Any, b: Any) -> Exception:

@@ -19,7 +19,7 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype
 from .._creation import zeros_like
-from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to
+from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to, wrap_ints
 
 _ndarray = np.ndarray
 _FLOAT16_MAX = float(np.finfo(np.float16).max)
@@ -295,7 +295,10 @@ class Remainder(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.remainder(a, b)
+        out = np.remainder(a, b)
+        if out.dtype.kind in "iu":
+            _check_integer_division(a, b, out, "remainder")
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -314,11 +317,22 @@ class FloorDivide(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return np.floor_divide(a, b)
+        out = np.floor_divide(a, b)
+        if out.dtype.kind in "iu":
+            _check_integer_division(a, b, out, "div_floor")
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError("derivative for floor_divide is not implemented")
+
+
+def _check_integer_division(a: Any, b: Any, out: Any, kernel: str) -> None:
+    """torch refuses integer division by zero, where NumPy gives 0, and division of two bools."""
+    if (a if type(a) is _ndarray else b).dtype.kind == "b":  # promoted: both are bools
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    if out.size and (not b.all() if type(b) is _ndarray else b == 0):
+        raise RuntimeError("ZeroDivisionError: integer division by zero; convert to a float dtype to get inf or nan")
 
 
 def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
@@ -329,17 +343,57 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
-    """input - alpha * other, broadcasting."""
+    """input - alpha * other, broadcasting; a bool operand is refused, as torch refuses it."""
     if alpha != 1:
+        refuse_bool(input, other)
         return _apply_scaled(SubScaled, input, other, -alpha)
-    return apply_binary(Sub, input, other)
+    return _apply_subtraction(Sub, input, other)
 
 
 def rsub(input: Any, other: Any, *, alpha: float = 1) -> Any:
     """other - alpha * input, broadcasting (torch's rsub: `2 - x` is rsub(x, 2))."""
     if alpha != 1:
         return sub(other, input, alpha=alpha)
-    return apply_binary(Rsub if is_tensor(other) or isinstance(other, np.ndarray) else RsubScalar, input, other)
+    return _apply_subtraction(Rsub if is_tensor(other) or isinstance(other, np.ndarray) else RsubScalar, input, other)
+
+
+def _apply_subtraction(fn: type[Function], input: Any, other: Any) -> Any:
+    """`apply_binary(fn, input, other)` for a subtraction, refusing bool operands (`refuse_bool`).
+    They are looked for only where promotion cast an operand or met a Python bool, or where
+    NumPy refused two bool arrays: two tensors of one dtype pay nothing for the check."""
+    a, b = promote(input, other)
+    if a is not input or b is not other or type(input) is bool or type(other) is bool:
+        refuse_bool(input, other)
+    try:
+        return fn.apply(a, b)
+    except ValueError as e:
+        raise as_torch_error(e, a, b) from None
+    except OverflowError:  # a Python int beyond an integer dtype: wrapped, as in apply_binary
+        return fn.apply(*wrap_ints(a, b))
+    except TypeError:
+        refuse_bool(input, other)
+        raise
+
+
+def refuse_bool(input: Any, other: Any) -> None:
+    """torch refuses subtraction with a bool operand, tensor or number, and says what to use."""
+    bools = _is_bool(input) + _is_bool(other)
+    if bools == 2:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
+        )
+    if bools:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def _is_bool(x: Any) -> bool:
+    """A Python bool or a bool tensor or array (torch reads a NumPy bool scalar as a number)."""
+    array = x._data if is_tensor(x) else x
+    return isinstance(x, bool) or type(array) is _ndarray and array.dtype.kind == "b"
 
 
 def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
@@ -363,9 +417,11 @@ def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
-        out = div(input, other).trunc()
-        target = _dtype.result_type(input, other)
-        return out if target.is_floating_point else out.to(target)
+        if _dtype.result_type(input, other).is_floating_point:
+            return div(input, other).trunc()
+        # integers, exactly: floor and trunc differ where the quotient is negative and inexact
+        quotient = floor_divide(input, other)
+        return quotient + ((quotient * other != input) & (quotient < 0))
     return apply_binary(Div, *float_operands(input, other))
 
 

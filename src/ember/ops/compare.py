@@ -9,7 +9,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from .._dtype import result_type
-from ._util import apply_binary, as_tensor_arg, broadcast_error, is_tensor, sum_to
+from .._convert import checked_number, checked_scalar
+from ._util import apply_binary, as_tensor_arg, broadcast_error, is_tensor, sum_to, wrap_ints
 from .index import Where
 
 
@@ -49,7 +50,14 @@ class Ge(_Compare):
 
 
 def _compare(fn: type, a: Any, b: Any) -> Any:
-    return apply_binary(fn, a.detach() if hasattr(a, "detach") else a, b.detach() if hasattr(b, "detach") else b)
+    """A comparison records no graph. A Python int beyond an integer tensor's dtype is wrapped
+    into it first, as torch casts it (uint8 < 300 compares with 44), where NumPy compares the
+    true values."""
+    a = a.detach() if hasattr(a, "detach") else a
+    b = b.detach() if hasattr(b, "detach") else b
+    if type(a) is int or type(b) is int:
+        a, b = wrap_ints(a, b)
+    return apply_binary(fn, a, b)
 
 
 def eq(input: Any, other: Any) -> Any:
@@ -269,6 +277,10 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
         return _clamp_tensors(input, min, max)
     min, max = (b.item() if isinstance(b, np.generic) else b for b in (min, max))
     target = result_type(input, *[b for b in (min, max) if b is not None])
+    # bounds checked as torch converts them: uint8 refuses 300 and reads -1 as 255, float32
+    # refuses 1e300; a float bound stays a number (weak, as torch's scalar is)
+    check = checked_number if target.is_floating_point else checked_scalar
+    min, max = (None if b is None else check(b, target) for b in (min, max))
     return Clamp.apply(input if target is input.dtype else input.to(target), min, max)
 
 

@@ -7,7 +7,7 @@ instead: O(n) on arrays (`backward_arrays`), O(n^2) with differentiable ops in t
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -115,12 +115,20 @@ def exclusive_cumprod(x: Any, dim: int) -> Any:
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    out = Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])
-    return out if dtype is None else out.to(dtype)
+    """Cumulative sum along dim (bools and integers in int64), in `dtype` if given (`in_dtype`)."""
+    return in_dtype(lambda x: Cumsum.apply(x, normalize_dims(dim, x.ndim)[0]), input, dtype)
 
 
 def cumprod(input: Any, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Any:
-    """Cumulative product along dim; `dtype` casts the input first, as torch does."""
-    if dtype is not None:
-        input = input.to(dtype)
-    return Cumprod.apply(input, normalize_dims(dim, input.ndim)[0])
+    """Cumulative product along dim (bools and integers in int64), in `dtype` if given."""
+    return in_dtype(lambda x: Cumprod.apply(x, normalize_dims(dim, x.ndim)[0]), input, dtype)
+
+
+def in_dtype(reduce: Callable[[Any], Any], input: Any, dtype: Any) -> Any:
+    """`reduce(input)` for a reduction's `dtype=`: the input converted first, as torch converts
+    it (float32 data sums as float64), and the result in that dtype (integers accumulate in
+    int64, which wraps back to uint8 as torch's uint8 sum does)."""
+    if dtype is None:
+        return reduce(input)
+    out = reduce(input.to(dtype))
+    return out if out.dtype is dtype else out.to(dtype)

@@ -12,6 +12,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from .. import _dtype, _tensor
+from .._convert import checked_scalar
 from ..autograd.function import Function
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import new_zeros, normalize_dims, promote, sum_to
@@ -445,7 +446,7 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Any:
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
     if isinstance(value, _tensor.Tensor):
         return MaskedFillTensor.apply(input, mask, value.to(input.dtype))
-    return MaskedFill.apply(input, mask, np.asarray(value, dtype=input._data.dtype))
+    return MaskedFill.apply(input, mask, checked_scalar(value, input.dtype))
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
@@ -458,9 +459,9 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     if condition.dtype.name != "bool":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     if not isinstance(a, _tensor.Tensor):
-        a = b._make(np.asarray(a, dtype=b._data.dtype), False, None)
+        a = b._make(checked_scalar(a, b.dtype), False, None)
     if not isinstance(b, _tensor.Tensor):
-        b = a._make(np.asarray(b, dtype=a._data.dtype), False, None)
+        b = a._make(checked_scalar(b, a.dtype), False, None)
     try:
         return Where.apply(condition, a, b)
     except ValueError:

@@ -14,6 +14,8 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .. import _dtype, _random, _tensor
+from .._convert import checked_scalar
+from .._creation import check_normal_std, check_uniform_bounds, random_float_dtype
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
@@ -84,8 +86,8 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
                 f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
                 f"output type {t.dtype.name}"
             ) from None
-        except ValueError:
-            pass  # shapes: the general path below names them as torch does
+        except (ValueError, OverflowError):
+            pass  # shapes, or an int beyond t's dtype: the general path below handles both as torch
         else:
             t._bump_version()
             return t
@@ -123,6 +125,7 @@ def add_(t: Any, other: Any, *, alpha: float = 1) -> Any:
 
 
 def sub_(t: Any, other: Any, *, alpha: float = 1) -> Any:
+    arithmetic.refuse_bool(t, other)
     o = _raw(other)
     fast = None if alpha != 1 and t._data.dtype.char == "e" else (  # float16: sub's single rounding
         lambda a: np.subtract(a, o if alpha == 1 else o * alpha, out=a, casting="same_kind")
@@ -192,8 +195,9 @@ def _everywhere(x: Any) -> Any:
 
 
 def fill_(t: Any, value: Any) -> Any:
-    """Every element <- value (a number or a 0-d tensor); the gradient to t is 0."""
-    v = _raw(value)
+    """Every element <- value (a number or a 0-d tensor); the gradient to t is 0. A number t's
+    dtype cannot hold is refused, as torch refuses it (`checked_scalar`)."""
+    v = value._data if isinstance(value, _tensor.Tensor) else checked_scalar(value, t.dtype)
     return _inplace(t, lambda x, val: masked_fill(x, _everywhere(x), val), value, fast=lambda a: a.fill(v))
 
 
@@ -310,8 +314,14 @@ def _random_(t: Any, draw: Callable[[np.random.Generator], np.ndarray], generato
 
 
 def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
+    """t <- uniform on [a, b); float tensors only, a <= b, as torch checks."""
+    random_float_dtype(t.dtype, "check_uniform_bounds")
+    check_uniform_bounds(a, b)
     return _random_(t, lambda g: g.uniform(a, b, t.shape), generator)
 
 
 def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Optional[_random.Generator] = None) -> Any:
+    """t <- normal(mean, std); float tensors only, std >= 0, as torch checks."""
+    random_float_dtype(t.dtype, "normal_kernel_cpu")
+    check_normal_std(std)
     return _random_(t, lambda g: g.normal(mean, std, t.shape), generator)

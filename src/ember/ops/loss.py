@@ -27,6 +27,8 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from .unary import softplus
 
+_BCE_EPSILON = float(np.float32(1e-12))
+
 _const = Tensor._make
 torch_name = _dtype.torch_name
 
@@ -206,7 +208,8 @@ class CrossEntropy(Function):
 
 class BinaryCrossEntropy(Function):
     """l = -w (t log x + (1 - t) log(1 - x)), each log clamped below at -100 as torch's;
-    dl/dx = w (x - t) / max(x (1 - x), 1e-12),  dl/dt = w (log(1 - x) - log x)."""
+    dl/dx = w (x - t) / max(x (1 - x), eps),  dl/dt = w (log(1 - x) - log x), with torch's
+    eps: 1e-12 rounded to float32 (a `float` constant in its kernel) whatever the dtype."""
 
     _array_forward = True
 
@@ -223,7 +226,7 @@ class BinaryCrossEntropy(Function):
         g = grad if w is None else grad * w
         dx = dt = None
         if ctx.needs_input_grad[0]:
-            dx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+            dx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore"):
                 dt = g * ((-x).log1p() - x.log())

@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import Dim, add_reduce, data, normalize_dims, opmath
-from .cumulative import exclusive_cumprod
+from .cumulative import exclusive_cumprod, in_dtype
 from .unary import Exp
 
 
@@ -360,7 +360,8 @@ class LogSoftmax(Function):
 
 class Norm(Function):
     """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
-    p = inf: the gradient of max |x_i|."""
+    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum; p = 0: the
+    count of nonzero x_i, with no gradient (as torch's)."""
 
     _array_forward = True
     backward_name = "LinalgVectorNormBackward0"
@@ -370,6 +371,10 @@ class Norm(Function):
         a = np.abs(x)
         if p == float("inf"):
             out = np.max(a, axis=axes, keepdims=keepdim)
+        elif p == -float("inf"):
+            out = np.min(a, axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = np.sum(x != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
         elif p == 2:
             out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
         elif p == 1:
@@ -385,8 +390,10 @@ class Norm(Function):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
+        if p == 0:  # a count: torch gives no gradient
+            return None, None, None, None
         g, n = _expand_back(grad, x.shape, axes, keepdim), _expand_back(out, x.shape, axes, keepdim)
-        if p == float("inf"):
+        if math.isinf(p):
             hit = x.abs() == n
             dx = x.sign() * hit / hit.sum(axes, keepdim=True)
         elif p == 1:
@@ -417,8 +424,7 @@ def sum(
         dim = axis
     keepdim = keepdim or keepdims
     axes = None if dim is None else _axes(input, dim)
-    out = (Sum if axes is None else SumDim).apply(input, axes, keepdim)
-    return out if dtype is None else out.to(dtype)
+    return in_dtype(lambda x: (Sum if axes is None else SumDim).apply(x, axes, keepdim), input, dtype)
 
 
 def mean(
@@ -439,9 +445,15 @@ def mean(
     return (Mean if axes is None else MeanDim).apply(input, axes, keepdim)
 
 
-def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    """Product over `dim` (all by default), in `dtype` if given (`in_dtype`); bools and integers
+    multiply as int64, as torch's do (NumPy would give uint8 data a uint64 product)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)[0]
-    return (Prod if axis is None else ProdDim).apply(input, axis, keepdim)
+    return in_dtype(lambda x: (Prod if axis is None else ProdDim).apply(_int64_if_integral(x), axis, keepdim), input, dtype)
+
+
+def _int64_if_integral(x: Any) -> Any:
+    return x.to(_dtype.int64) if x._data.dtype.kind in "biu" else x
 
 
 def amax(input: Any, dim: Dim = (), keepdim: bool = False) -> Any:
@@ -493,30 +505,46 @@ def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
     return input._make(np.asarray(out, dtype=np.int64), False, None)
 
 
-def var(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
-    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel)."""
-    if unbiased is not None:
-        correction = 1 if unbiased else 0
+def var(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
+    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel).
+    `unbiased` is the older spelling of correction 1 or 0, and torch reads `var(True)` as it."""
+    dim, correction = _variance_args(input, dim, unbiased, correction, "var")
     return Var.apply(input, _axes(input, dim), correction, keepdim)
 
 
-def std(input: Any, dim: Dim = None, *, correction: float = 1, keepdim: bool = False, unbiased: Optional[bool] = None) -> Any:
+def std(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
     """sqrt(var(...)), one node (StdBackward0) as in torch."""
+    dim, correction = _variance_args(input, dim, unbiased, correction, "std")
+    return Std.apply(input, _axes(input, dim), correction, keepdim)
+
+
+def _variance_args(input: Any, dim: Any, unbiased: Optional[bool], correction: float, name: str) -> tuple[Any, float]:
+    """(dim, correction) from var/std's arguments, read as torch reads them: a bool in dim's place
+    is `unbiased` (`x.std(False)`), and only floating-point tensors are accepted."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"std and var only support floating point and complex dtypes, got {input.dtype.name}: "
+            f"convert with .float() first ({name})"
+        )
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    return Std.apply(input, _axes(input, dim), correction, keepdim)
+    return dim, correction
 
 
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
-    if p == 0:
-        return (input != 0).sum(dim, keepdim=keepdim).to(input.dtype)
     return Norm.apply(input, p, _axes(input, dim), keepdim)
 
 
 def logsumexp(input: Any, dim: Dim, keepdim: bool = False) -> Any:
+    """log sum exp over `dim`; bools and integers are read as the default float dtype, as torch
+    reads them (NumPy's exp would give float64, or float16 for uint8)."""
+    if input._data.dtype.kind in "biu":
+        input = input.to(_dtype.get_default_dtype())
     return LogSumExp.apply(input, _axes(input, dim), keepdim)
 
 

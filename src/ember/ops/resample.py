@@ -148,7 +148,10 @@ def linear_plan(size: int, out: int, scale: Optional[float], align_corners: bool
     """torch's linear taps, computed in the input's float type: the source position
     x = i r (align_corners, r = (n - 1)/(out - 1)) or max((i + 1/2) r - 1/2, 0) (else, r =
     1/scale_factor or n/out); index0 = min(floor(x), n - 1), index1 = index0 + 1 unless at
-    the end, weights 1 - l and l with l = clip(x - index0, 0, 1)."""
+    the end, weights 1 - l and l with l = clip(x - index0, 0, 1).
+
+    torch's compiled kernel fuses (i + 1/2) r - 1/2 into one multiply-add, rounded once; float64
+    holds a float32 r's product and difference exactly, so float32 rounds once from there."""
     if out == size:
         i = np.arange(out)
         return i[None, :], None, None, size
@@ -158,7 +161,7 @@ def linear_plan(size: int, out: int, scale: Optional[float], align_corners: bool
         src = np.arange(out, dtype=dtype) * r
     else:
         r = f(1.0 / scale) if scale else f(size) / f(out)
-        src = np.maximum((np.arange(out, dtype=dtype) + f(0.5)) * r - f(0.5), f(0))
+        src = np.maximum(((np.arange(out) + 0.5) * np.float64(r) - 0.5).astype(dtype), f(0))
     i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
     lam = np.clip(src - i0.astype(dtype), f(0), f(1))
     i1 = i0 + (i0 < size - 1)

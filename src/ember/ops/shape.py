@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.function import Function
-from ._util import normalize_dims, promote, sum_to
+from ._util import normalize_dims, sum_to
 from ._views import track
 
 Shape = Union[int, Sequence[int]]
@@ -291,7 +291,7 @@ class Cast(Function):
     @staticmethod
     def forward(ctx, x, np_dtype):
         ctx.dtype = x.dtype
-        return x.astype(np_dtype)
+        return _dtype.astype(x, np_dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -440,10 +440,7 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
-    target = tensors[0]
-    for other in tensors[1:]:
-        target, _ = promote(target, other)
-    tensors = [x.to(target.dtype) for x in tensors]
+    tensors = _common_dtype(tensors)
     return Cat.apply(_dim(dim, tensors[0].ndim), *tensors)
 
 
@@ -452,7 +449,18 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Any:
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     ndim = tensors[0].ndim + 1
-    return Stack.apply(normalize_dims(dim, ndim)[0], *tensors)
+    return Stack.apply(normalize_dims(dim, ndim)[0], *_common_dtype(tensors))
+
+
+def _common_dtype(tensors: list) -> list:
+    """The tensors cast to the dtype they all promote to, by torch's rules (float32 with int64
+    is float32, where NumPy's stack gives float64); the casts are recorded, so each gradient
+    comes back in its input's dtype."""
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        if t.dtype is not dtype:
+            dtype = _dtype.promote_types(dtype, t.dtype)
+    return [t if t.dtype is dtype else t.to(dtype) for t in tensors]
 
 
 def flip(input: Any, dims: Shape) -> Any:
