@@ -26,7 +26,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from . import anomaly, grad_mode
 from .accumulate import accumulate_grad, is_unshared
-from .function import AccumulateGrad, BackwardCFunction, Node, _new, array_ctx
+from .function import AccumulateGrad, BackwardCFunction, Node, _ArrayCtx, _new, array_ctx
 
 Edge = tuple[Node, int]
 
@@ -177,8 +177,8 @@ def _execute(
             # the usual case: an op's array rule, with the node's array view as ctx (`array_ctx`
             # inlined: a call costs more than the view)
             if node._saved:
-                ctx = _new(cls._array_ctx)
-                ctx.__dict__ = node.__dict__
+                ctx = _new(_ArrayCtx)
+                ctx._node = node
             else:
                 ctx = node
             in_grads = cls.backward_arrays(ctx, *grads)
