@@ -179,6 +179,7 @@ def _execute(
             if node._saved:
                 ctx = _new(_ArrayCtx)
                 ctx._node = node
+                ctx.needs_input_grad = node.needs_input_grad
             else:
                 ctx = node
             in_grads = cls.backward_arrays(ctx, *grads)

@@ -197,16 +197,13 @@ class _ArrayCtx:
     reading them (a pre-hook, no_grad code). A proxy rather than an object sharing the node's
     `__dict__`: CPython would build that dict for each node viewed, which measured 4% on W5."""
 
-    __slots__ = ("_node",)
+    # needs_input_grad, which most rules read, is copied in: a slot spares __getattr__
+    __slots__ = ("_node", "needs_input_grad")
 
     @property
     def saved_tensors(self) -> tuple:
         """The saved tensors' arrays, checked for in-place changes; numbers stay numbers."""
         return _saved_values(self._node, True)
-
-    @property
-    def needs_input_grad(self) -> tuple:
-        return self._node.needs_input_grad  # most rules read it: a property spares __getattr__
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._node, name)
@@ -223,6 +220,7 @@ def array_ctx(node: BackwardCFunction) -> Any:
         return node
     ctx = _new(_ArrayCtx)
     ctx._node = node
+    ctx.needs_input_grad = node.needs_input_grad
     return ctx
 
 
