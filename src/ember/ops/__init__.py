@@ -15,9 +15,9 @@ from .compare import (
     all, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, eq, ge, gt, invert, isfinite,
     isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, ne,
 )
+from .gather_scatter import gather, scatter, scatter_add
 from .index import (
-    chunk, gather, getitem, index_select, masked_fill, narrow, scatter, scatter_add, select, sort,
-    argsort, split, topk, unbind, where,
+    chunk, getitem, index_select, masked_fill, narrow, select, sort, argsort, split, topk, unbind, where,
 )
 from .inplace import (
     add_, clamp_, copy_, div_, exp_, fill_, index_put, index_put_, masked_fill_, mul_, normal_, pow_, relu_, setitem,

@@ -20,7 +20,8 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
 from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_index_error, write
-from .index import IndexPut, IndexPutAccumulate, masked_fill, scatter, scatter_add
+from .gather_scatter import scatter, scatter_add
+from .index import IndexPut, IndexPutAccumulate, masked_fill
 from .scatter_reduce import scatter_reduce
 from .shape import Split, Unbind
 

@@ -21,7 +21,8 @@ import numpy as np
 
 from .. import _tensor
 from ..autograd.function import Function
-from .index import Gather, ScatterAdd, ScatterValue, _along, _check_scatter_gather, _within, where
+from .gather_scatter import Gather, ScatterAdd, ScatterValue, _along, _check_scatter_gather, _within
+from .index import where
 
 _UFUNCS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum, "amin": np.minimum}
 
