@@ -26,10 +26,9 @@ from .inplace import (
 from .scatter_reduce import scatter_reduce
 from .cumulative import cumprod, cumsum
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
-from .reduce import (
-    amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min, norm, prod, softmax,
-    std, sum, var,
-)
+from .reduce import amax, amin, argmax, argmin, max, mean, min, norm, prod, sum
+from .softmax import log_softmax, logsumexp, softmax
+from .variance import std, var
 from .padding import pad
 from .shape import (
     broadcast_to, cast, cat, clone, contiguous, expand, flatten, flip, movedim, permute, repeat, reshape, roll, squeeze,

@@ -7,7 +7,6 @@ re-inserts them (size 1) and broadcasts to the input's shape.
 from __future__ import annotations
 
 import math
-import warnings
 from collections import namedtuple
 from typing import Any, Optional
 
@@ -15,9 +14,8 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from ..autograd.function import Function
-from ._util import Dim, add_reduce, data, normalize_dims, opmath
+from ._util import Dim, add_reduce, normalize_dims, opmath
 from .cumulative import exclusive_cumprod, in_dtype
-from .unary import Exp
 
 
 def _return_type(name: str) -> type:
@@ -93,83 +91,6 @@ class Mean(Function):
 
 class MeanDim(Mean):
     backward_name = "MeanBackward1"
-
-
-class Var(Function):
-    """sum_i (x_i - mean)^2 / (n - c);  d/dx_i = 2 (x_i - mean) / (n - c) (the mean's own
-    gradient sums to zero over the terms). float16 is computed in float32 and rounded once, as
-    torch's is (its squares overflow float16 long before the variance does)."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, axes, correction, keepdim):
-        ctx.save_for_backward(x)
-        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        return _variance(x, axes, correction, keepdim, "var").astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return _var_backward(grad, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
-
-    backward_arrays = backward
-
-
-class Std(Function):
-    """sqrt(var);  d/dx_i = (x_i - mean) / ((n - c) std): var's gradient applied to
-    grad / (2 std), which is taken as 0 where std is 0 (a constant input), as torch does."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, axes, correction, keepdim):
-        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        out = np.sqrt(_variance(x, axes, correction, keepdim, "std")).astype(x.dtype, copy=False)
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        zero = out == 0
-        # grad / (2 std), with 1 in place of 0 under the division and the quotient zeroed there
-        grad_var = grad / (out * 2 + zero) * ~zero
-        return _var_backward(grad_var, x, ctx.axes, ctx.correction, ctx.keepdim), None, None, None
-
-    backward_arrays = backward
-
-
-def _variance(x: np.ndarray, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool, name: str) -> np.ndarray:
-    """sum (x - mean)^2 / max(0, n - c), in float32 for float16 (the caller rounds it once). No
-    degrees of freedom left give inf (nan for a constant input) and torch's warning."""
-    wide = x.astype(np.float32) if x.dtype.char == "e" else x
-    diff = wide - np.mean(wide, axis=axes, keepdims=True)
-    squares = add_reduce(diff * diff, axes, keepdim)
-    dof = _count(x.shape, axes) - correction
-    if dof > 0:
-        return np.asarray(squares / dof)
-    warnings.warn(
-        f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-        "reduction factor (input numel divided by output numel)."
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(squares / 0.0)
-
-
-def _var_backward(grad: Any, x: Any, axes: Optional[tuple[int, ...]], correction: float, keepdim: bool) -> Any:
-    """d var / dx_i = 2 (x_i - mean) / (n - c), as torch computes it where n - c <= 0 too: over
-    dims, 2 / (n - c) as it is (inf for 0, finite and negative below); over every element, inf
-    times |x_i - mean|, which is nan where x_i is the mean."""
-    dof = _count(x.shape, axes) - correction
-    if axes is None and dof <= 0:
-        with np.errstate(invalid="ignore"):
-            blowup = np.abs(data(x) - np.mean(data(x))) * np.inf
-        return _expand_back(grad, x.shape, axes, keepdim) * blowup
-    scale = 2 / dof if dof else math.inf
-    diff = x - x.mean(axes, keepdims=True)
-    with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in torch
-        return _expand_back(grad * scale, x.shape, axes, keepdim) * diff
 
 
 def _count(shape: tuple[int, ...], axes: Optional[tuple[int, ...]]) -> int:
@@ -290,72 +211,6 @@ class MaxDim(ExtremumDim):
 
 class MinDim(ExtremumDim):
     backward_name = "MinBackward0"
-
-
-class LogSumExp(Function):
-    """log sum_i e^(x_i), shifted by the max so nothing overflows;  d/dx_i = softmax(x)_i."""
-
-    _array_forward = True
-    backward_name = "LogsumexpBackward0"
-
-    @staticmethod
-    def forward(ctx, x, axes, keepdim):
-        m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
-        m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
-        if not keepdim:
-            out = out.reshape(np.sum(out, axis=axes).shape) if axes is not None else out.reshape(())
-        ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        back = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
-        return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * (x - back).exp(), None, None
-
-
-class Softmax(Function):
-    """y_i = e^(x_i) / sum_j e^(x_j);  dx = y * (dy - sum(dy * y))."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-        out = e / np.sum(e, axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
-        ctx.dim = dim
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
-
-    backward_arrays = backward
-
-
-class LogSoftmax(Function):
-    """y_i = x_i - logsumexp(x);  dx = dy - softmax(x) * sum(dy)."""
-
-    _array_forward = True
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        shifted = x - np.max(x, axis=dim, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
-        ctx.dim = dim
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad - Exp.apply(y) * grad.sum(axis=ctx.dim, keepdims=True), None
-
-    backward_arrays = backward
 
 
 class Norm(Function):
@@ -505,62 +360,8 @@ def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
     return input._make(np.asarray(out, dtype=np.int64), False, None)
 
 
-def var(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
-    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel).
-    `unbiased` is the older spelling of correction 1 or 0, and torch reads `var(True)` as it."""
-    dim, correction = _variance_args(input, dim, unbiased, correction, "var")
-    return Var.apply(input, _axes(input, dim), correction, keepdim)
-
-
-def std(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
-    """sqrt(var(...)), one node (StdBackward0) as in torch."""
-    dim, correction = _variance_args(input, dim, unbiased, correction, "std")
-    return Std.apply(input, _axes(input, dim), correction, keepdim)
-
-
-def _variance_args(input: Any, dim: Any, unbiased: Optional[bool], correction: float, name: str) -> tuple[Any, float]:
-    """(dim, correction) from var/std's arguments, read as torch reads them: a bool in dim's place
-    is `unbiased` (`x.std(False)`), and only floating-point tensors are accepted."""
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(
-            f"std and var only support floating point and complex dtypes, got {input.dtype.name}: "
-            f"convert with .float() first ({name})"
-        )
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    if unbiased is not None:
-        correction = 1 if unbiased else 0
-    return dim, correction
-
-
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
     return Norm.apply(input, p, _axes(input, dim), keepdim)
-
-
-def logsumexp(input: Any, dim: Dim, keepdim: bool = False) -> Any:
-    """log sum exp over `dim`; bools and integers are read as the default float dtype, as torch
-    reads them (NumPy's exp would give float64, or float16 for uint8)."""
-    if input._data.dtype.kind in "biu":
-        input = input.to(_dtype.get_default_dtype())
-    return LogSumExp.apply(input, _axes(input, dim), keepdim)
-
-
-def _float_only(input: Any, dtype: Any, name: str) -> Any:
-    if dtype is not None:
-        return input.to(dtype)
-    if not input.is_floating_point():
-        raise NotImplementedError(f"{name} is not implemented for {input.dtype}: convert with .float() or pass dtype=")
-    return input
-
-
-def softmax(input: Any, dim: int, dtype: Any = None) -> Any:
-    input = _float_only(input, dtype, "softmax")
-    return Softmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
-
-
-def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
-    input = _float_only(input, dtype, "log_softmax")
-    return LogSoftmax.apply(input, normalize_dims(dim, input.ndim)[0] if input.ndim else None)
