@@ -279,7 +279,10 @@ def sum(
         dim = axis
     keepdim = keepdim or keepdims
     axes = None if dim is None else _axes(input, dim)
-    return in_dtype(lambda x: (Sum if axes is None else SumDim).apply(x, axes, keepdim), input, dtype)
+    op = Sum if axes is None else SumDim
+    if dtype is None:  # the usual call (every loss, every sum_to): no closure, no extra call
+        return op.apply(input, axes, keepdim)
+    return in_dtype(lambda x: op.apply(x, axes, keepdim), input, dtype)
 
 
 def mean(
