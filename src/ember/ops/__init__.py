@@ -30,9 +30,10 @@ from .reduce import amax, amin, argmax, argmin, max, mean, min, norm, prod, sum
 from .softmax import log_softmax, logsumexp, softmax
 from .variance import std, var
 from .padding import pad
+from .join import cat, stack
 from .shape import (
-    broadcast_to, cast, cat, clone, contiguous, expand, flatten, flip, movedim, permute, repeat, reshape, roll, squeeze,
-    stack, t, transpose, tril, triu, unflatten, unsqueeze, view,
+    broadcast_to, cast, clone, contiguous, expand, flatten, flip, movedim, permute, repeat, reshape, roll, squeeze,
+    t, transpose, tril, triu, unflatten, unsqueeze, view,
 )
 from .unary import (
     abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, reciprocal, relu, round, rsqrt, sigmoid, sign,

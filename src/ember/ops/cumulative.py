@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.function import Function
 from ._util import normalize_dims
-from .shape import cat
+from .join import cat
 
 
 def _reverse_cumsum(x: Any, dim: int) -> Any:

@@ -18,7 +18,7 @@ from .gather_scatter import ScatterAdd
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import normalize_dims, promote, sum_to
 from ._views import track, track_pieces
-from .shape import Split, SplitWithSizes, Unbind
+from .join import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
 

@@ -23,7 +23,7 @@ from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_
 from .gather_scatter import scatter, scatter_add
 from .index import IndexPut, IndexPutAccumulate, masked_fill
 from .scatter_reduce import scatter_reduce
-from .shape import Split, Unbind
+from .join import Split, Unbind
 
 
 def _check_leaf(t: Any) -> None:

@@ -38,7 +38,7 @@ from .. import autograd
 from .._tensor import Tensor
 from ..autograd.function import Function
 from .linear import Linear
-from .shape import cat, stack
+from .join import cat, stack
 
 
 def _sigmoid_(v: np.ndarray) -> None:

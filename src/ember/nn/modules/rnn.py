@@ -29,7 +29,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 from ... import _creation, _dtype, ops
 from ..._tensor import Tensor
 from ...ops import rnn as _rnn
-from ...ops.shape import cat
+from ...ops.join import cat
 from .. import init
 from ..functional.dropout import dropout
 from ..functional.linear import linear
