@@ -174,3 +174,11 @@ def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
 
 
 _FLOAT_MAX = {d: float(np.finfo(d.numpy).max) for d in (_dtype.float16, _dtype.float32)}
+
+
+def is_size(s: Any) -> bool:
+    """An int as torch takes it in a size or a shape: a Python or NumPy int, or a one-element
+    integer tensor (`zeros(n, lengths.max())`); a longer tensor is a sequence of sizes."""
+    if isinstance(s, _tensor.Tensor):
+        return s._data.size == 1 and s._data.dtype.kind in "iu"
+    return isinstance(s, (int, np.integer))

@@ -13,17 +13,19 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from . import _dtype, _random, _tensor
-from ._convert import array_from_data, as_dtype, checked_number, checked_scalar
+from ._convert import array_from_data, as_dtype, checked_number, checked_scalar, is_size
 from ._device import device as _device
 
 Size = Union[int, Sequence[int]]
 
 
 def _shape(size: tuple) -> tuple[int, ...]:
-    if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+    if len(size) == 1 and not is_size(size[0]):
+        if isinstance(size[0], _tensor.Tensor):  # torch reads no sizes out of a tensor
+            raise TypeError("size must be tuple of ints, but found element of type Tensor at pos 0")
         size = tuple(size[0])
     for i, s in enumerate(size):
-        if not isinstance(s, (int, np.integer)):
+        if not is_size(s):
             raise TypeError(f"size must be tuple of ints, but found element of type {type(s).__name__} at pos {i}")
     shape = tuple(int(s) for s in size)
     if any(s < 0 for s in shape):

@@ -208,3 +208,33 @@ def test_sized_constructors_and_likes_take_the_dtype(make, dtype):
     if make == "empty":
         new_e, new_t = new_e.zero_(), new_t.zero_()
     assert_same_tensor(new_e, new_t)
+
+
+SIZED_BY_TENSORS = {
+    "zeros(2, n)": lambda L, n: L.zeros(2, n),
+    "ones((2, n))": lambda L, n: L.ones((2, n)),
+    "full((n,), 1.0)": lambda L, n: L.full((n,), 1.0),
+    "randn(n, 2)": lambda L, n: L.randn(n, 2),
+    "randint(0, 5, (n,))": lambda L, n: L.randint(0, 5, (n,)),
+    "empty(n)": lambda L, n: L.empty(n),
+    "new_zeros(n)": lambda L, n: L.ones(2).new_zeros(n),
+    "new_full((n,), 2.0)": lambda L, n: L.ones(2).new_full((n,), 2.0),
+    "zeros(1-element tensor)": lambda L, n: L.zeros(L.tensor([2])),
+    "reshape(n - 3)": lambda L, n: L.ones(2).reshape(n - 3),
+    "view(n)": lambda L, n: L.ones(5).view(n),
+    "expand(n - 2, n)": lambda L, n: L.ones(1, 5).expand(n - 2, n),
+    "repeat(n)": lambda L, n: L.ones(2).repeat(n),
+    "arange(n)": lambda L, n: L.arange(n),
+}
+
+
+@pytest.mark.parametrize("name", list(SIZED_BY_TENSORS))
+def test_a_one_element_integer_tensor_is_a_size(name):
+    """`zeros(batch, lengths.max())`: torch reads a one-element integer tensor as an int."""
+    shapes = [tuple(SIZED_BY_TENSORS[name](L, L.tensor([3, 5]).max()).shape) for L in (ember, torch)]
+    assert shapes[0] == shapes[1]
+
+
+@pytest.mark.parametrize("size", [lambda L: L.tensor(2.0), lambda L: L.tensor([2, 3])])
+def test_float_or_many_element_tensors_are_no_size(size):
+    assert_same_raise(lambda: ember.zeros(size(ember)), lambda: torch.zeros(size(torch)))

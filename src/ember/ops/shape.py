@@ -8,6 +8,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from .. import _dtype
+from .._convert import is_size
 from ..autograd.function import Function
 from ._util import normalize_dims, sum_to
 from ._views import track
@@ -16,8 +17,9 @@ Shape = Union[int, Sequence[int]]
 
 
 def _sizes(args: tuple) -> tuple[int, ...]:
-    """Accept both f(2, 3) and f((2, 3)), as torch does."""
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+    """Accept both f(2, 3) and f((2, 3)), as torch does; a size may be a one-element integer
+    tensor."""
+    if len(args) == 1 and not is_size(args[0]):
         return tuple(int(s) for s in args[0])
     return tuple(int(s) for s in args)
 
