@@ -31,6 +31,9 @@ ANSWERED = {
     "int64 masked_fill 2.7": lambda L: L.tensor([1, 2]).masked_fill(L.tensor([True, False]), 2.7),
     "where 3.5 or uint8": lambda L: L.where(L.tensor([True, False, True]), 3.5, _u8(L)),
     "where uint8 or -1": lambda L: L.where(L.tensor([True, False, True]), _u8(L), -1),
+    "where float16 or -1e9 (-inf)": lambda L: L.where(L.tensor([True, False]), L.ones(2).half(), -1e9),
+    "where 1e5 or float16 (inf)": lambda L: L.where(L.tensor([True, False]), 1e5, L.ones(2).half()),
+    "where float16 or 1e39 (inf)": lambda L: L.where(L.tensor([True, False]), L.ones(2).half(), 1e39),
 }
 
 REFUSED = {
@@ -41,6 +44,7 @@ REFUSED = {
     "uint8 masked_fill 300": lambda L: _u8(L).masked_fill(L.tensor([True, False, True]), 300),
     "float16 masked_fill 1e6": lambda L: L.tensor([1.0], dtype=L.float16).masked_fill(L.tensor([True]), 1e6),
     "where uint8 or 300": lambda L: L.where(L.tensor([True, False, True]), _u8(L), 300),
+    "where float32 or 1e39": lambda L: L.where(L.tensor([True, False]), L.ones(2), -1e39),
 }
 
 
