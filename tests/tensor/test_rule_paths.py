@@ -425,3 +425,35 @@ def test_no_rule_asks_what_kind_of_gradient_it_got() -> None:
     backward_arrays instead."""
     found = [line for cls in FUNCTIONS.values() for line in _rule_tests(cls)]
     assert not found, found
+
+
+class _Noting(Function):
+    """x^2 whose rules note, on ctx, which of them ran."""
+
+    _array_forward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        ctx.ran = "backward"
+        return 2 * x * grad
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        (x,) = ctx.saved_tensors
+        ctx.ran = "backward_arrays"
+        return 2 * x * grad
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_what_a_rule_keeps_on_ctx_lands_on_its_node(create_graph):
+    x = ember.tensor([1.0, 2.0], dtype=ember.float64, requires_grad=True)
+    y = _Noting.apply(x)
+    (g,) = ember.autograd.grad(y.sum(), x, create_graph=create_graph)
+    assert y.grad_fn.ran == ("backward" if create_graph else "backward_arrays")
+    assert g.tolist() == [2.0, 4.0]

@@ -26,7 +26,7 @@ import numpy as np
 from .. import _dtype, _tensor
 from . import anomaly, grad_mode
 from .accumulate import accumulate_grad, is_unshared
-from .function import AccumulateGrad, BackwardCFunction, Node, _ArrayCtx, _new, array_ctx
+from .function import AccumulateGrad, BackwardCFunction, Node, _ArrayCtx, _new, _set_needs, _set_node, array_ctx
 
 Edge = tuple[Node, int]
 
@@ -178,8 +178,8 @@ def _execute(
             # inlined: a call costs more than the view)
             if node._saved:
                 ctx = _new(_ArrayCtx)
-                ctx._node = node
-                ctx.needs_input_grad = node.needs_input_grad
+                _set_node(ctx, node)
+                _set_needs(ctx, node.needs_input_grad)
             else:
                 ctx = node
             in_grads = cls.backward_arrays(ctx, *grads)

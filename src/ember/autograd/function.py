@@ -32,8 +32,10 @@ The contract between a rule and the engine:
   written only with what arrays and Tensors share (operators, `.shape`, `.reshape`,
   `.sum(dims)`, `.mT`, the `ops._util` helpers) serves as both, said in one line of its class:
   `backward_arrays = backward`.
-- An op without `backward_arrays` (every user Function) has its `backward` run on Tensors
-  wrapped around the gradient arrays, and its results unwrapped.
+- An op without `backward_arrays` (a user Function, unless it defines one too) has its
+  `backward` run on Tensors wrapped around the gradient arrays, and its results unwrapped. A
+  user Function that defines `backward_arrays` gets the same array view as ember's own ops,
+  and its gradients are checked against its inputs as for `backward`.
 
 So no rule tests its gradient's type or the grad mode, and the engine sets nothing on a node:
 it calls one method or the other with the ctx that matches.
@@ -208,8 +210,15 @@ class _ArrayCtx:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._node, name)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._node, name, value)  # what a rule keeps on ctx lands on its node, as in backward
+
 
 _new = object.__new__
+# the two slots, set through their descriptors (a plain `ctx._node = node` would go through the
+# forwarding __setattr__)
+_set_node = _ArrayCtx._node.__set__  # type: ignore[attr-defined]
+_set_needs = _ArrayCtx.needs_input_grad.__set__  # type: ignore[attr-defined]
 
 
 def array_ctx(node: BackwardCFunction) -> Any:
@@ -219,8 +228,8 @@ def array_ctx(node: BackwardCFunction) -> Any:
     if not node._saved:
         return node
     ctx = _new(_ArrayCtx)
-    ctx._node = node
-    ctx.needs_input_grad = node.needs_input_grad
+    _set_node(ctx, node)
+    _set_needs(ctx, node.needs_input_grad)
     return ctx
 
 
