@@ -138,8 +138,15 @@ def test_bare_decorators_build_no_graph():
     assert double.__name__ == "double" and triple.__name__ == "triple"
 
 
-def test_decorating_a_class_is_refused():
-    with pytest.raises(RuntimeError, match="Cannot decorate classes"):
-        @ember.no_grad()
+@pytest.mark.parametrize("lib", LIBS)
+def test_decorating_a_class_warns_and_runs_its_constructor_in_the_mode(lib):
+    with pytest.warns(FutureWarning, match="Decorating classes is deprecated"):
+        @lib.no_grad()
         class Model:
-            pass
+            def __init__(self, x):
+                self.grad_enabled = lib.is_grad_enabled()
+                self.x = x
+
+    model = Model(3)
+    assert model.x == 3 and model.grad_enabled is False
+    assert lib.is_grad_enabled()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 from typing import Any, Callable, Generator, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,10 +36,14 @@ def is_inference_mode_enabled() -> bool:
 def _decorate(ctx_factory: Callable[[], Any], fn: F) -> F:
     """`fn` run inside a fresh context from `ctx_factory` at each call, or, for a generator
     function, at each step of the generator it returns."""
-    if inspect.isclass(fn):
-        raise RuntimeError(
-            "Cannot decorate classes: decorate the methods that should run in this grad mode instead"
+    if inspect.isclass(fn):  # torch still decorates it, as a constructor, and warns
+        warnings.warn(
+            "Decorating classes is deprecated and will be disabled in future versions. You should only "
+            "decorate functions or methods. To keep this behavior, decorate the `__init__` method.",
+            FutureWarning,
+            stacklevel=3,
         )
+        fn = _constructor(fn)
     if inspect.isgeneratorfunction(fn):
         return functools.wraps(fn)(_stepwise(ctx_factory, fn))  # type: ignore[return-value]
 
@@ -48,6 +53,13 @@ def _decorate(ctx_factory: Callable[[], Any], fn: F) -> F:
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _constructor(cls: type) -> Callable[..., Any]:
+    def construct(*args: Any, **kwargs: Any) -> Any:
+        return cls(*args, **kwargs)
+
+    return construct
 
 
 def _stepwise(ctx_factory: Callable[[], Any], fn: Callable[..., Generator]) -> Callable[..., Generator]:
