@@ -110,8 +110,8 @@ def _overflow(value: Any, dtype: _dtype.dtype, type_name: str) -> RuntimeError:
 def _first_overflow(values: np.ndarray, dtype: _dtype.dtype) -> Optional[int]:
     """The flat position of the first number an integer dtype cannot hold (`_range`; NaN and inf
     never fit), None when all fit."""
-    if values.dtype.kind == "b" or values.size == 0:
-        return None
+    if values.dtype.kind == "b" or values.size == 0 or np.can_cast(values.dtype, dtype.numpy):
+        return None  # every value of values' dtype fits (NumPy read Python ints as int64)
     low, high = _range(dtype, values.dtype.kind == "f")
     with np.errstate(invalid="ignore"):
         bad = ~((values >= low) & (values <= high))
