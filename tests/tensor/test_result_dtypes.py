@@ -191,3 +191,16 @@ def test_integers_to_negative_tensor_powers_match_torch(dtype):
     assert_same_tensor(base(ember) ** exponent(ember), base(torch) ** exponent(torch))
     assert_same_tensor(ember.pow(2, exponent(ember)), torch.pow(2, exponent(torch)))
     assert_same_raise(lambda: base(ember) ** -1, lambda: base(torch) ** -1, "negative integer powers")
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: L.cat([L.tensor([]), L.ones(2, 3)]),
+    lambda L: L.cat([L.ones(2, 3), L.tensor([]), L.ones(1, 3)]),
+    lambda L: L.cat([L.tensor([]), L.ones(2, 3)], dim=1),
+    lambda L: L.cat([L.tensor([]), L.ones(2, 3)], dim=-1),
+    lambda L: L.cat([L.tensor([]), L.tensor([])]),
+    lambda L: L.cat([L.tensor([], dtype=L.float64), L.ones(2, 3)]),
+])
+def test_cat_skips_an_empty_1d_tensor_beside_others_as_torch(make):
+    """The `out = tensor([]); out = cat([out, x])` idiom: torch skips the legacy empty tensor."""
+    assert_same_tensor(make(ember), make(torch))

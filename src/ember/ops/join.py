@@ -103,6 +103,9 @@ class Stack(Function):
 
 
 def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
+    """The tensors joined along dim. As in torch, an empty 1-d tensor beside others is skipped
+    (`out = tensor([]); out = cat([out, x])`); its dtype still takes part in the promotion, and
+    it receives no gradient (torch gives it an empty one)."""
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -110,6 +113,9 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     tensors = _common_dtype(tensors)
+    kept = [t for t in tensors if t._data.shape != (0,)]
+    if kept and len(kept) < len(tensors):
+        tensors = kept
     return Cat.apply(_dim(dim, tensors[0].ndim), *tensors)
 
 
