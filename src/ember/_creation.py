@@ -111,9 +111,11 @@ def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, r
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """start + i step for i = 0, 1, ... while short of `end`: ceil((end - start) / step) values,
-    each one fused multiply-add in double (float for float16) as torch's kernel computes it, then
-    rounded to the dtype; int64 unless an argument is a float. An integer dtype truncates the
-    bounds and step to integers first, as torch does.
+    each one fused multiply-add in double (float for float16), as torch's scalar loop computes
+    it, then rounded to the dtype; int64 unless an argument is a float. An integer dtype
+    truncates the bounds and step to integers first, as torch does. Past its first vector of
+    values torch's vectorised loop builds each value from the start of its vector, which depends
+    on the CPU's vector width, so a fractional step can differ from torch's by an ulp there.
 
         arange(0, 1, 0.25)   # tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
