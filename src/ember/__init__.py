@@ -37,6 +37,7 @@ from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from .scalar import Value
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
