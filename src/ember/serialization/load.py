@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _compat_pickle
 import builtins
 import io
 import os
@@ -57,7 +58,7 @@ def _allowed(module: str, name: str) -> Optional[Any]:
         return _format.STORAGE_NAMES[name]
     if module == "torch" and name in _format.DTYPE_NAMES:
         return _format.DTYPE_NAMES[name]
-    if module in ("builtins", "__builtin__") and name in _SAFE_BUILTINS:  # protocol 2 spells it __builtin__
+    if module == "builtins" and name in _SAFE_BUILTINS:
         return getattr(builtins, name)
     if (module, name) == ("_codecs", "encode"):  # how protocol 2 pickles bytes
         import _codecs
@@ -76,6 +77,9 @@ class _Unpickler(pickle.Unpickler):
         self._weights_only = weights_only
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _compat_pickle.NAME_MAPPING:  # protocol 2 writes Python 2's names
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         found = _allowed(module, name)
         if found is not None:
             return found
