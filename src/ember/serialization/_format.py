@@ -8,6 +8,9 @@ little-endian bytes of one storage; tensors are rebuilt over a storage by
 
 from __future__ import annotations
 
+import os
+from typing import IO, Union
+
 import numpy as np
 
 from .. import _dtype
@@ -19,6 +22,8 @@ STORAGE_NAMES: dict[str, _dtype.dtype] = {
 }
 STORAGE_OF: dict[np.dtype, str] = {d.numpy: name for name, d in STORAGE_NAMES.items()}
 DTYPE_NAMES: dict[str, _dtype.dtype] = {d.name: d for d in STORAGE_NAMES.values()}
+
+FileLike = Union[str, "os.PathLike[str]", IO[bytes]]
 
 ALIGNMENT = 64  # torch aligns each record's bytes to 64 in the file, for mmap
 

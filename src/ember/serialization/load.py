@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import _compat_pickle
+import _codecs
 import builtins
+import contextlib
 import io
 import os
 import pickle
 import zipfile
 from collections import OrderedDict
-from typing import IO, Any, Callable, Optional, Union
+from typing import IO, Any, Callable, Iterator, Optional
 
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _format
-
-FileLike = Union[str, "os.PathLike[str]", IO[bytes]]
+from . import _format, _safetensors
+from ._format import FileLike
 
 
 def _rebuild_tensor_v2(storage: np.ndarray, storage_offset: int, size: tuple, stride: tuple,
@@ -61,8 +62,6 @@ def _allowed(module: str, name: str) -> Optional[Any]:
     if module == "builtins" and name in _SAFE_BUILTINS:
         return getattr(builtins, name)
     if (module, name) == ("_codecs", "encode"):  # how protocol 2 pickles bytes
-        import _codecs
-
         return _codecs.encode
     return None
 
@@ -132,11 +131,19 @@ class _Archive:
         return self.storages[key]
 
 
-def _open(f: FileLike) -> zipfile.ZipFile:
+@contextlib.contextmanager
+def _seekable(f: FileLike) -> Iterator[IO[bytes]]:
+    """`f` as a seekable binary file: a path is opened (and closed after), a stream is read whole."""
+    if isinstance(f, (str, os.PathLike)):
+        with open(os.fspath(f), "rb") as file:
+            yield file
+    else:
+        yield f if f.seekable() else io.BytesIO(f.read())
+
+
+def _open(file: IO[bytes]) -> zipfile.ZipFile:
     try:
-        if isinstance(f, (str, os.PathLike)):
-            return zipfile.ZipFile(os.fspath(f))
-        return zipfile.ZipFile(f if f.seekable() else io.BytesIO(f.read()))
+        return zipfile.ZipFile(file)
     except zipfile.BadZipFile:
         raise RuntimeError("not a torch checkpoint, or a truncated one: ember.load reads the zip "
                            "archive torch.save writes (since torch 1.6) and ember.save writes") from None
@@ -149,8 +156,19 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool = True) -> An
     `weights_only=True` (the default, as in torch) allows only the globals a checkpoint needs and
     raises `pickle.UnpicklingError` naming any other. `weights_only=False` unpickles anything and
     can run arbitrary code: use it only for files you trust. `map_location` is accepted for
-    torch's signature; ember tensors always live on the CPU."""
-    with _open(f) as zf:
+    torch's signature; ember tensors always live on the CPU. A safetensors file (recognised by
+    its content) loads as a dict of Tensors."""
+    with _seekable(f) as file:
+        start = file.tell()
+        head = file.read(9)
+        file.seek(start)
+        if _safetensors.is_safetensors(head):
+            return _safetensors.loads(file.read())
+        return _load_archive(file, weights_only)
+
+
+def _load_archive(file: IO[bytes], weights_only: bool) -> Any:
+    with _open(file) as zf:
         archive = _Archive(zf)
         unpickler = _Unpickler(io.BytesIO(archive.read("data.pkl")), archive.storage, weights_only)
         try:

@@ -8,17 +8,15 @@ import pickle
 import secrets
 import tempfile
 import zipfile
-from typing import IO, Any, Union
+from typing import IO, Any
 
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _format
-from ._format import Global
-
-FileLike = Union[str, "os.PathLike[str]", IO[bytes]]
+from . import _format, _safetensors
+from ._format import FileLike, Global
 
 
 class _Storage:
@@ -136,22 +134,32 @@ def _write_archive(obj: Any, file: IO[bytes]) -> None:
             zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
 
 
-def save(obj: Any, f: FileLike) -> None:
+def _write(obj: Any, file: IO[bytes], format: str) -> None:
+    if format == "safetensors":
+        file.write(_safetensors.dumps(obj))
+    else:
+        _write_archive(obj, file)
+
+
+def save(obj: Any, f: FileLike, format: str = "torch") -> None:
     """Save `obj` (tensors, Parameters, numbers, strings, None, lists, tuples, dicts, state_dicts)
     to `f`, a path or a binary file object, in the zip format `torch.save` writes, so that
-    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it.
+    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it. `format="safetensors"`
+    writes a flat dict of str -> Tensor as safetensors instead (needs the `safetensors` package).
 
     A path is written to a temporary file beside it and renamed into place, so a save that fails
     leaves any previous file untouched."""
+    if format not in ("torch", "safetensors"):
+        raise ValueError(f"ember.save: format must be 'torch' or 'safetensors', got {format!r}")
     if not isinstance(f, (str, os.PathLike)):
-        _write_archive(obj, f)
+        _write(obj, f, format)
         return
     path = os.fspath(f)
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
                                dir=os.path.dirname(path) or ".")
     try:
         with os.fdopen(fd, "wb") as file:
-            _write_archive(obj, file)
+            _write(obj, file, format)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
