@@ -39,6 +39,7 @@ def test_views_share_one_storage(tmp_path):
     assert names == ["archive/data/0"]
     a, b, t, row = torch.load(tmp_path / "v.pt", weights_only=True)
     assert a.untyped_storage().data_ptr() == t.untyped_storage().data_ptr() == row.untyped_storage().data_ptr()
+    assert t._backward_hooks is not row._backward_hooks  # each tensor gets its own hooks dict
     a, b, t, row = ember.load(tmp_path / "v.pt")
     a.add_(1)
     np.testing.assert_array_equal(t.numpy(), np.arange(1.0, 7.0).reshape(2, 3).T)

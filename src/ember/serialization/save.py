@@ -30,10 +30,8 @@ class _Storage:
 
 
 class _EmptyHooks:
-    """Pickled as `collections.OrderedDict()`, the backward hooks torch stores with each tensor."""
-
-
-_EMPTY_HOOKS = _EmptyHooks()
+    """Pickled as `collections.OrderedDict()`, the backward hooks torch stores with each tensor
+    (a fresh one per tensor: torch adds later hooks to it)."""
 
 
 def _root(array: np.ndarray) -> np.ndarray:
@@ -92,10 +90,10 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
         size = data.itemsize
         offset = (_address(data) - _address(root)) // size if data.size else 0
         strides = tuple(s // size for s in data.strides)
-        return (storage, offset, tuple(data.shape), strides, requires_grad, _EMPTY_HOOKS)
+        return (storage, offset, tuple(data.shape), strides, requires_grad, _EmptyHooks())
 
     def reducer_override(self, obj: Any) -> Any:
-        if obj is _EMPTY_HOOKS:
+        if isinstance(obj, _EmptyHooks):
             return (_format.ORDERED_DICT, ())
         if not isinstance(obj, Tensor):
             return NotImplemented
@@ -103,7 +101,7 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
             raise TypeError(f"ember.save cannot write a tensor of dtype {obj._data.dtype}")
         if isinstance(obj, Parameter):
             inner = Tensor._make(obj._data, False, None)
-            return (_format.REBUILD_PARAMETER, (inner, obj.requires_grad, _EMPTY_HOOKS))
+            return (_format.REBUILD_PARAMETER, (inner, obj.requires_grad, _EmptyHooks()))
         return (_format.REBUILD_TENSOR, self._rebuild_args(obj._data, obj.requires_grad))
 
 
