@@ -86,3 +86,33 @@ def test_failed_save_leaves_previous_file(tmp_path):
         ember.save({"y": ember.zeros(3), "bad": lambda: 0}, path)
     np.testing.assert_array_equal(ember.load(path)["x"].numpy(), [1.0, 1.0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.pt"]
+
+
+def test_torch_memory_maps_ember_files(tmp_path):
+    """Records are 64-byte aligned in the file, so torch.load(mmap=True) can map them."""
+    x = ember.arange(10.0).reshape(2, 5)
+    ember.save({"x": x.t(), "i": ember.ones(3, dtype=ember.int64)}, tmp_path / "m.pt")
+    loaded = torch.load(tmp_path / "m.pt", mmap=True, weights_only=True)
+    np.testing.assert_array_equal(loaded["x"].numpy(), x.numpy().T)
+    np.testing.assert_array_equal(loaded["i"].numpy(), [1, 1, 1])
+
+
+class _WriteOnly(io.RawIOBase):
+    """A stream that cannot seek or tell, as a pipe or socket."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self.buffer.write(data)
+
+
+def test_save_to_unseekable_stream():
+    stream = _WriteOnly()
+    ember.save({"x": ember.arange(3)}, stream)
+    data = stream.buffer.getvalue()
+    np.testing.assert_array_equal(torch.load(io.BytesIO(data))["x"].numpy(), [0, 1, 2])
+    np.testing.assert_array_equal(ember.load(io.BytesIO(data))["x"].numpy(), [0, 1, 2])
