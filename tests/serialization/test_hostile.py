@@ -105,3 +105,15 @@ def test_storage_too_short_for_tensor(tmp_path):
             dst.writestr(name, src.read(name)[:4] if name == "archive/data/0" else src.read(name))
     with pytest.raises(RuntimeError, match="data/0 has 4 bytes"):
         ember.load(tmp_path / "s.pt")
+
+
+def test_tensor_past_its_storage_or_over_a_non_storage(tmp_path):
+    rebuild = b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n"
+    storage = b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x02tQ"
+    past = rebuild + b"(" + storage + b"K\x00K\x05\x85K\x01\x85\x89tR."
+    _archive(tmp_path / "past.pt", past, {"data/0": b"\x00" * 8})
+    with pytest.raises(RuntimeError, match="runs past its storage"):
+        ember.load(tmp_path / "past.pt")
+    _archive(tmp_path / "int.pt", rebuild + b"(K\x00K\x00K\x01\x85K\x01\x85\x89tR.")
+    with pytest.raises(RuntimeError, match="not a storage"):
+        ember.load(tmp_path / "int.pt")

@@ -25,6 +25,8 @@ from ._format import FileLike
 def _rebuild_tensor_v2(storage: np.ndarray, storage_offset: int, size: tuple, stride: tuple,
                        requires_grad: bool, backward_hooks: Any = None, metadata: Any = None) -> Tensor:
     """torch's `_rebuild_tensor_v2`: a strided view of `storage`, bounds checked."""
+    if not isinstance(storage, np.ndarray):
+        raise RuntimeError(f"corrupt checkpoint: a tensor is rebuilt over {type(storage).__name__}, not a storage")
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if len(size) != len(stride) or min((*size, *stride, storage_offset), default=0) < 0:
         raise RuntimeError(f"corrupt checkpoint: bad tensor size {size} / stride {stride} / offset {storage_offset}")
