@@ -1,6 +1,7 @@
 """safetensors: ember.save(format="safetensors") and ember.load recognising the format by content."""
 
 import io
+import sys
 
 import numpy as np
 import pytest
@@ -41,3 +42,10 @@ def test_corrupt_safetensors(tmp_path):
     (tmp_path / "c").write_bytes((100).to_bytes(8, "little") + b'{"a": 1')
     with pytest.raises(RuntimeError, match="corrupt safetensors"):
         ember.load(tmp_path / "c")
+
+
+def test_without_the_package_the_error_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "safetensors", None)
+    monkeypatch.setitem(sys.modules, "safetensors.numpy", None)
+    with pytest.raises(ImportError, match="pip install safetensors"):
+        ember.save({"w": ember.ones(2)}, tmp_path / "w.safetensors", format="safetensors")

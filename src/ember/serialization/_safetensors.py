@@ -20,18 +20,28 @@ def dumps(obj: Any) -> bytes:
     """A flat `{str: Tensor}` dict as safetensors bytes."""
     if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()):
         raise TypeError("ember.save(..., format='safetensors') writes a flat dict of str -> Tensor")
-    from safetensors.numpy import save
-
-    return save({k: np.ascontiguousarray(v._data) for k, v in obj.items()})
+    numpy_api, _ = _package()
+    return numpy_api.save({k: np.ascontiguousarray(v._data) for k, v in obj.items()})
 
 
 def loads(data: bytes) -> dict[str, Tensor]:
     """safetensors bytes as a dict of ember Tensors."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load
-
+    numpy_api, error = _package()
     try:
-        arrays = load(data)
-    except SafetensorError as e:
+        arrays = numpy_api.load(data)
+    except error as e:
         raise RuntimeError(f"corrupt safetensors file: {e}") from None
     return {k: Tensor._make(np.array(v), False, None) for k, v in arrays.items()}
+
+
+def _package() -> tuple[Any, type]:
+    """The `safetensors` package's NumPy API and its error type, or an ImportError that says how
+    to install it: it is an optional dependency."""
+    try:
+        import safetensors
+        import safetensors.numpy
+    except ImportError:
+        raise ImportError(
+            "safetensors files need the safetensors package: pip install safetensors (or ember[demo])"
+        ) from None
+    return safetensors.numpy, safetensors.SafetensorError
