@@ -132,7 +132,9 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
     tensors = any(isinstance(x, _tensor.Tensor) for x in scalars)
     raw = np.array(_scalars(data) if tensors else data)
     kind = raw.dtype.kind
-    big_ints = kind == "u" or kind == "O" and all(type(v) is int for v in raw.flat)  # beyond int64
+    # Python ints beyond int64: NumPy reads them as uint64 (or objects); NumPy's own unsigned
+    # scalars keep their dtype
+    big_ints = (raw.dtype == np.uint64 and not scalars) or kind == "O" and all(type(v) is int for v in raw.flat)
     if kind not in "biuf" and not big_ints:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers or nested lists of numbers")
     target = as_dtype(dtype) if dtype is not None else inferred or _python_dtype(raw)

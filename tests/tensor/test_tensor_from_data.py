@@ -77,6 +77,8 @@ DATA = {
     "numpy float16 and an int": lambda lib: [np.float16(0.1), 2],
     "numpy int32 in a list": lambda lib: [np.int32(3), 1],
     "numpy uint8 in a list": lambda lib: [np.uint8(3), 1],
+    "numpy uint8s alone": lambda lib: [np.uint8(3), np.uint8(250)],
+    "numpy uint8s in rows": lambda lib: [[np.uint8(3)], [np.uint8(250)]],
     "numpy bools": lambda lib: [np.bool_(True), False],
     "numpy arrays in a list": lambda lib: [np.array([1, 2], dtype=np.float32), np.array([3.0, 4.0])],
     "bools ints and floats": lambda lib: [[True, 1], [2.5, False]],
