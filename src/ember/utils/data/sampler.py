@@ -105,18 +105,21 @@ class WeightedRandomSampler(Sampler[int]):
         return iter(self._draw())
 
     def _draw(self) -> List[int]:
-        """torch.multinomial's checks, then numpy's weighted choice from the generator."""
+        """torch.multinomial's checks and draws from the generator: with replacement numpy's
+        weighted choice, without it the largest weight / Exp(1) keys, as torch's CPU kernel (so
+        zero weights come last rather than raising)."""
         w = self.weights
         if not np.all(np.isfinite(w)) or np.any(w < 0):
-            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if w.sum() <= 0:
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         if not self.replacement and self.num_samples > w.size:
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        if not self.replacement and self.num_samples > np.count_nonzero(w):
-            raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
         rng = (self.generator or _random.default_generator).numpy
-        return rng.choice(w.size, self.num_samples, replace=self.replacement, p=w / w.sum()).tolist()
+        if self.replacement:
+            return rng.choice(w.size, self.num_samples, p=w / w.sum()).tolist()
+        keys = w / rng.exponential(size=w.size)
+        return np.argsort(-keys, kind="stable")[:self.num_samples].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
