@@ -1,0 +1,130 @@
+"""DataLoader (single process) against torch.utils.data.DataLoader."""
+
+import numpy as np
+import pytest
+import torch
+import torch.utils.data as tud
+
+import ember
+import ember.utils.data as eud
+
+
+def _plain(out):
+    """A comparable form of a batch: tensors as (dtype name, shape, values)."""
+    if isinstance(out, (ember.Tensor, torch.Tensor)):
+        return (str(out.dtype).split(".")[-1], tuple(out.shape), out.tolist())
+    if isinstance(out, dict):
+        return {k: _plain(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return (type(out).__name__, [_plain(v) for v in out])
+    return out
+
+
+def _stream(base):
+    class Stream(base):
+        def __init__(self, n, with_len=True):
+            self.n, self.with_len = n, with_len
+
+        def __iter__(self):
+            return iter({"i": i, "x": float(i)} for i in range(self.n))
+
+        def __len__(self):
+            if not self.with_len:
+                raise TypeError("no len")
+            return self.n
+    return Stream
+
+
+EStream, TStream = _stream(eud.IterableDataset), _stream(tud.IterableDataset)
+DATA = np.arange(14, dtype=np.float32).reshape(7, 2)
+
+
+def _pair(**kwargs):
+    ours = eud.DataLoader(eud.TensorDataset(ember.tensor(DATA), ember.arange(7)), **kwargs)
+    ref = tud.DataLoader(tud.TensorDataset(torch.tensor(DATA), torch.arange(7)), **kwargs)
+    return ours, ref
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"batch_size": 3}, {"batch_size": 3, "drop_last": True},
+                                    {"batch_size": 7}, {"batch_size": 10, "drop_last": True}, {"batch_size": None}])
+def test_sequential_batches_match_torch(kwargs):
+    ours, ref = _pair(**kwargs)
+    assert [_plain(b) for b in ours] == [_plain(b) for b in ref] and len(ours) == len(ref)
+
+
+def test_batch_sampler_and_collate_fn():
+    kwargs = {"batch_sampler": [[0, 2], [5], [1, 3, 4]]}
+    ours, ref = _pair(**kwargs)
+    assert [_plain(b) for b in ours] == [_plain(b) for b in ref] and len(ours) == len(ref) == 3
+    ours, ref = _pair(batch_size=2, collate_fn=len)
+    assert list(ours) == list(ref) == [2, 2, 2, 1]
+
+
+def test_unbatched_plain_samples_are_converted():
+    samples = [np.float64(1.5), (np.arange(2), 3), {"k": np.int32(4)}]
+    ours = [_plain(b) for b in eud.DataLoader(samples, batch_size=None)]
+    assert ours == [_plain(b) for b in tud.DataLoader(samples, batch_size=None)]
+
+
+def test_shuffle_is_a_permutation_and_reproducible():
+    def order(**kw):
+        return [b.item() for b in eud.DataLoader(list(range(20)), shuffle=True, **kw)]
+    assert sorted(order()) == list(range(20))
+    assert order(generator=ember.Generator().manual_seed(4)) == order(generator=ember.Generator().manual_seed(4))
+    ember.manual_seed(11)
+    first = order()
+    ember.manual_seed(11)
+    assert order() == first
+
+
+@pytest.mark.parametrize("kwargs", [{"batch_size": 3}, {"batch_size": 3, "drop_last": True}, {"batch_size": None},
+                                    {"batch_size": 5}, {"batch_size": 1}])
+def test_iterable_dataset_matches_torch(kwargs):
+    ours, ref = eud.DataLoader(EStream(7), **kwargs), tud.DataLoader(TStream(7), **kwargs)
+    assert [_plain(b) for b in ours] == [_plain(b) for b in ref] and len(ours) == len(ref)
+
+
+def test_iterable_dataset_without_len():
+    loader = eud.DataLoader(EStream(3, with_len=False), batch_size=2)
+    assert len(list(loader)) == 2
+    with pytest.raises(TypeError):
+        len(loader)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"sampler": [0, 1], "shuffle": True},
+    {"batch_sampler": [[0]], "batch_size": 2}, {"batch_sampler": [[0]], "shuffle": True},
+    {"batch_sampler": [[0]], "sampler": [0]}, {"batch_sampler": [[0]], "drop_last": True},
+    {"batch_size": None, "drop_last": True}, {"num_workers": -1}, {"timeout": -1}, {"prefetch_factor": 2},
+    {"persistent_workers": True},
+])
+def test_argument_errors_match_torch(kwargs):
+    with pytest.raises(ValueError) as ours:
+        eud.DataLoader(list(range(4)), **kwargs)
+    with pytest.raises(ValueError) as ref:
+        tud.DataLoader(list(range(4)), **kwargs)
+    assert str(ours.value) == str(ref.value)
+
+
+@pytest.mark.parametrize("kwargs", [{"shuffle": True}, {"sampler": [0]}, {"batch_sampler": [[0]]}])
+def test_iterable_dataset_argument_errors(kwargs):
+    with pytest.raises(ValueError, match="DataLoader with IterableDataset: expected unspecified"):
+        eud.DataLoader(EStream(2), **kwargs)
+    with pytest.raises(ValueError, match="DataLoader with IterableDataset: expected unspecified"):
+        tud.DataLoader(TStream(2), **kwargs)
+
+
+def test_worker_processes_not_built_yet():
+    with pytest.raises(NotImplementedError, match="worker processes"):
+        eud.DataLoader(list(range(4)), num_workers=2)
+
+
+def test_get_worker_info_in_main_process():
+    assert eud.get_worker_info() is None and tud.get_worker_info() is None
+
+
+def test_import_forms():
+    import ember.utils.data
+    from ember.utils.data import DataLoader
+    assert DataLoader is ember.utils.data.DataLoader
+    assert set(eud.__all__) <= set(dir(tud))
