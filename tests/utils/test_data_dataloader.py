@@ -128,3 +128,11 @@ def test_import_forms():
     from ember.utils.data import DataLoader
     assert DataLoader is ember.utils.data.DataLoader
     assert set(eud.__all__) <= set(dir(tud))
+
+
+def test_reachable_from_import_ember():
+    import subprocess
+    import sys
+    code = "import ember; print(ember.utils.data.DataLoader.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "DataLoader"
