@@ -96,7 +96,7 @@ def test_iterable_dataset_without_len():
     {"batch_sampler": [[0]], "batch_size": 2}, {"batch_sampler": [[0]], "shuffle": True},
     {"batch_sampler": [[0]], "sampler": [0]}, {"batch_sampler": [[0]], "drop_last": True},
     {"batch_size": None, "drop_last": True}, {"num_workers": -1}, {"timeout": -1}, {"prefetch_factor": 2},
-    {"persistent_workers": True},
+    {"persistent_workers": True}, {"multiprocessing_context": "spawn"},
 ])
 def test_argument_errors_match_torch(kwargs):
     with pytest.raises(ValueError) as ours:
@@ -136,3 +136,26 @@ def test_reachable_from_import_ember():
     code = "import ember; print(ember.utils.data.DataLoader.__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "DataLoader"
+
+
+def test_fixed_attributes_after_init():
+    for mod in (eud, tud):
+        loader = mod.DataLoader(list(range(4)), batch_size=2)
+        loader.collate_fn = len
+        for attr in ("batch_size", "sampler", "dataset", "drop_last"):
+            with pytest.raises(ValueError, match=f"{attr} attribute should not be set after DataLoader is initialized"):
+                setattr(loader, attr, None)
+
+
+def test_getitems_fetches_whole_batches():
+    class Batched(eud.Dataset):
+        def __getitem__(self, i):
+            raise AssertionError("fetched one by one")
+
+        def __getitems__(self, indices):
+            return [i * 10 for i in indices]
+
+        def __len__(self):
+            return 5
+
+    assert [b.tolist() for b in eud.DataLoader(Batched(), batch_size=2)] == [[0, 10], [20, 30], [40]]

@@ -43,10 +43,16 @@ def _check_workers(num_workers: int, timeout: float, prefetch_factor: Optional[i
                                   "use num_workers=0")
 
 
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+
 class DataLoader:
     """Iterates over a dataset in batches: a sampler orders the indices (or an iterable dataset
-    streams samples), a batch sampler groups them, and collate_fn turns each group into a batch.
-    batch_size=None turns batching off: each sample goes through default_convert."""
+    streams samples), a batch sampler groups them, and collate_fn turns each group into a batch
+    (a dataset's `__getitems__`, where it has one, fetches a whole batch of indices). batch_size=None
+    turns batching off: each sample goes through default_convert."""
+
+    _initialized = False
 
     def __init__(self, dataset: Dataset[Any], batch_size: Optional[int] = 1, shuffle: Optional[bool] = None,
                  sampler: Optional[Iterable[Any]] = None, batch_sampler: Optional[Iterable[List[Any]]] = None,
@@ -63,6 +69,9 @@ class DataLoader:
         self.pin_memory_device = pin_memory_device
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
+        if multiprocessing_context is not None:
+            raise ValueError("multiprocessing_context can only be used with multi-process loading "
+                             f"(num_workers > 0), but got num_workers={num_workers}")
         self.multiprocessing_context = multiprocessing_context
         self.persistent_workers = persistent_workers
         self.in_order = in_order
@@ -94,6 +103,12 @@ class DataLoader:
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.collate_fn = collate_fn or (default_collate if self._auto_collation else default_convert)
+        self._initialized = True
+
+    def __setattr__(self, attr: str, val: Any) -> None:
+        if self._initialized and attr in _FIXED_AFTER_INIT:
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(attr, val)
 
     @property
     def _auto_collation(self) -> bool:
@@ -112,7 +127,8 @@ class DataLoader:
         """Index the dataset with each index (or list of indices) the samplers give."""
         for index in self._index_sampler:
             if self._auto_collation:
-                yield self.collate_fn([self.dataset[i] for i in index])
+                getitems = getattr(self.dataset, "__getitems__", None)
+                yield self.collate_fn(getitems(index) if getitems else [self.dataset[i] for i in index])
             else:
                 yield self.collate_fn(self.dataset[index])
 
