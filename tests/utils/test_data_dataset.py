@@ -106,6 +106,9 @@ def test_subset_int_and_list_indices():
     assert [ds[i] for i in range(3)] == [ref[i] for i in range(3)] and len(ds) == len(ref)
     tensors = eud.TensorDataset(ember.arange(10))
     assert eud.Subset(tensors, [3, 1, 4])[[0, 2]][0].tolist() == [3, 4]
+    assert ds.__getitems__([2, 0]) == ref.__getitems__([2, 0]) == [14, 13]
+    nested = eud.Subset(eud.Subset(data, [9, 8, 7]), [2, 1])
+    assert nested.__getitems__([1, 0]) == tud.Subset(tud.Subset(data, [9, 8, 7]), [2, 1]).__getitems__([1, 0])
 
 
 @pytest.mark.parametrize("n, fractions", [(10, [0.3, 0.7]), (11, [0.5, 0.5]), (7, [0.25, 0.25, 0.25, 0.25]),
