@@ -1,7 +1,6 @@
 """ember.utils.data samplers against torch.utils.data."""
 
 import pytest
-import torch
 import torch.utils.data as tud
 
 import ember

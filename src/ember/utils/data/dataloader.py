@@ -43,6 +43,14 @@ def _check_workers(num_workers: int, timeout: float, prefetch_factor: Optional[i
                                   "use num_workers=0")
 
 
+def _check_iterable_options(shuffle: Optional[bool], sampler: Any, batch_sampler: Any) -> None:
+    """An iterable dataset orders its own samples: no shuffle, sampler or batch_sampler."""
+    for name, value, unset in (("shuffle", shuffle, shuffle in {False, None}), ("sampler", sampler, sampler is None),
+                               ("batch_sampler", batch_sampler, batch_sampler is None)):
+        if not unset:
+            raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, but got {name}={value}")
+
+
 _FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
 
 
@@ -77,11 +85,7 @@ class DataLoader:
         self.in_order = in_order
         self.generator = generator
         if isinstance(dataset, IterableDataset):
-            for name, value, unset in (("shuffle", shuffle, shuffle in {False, None}), ("sampler", sampler, sampler is None),
-                                       ("batch_sampler", batch_sampler, batch_sampler is None)):
-                if not unset:
-                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, "
-                                     f"but got {name}={value}")
+            _check_iterable_options(shuffle, sampler, batch_sampler)
         shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
