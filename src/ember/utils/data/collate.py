@@ -84,6 +84,14 @@ def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
     return stack(list(batch), 0)
 
 
+def _collate_numpy_scalars(batch: Sequence[Any]) -> Tensor:
+    """NumPy scalars into one tensor: of their dtype where they share it (through an array, as
+    ember's as_tensor of a list of uint8 scalars raises), else as torch.as_tensor infers it."""
+    if all(type(b) is type(batch[0]) for b in batch):
+        return as_tensor(np.array(batch))
+    return as_tensor(list(batch))
+
+
 def default_collate(batch: Sequence[Any]) -> Any:
     """Batch samples of the same structure: tensors stacked, NumPy values to tensors then
     stacked, floats to a float64 tensor, ints (and bools) to an int64 (bool) tensor, strings
@@ -96,7 +104,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
             if _NP_STR_OBJ.search(elem.dtype.str) is not None:
                 raise TypeError(_ERR.format(elem.dtype))
             return default_collate([as_tensor(b) for b in batch])
-        return as_tensor(list(batch))
+        return _collate_numpy_scalars(batch)
     if isinstance(elem, float):
         return tensor(list(batch), dtype=_dtype.float64)
     if isinstance(elem, int):
