@@ -159,3 +159,27 @@ def test_getitems_fetches_whole_batches():
             return 5
 
     assert [b.tolist() for b in eud.DataLoader(Batched(), batch_size=2)] == [[0, 10], [20, 30], [40]]
+
+
+class _Liar:
+    """An iterable dataset whose len() reports fewer samples than it yields."""
+
+    def __iter__(self):
+        return iter(range(4))
+
+    def __len__(self):
+        return 2
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 2])
+def test_iterable_dataset_past_len_warns_as_torch(batch_size):
+    import warnings
+
+    def messages(mod, base):
+        loader = mod.DataLoader(type("Liar", (_Liar, base), {})(), batch_size=batch_size)
+        len(loader)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            list(loader)
+        return [str(w.message).split(" was reported")[1] for w in caught if "was reported" in str(w.message)]
+    assert messages(eud, eud.IterableDataset) == messages(tud, tud.IterableDataset)

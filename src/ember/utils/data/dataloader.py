@@ -4,6 +4,7 @@ processes, num_workers > 0, are not built yet)."""
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Callable, Iterable, Iterator, List, Optional
 
 from ... import _random
@@ -61,6 +62,7 @@ class DataLoader:
     turns batching off: each sample goes through default_convert."""
 
     _initialized = False
+    _IterableDataset_len_called: Optional[int] = None
 
     def __init__(self, dataset: Dataset[Any], batch_size: Optional[int] = 1, shuffle: Optional[bool] = None,
                  sampler: Optional[Iterable[Any]] = None, batch_sampler: Optional[Iterable[List[Any]]] = None,
@@ -124,8 +126,17 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         if isinstance(self.dataset, IterableDataset):
-            return self._iter_stream()
+            return self._warn_past_len(self._iter_stream(), self._IterableDataset_len_called)
         return self._iter_map()
+
+    def _warn_past_len(self, batches: Iterator[Any], reported: Optional[int]) -> Iterator[Any]:
+        """Warn, as torch does, once more batches come than the dataset's len() (taken by
+        len(loader) before this pass) reported."""
+        for fetched, batch in enumerate(batches, 1):
+            if reported is not None and fetched > reported:
+                warnings.warn(f"Length of IterableDataset {self.dataset} was reported to be {reported}(when "
+                              f"accessing len(dataloader)), but {fetched} samples have been fetched. ")
+            yield batch
 
     def _iter_map(self) -> Iterator[Any]:
         """Index the dataset with each index (or list of indices) the samplers give."""
@@ -151,7 +162,7 @@ class DataLoader:
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):
-            length = len(self.dataset)  # type: ignore[arg-type]
+            length = self._IterableDataset_len_called = len(self.dataset)  # type: ignore[arg-type]
             if self.batch_size is not None:
                 length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
             return length
