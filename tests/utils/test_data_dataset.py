@@ -90,6 +90,30 @@ def test_stack_dataset_tuple_and_dict():
     assert len(eud.StackDataset(x=a, y=b)) == 4
 
 
+class _Short:
+    """A dataset whose __getitems__ drops the last sample."""
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return -i
+
+    def __getitems__(self, indices):
+        return [-i for i in indices[:-1]]
+
+
+def test_stack_dataset_getitems_matches_torch():
+    a, b = list(range(4)), list("abcd")
+    ours = eud.StackDataset(a, eud.Subset(b, [3, 2, 1, 0])).__getitems__([2, 0])
+    assert ours == tud.StackDataset(a, tud.Subset(b, [3, 2, 1, 0])).__getitems__([2, 0]) == [(2, "b"), (0, "d")]
+    ours = eud.StackDataset(x=a, y=eud.Subset(b, [3, 2, 1, 0])).__getitems__([1, 3])
+    assert ours == tud.StackDataset(x=a, y=tud.Subset(b, [3, 2, 1, 0])).__getitems__([1, 3])
+    for mod in (eud, tud):
+        with pytest.raises(ValueError, match="Nested dataset's output size mismatch. Expected 2, got 1"):
+            mod.StackDataset(a, _Short()).__getitems__([0, 1])
+
+
 @pytest.mark.parametrize("args, kwargs, match", [
     ((), {}, "At least one dataset"), (([1],), {"y": [1]}, "both types"), (([1], [1, 2]), {}, "Size mismatch"),
     ((), {"x": [1], "y": []}, "Size mismatch"),

@@ -66,8 +66,27 @@ class StackDataset(Dataset[Union[Tuple[Any, ...], Dict[str, Any]]]):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
+    def __getitems__(self, indices: List[int]) -> List[Union[Tuple[Any, ...], Dict[str, Any]]]:
+        """A batch of samples, each dataset's part through its own __getitems__ where it has one."""
+        if isinstance(self.datasets, dict):
+            columns = {k: _batch_of(d, indices) for k, d in self.datasets.items()}
+            return [{k: column[i] for k, column in columns.items()} for i in range(len(indices))]
+        return list(zip(*(_batch_of(d, indices) for d in self.datasets)))  # type: ignore[arg-type]
+
     def __len__(self) -> int:
         return self._length
+
+
+def _batch_of(dataset: Any, indices: List[int]) -> List[Any]:
+    """dataset's samples at indices, through its __getitems__ where it has one (checked to give
+    one sample per index)."""
+    getitems = getattr(dataset, "__getitems__", None)
+    if not callable(getitems):
+        return [dataset[i] for i in indices]
+    items = getitems(indices)
+    if len(items) != len(indices):
+        raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+    return items
 
 
 class ConcatDataset(Dataset[T_co]):
