@@ -3,6 +3,8 @@
 import warnings
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import torch
 import torch.utils.data as tud
 
@@ -168,3 +170,17 @@ def test_random_split_is_reproducible_with_generator_and_seed():
     ember.manual_seed(7)
     assert split() == first
     assert sorted(first[0] + first[1]) == list(range(20))
+
+
+@given(n=st.integers(0, 50), weights=st.lists(st.integers(1, 10), min_size=1, max_size=6))
+def test_random_split_any_fractions_match_torch(n, weights):
+    fractions = [w / sum(weights) for w in weights]
+
+    def lengths(mod):
+        try:
+            return [len(p) for p in mod.random_split(range(n), fractions)]
+        except ValueError as e:  # fractions whose float sum passes 1 are taken as lengths
+            return str(e)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert lengths(eud) == lengths(tud)

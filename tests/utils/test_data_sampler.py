@@ -1,6 +1,8 @@
 """ember.utils.data samplers against torch.utils.data."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import torch.utils.data as tud
 
 import ember
@@ -98,3 +100,21 @@ def test_batch_sampler_errors(size, drop_last):
     for mod in (eud, tud):
         with pytest.raises(ValueError):
             mod.BatchSampler(range(3), size, drop_last)
+
+
+@given(n=st.integers(0, 40), size=st.integers(1, 12), drop_last=st.booleans())
+def test_batch_sampler_any_sizes_match_torch(n, size, drop_last):
+    ours = eud.BatchSampler(range(n), size, drop_last)
+    ref = tud.BatchSampler(range(n), size, drop_last)
+    assert list(ours) == list(ref) and len(ours) == len(ref)
+
+
+@given(n=st.integers(1, 30), num_samples=st.integers(1, 70), replacement=st.booleans(), seed=st.integers(0, 2 ** 32))
+def test_random_sampler_any_sizes(n, num_samples, replacement, seed):
+    sampler = eud.RandomSampler(range(n), replacement, num_samples, ember.Generator().manual_seed(seed))
+    out = list(sampler)
+    assert len(out) == len(sampler) == num_samples and set(out) <= set(range(n))
+    assert out == list(eud.RandomSampler(range(n), replacement, num_samples, ember.Generator().manual_seed(seed)))
+    if not replacement:
+        full = num_samples - num_samples % n
+        assert all(sorted(out[i:i + n]) == list(range(n)) for i in range(0, full, n))
