@@ -118,3 +118,18 @@ def test_random_sampler_any_sizes(n, num_samples, replacement, seed):
     if not replacement:
         full = num_samples - num_samples % n
         assert all(sorted(out[i:i + n]) == list(range(n)) for i in range(0, full, n))
+
+
+def test_custom_sampler_may_call_base_init():
+    class Evens(eud.Sampler):
+        def __init__(self, data_source):
+            super().__init__()
+            self.n = len(data_source)
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+    assert list(eud.DataLoader(list(range(10, 15)), sampler=Evens(range(5)))) == [10, 12, 14]
+    for mod in (eud, tud):
+        with pytest.raises(TypeError):
+            mod.Sampler(range(3))
