@@ -131,10 +131,12 @@ def test_import_forms():
 
 
 def test_reachable_from_import_ember():
+    import os
     import subprocess
     import sys
     code = "import ember; print(ember.utils.data.DataLoader.__name__)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(ember.__file__))}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "DataLoader"
 
 
