@@ -15,7 +15,7 @@ from ._dtype import (
     promote_types, result_type, set_default_dtype, uint8,
 )
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._tensor import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, Tensor
 from ._creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
@@ -32,7 +32,7 @@ from .ops import (
     sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, rsub, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )
-from . import autograd, nn, optim
+from . import accelerator, autograd, backends, cuda, nn, optim
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Optional, Union
 
 
+class NoCudaError(RuntimeError, AssertionError):
+    """Raised where a program asks for CUDA: a RuntimeError, and an AssertionError as torch's
+    own "Torch not compiled with CUDA enabled" is, so `except` clauses written for either catch it."""
+
+
 class device:
     """`ember.device("cpu")`, spelled and printed like torch's."""
 
@@ -17,9 +22,9 @@ class device:
         if idx:
             index = int(idx)
         if name != "cpu":
-            raise RuntimeError(
-                f"ember has no {name!r} backend: only device('cpu') exists so far; "
-                "run on the CPU (drop .to('cuda') / device='cuda')"
+            raise (NoCudaError if name == "cuda" else RuntimeError)(
+                f"ember has no {name!r} backend: it runs on the CPU only; "
+                "use device('cpu') (drop .cuda() / .to('cuda') / device='cuda')"
             )
         self.type = name
         self.index = index
@@ -41,3 +46,14 @@ class device:
 
 
 cpu = device("cpu")
+
+
+def set_default_device(device_: Union[str, device, None]) -> None:
+    """`ember.set_default_device("cpu")` (or None) is accepted; any other device raises."""
+    if device_ is not None:
+        device(device_)
+
+
+def get_default_device() -> device:
+    """The device new tensors are made on: always the CPU."""
+    return cpu

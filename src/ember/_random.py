@@ -1,6 +1,7 @@
 """Random number generation: one seedable generator that both engines draw from.
 
-`ember.manual_seed(s)` reseeds the default generator, so a program that calls it first gets the
+The default generator is seeded from the operating system's entropy at import, as torch's is, so
+unseeded runs differ. `ember.manual_seed(s)` reseeds it, so a program that calls it first gets the
 same weights, data order and dropout masks on every run, as with `torch.manual_seed`.
 """
 
@@ -10,7 +11,7 @@ import random
 
 import numpy as np
 
-_DEFAULT_SEED = 67280421310721  # torch's default, so an unseeded run is still reproducible
+_DEFAULT_SEED = 67280421310721  # torch's seed for a freshly made Generator()
 
 
 class Generator:
@@ -46,6 +47,7 @@ class Generator:
 
 
 default_generator = Generator()
+default_generator.seed()
 
 
 def manual_seed(seed: int) -> Generator:
@@ -54,8 +56,10 @@ def manual_seed(seed: int) -> Generator:
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with (by entropy or `manual_seed`)."""
     return default_generator.initial_seed()
 
 
 def seed() -> int:
+    """Reseed the default generator from the operating system's entropy; returns the new seed."""
     return default_generator.seed()

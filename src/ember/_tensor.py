@@ -330,7 +330,10 @@ class Tensor(TensorMethods):
         return _tensor_str.tensor_repr(self)
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
-        raise TypeError("ember tensors are not pickled: save them with ember.save (safetensors)")
+        """Pickle and `copy.copy`, as torch's: a leaf of the same type, data and requires_grad,
+        without `.grad` or graph. The array goes by reference, so `copy.copy` shares storage
+        and a pickle round trip gets its own."""
+        return _rebuild, (type(self), self._data, self._requires_grad)
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """`copy.deepcopy` of a leaf (torch's rule): new storage, same requires_grad, its
@@ -425,6 +428,11 @@ def _legacy(dtype: _dtype.dtype) -> type:
         return Tensor._make(_legacy_data(args, dtype), False, None)
 
     return type(_LEGACY_NAMES[dtype.name], (), {"__new__": __new__, "__doc__": f"Legacy constructor of {dtype} tensors."})
+
+
+def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
+    """What `Tensor.__reduce_ex__` names to rebuild a pickled or copied tensor."""
+    return cls._make(data, requires_grad, None)
 
 
 FloatTensor = _legacy(_dtype.float32)

@@ -321,6 +321,10 @@ class Module:
     def cpu(self: M) -> M:
         return self
 
+    def cuda(self: M, device: Any = None) -> M:
+        """Raises: ember has no CUDA (an AssertionError and a RuntimeError, see `ember.device`)."""
+        return self.to("cuda")
+
     # state
     def state_dict(self, *, destination: Optional[dict] = None, prefix: str = "", keep_vars: bool = False) -> dict:
         """An OrderedDict of every parameter and persistent buffer by dotted name (detached,
