@@ -12,26 +12,23 @@ import ember
 import ember.utils.data as eud
 
 
-class _Range(eud.IterableDataset):
-    def __init__(self, n):
-        self.n = n
+def _range_dataset(base: type) -> type:
+    """0, 1, ..., n - 1 as an iterable dataset of the given library, with a len."""
 
-    def __iter__(self):
-        return iter(range(self.n))
+    class Range(base):
+        def __init__(self, n):
+            self.n = n
 
-    def __len__(self):
-        return self.n
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self):
+            return self.n
+
+    return Range
 
 
-class _TorchRange(tud.IterableDataset):
-    def __init__(self, n):
-        self.n = n
-
-    def __iter__(self):
-        return iter(range(self.n))
-
-    def __len__(self):
-        return self.n
+_Range, _TorchRange = _range_dataset(eud.IterableDataset), _range_dataset(tud.IterableDataset)
 
 
 def test_tensor_dataset_rows_and_len():
