@@ -29,6 +29,7 @@ WORKLOADS = {
     "W4": "w4_cnn",
     "W5": "w5_overhead",
     "W6": "w6_lstm",
+    "W7": "w7_dataloader",
 }
 BUSY_LOAD = 0.5
 RESULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
