@@ -185,3 +185,22 @@ def test_iterable_dataset_past_len_warns_as_torch(batch_size):
             list(loader)
         return [str(w.message).split(" was reported")[1] for w in caught if "was reported" in str(w.message)]
     assert messages(eud, eud.IterableDataset) == messages(tud, tud.IterableDataset)
+
+
+def test_tensor_dataset_batches_equal_collated_samples():
+    """A TensorDataset batch is fetched with one index per tensor: the same tensors as
+    collating its samples one by one (the path any other collate_fn takes)."""
+    x, y = ember.randn(50, 3, 4, dtype=ember.float64), ember.randint(0, 10, (50,))
+    batches = []
+    for collate in (None, lambda samples: eud.default_collate(samples)):
+        ember.manual_seed(7)
+        loader = eud.DataLoader(eud.TensorDataset(x, y), batch_size=8, shuffle=True, collate_fn=collate)
+        batches.append([_plain(b) for b in loader])
+    assert batches[0] == batches[1] and len(batches[0]) == 7
+
+
+def test_tensor_dataset_that_requires_grad_collates_its_samples():
+    w = ember.randn(6, 2, requires_grad=True)
+    (xb,) = next(iter(eud.DataLoader(eud.TensorDataset(w), batch_size=3)))
+    (tb,) = next(iter(tud.DataLoader(tud.TensorDataset(torch.tensor(w.detach().numpy(), requires_grad=True)), batch_size=3)))
+    assert xb.grad_fn.name() == tb.grad_fn.name() == "StackBackward0"

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional
 
 from ... import _random
 from .collate import default_collate, default_convert
-from .dataset import Dataset, IterableDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 
@@ -24,6 +24,17 @@ class _InfiniteConstantSampler(Sampler[None]):
     def __iter__(self) -> Iterator[None]:
         while True:
             yield None
+
+
+def _batch_rows(dataset: Any) -> Optional[Callable[[List[int]], List[Any]]]:
+    """For a TensorDataset under the default collate: a batch as one fancy index per tensor, the
+    same tensors that stacking its samples gives (as a list, as default_collate returns for tuple
+    samples), without a Python-level getitem per sample. None for any other dataset, or where a
+    tensor requires grad (stacking records another graph)."""
+    if type(dataset) is not TensorDataset or any(t.requires_grad for t in dataset.tensors):
+        return None
+    tensors = dataset.tensors
+    return lambda index: [t[index] for t in tensors]
 
 
 def _check_workers(num_workers: int, timeout: float, prefetch_factor: Optional[int], persistent_workers: bool) -> None:
@@ -140,8 +151,11 @@ class DataLoader:
 
     def _iter_map(self) -> Iterator[Any]:
         """Index the dataset with each index (or list of indices) the samplers give."""
+        rows = _batch_rows(self.dataset) if self._auto_collation and self.collate_fn is default_collate else None
         for index in self._index_sampler:
-            if self._auto_collation:
+            if rows is not None:
+                yield rows(index)
+            elif self._auto_collation:
                 getitems = getattr(self.dataset, "__getitems__", None)
                 yield self.collate_fn(getitems(index) if getitems else [self.dataset[i] for i in index])
             else:
