@@ -24,8 +24,11 @@ def _along(index: np.ndarray, dim: int) -> tuple:
     return tuple(grid)
 
 
-def _within(src: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The part of src that lines up with index (src may be larger in every dim)."""
+def _within(src: Any, index: np.ndarray) -> Any:
+    """The part of src that lines up with index (src may be larger in every dim); a number, or a
+    0-d array, as it is (written at every position)."""
+    if not (isinstance(src, np.ndarray) and src.ndim):
+        return src
     return src[tuple(slice(0, n) for n in index.shape)]
 
 
@@ -78,7 +81,7 @@ class Scatter(Function):
         ctx.dim = dim
         ctx.save_for_backward(index)
         out = x.copy()
-        out[_along(index, dim)] = _within(src, index) if isinstance(src, np.ndarray) and src.ndim else src
+        out[_along(index, dim)] = _within(src, index)
         return out
 
     @staticmethod
@@ -105,7 +108,7 @@ class ScatterWithReduce(Function):
     @staticmethod
     def forward(ctx, x, dim, index, src, ufunc):
         out = x.copy()
-        ufunc.at(out, _along(index, dim), _within(src, index) if isinstance(src, np.ndarray) and src.ndim else src)
+        ufunc.at(out, _along(index, dim), _within(src, index))
         return out
 
     @staticmethod
