@@ -157,6 +157,16 @@ def checked_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
     return _dtype.astype(np.asarray(checked_number(value, dtype)), dtype.numpy)
 
 
+def put_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
+    """A number written among a tensor's elements by `where` or by `x[key] = v`, converted as torch
+    converts it there: unchecked into float16 (-1e9, an attention mask's fill, is -inf; 1e6 is
+    inf), checked into the other dtypes (`checked_scalar`: 300 into uint8 and 1e39 into float32
+    are refused, -1 into uint8 is 255)."""
+    if dtype is _dtype.float16:
+        return _dtype.astype(np.asarray(value, np.float64), np.float16)
+    return checked_scalar(value, dtype)
+
+
 def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
     """A number (or one-element tensor) checked as torch's scalar conversion checks it: an
     integer dtype refuses numbers it cannot hold (`_range`) and gets the int truncated toward 0;

@@ -69,3 +69,37 @@ def test_numbers_beyond_the_dtype_are_refused_as_torch(name):
 ])
 def test_numbers_beside_bool_and_float_tensors_are_not_wrapped(expr):
     np.testing.assert_array_equal(expr(ember).numpy(), expr(torch).numpy())
+
+
+def _written(L, dtype, key, value):
+    x = L.tensor([1, 2], dtype=getattr(L, dtype))
+    x[key(L)] = value
+    return x
+
+
+WRITES = {
+    "uint8[0] = -1 (255)": ("uint8", lambda L: 0, -1),
+    "uint8[mask] = -1": ("uint8", lambda L: L.tensor([True, False]), -1),
+    "uint8[0] = 2.7 (2)": ("uint8", lambda L: 0, 2.7),
+    "float16[0] = 1e6 (inf)": ("float16", lambda L: 0, 1e6),
+    "float16[index] = 1e6 (inf)": ("float16", lambda L: L.tensor([0]), 1e6),
+    "float32[1:] = 0.1": ("float32", lambda L: slice(1, None), 0.1),
+}
+REFUSED_WRITES = {
+    "uint8[0] = 300": ("uint8", lambda L: 0, 300),
+    "uint8[index] = 300": ("uint8", lambda L: L.tensor([0]), 300),
+    "float32[0] = 1e39": ("float32", lambda L: 0, 1e39),
+    "int64[0] = nan": ("int64", lambda L: 0, float("nan")),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_numbers_written_by_index_as_torch(name):
+    e, t = (_written(L, *WRITES[name]) for L in (ember, torch))
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("name", list(REFUSED_WRITES))
+def test_numbers_written_by_index_are_refused_as_torch(name):
+    case = REFUSED_WRITES[name]
+    assert_same_raise(lambda: _written(ember, *case), lambda: _written(torch, *case), "without overflow")

@@ -12,7 +12,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from .. import _dtype, _tensor
-from .._convert import checked_scalar
+from .._convert import checked_scalar, put_scalar
 from ..autograd.function import Function
 from .gather_scatter import ScatterAdd
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
@@ -272,9 +272,9 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     if condition.dtype.name != "bool":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     if not isinstance(a, _tensor.Tensor):
-        a = b._make(_where_scalar(a, b.dtype), False, None)
+        a = b._make(put_scalar(a, b.dtype), False, None)
     if not isinstance(b, _tensor.Tensor):
-        b = a._make(_where_scalar(b, a.dtype), False, None)
+        b = a._make(put_scalar(b, a.dtype), False, None)
     try:
         return Where.apply(condition, a, b)
     except ValueError:
@@ -282,15 +282,6 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
             f"where: condition, input and other of shapes {list(condition.shape)}, {list(a.shape)} and "
             f"{list(b.shape)} cannot be broadcast together"
         ) from None
-
-
-def _where_scalar(value: Any, dtype: _dtype.dtype) -> np.ndarray:
-    """where's number in the other operand's dtype, converted as torch converts it: unchecked into
-    float16 (-1e9, an attention mask's fill, is -inf), checked into the others (300 into uint8
-    and 1e39 into float32 are refused)."""
-    if dtype is _dtype.float16:
-        return _dtype.astype(np.asarray(value, np.float64), np.float16)
-    return checked_scalar(value, dtype)
 
 
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:

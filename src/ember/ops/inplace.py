@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .. import _dtype, _random, _tensor
-from .._convert import checked_scalar
+from .._convert import checked_scalar, put_scalar
 from .._creation import check_normal_std, check_uniform_bounds, random_float_dtype
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import arithmetic, compare, unary
@@ -227,6 +227,8 @@ def _put(t: Any, key: Any, value: Any) -> None:
             f"can't assign a {type(value).__name__} to a {t.dtype} tensor; assign a Tensor (ember.tensor(...)) "
             "or a number"
         )
+    else:
+        value = put_scalar(value, t.dtype)
     _check_leaf(t)
     try:
         if _records(t, (value,)):
