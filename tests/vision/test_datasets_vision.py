@@ -1,6 +1,8 @@
 """VisionDataset and StandardTransform (torchvision's repr and argument rules), FakeData, Digits' repr."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -111,3 +113,9 @@ def test_digits_is_a_vision_dataset_with_torchvisions_repr():
     ds = datasets.Digits(train=False)
     assert isinstance(ds, datasets.VisionDataset)
     assert repr(ds) == "Dataset Digits\n    Number of datapoints: 360\n    Split: Test"
+
+
+def test_importing_the_modules_does_not_import_pillow():
+    code = ("import sys, ember.vision.datasets, ember.vision.io, ember.vision.utils; "
+            "assert 'PIL' not in sys.modules, 'Pillow imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
