@@ -119,3 +119,10 @@ def test_importing_the_modules_does_not_import_pillow():
     code = ("import sys, ember.vision.datasets, ember.vision.io, ember.vision.utils; "
             "assert 'PIL' not in sys.modules, 'Pillow imported'")
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+
+
+def test_without_pillow_the_error_names_the_install_command(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    with pytest.raises(ImportError, match=r"pip install ember\[vision\]"):
+        datasets.FakeData(2, (1, 2, 2))[0]
