@@ -9,6 +9,7 @@ import pytest
 
 import ember
 from ember.vision import datasets
+from ember.vision._pil import pil_image
 
 
 class Squares(datasets.VisionDataset):
@@ -121,7 +122,14 @@ def test_importing_the_modules_does_not_import_pillow():
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
 
 
-def test_without_pillow_the_error_names_the_install_command(monkeypatch, tmp_path):
+@pytest.fixture
+def uncached_pillow():
+    pil_image.cache_clear()
+    yield
+    pil_image.cache_clear()
+
+
+def test_without_pillow_the_error_names_the_install_command(monkeypatch, uncached_pillow):
     monkeypatch.setitem(sys.modules, "PIL", None)
     monkeypatch.setitem(sys.modules, "PIL.Image", None)
     with pytest.raises(ImportError, match=r"pip install ember\[vision\]"):

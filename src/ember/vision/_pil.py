@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 
 
+@functools.cache  # an import statement per sample costs more than making the sample
 def pil_image() -> ModuleType:
     """`PIL.Image`, or an ImportError that names the install command."""
     try:
