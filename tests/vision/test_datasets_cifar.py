@@ -107,3 +107,17 @@ def test_plain_pickle_reports_a_truncated_stream(cut):
     whole = pickle.dumps({"data": np.zeros(9), "labels": [1, 2]}, protocol=2)
     with pytest.raises(pickle.UnpicklingError, match="truncated|malformed"):
         load_plain_pickle(io.BytesIO(whole[:-cut]))
+
+
+@pytest.mark.parametrize("content,message", [
+    ([1, 2], "holds a list, not a dict"),
+    ({b"labels": [1]}, "has no 'data' entry"),
+    ({b"data": np.zeros((1, 3072), np.uint8)}, "has no 'labels' or 'fine_labels' entry"),
+])
+def test_a_pickle_that_is_not_a_cifar_batch_is_a_clear_error(tmp_path, monkeypatch, content, message):
+    write_cifar(str(tmp_path), datasets.CIFAR10, monkeypatch)
+    payload = py2_pickle(content)
+    (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(payload)
+    monkeypatch.setattr(datasets.CIFAR10, "test_list", [["test_batch", md5(payload)]])
+    with pytest.raises(RuntimeError, match=f"test_batch is not a CIFAR file: it {message}"):
+        datasets.CIFAR10(tmp_path, train=False)

@@ -135,3 +135,19 @@ def test_images_and_labels_of_different_lengths_are_refused(tmp_path):
     (raw / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(5, np.uint8)))
     with pytest.raises(RuntimeError, match="holds 2 t10k images but 5 labels"):
         datasets.MNIST(tmp_path, train=False)
+
+
+def test_old_attribute_names_warn_and_read_the_new_ones(tmp_path):
+    write_mnist_raw(str(tmp_path / "MNIST" / "raw"))
+    ds = datasets.MNIST(tmp_path)
+    with pytest.warns(UserWarning, match="^train_labels has been renamed targets$"):
+        assert ds.train_labels is ds.targets
+    with pytest.warns(UserWarning, match="^test_data has been renamed data$"):
+        assert ds.test_data is ds.data
+
+
+def test_a_header_declaring_more_data_than_fits_in_int64_is_truncated_not_an_overflow(tmp_path):
+    path = tmp_path / "huge"
+    path.write_bytes(bytes([0, 0, 8, 3]) + b"\xff\xff\xff\xff" * 3 + bytes(8))
+    with pytest.raises(ValueError, match="truncated"):
+        read_image_file(str(path))

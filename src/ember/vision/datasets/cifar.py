@@ -8,7 +8,6 @@ only containers, strings, numbers and NumPy arrays: a hostile pickle raises and 
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -24,8 +23,16 @@ def _load_batch(path: str) -> dict[str, Any]:
     with open(path, "rb") as f:
         entry = load_plain_pickle(f, encoding="latin1")
     if not isinstance(entry, dict):
-        raise pickle.UnpicklingError(f"{path} should hold a dict, not {type(entry).__name__}")
+        raise RuntimeError(f"{path} is not a CIFAR file: it holds a {type(entry).__name__}, not a dict")
     return {k.decode("latin1") if isinstance(k, bytes) else k: v for k, v in entry.items()}
+
+
+def _field(entry: dict[str, Any], path: str, *names: str) -> Any:
+    """The value of the first of `names` that `entry` (read from `path`) has."""
+    for name in names:
+        if name in entry:
+            return entry[name]
+    raise RuntimeError(f"{path} is not a CIFAR file: it has no {' or '.join(map(repr, names))} entry")
 
 
 class CIFAR10(VisionDataset):
@@ -69,8 +76,8 @@ class CIFAR10(VisionDataset):
         for file_name, _ in self.train_list if self.train else self.test_list:
             path = os.path.join(self.root, self.base_folder, file_name)
             entry = _load_batch(path)
-            images.append(np.asarray(entry["data"], dtype=np.uint8))
-            self.targets.extend(int(t) for t in entry["labels" if "labels" in entry else "fine_labels"])
+            images.append(np.asarray(_field(entry, path, "data"), dtype=np.uint8))
+            self.targets.extend(int(t) for t in _field(entry, path, "labels", "fine_labels"))
         self.data = np.vstack(images).reshape(-1, 3, 32, 32).transpose((0, 2, 3, 1))  # HWC
         if len(self.data) != len(self.targets):
             raise RuntimeError(f"{self.base_folder} holds {len(self.data)} images but {len(self.targets)} labels")
@@ -80,7 +87,7 @@ class CIFAR10(VisionDataset):
         path = os.path.join(self.root, self.base_folder, self.meta["filename"])
         if not check_integrity(path, self.meta["md5"]):
             raise RuntimeError("Dataset metadata file not found or corrupted. You can use download=True to download it")
-        self.classes = list(_load_batch(path)[self.meta["key"]])
+        self.classes = list(_field(_load_batch(path), path, self.meta["key"]))
         self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:

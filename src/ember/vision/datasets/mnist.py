@@ -4,7 +4,9 @@ from `root/<ClassName>/raw/`."""
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import warnings
 from typing import Any, Callable, Optional
 from urllib.error import URLError
 
@@ -47,11 +49,11 @@ def read_sn3_pascalvincent_tensor(path: str, strict: bool = True) -> Tensor:
     if len(data) < header:
         raise ValueError(f"{path} is truncated: its header of {header} bytes has only {len(data)}")
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", ndim, offset=4))
-    expected, found = int(np.prod(shape)) * dtype.itemsize, len(data) - header
+    expected, found = math.prod(shape) * dtype.itemsize, len(data) - header
     if found < expected or (strict and found != expected):
         raise ValueError(f"{path} is {'truncated' if found < expected else 'too long'}: shape {shape} needs "
                          f"{expected} bytes of {dtype.name} data, the file has {found}")
-    values = np.frombuffer(data, dtype, int(np.prod(shape)), offset=header)
+    values = np.frombuffer(data, dtype, math.prod(shape), offset=header)
     return _creation.from_numpy(values.astype(dtype.newbyteorder("="), copy=True).reshape(shape))
 
 
@@ -72,6 +74,14 @@ def read_label_file(path: str) -> Tensor:
 def read_image_file(path: str) -> Tensor:
     """An IDX image file (uint8, 3 dims: N, H, W) as a uint8 tensor."""
     return _read_checked(path, 3)
+
+
+def _renamed(old: str, new: str) -> property:
+    """A property that reads attribute `new` under its old name `old`, with torchvision's warning."""
+    def get(self: Any) -> Any:
+        warnings.warn(f"{old} has been renamed {new}")
+        return getattr(self, new)
+    return property(get, doc=f"Deprecated: `{new}`.")
 
 
 class MNIST(VisionDataset):
@@ -103,6 +113,10 @@ class MNIST(VisionDataset):
     test_file = "test.pt"
     classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
                "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+    train_data = _renamed("train_data", "data")
+    test_data = _renamed("test_data", "data")
+    train_labels = _renamed("train_labels", "targets")
+    test_labels = _renamed("test_labels", "targets")
 
     def __init__(self, root: PathLike, train: bool = True, transform: Optional[Callable[[Any], Any]] = None,
                  target_transform: Optional[Callable[[Any], Any]] = None, download: bool = False) -> None:

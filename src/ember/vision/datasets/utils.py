@@ -185,6 +185,7 @@ def extract_archive(from_path: PathLike, to_path: Optional[PathLike] = None, rem
             shutil.copyfileobj(src, dst)
         result = target
     else:
+        os.makedirs(to_path, exist_ok=True)
         staging = tempfile.mkdtemp(dir=to_path, prefix=".extracting.")
         try:
             _ARCHIVE_EXTRACTORS[archive_type](from_path, staging, compression)
