@@ -2,9 +2,12 @@
 fixed operation to a PIL image or a tensor (and, for the conversions, an ndarray)."""
 
 from ._convert import convert_image_dtype, normalize, pil_to_tensor, to_pil_image, to_tensor
+from ._geometry import center_crop, crop, hflip, pad, resize, resized_crop, vflip
 from ._image import get_dimensions, get_image_num_channels, get_image_size
+from ._interpolation import InterpolationMode
 
 __all__ = [
-    "convert_image_dtype", "get_dimensions", "get_image_num_channels", "get_image_size", "normalize",
-    "pil_to_tensor", "to_pil_image", "to_tensor",
+    "InterpolationMode", "center_crop", "convert_image_dtype", "crop", "get_dimensions", "get_image_num_channels",
+    "get_image_size", "hflip", "normalize", "pad", "pil_to_tensor", "resize", "resized_crop", "to_pil_image",
+    "to_tensor", "vflip",
 ]
