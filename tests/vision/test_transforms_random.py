@@ -1,7 +1,6 @@
 """The random transforms: get_params against their documented distributions, padding and
 fallbacks, probabilities, and reproducibility under ember.manual_seed (different seeds differ)."""
 
-import math
 
 import numpy as np
 import pytest
