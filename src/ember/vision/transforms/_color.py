@@ -27,8 +27,8 @@ def _work_dtype(data: np.ndarray) -> np.dtype:
 
 
 def _luma(data: np.ndarray) -> np.ndarray:
-    """[..., 1, H, W] grayscale of [..., 3, H, W] data in its working dtype, truncated to the
-    image dtype as torchvision does."""
+    """The [..., 1, H, W] luma of [..., 3, H, W] data, computed in the working dtype and cast back
+    (truncating integers) to data's dtype, as torchvision does."""
     work = data.astype(_work_dtype(data))
     r, g, b = work[..., 0:1, :, :], work[..., 1:2, :, :], work[..., 2:3, :, :]
     return (_LUMA[0] * r + _LUMA[1] * g + _LUMA[2] * b).astype(data.dtype)
@@ -127,7 +127,7 @@ def _rgb_to_hsv(rgb: np.ndarray) -> np.ndarray:
     safe = np.where(gray, 1, chroma)
     rc, gc, bc = (maxc - r) / safe, (maxc - g) / safe, (maxc - b) / safe
     hue = np.where(maxc == r, bc - gc, np.where(maxc == g, 2.0 + rc - bc, 4.0 + gc - rc))
-    hue = np.where(gray, 0, np.fmod(hue / 6.0 + 1.0, 1.0))
+    hue = np.fmod(hue / 6.0 + 1.0, 1.0)
     return np.stack([hue, saturation, maxc], axis=-3).astype(rgb.dtype)
 
 
