@@ -209,6 +209,13 @@ def test_random_mask_zeroes_one_square_on_tensors():
     assert x.numpy().min() == 1.0
 
 
+def test_random_mask_fills_each_channel_of_a_tensor():
+    out = T.RandomMask((2, 3), p=1.0, fill=(5, 6))(ember.zeros(2, 4, 4, dtype=ember.uint8)).numpy()
+    assert out.dtype == np.uint8
+    assert (out[0] == 5).sum() == (out[1] == 6).sum() == 6
+    assert ((out[0] == 5) == (out[1] == 6)).all()
+
+
 def test_random_mask_on_pil_with_fill_and_rectangle():
     img = Image.new("RGB", (10, 8), (200, 200, 200))
     out = T.RandomMask((3, 5), p=1.0, fill=(1, 2, 3))(img)
