@@ -1,9 +1,12 @@
 """Every vision test runs offline: a connection or name lookup for any address but the loopback
-one fails at once, so a dataset test can never download from the internet."""
+one fails at once, so a dataset test can never download from the internet. `uncached_pillow`
+lets a test hide Pillow from ember.vision."""
 
 import socket
 
 import pytest
+
+from ember.vision._pil import pil_image
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -38,3 +41,11 @@ def _offline(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+
+
+@pytest.fixture
+def uncached_pillow():
+    """Forget the Pillow module that ember.vision looked up, before and after the test."""
+    pil_image.cache_clear()
+    yield
+    pil_image.cache_clear()

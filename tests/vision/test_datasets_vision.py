@@ -9,7 +9,6 @@ import pytest
 
 import ember
 from ember.vision import datasets
-from ember.vision._pil import pil_image
 
 
 class Squares(datasets.VisionDataset):
@@ -120,13 +119,6 @@ def test_importing_the_modules_does_not_import_pillow():
     code = ("import sys, ember.vision.datasets, ember.vision.io, ember.vision.utils; "
             "assert 'PIL' not in sys.modules, 'Pillow imported'")
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-
-
-@pytest.fixture
-def uncached_pillow():
-    pil_image.cache_clear()
-    yield
-    pil_image.cache_clear()
 
 
 def test_without_pillow_the_error_names_the_install_command(monkeypatch, uncached_pillow):

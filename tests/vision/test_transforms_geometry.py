@@ -261,9 +261,10 @@ def test_importing_transforms_does_not_import_pillow():
     assert out.stdout.strip() == "False"
 
 
-def test_missing_pillow_names_the_extra(monkeypatch):
+def test_missing_pillow_names_the_extra(monkeypatch, uncached_pillow):
     from ember.vision.transforms import _image
 
     monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
     with pytest.raises(ImportError, match=r"pip install ember\[vision\]"):
         _image._pil()

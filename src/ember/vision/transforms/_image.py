@@ -2,13 +2,12 @@
 tensor; how to tell them apart, read their sizes, and move tensor pixels in and out of NumPy.
 
 Pillow is imported only when a function needs it, so `import ember.vision.transforms` works
-without it; `_pil()` raises an ImportError that names the install command.
+without it (`ember.vision._pil`).
 """
 
 from __future__ import annotations
 
 import sys
-from types import ModuleType
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -16,14 +15,7 @@ import numpy as np
 import ember
 from ember import Tensor
 
-
-def _pil() -> ModuleType:
-    """`PIL.Image`, imported on first use."""
-    try:
-        from PIL import Image
-    except ImportError as e:
-        raise ImportError("ember.vision needs Pillow for PIL images: pip install ember[vision]") from e
-    return Image
+from .._pil import pil_image as _pil
 
 
 def _is_pil_image(img: Any) -> bool:
