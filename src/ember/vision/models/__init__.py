@@ -2,7 +2,13 @@
 state_dict keys, initialisation and pretrained weights (`weights=ResNet18_Weights.DEFAULT`)."""
 
 from ._weights import Weights, WeightsEnum
+from .alexnet import *  # noqa: F401,F403
+from .alexnet import __all__ as _alexnet_all
+from .mobilenetv2 import *  # noqa: F401,F403
+from .mobilenetv2 import __all__ as _mobilenetv2_all
 from .resnet import *  # noqa: F401,F403
 from .resnet import __all__ as _resnet_all
+from .vgg import *  # noqa: F401,F403
+from .vgg import __all__ as _vgg_all
 
-__all__ = ["Weights", "WeightsEnum"] + list(_resnet_all)
+__all__ = ["Weights", "WeightsEnum"] + _alexnet_all + _mobilenetv2_all + _resnet_all + _vgg_all

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, TypeVar
 from urllib.parse import urlparse
 
-from ... import serialization
+from ... import nn, serialization
 from ._meta import _IMAGENET_CATEGORIES
 from ._presets import ImageClassification
 
@@ -40,6 +40,7 @@ _HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
 _CHUNK = 1 << 16
 
 B = TypeVar("B", bound=Callable[..., Any])
+M = TypeVar("M", bound=nn.Module)
 
 
 @dataclass(eq=False)
@@ -154,6 +155,16 @@ def _overwrite_named_param(kwargs: dict[str, Any], param: str, new_value: Any) -
     if param in kwargs and kwargs[param] != new_value:
         raise ValueError(f"The parameter '{param}' expected value {new_value} but got {kwargs[param]} instead.")
     kwargs[param] = new_value
+
+
+def _build(factory: Callable[..., M], weights: Optional[WeightsEnum], progress: bool, **kwargs: Any) -> M:
+    """`factory(**kwargs)` with `weights` loaded (strictly) and `num_classes` set to match them."""
+    if weights is not None and weights.meta["categories"] is not None:
+        _overwrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+    model = factory(**kwargs)
+    if weights is not None:
+        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+    return model
 
 
 def get_dir() -> str:

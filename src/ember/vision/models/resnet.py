@@ -9,10 +9,11 @@ keys and initialisation are torchvision's, so its published checkpoints load unc
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 from ... import Tensor, flatten, nn
-from ._weights import WeightsEnum, _imagenet1k, _overwrite_named_param, handle_legacy_interface
+from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = [
     "ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
@@ -172,16 +173,6 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 
 
-def _resnet(block: Block, layers: Sequence[int], weights: Optional[WeightsEnum], progress: bool,
-            **kwargs: Any) -> ResNet:
-    if weights is not None:
-        _overwrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = ResNet(block, layers, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
-
-
 _RECIPE = "https://github.com/pytorch/vision/tree/main/references/classification#resnet"
 
 
@@ -207,16 +198,16 @@ class ResNet50_Weights(WeightsEnum):
 def resnet18(*, weights: Optional[ResNet18_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-18 (11.7M parameters); `weights` as torchvision's (`ResNet18_Weights`, a name, or None),
     `progress` shows a download bar, `kwargs` go to `ResNet`."""
-    return _resnet(BasicBlock, [2, 2, 2, 2], ResNet18_Weights.verify(weights), progress, **kwargs)
+    return _build(partial(ResNet, BasicBlock, [2, 2, 2, 2]), ResNet18_Weights.verify(weights), progress, **kwargs)
 
 
 @handle_legacy_interface(weights=("pretrained", ResNet34_Weights.IMAGENET1K_V1))
 def resnet34(*, weights: Optional[ResNet34_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-34 (21.8M parameters); arguments as `resnet18`."""
-    return _resnet(BasicBlock, [3, 4, 6, 3], ResNet34_Weights.verify(weights), progress, **kwargs)
+    return _build(partial(ResNet, BasicBlock, [3, 4, 6, 3]), ResNet34_Weights.verify(weights), progress, **kwargs)
 
 
 @handle_legacy_interface(weights=("pretrained", ResNet50_Weights.IMAGENET1K_V1))
 def resnet50(*, weights: Optional[ResNet50_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-50 (25.6M parameters, bottleneck blocks); arguments as `resnet18`."""
-    return _resnet(Bottleneck, [3, 4, 6, 3], ResNet50_Weights.verify(weights), progress, **kwargs)
+    return _build(partial(ResNet, Bottleneck, [3, 4, 6, 3]), ResNet50_Weights.verify(weights), progress, **kwargs)
