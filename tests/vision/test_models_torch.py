@@ -1,0 +1,127 @@
+"""ember.vision.models against the plain-torch reference builds of torch_models.py: the same
+state_dict keys and shapes, and, with one set of weights loaded into both, the same outputs, input
+gradients, parameter gradients and updated BatchNorm statistics, in eval and in train mode."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember.vision import models
+from tolerances import REDUCTION, TOLERANCES
+
+from . import torch_models as ref
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread() -> Iterator[None]:
+    """torch's depthwise convs spin two threads for tiny work: 50x slower on a shared 2-core box."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _randomised(module: ember.nn.Module, rng: np.random.Generator) -> None:
+    """Give the norms random affine parameters and running statistics, so that eval mode does
+    more than divide by sqrt(1 + eps); the other weights keep their torchvision initialisation."""
+    state = module.state_dict()
+    for name, value in state.items():
+        if name.endswith(("running_var", ".weight")) and value.ndim == 1:
+            state[name] = ember.tensor(rng.uniform(0.5, 1.5, value.shape).astype(np.float32))
+        elif name.endswith(("running_mean", ".bias")) and value.ndim == 1:
+            state[name] = ember.tensor(rng.uniform(-0.2, 0.2, value.shape).astype(np.float32))
+    module.load_state_dict(state)
+
+
+def _keys_and_shapes(module: ember.nn.Module | torch.nn.Module) -> list[tuple[str, tuple[int, ...]]]:
+    return [(k, tuple(v.shape)) for k, v in module.state_dict().items()]
+
+
+def _torch_twin(e: ember.nn.Module, t: torch.nn.Module, dtype: str) -> None:
+    """Load `e`'s state into `t` (same keys in the same order, same shapes) and put both in `dtype`."""
+    assert _keys_and_shapes(e) == _keys_and_shapes(t)
+    result = t.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in e.state_dict().items()})
+    assert not result.missing_keys and not result.unexpected_keys
+    e.to(getattr(ember, dtype))
+    t.to(getattr(torch, dtype))
+
+
+def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, what: str) -> None:
+    """Elementwise to `rtol`, with an absolute floor of `rtol` times the largest |expected| (an
+    element that cancels to near zero keeps the error of the large terms it summed) and of 1e-11
+    (float64 noise: the bias of a norm followed by a train-mode norm has a gradient of exactly
+    0, which both libraries round to +-1e-13)."""
+    floor = max(rtol * float(np.abs(expected).max()), 1e-11 if expected.dtype == np.float64 else 0.0)
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=floor, err_msg=what)
+
+
+def _compare(e: ember.nn.Module, t: torch.nn.Module, shape: tuple[int, ...], dtype: str, train: bool,
+             rtol: float) -> None:
+    """Same input into both, in train or eval mode: compare the output, the input gradient,
+    every parameter's gradient (by name) and the BatchNorm buffers afterwards."""
+    e.train(train)
+    t.train(train)
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, shape).astype(dtype)
+    ex, tx = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    eo, to = e(ex), t(tx)
+    _close(eo.detach().numpy(), to.detach().numpy(), rtol, "output")
+    upstream = rng.standard_normal(tuple(to.shape)).astype(dtype)
+    (eo * ember.tensor(upstream)).sum().backward()
+    (to * torch.tensor(upstream)).sum().backward()
+    _close(ex.grad.numpy(), tx.grad.numpy(), rtol, "input grad")
+    t_params = dict(t.named_parameters())
+    for name, p in e.named_parameters():
+        _close(p.grad.numpy(), t_params[name].grad.numpy(), rtol, f"{name} grad")
+    t_buffers = dict(t.named_buffers())
+    for name, b in e.named_buffers():
+        _close(b.numpy(), t_buffers[name].numpy(), rtol, name)
+
+
+PAIRS: dict[str, tuple[Callable[..., ember.nn.Module], Callable[..., torch.nn.Module]]] = {
+    "resnet18": (models.resnet18, lambda **kwargs: ref.ResNet("resnet18", **kwargs)),
+    "resnet34": (models.resnet34, lambda **kwargs: ref.ResNet("resnet34", **kwargs)),
+    "resnet50": (models.resnet50, lambda **kwargs: ref.ResNet("resnet50", **kwargs)),
+    "mobilenet_v2": (models.mobilenet_v2, ref.MobileNetV2),
+}
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2"])
+def test_state_dict_keys_and_shapes_match_the_reference(name: str) -> None:
+    build, build_reference = PAIRS[name]
+    assert _keys_and_shapes(build()) == _keys_and_shapes(build_reference())
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2"])
+@pytest.mark.parametrize("dtype, train", [("float32", False), ("float64", True)], ids=["float32-eval", "float64-train"])
+def test_matches_torch(name: str, dtype: str, train: bool) -> None:
+    """Output, gradients and BatchNorm buffers: float32 to 1e-5 in eval mode; float64 to 1e-8 in
+    train mode (batch statistics, running-statistics update): each of the ~20 train-mode norms
+    divides by a batch standard deviation, so the backward through the stack amplifies float64
+    rounding past the one-layer 1e-10 of the contract (float32 would lose 3 digits the same way)."""
+    build, build_reference = PAIRS[name]
+    no_dropout = {"dropout": 0.0} if name == "mobilenet_v2" else {}
+    e, t = build(**no_dropout), build_reference(**no_dropout)
+    _randomised(e, np.random.default_rng(0))
+    _torch_twin(e, t, dtype)
+    # 64x64 leaves the last stage 2x2, so each train-mode norm sees 8 values, not an ill-conditioned 2
+    _compare(e, t, (2, 3, 64 if train else 32, 64 if train else 32), dtype, train,
+             1e-8 if train else TOLERANCES[REDUCTION][dtype][0])
+
+
+@pytest.mark.parametrize("name", ["resnet34", "resnet50"])
+def test_deeper_resnets_match_torch_in_eval_mode(name: str) -> None:
+    """Keys, shapes (checked by `_torch_twin`) and the eval-mode output, float32 to 1e-5."""
+    build, build_reference = PAIRS[name]
+    e, t = build(num_classes=10), build_reference(num_classes=10)
+    _randomised(e, np.random.default_rng(0))
+    _torch_twin(e, t, "float32")
+    e.eval(), t.eval()
+    x = np.random.default_rng(3).uniform(-1, 1, (1, 3, 32, 32)).astype(np.float32)
+    with torch.no_grad(), ember.no_grad():
+        _close(e(ember.tensor(x)).numpy(), t(torch.tensor(x)).numpy(), 1e-5, "output")
