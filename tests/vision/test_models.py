@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -11,6 +11,8 @@ import pytest
 import ember
 from ember import nn
 from ember.vision import models
+
+from .model_helpers import init_calls  # noqa: F401 (a fixture)
 
 PUBLISHED_NUM_PARAMS = {
     "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "vgg11": 132_863_336,
@@ -21,22 +23,6 @@ WEIGHTS = {
     "vgg11": models.VGG11_Weights, "vgg16": models.VGG16_Weights, "vgg16_bn": models.VGG16_BN_Weights,
     "mobilenet_v2": models.MobileNet_V2_Weights, "alexnet": models.AlexNet_Weights,
 }
-INIT_FUNCTIONS = ("uniform_", "normal_", "constant_", "ones_", "zeros_", "kaiming_uniform_", "kaiming_normal_")
-
-
-@pytest.fixture
-def init_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, tuple, dict]]:
-    """Replace nn.init's fillers by a recorder (name, id(tensor), args, kwargs): builds the
-    130M-parameter VGGs in a fraction of a second, their values left unset."""
-    calls: list[tuple[str, int, tuple, dict]] = []
-    for name in INIT_FUNCTIONS:
-        def record(tensor: ember.Tensor, *args: Any, _name: str = name, **kwargs: Any) -> ember.Tensor:
-            calls.append((_name, id(tensor), args, kwargs))
-            return tensor
-        monkeypatch.setattr(nn.init, name, record)
-    return calls
-
-
 @pytest.mark.parametrize("name", PUBLISHED_NUM_PARAMS)
 def test_parameter_count_is_torchvisions(name: str, init_calls: list) -> None:
     model = getattr(models, name)()
