@@ -215,7 +215,8 @@ def load_state_dict_from_url(url: str, model_dir: Optional[str] = None, map_loca
                              weights_only: bool = True) -> Any:
     """torch.hub's `load_state_dict_from_url`: the object `ember.load` reads from the file
     `url` names, downloaded into `model_dir` (default `get_dir()/checkpoints`) unless already
-    there. `check_hash` checks a new download against the hash in its file name."""
+    there. `check_hash` checks a new download against the hash in its file name. Unlike
+    torch.hub, `weights_only` defaults to True: a downloaded file is untrusted input."""
     folder = Path(model_dir) if model_dir is not None else Path(get_dir()) / "checkpoints"
     folder.mkdir(parents=True, exist_ok=True)
     cached = folder / (file_name or os.path.basename(urlparse(url).path))
