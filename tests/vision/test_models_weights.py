@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import io
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -116,6 +117,20 @@ def test_transforms_is_the_validation_preset() -> None:
     assert preset.mean == [0.485, 0.456, 0.406] and preset.std == [0.229, 0.224, 0.225]
 
 
+def test_transforms_preprocess_a_tensor_and_a_pil_image() -> None:
+    """Resize 256, crop 224, [0, 1], normalize: a constant image stays constant through the
+    resize and crop, so each channel must read (value / 255 - mean) / std."""
+    pytest.importorskip("ember.vision.transforms.functional", reason="ember.vision.transforms is not here yet")
+    image = pytest.importorskip("PIL.Image")
+    preset = R18.transforms()
+    expected = (np.array([128, 64, 32]) / 255 - np.array(preset.mean)) / np.array(preset.std)
+    tensor = ember.tensor(np.broadcast_to(np.array([128, 64, 32], np.uint8)[:, None, None], (3, 300, 400)).copy())
+    for picture in (tensor, image.new("RGB", (400, 300), (128, 64, 32))):
+        out = preset(picture)
+        assert out.shape == (3, 224, 224) and out.dtype == ember.float32
+        np.testing.assert_allclose(out.numpy(), np.broadcast_to(expected[:, None, None], (3, 224, 224)), rtol=1e-5)
+
+
 def test_download_checks_caches_and_loads(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
                                           monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture) -> None:
     """weights="DEFAULT": downloaded once (a progress bar on stderr), the hash prefix checked,
@@ -165,6 +180,15 @@ def test_load_state_dict_from_url_arguments(server: _Server, tmp_path: Path, che
                                               file_name="r18.pth", progress=False)
     assert (tmp_path / "d" / "r18.pth").read_bytes() == data
     assert isinstance(state["conv1.weight"], ember.Tensor) and tuple(state["fc.weight"].shape) == (1000, 512)
+
+
+def test_tqdm_is_needed_only_for_the_bar(server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (server.root / "file.bin").write_bytes(b"ember")
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with pytest.raises(ImportError, match="pip install 'ember\\[vision\\]', or pass progress=False"):
+        _weights.download_url_to_file(f"{server.url}/file.bin", str(tmp_path / "a.bin"))
+    _weights.download_url_to_file(f"{server.url}/file.bin", str(tmp_path / "b.bin"), progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bin", "served"]
 
 
 def test_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ temporary file beside the target and is renamed only when complete and checked.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import hashlib
@@ -175,10 +176,21 @@ def get_dir() -> str:
     return os.path.join(os.path.expanduser(home), "hub")
 
 
-def _progress_bar(total: Optional[int], enabled: bool) -> Any:
-    from tqdm import tqdm  # the `vision` extra; imported only when something is downloaded
+class _Silent:
+    def update(self, n: int) -> None:
+        pass
 
-    return tqdm(total=total, disable=not enabled, unit="B", unit_scale=True, unit_divisor=1024)
+
+def _progress_bar(total: Optional[int], enabled: bool) -> Any:
+    """A tqdm bar (tqdm is the `vision` extra, imported only to show one), or one that shows nothing."""
+    if not enabled:
+        return contextlib.nullcontext(_Silent())
+    try:
+        from tqdm import tqdm
+    except ImportError as err:
+        raise ImportError("the download progress bar needs tqdm: pip install 'ember[vision]', "
+                          "or pass progress=False") from err
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024)
 
 
 def download_url_to_file(url: str, dst: str, hash_prefix: Optional[str] = None, progress: bool = True) -> None:
