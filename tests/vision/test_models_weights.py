@@ -241,3 +241,21 @@ def test_vgg_with_weights_skips_its_initialisation(init_calls: list, monkeypatch
         models.vgg11(weights="DEFAULT")
     assert loaded == [models.VGG11_Weights.IMAGENET1K_V1]
     assert not [c for c in init_calls if c[0] in ("kaiming_normal_", "normal_", "constant_")]
+
+
+def test_the_model_registry(init_calls: list) -> None:
+    assert models.list_models() == ["alexnet", "mobilenet_v2", "resnet18", "resnet34", "resnet50", "vgg11", "vgg16",
+                                    "vgg16_bn"]
+    assert models.list_models(models, include=["resnet*", "vgg1?"], exclude="*50") == ["resnet18", "resnet34",
+                                                                                       "vgg11", "vgg16"]
+    assert models.get_model_builder("ResNet18") is models.resnet18
+    assert models.get_model("mobilenet_v2", num_classes=3).classifier[1].out_features == 3
+    assert models.get_model_weights("vgg16_bn") is models.VGG16_BN_Weights
+    assert models.get_model_weights(models.alexnet) is models.AlexNet_Weights
+    assert models.get_weight("ResNet50_Weights.IMAGENET1K_V2") is models.ResNet50_Weights.DEFAULT
+    with pytest.raises(ValueError, match="Unknown model resnet1000"):
+        models.get_model("resnet1000")
+    with pytest.raises(ValueError, match="Invalid weight name provided: 'IMAGENET1K_V1'."):
+        models.get_weight("IMAGENET1K_V1")
+    with pytest.raises(ValueError, match="The weight enum 'Nope_Weights' for the specific method couldn't be"):
+        models.get_weight("Nope_Weights.IMAGENET1K_V1")

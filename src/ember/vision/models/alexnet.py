@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ... import Tensor, flatten, nn
+from ._api import register_model
 from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
@@ -51,6 +52,7 @@ class AlexNet_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", AlexNet_Weights.IMAGENET1K_V1))
 def alexnet(*, weights: Optional[AlexNet_Weights] = None, progress: bool = True, **kwargs: Any) -> AlexNet:
     """AlexNet (61.1M parameters); `weights`, `progress` and `kwargs` as `resnet18`."""

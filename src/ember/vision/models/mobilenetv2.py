@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from ... import Tensor, flatten, nn
 from ...nn import functional as F
+from ._api import register_model
 from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
@@ -150,6 +151,7 @@ class MobileNet_V2_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V2
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", MobileNet_V2_Weights.IMAGENET1K_V1))
 def mobilenet_v2(*, weights: Optional[MobileNet_V2_Weights] = None, progress: bool = True,
                  **kwargs: Any) -> MobileNetV2:

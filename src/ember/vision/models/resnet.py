@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 from ... import Tensor, flatten, nn
+from ._api import register_model
 from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = [
@@ -194,6 +195,7 @@ class ResNet50_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V2
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", ResNet18_Weights.IMAGENET1K_V1))
 def resnet18(*, weights: Optional[ResNet18_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-18 (11.7M parameters); `weights` as torchvision's (`ResNet18_Weights`, a name, or None),
@@ -201,12 +203,14 @@ def resnet18(*, weights: Optional[ResNet18_Weights] = None, progress: bool = Tru
     return _build(partial(ResNet, BasicBlock, [2, 2, 2, 2]), ResNet18_Weights.verify(weights), progress, **kwargs)
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", ResNet34_Weights.IMAGENET1K_V1))
 def resnet34(*, weights: Optional[ResNet34_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-34 (21.8M parameters); arguments as `resnet18`."""
     return _build(partial(ResNet, BasicBlock, [3, 4, 6, 3]), ResNet34_Weights.verify(weights), progress, **kwargs)
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", ResNet50_Weights.IMAGENET1K_V1))
 def resnet50(*, weights: Optional[ResNet50_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-50 (25.6M parameters, bottleneck blocks); arguments as `resnet18`."""

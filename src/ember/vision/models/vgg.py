@@ -14,6 +14,7 @@ from typing import Any, Optional, Sequence, Union
 
 from ... import Tensor, flatten, nn
 from ._presets import ImageClassification
+from ._api import register_model
 from ._weights import Weights, WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = ["VGG", "VGG11_Weights", "VGG16_Weights", "VGG16_BN_Weights", "vgg11", "vgg16", "vgg16_bn"]
@@ -108,18 +109,21 @@ class VGG16_BN_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", VGG11_Weights.IMAGENET1K_V1))
 def vgg11(*, weights: Optional[VGG11_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
     """VGG-11, configuration "A" (132.9M parameters); `weights`, `progress` and `kwargs` as `resnet18`."""
     return _vgg("A", False, VGG11_Weights.verify(weights), progress, **kwargs)
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", VGG16_Weights.IMAGENET1K_V1))
 def vgg16(*, weights: Optional[VGG16_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
     """VGG-16, configuration "D" (138.4M parameters)."""
     return _vgg("D", False, VGG16_Weights.verify(weights), progress, **kwargs)
 
 
+@register_model()
 @handle_legacy_interface(weights=("pretrained", VGG16_BN_Weights.IMAGENET1K_V1))
 def vgg16_bn(*, weights: Optional[VGG16_BN_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
     """VGG-16 with BatchNorm after every conv (138.4M parameters)."""
