@@ -144,15 +144,13 @@ def test_resnet50_matches_torch_in_eval_mode() -> None:
 
 
 def _random_state(module: ember.nn.Module, rng: np.random.Generator) -> None:
-    """Fill every parameter and BatchNorm buffer of `module` (left unset by init_calls):
-    weights N(0, 2 / fan_in), norms as `_randomised`."""
+    """Fill every value of `module` (left unset by init_calls): weights N(0, 2 / fan_in), the
+    1-d parameters and buffers as `_randomised`."""
     state = {}
     for name, value in module.state_dict().items():
         if value.ndim > 1:
             fan_in = int(np.prod(value.shape[1:]))
             state[name] = ember.tensor(rng.standard_normal(value.shape, dtype=np.float32) * np.sqrt(2 / fan_in))
-        elif value.dtype == ember.float32:
-            state[name] = ember.tensor(rng.uniform(0.5, 1.5, value.shape).astype(np.float32))
     module.load_state_dict(state, strict=False)
     _randomised(module, rng)
 
