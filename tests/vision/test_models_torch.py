@@ -115,6 +115,27 @@ def test_state_dict_keys_and_shapes_match_the_reference(name: str, init_calls: l
     assert _keys_and_shapes(build()) == _keys_and_shapes(reference)
 
 
+# Entries of torchvision's published checkpoints, written out by hand: a check on the reference too.
+PUBLISHED_ENTRIES = {
+    "resnet18": (102, {"conv1.weight": (64, 3, 7, 7), "layer1.0.conv1.weight": (64, 64, 3, 3),
+                       "layer2.0.downsample.0.weight": (128, 64, 1, 1), "layer2.0.downsample.1.running_var": (128,),
+                       "layer4.1.bn2.bias": (512,), "fc.weight": (1000, 512)}),
+    "mobilenet_v2": (262, {"features.0.0.weight": (32, 3, 3, 3), "features.1.conv.0.0.weight": (32, 1, 3, 3),
+                           "features.1.conv.1.weight": (16, 32, 1, 1), "features.1.conv.2.running_mean": (16,),
+                           "features.2.conv.0.0.weight": (96, 16, 1, 1), "features.17.conv.2.weight": (320, 960, 1, 1),
+                           "features.18.0.weight": (1280, 320, 1, 1), "classifier.1.weight": (1000, 1280)}),
+}
+
+
+@pytest.mark.parametrize("name", PUBLISHED_ENTRIES)
+def test_state_dict_holds_the_published_entries(name: str, init_calls: list) -> None:
+    """Without num_batches_tracked (the published files predate it), torchvision's count of
+    entries, and some of them by name and shape."""
+    count, entries = PUBLISHED_ENTRIES[name]
+    state = {k: tuple(v.shape) for k, v in PAIRS[name][0]().state_dict().items() if "num_batches" not in k}
+    assert len(state) == count and {k: state.get(k) for k in entries} == entries
+
+
 @pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2"])
 @pytest.mark.parametrize("dtype, train", [("float32", False), ("float64", True)], ids=["float32-eval", "float64-train"])
 def test_matches_torch(name: str, dtype: str, train: bool) -> None:
