@@ -178,19 +178,20 @@ def get_dir() -> str:
 
 class _Silent:
     def update(self, n: int) -> None:
-        pass
+        """Nothing to show."""
 
 
 def _progress_bar(total: Optional[int], enabled: bool) -> Any:
-    """A tqdm bar (tqdm is the `vision` extra, imported only to show one), or one that shows nothing."""
-    if not enabled:
-        return contextlib.nullcontext(_Silent())
-    try:
-        from tqdm import tqdm
-    except ImportError as err:
-        raise ImportError("the download progress bar needs tqdm: pip install 'ember[vision]', "
-                          "or pass progress=False") from err
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024)
+    """A tqdm bar counting bytes on stderr (tqdm is the `vision` extra, imported only to show one),
+    or a silent stand-in when `enabled` is False or tqdm is not installed."""
+    if enabled:
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            pass
+        else:
+            return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024)
+    return contextlib.nullcontext(_Silent())
 
 
 def download_url_to_file(url: str, dst: str, hash_prefix: Optional[str] = None, progress: bool = True) -> None:
