@@ -244,6 +244,8 @@ def test_pretrained_is_deprecated_as_in_torchvision(server: _Server, cache: Path
         models.resnet18(True, False)
     assert str(record[0].message).startswith("Using 'weights', 'progress' as positional parameter(s) is deprecated")
     assert len(server.requests) == 1
+    with pytest.raises(TypeError, match="pretrained"):
+        models.resnet18(pretrained=True, weights=None)
 
 
 def test_weights_fix_num_classes() -> None:

@@ -39,6 +39,7 @@ from ._presets import ImageClassification
 
 _HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
 _CHUNK = 1 << 16
+_MISSING = object()
 
 B = TypeVar("B", bound=Callable[..., Any])
 M = TypeVar("M", bound=nn.Module)
@@ -115,12 +116,13 @@ def handle_legacy_interface(**params: tuple[str, Optional[WeightsEnum]]) -> Call
             if args:
                 kwargs.update(_keyword_only(builder, args))
             for new, (old, default) in params.items():
-                if old in kwargs:
+                given = kwargs.get(new, _MISSING)
+                if given is _MISSING and old in kwargs:
                     warnings.warn(f"The parameter '{old}' is deprecated since 0.13 and may be removed in the future, "
                                   f"please use '{new}' instead.")
                     legacy = kwargs.pop(old)
-                elif isinstance(kwargs.get(new), bool):
-                    legacy = kwargs[new]
+                elif given is not _MISSING and given is not None and not isinstance(given, (WeightsEnum, str)):
+                    legacy = given  # the old `pretrained` passed positionally
                 else:
                     continue
                 chosen = default if legacy else None
