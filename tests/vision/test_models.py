@@ -15,19 +15,18 @@ from ember.vision import models
 from .model_helpers import init_calls  # noqa: F401 (a fixture)
 
 PUBLISHED_NUM_PARAMS = {
-    "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "vgg11": 132_863_336,
-    "vgg16": 138_357_544, "vgg16_bn": 138_365_992, "mobilenet_v2": 3_504_872, "alexnet": 61_100_840,
+    "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "resnet101": 44_549_160,
+    "resnet152": 60_192_808, "vgg11": 132_863_336, "vgg11_bn": 132_868_840, "vgg13": 133_047_848,
+    "vgg13_bn": 133_053_736, "vgg16": 138_357_544, "vgg16_bn": 138_365_992, "vgg19": 143_667_240,
+    "vgg19_bn": 143_678_248, "mobilenet_v2": 3_504_872, "alexnet": 61_100_840,
 }
-WEIGHTS = {
-    "resnet18": models.ResNet18_Weights, "resnet34": models.ResNet34_Weights, "resnet50": models.ResNet50_Weights,
-    "vgg11": models.VGG11_Weights, "vgg16": models.VGG16_Weights, "vgg16_bn": models.VGG16_BN_Weights,
-    "mobilenet_v2": models.MobileNet_V2_Weights, "alexnet": models.AlexNet_Weights,
-}
+
+
 @pytest.mark.parametrize("name", PUBLISHED_NUM_PARAMS)
 def test_parameter_count_is_torchvisions(name: str, init_calls: list) -> None:
     model = getattr(models, name)()
     count = sum(p.numel() for p in model.parameters())
-    assert count == PUBLISHED_NUM_PARAMS[name] == WEIGHTS[name].DEFAULT.meta["num_params"]
+    assert count == PUBLISHED_NUM_PARAMS[name] == models.get_model_weights(name).DEFAULT.meta["num_params"]
 
 
 def _std(t: ember.Tensor) -> float:

@@ -98,9 +98,9 @@ PAIRS: dict[str, tuple[Callable[..., ember.nn.Module], Callable[..., torch.nn.Mo
 
 
 BIG: dict[str, tuple[Callable[..., ember.nn.Module], Callable[..., torch.nn.Module]]] = {
-    "vgg11": (models.vgg11, lambda: ref.VGG("vgg11")),
-    "vgg16": (models.vgg16, lambda: ref.VGG("vgg16")),
-    "vgg16_bn": (models.vgg16_bn, lambda: ref.VGG("vgg16", batch_norm=True)),
+    **{name: (getattr(models, name), lambda name=name: ref.ResNet(name)) for name in ("resnet101", "resnet152")},
+    **{f"{name}{bn}": (getattr(models, f"{name}{bn}"), lambda name=name, bn=bn: ref.VGG(name, batch_norm=bool(bn)))
+       for name in ref.VGG_STAGES for bn in ("", "_bn")},
     "alexnet": (models.alexnet, ref.AlexNet),
 }
 

@@ -266,10 +266,11 @@ def test_vgg_with_weights_skips_its_initialisation(init_calls: list, monkeypatch
 
 
 def test_the_model_registry(init_calls: list) -> None:
-    assert models.list_models() == ["alexnet", "mobilenet_v2", "resnet18", "resnet34", "resnet50", "vgg11", "vgg16",
-                                    "vgg16_bn"]
-    assert models.list_models(models, include=["resnet*", "vgg1?"], exclude="*50") == ["resnet18", "resnet34",
-                                                                                       "vgg11", "vgg16"]
+    assert models.list_models() == [
+        "alexnet", "mobilenet_v2", "resnet101", "resnet152", "resnet18", "resnet34", "resnet50", "vgg11", "vgg11_bn",
+        "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]
+    assert models.list_models(models, include=["resnet1*", "vgg1?"], exclude="*9") == [
+        "resnet101", "resnet152", "resnet18", "vgg11", "vgg13", "vgg16"]
     assert models.get_model_builder("ResNet18") is models.resnet18
     assert models.get_model("mobilenet_v2", num_classes=3).classifier[1].out_features == 3
     assert models.get_model_weights("vgg16_bn") is models.VGG16_BN_Weights

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from torch import Tensor, flatten, nn
 
-RESNET_STAGES = {"resnet18": (False, [2, 2, 2, 2]), "resnet34": (False, [3, 4, 6, 3]), "resnet50": (True, [3, 4, 6, 3])}
-VGG_CFGS = {
-    "vgg11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
-    "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
-}
+RESNET_STAGES = {"resnet18": (False, [2, 2, 2, 2]), "resnet34": (False, [3, 4, 6, 3]), "resnet50": (True, [3, 4, 6, 3]),
+                 "resnet101": (True, [3, 4, 23, 3]), "resnet152": (True, [3, 8, 36, 3])}
+# conv widths per stage (each stage closed by a 2x2 max pool); vgg11: 1-1-2-2-2 convs, vgg19: 2-2-4-4-4
+VGG_STAGES = {"vgg11": [1, 1, 2, 2, 2], "vgg13": [2, 2, 2, 2, 2], "vgg16": [2, 2, 3, 3, 3], "vgg19": [2, 2, 4, 4, 4]}
 MOBILENET_V2_STAGES = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
                        (6, 320, 1, 1)]
 
@@ -111,12 +110,12 @@ class VGG(nn.Module):
         super().__init__()
         layers: list[nn.Module] = []
         cin = 3
-        for v in VGG_CFGS[name]:
-            if v == "M":
-                layers.append(nn.MaxPool2d(2))
-            else:
-                layers += [nn.Conv2d(cin, v, 3, padding=1), *([nn.BatchNorm2d(v)] if batch_norm else []), nn.ReLU()]
-                cin = v
+        for width, convs in zip([64, 128, 256, 512, 512], VGG_STAGES[name]):
+            for _ in range(convs):
+                layers += [nn.Conv2d(cin, width, 3, padding=1), *([nn.BatchNorm2d(width)] if batch_norm else []),
+                           nn.ReLU()]
+                cin = width
+            layers.append(nn.MaxPool2d(2))
         self.features = nn.Sequential(*layers)
         self.pool = nn.AdaptiveAvgPool2d(7)
         self.classifier = _classifier(512 * 7 * 7, num_classes, dropout, dropout_first=False)

@@ -18,7 +18,7 @@ from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
 __all__ = [
     "ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
-    "resnet18", "resnet34", "resnet50",
+    "ResNet101_Weights", "ResNet152_Weights", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
 ]
 
 NormLayer = Callable[[int], nn.Module]
@@ -175,6 +175,7 @@ class ResNet(nn.Module):
 
 
 _RECIPE = "https://github.com/pytorch/vision/tree/main/references/classification#resnet"
+_NEW_RECIPE = "https://github.com/pytorch/vision/issues/3995#new-recipe"
 
 
 class ResNet18_Weights(WeightsEnum):
@@ -192,6 +193,18 @@ class ResNet50_Weights(WeightsEnum):
     IMAGENET1K_V2 = _imagenet1k(
         "resnet50-11ad3fa6.pth", 25557032, 80.858, 95.434,
         "https://github.com/pytorch/vision/issues/3995#issuecomment-1013906621", resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
+class ResNet101_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("resnet101-63fe2227.pth", 44549160, 77.374, 93.546, _RECIPE)
+    IMAGENET1K_V2 = _imagenet1k("resnet101-cd907fc2.pth", 44549160, 81.886, 95.780, _NEW_RECIPE, resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
+class ResNet152_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("resnet152-394f9c45.pth", 60192808, 78.312, 94.046, _RECIPE)
+    IMAGENET1K_V2 = _imagenet1k("resnet152-f82ba261.pth", 60192808, 82.284, 96.002, _NEW_RECIPE, resize_size=232)
     DEFAULT = IMAGENET1K_V2
 
 
@@ -215,3 +228,17 @@ def resnet34(*, weights: Optional[ResNet34_Weights] = None, progress: bool = Tru
 def resnet50(*, weights: Optional[ResNet50_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-50 (25.6M parameters, bottleneck blocks); arguments as `resnet18`."""
     return _build(partial(ResNet, Bottleneck, [3, 4, 6, 3]), ResNet50_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", ResNet101_Weights.IMAGENET1K_V1))
+def resnet101(*, weights: Optional[ResNet101_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
+    """ResNet-101 (44.5M parameters); arguments as `resnet18`."""
+    return _build(partial(ResNet, Bottleneck, [3, 4, 23, 3]), ResNet101_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", ResNet152_Weights.IMAGENET1K_V1))
+def resnet152(*, weights: Optional[ResNet152_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
+    """ResNet-152 (60.2M parameters); arguments as `resnet18`."""
+    return _build(partial(ResNet, Bottleneck, [3, 8, 36, 3]), ResNet152_Weights.verify(weights), progress, **kwargs)

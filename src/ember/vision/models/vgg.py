@@ -2,7 +2,8 @@
 2014, arxiv.org/abs/1409.1556).
 
 `features`: stacks of 3x3 convs (padding 1, optionally followed by BatchNorm) and ReLUs, each stack
-closed by a 2x2 max pool that halves the size; configuration "A" is VGG-11, "D" VGG-16. Then an
+closed by a 2x2 max pool that halves the size; configurations "A", "B", "D" and "E" are VGG-11, -13,
+-16 and -19 (the number of weight layers). Then an
 adaptive average pool to 7x7 and `classifier`: Linear(25088, 4096), ReLU, Dropout, Linear(4096,
 4096), ReLU, Dropout, Linear(4096, num_classes). Names and keys are torchvision's.
 """
@@ -17,7 +18,11 @@ from ._presets import ImageClassification
 from ._api import register_model
 from ._weights import Weights, WeightsEnum, _build, _imagenet1k, handle_legacy_interface
 
-__all__ = ["VGG", "VGG11_Weights", "VGG16_Weights", "VGG16_BN_Weights", "vgg11", "vgg16", "vgg16_bn"]
+__all__ = [
+    "VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights", "VGG16_Weights",
+    "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16",
+    "vgg16_bn", "vgg19", "vgg19_bn",
+]
 
 
 class VGG(nn.Module):
@@ -90,6 +95,21 @@ class VGG11_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
+class VGG11_BN_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _vgg_weights("vgg11_bn-6002323d.pth", 132868840, 70.370, 89.810)
+    DEFAULT = IMAGENET1K_V1
+
+
+class VGG13_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _vgg_weights("vgg13-19584684.pth", 133047848, 69.928, 89.246)
+    DEFAULT = IMAGENET1K_V1
+
+
+class VGG13_BN_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _vgg_weights("vgg13_bn-abd245e5.pth", 133053736, 71.586, 90.374)
+    DEFAULT = IMAGENET1K_V1
+
+
 class VGG16_Weights(WeightsEnum):
     IMAGENET1K_V1 = _vgg_weights("vgg16-397923af.pth", 138357544, 71.592, 90.382)
     # Ported from github.com/amdegroot/ssd.pytorch: only `features` holds trained values.
@@ -109,11 +129,42 @@ class VGG16_BN_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
+class VGG19_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _vgg_weights("vgg19-dcbb9e9d.pth", 143667240, 72.376, 90.876)
+    DEFAULT = IMAGENET1K_V1
+
+
+class VGG19_BN_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _vgg_weights("vgg19_bn-c79401a0.pth", 143678248, 74.218, 91.842)
+    DEFAULT = IMAGENET1K_V1
+
+
 @register_model()
 @handle_legacy_interface(weights=("pretrained", VGG11_Weights.IMAGENET1K_V1))
 def vgg11(*, weights: Optional[VGG11_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
     """VGG-11, configuration "A" (132.9M parameters); `weights`, `progress` and `kwargs` as `resnet18`."""
     return _vgg("A", False, VGG11_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", VGG11_BN_Weights.IMAGENET1K_V1))
+def vgg11_bn(*, weights: Optional[VGG11_BN_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
+    """VGG-11 with BatchNorm after every conv (132.9M parameters)."""
+    return _vgg("A", True, VGG11_BN_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", VGG13_Weights.IMAGENET1K_V1))
+def vgg13(*, weights: Optional[VGG13_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
+    """VGG-13, configuration "B" (133.0M parameters)."""
+    return _vgg("B", False, VGG13_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", VGG13_BN_Weights.IMAGENET1K_V1))
+def vgg13_bn(*, weights: Optional[VGG13_BN_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
+    """VGG-13 with BatchNorm after every conv (133.1M parameters)."""
+    return _vgg("B", True, VGG13_BN_Weights.verify(weights), progress, **kwargs)
 
 
 @register_model()
@@ -128,3 +179,17 @@ def vgg16(*, weights: Optional[VGG16_Weights] = None, progress: bool = True, **k
 def vgg16_bn(*, weights: Optional[VGG16_BN_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
     """VGG-16 with BatchNorm after every conv (138.4M parameters)."""
     return _vgg("D", True, VGG16_BN_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", VGG19_Weights.IMAGENET1K_V1))
+def vgg19(*, weights: Optional[VGG19_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
+    """VGG-19, configuration "E" (143.7M parameters)."""
+    return _vgg("E", False, VGG19_Weights.verify(weights), progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", VGG19_BN_Weights.IMAGENET1K_V1))
+def vgg19_bn(*, weights: Optional[VGG19_BN_Weights] = None, progress: bool = True, **kwargs: Any) -> VGG:
+    """VGG-19 with BatchNorm after every conv (143.7M parameters)."""
+    return _vgg("E", True, VGG19_BN_Weights.verify(weights), progress, **kwargs)
