@@ -18,7 +18,9 @@ PUBLISHED_NUM_PARAMS = {
     "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "resnet101": 44_549_160,
     "resnet152": 60_192_808, "vgg11": 132_863_336, "vgg11_bn": 132_868_840, "vgg13": 133_047_848,
     "vgg13_bn": 133_053_736, "vgg16": 138_357_544, "vgg16_bn": 138_365_992, "vgg19": 143_667_240,
-    "vgg19_bn": 143_678_248, "mobilenet_v2": 3_504_872, "alexnet": 61_100_840,
+    "vgg19_bn": 143_678_248, "mobilenet_v2": 3_504_872, "alexnet": 61_100_840, "resnext50_32x4d": 25_028_904,
+    "resnext101_32x8d": 88_791_336, "resnext101_64x4d": 83_455_272, "wide_resnet50_2": 68_883_240,
+    "wide_resnet101_2": 126_886_696,
 }
 
 
@@ -96,6 +98,8 @@ def test_resnet_arguments() -> None:
         models.resnet18(groups=2)
     with pytest.raises(ValueError, match="replace_stride_with_dilation should be None or a 3-element tuple"):
         models.resnet50(replace_stride_with_dilation=[True, True])
+    with pytest.raises(ValueError, match="The parameter 'groups' expected value 32 but got 2 instead."):
+        models.resnext50_32x4d(groups=2)
     with pytest.raises(NotImplementedError, match="Dilation > 1 not supported in BasicBlock"):
         models.resnet18(replace_stride_with_dilation=[False, False, True])
 

@@ -98,7 +98,7 @@ PAIRS: dict[str, tuple[Callable[..., ember.nn.Module], Callable[..., torch.nn.Mo
 
 
 BIG: dict[str, tuple[Callable[..., ember.nn.Module], Callable[..., torch.nn.Module]]] = {
-    **{name: (getattr(models, name), lambda name=name: ref.ResNet(name)) for name in ("resnet101", "resnet152")},
+    **{name: (getattr(models, name), lambda name=name: ref.ResNet(name)) for name in list(ref.RESNET_STAGES)[3:]},
     **{f"{name}{bn}": (getattr(models, f"{name}{bn}"), lambda name=name, bn=bn: ref.VGG(name, batch_norm=bool(bn)))
        for name in ref.VGG_STAGES for bn in ("", "_bn")},
     "alexnet": (models.alexnet, ref.AlexNet),
@@ -153,9 +153,10 @@ def test_matches_torch(name: str, dtype: str, train: bool) -> None:
              1e-8 if train else TOLERANCES[REDUCTION][dtype][0])
 
 
-def test_resnet50_matches_torch_in_eval_mode() -> None:
-    """The bottleneck blocks: the eval-mode output, float32 to 1e-5."""
-    e, t = models.resnet50(num_classes=10), ref.ResNet("resnet50", num_classes=10)
+@pytest.mark.parametrize("name", ["resnet50", "resnext50_32x4d"])
+def test_bottleneck_resnets_match_torch_in_eval_mode(name: str) -> None:
+    """The (grouped) bottleneck blocks: the eval-mode output, float32 to 1e-5."""
+    e, t = getattr(models, name)(num_classes=10), ref.ResNet(name, num_classes=10)
     _randomised(e, np.random.default_rng(0))
     _torch_twin(e, t, "float32")
     e.eval(), t.eval()

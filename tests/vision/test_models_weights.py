@@ -267,8 +267,9 @@ def test_vgg_with_weights_skips_its_initialisation(init_calls: list, monkeypatch
 
 def test_the_model_registry(init_calls: list) -> None:
     assert models.list_models() == [
-        "alexnet", "mobilenet_v2", "resnet101", "resnet152", "resnet18", "resnet34", "resnet50", "vgg11", "vgg11_bn",
-        "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]
+        "alexnet", "mobilenet_v2", "resnet101", "resnet152", "resnet18", "resnet34", "resnet50", "resnext101_32x8d",
+        "resnext101_64x4d", "resnext50_32x4d", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19",
+        "vgg19_bn", "wide_resnet101_2", "wide_resnet50_2"]
     assert models.list_models(models, include=["resnet1*", "vgg1?"], exclude="*9") == [
         "resnet101", "resnet152", "resnet18", "vgg11", "vgg13", "vgg16"]
     assert models.get_model_builder("ResNet18") is models.resnet18

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from torch import Tensor, flatten, nn
 
-RESNET_STAGES = {"resnet18": (False, [2, 2, 2, 2]), "resnet34": (False, [3, 4, 6, 3]), "resnet50": (True, [3, 4, 6, 3]),
-                 "resnet101": (True, [3, 4, 23, 3]), "resnet152": (True, [3, 8, 36, 3])}
+# (bottleneck?, blocks per stage, groups, channels per group for 64 of the block's planes)
+RESNET_STAGES = {
+    "resnet18": (False, [2, 2, 2, 2], 1, 64), "resnet34": (False, [3, 4, 6, 3], 1, 64),
+    "resnet50": (True, [3, 4, 6, 3], 1, 64), "resnet101": (True, [3, 4, 23, 3], 1, 64),
+    "resnet152": (True, [3, 8, 36, 3], 1, 64), "resnext50_32x4d": (True, [3, 4, 6, 3], 32, 4),
+    "resnext101_32x8d": (True, [3, 4, 23, 3], 32, 8), "resnext101_64x4d": (True, [3, 4, 23, 3], 64, 4),
+    "wide_resnet50_2": (True, [3, 4, 6, 3], 1, 128), "wide_resnet101_2": (True, [3, 4, 23, 3], 1, 128),
+}
 # conv widths per stage (each stage closed by a 2x2 max pool); vgg11: 1-1-2-2-2 convs, vgg19: 2-2-4-4-4
 VGG_STAGES = {"vgg11": [1, 1, 2, 2, 2], "vgg13": [2, 2, 2, 2, 2], "vgg16": [2, 2, 3, 3, 3], "vgg19": [2, 2, 4, 4, 4]}
 MOBILENET_V2_STAGES = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
@@ -21,14 +27,16 @@ class Residual(nn.Module):
     """A ResNet block: convs named conv1..convN with norms bn1..bnN (ReLU between), plus a
     `downsample` (1x1 conv, norm) shortcut where the shape changes; relu(branch + shortcut)."""
 
-    def __init__(self, cin: int, planes: int, stride: int, bottleneck: bool) -> None:
+    def __init__(self, cin: int, planes: int, stride: int, bottleneck: bool, groups: int = 1,
+                 group_width: int = 64) -> None:
         super().__init__()
         cout = planes * (4 if bottleneck else 1)
-        # (in, out, kernel, stride) of each conv: torchvision strides the 3x3 conv
-        specs = ([(cin, planes, 1, 1), (planes, planes, 3, stride), (planes, cout, 1, 1)] if bottleneck
-                 else [(cin, planes, 3, stride), (planes, planes, 3, 1)])
-        for i, (a, b, k, s) in enumerate(specs, 1):
-            setattr(self, f"conv{i}", nn.Conv2d(a, b, k, s, k // 2, bias=False))
+        width = planes * group_width // 64 * groups
+        # (in, out, kernel, stride, groups) of each conv: torchvision strides (and groups) the 3x3 conv
+        specs = ([(cin, width, 1, 1, 1), (width, width, 3, stride, groups), (width, cout, 1, 1, 1)] if bottleneck
+                 else [(cin, planes, 3, stride, 1), (planes, planes, 3, 1, 1)])
+        for i, (a, b, k, s, g) in enumerate(specs, 1):
+            setattr(self, f"conv{i}", nn.Conv2d(a, b, k, s, k // 2, groups=g, bias=False))
             setattr(self, f"bn{i}", nn.BatchNorm2d(b))
         self.depth = len(specs)
         self.relu = nn.ReLU()
@@ -46,14 +54,14 @@ class Residual(nn.Module):
 class ResNet(nn.Module):
     def __init__(self, name: str, num_classes: int = 1000) -> None:
         super().__init__()
-        bottleneck, blocks = RESNET_STAGES[name]
+        bottleneck, blocks, groups, group_width = RESNET_STAGES[name]
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
         cin = 64
         for stage, (planes, n) in enumerate(zip([64, 128, 256, 512], blocks), 1):
             layer = []
             for i in range(n):
-                layer.append(Residual(cin, planes, 2 if i == 0 and stage > 1 else 1, bottleneck))
+                layer.append(Residual(cin, planes, 2 if i == 0 and stage > 1 else 1, bottleneck, groups, group_width))
                 cin = planes * (4 if bottleneck else 1)
             setattr(self, f"layer{stage}", nn.Sequential(*layer))
         self.fc = nn.Linear(cin, num_classes)

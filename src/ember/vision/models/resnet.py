@@ -1,4 +1,6 @@
-"""ResNet (He et al., "Deep Residual Learning for Image Recognition", 2015, arxiv.org/abs/1512.03385).
+"""ResNet (He et al., "Deep Residual Learning for Image Recognition", 2015, arxiv.org/abs/1512.03385),
+with ResNeXt's grouped (Xie et al., 2016, arxiv.org/abs/1611.05431) and Wide ResNet's widened
+(Zagoruyko & Komodakis, 2016, arxiv.org/abs/1605.07146) bottlenecks.
 
 A stem (7x7 conv, stride 2, then 3x3 max pool, stride 2) feeds four stages of residual blocks;
 each block computes relu(F(x) + shortcut(x)), F being two 3x3 convs (`BasicBlock`) or a 1x1-3x3-1x1
@@ -14,11 +16,14 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 from ... import Tensor, flatten, nn
 from ._api import register_model
-from ._weights import WeightsEnum, _build, _imagenet1k, handle_legacy_interface
+from ._weights import WeightsEnum, _build, _imagenet1k, _overwrite_named_param, handle_legacy_interface
 
 __all__ = [
     "ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
-    "ResNet101_Weights", "ResNet152_Weights", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+    "ResNet101_Weights", "ResNet152_Weights", "ResNeXt50_32X4D_Weights", "ResNeXt101_32X8D_Weights",
+    "ResNeXt101_64X4D_Weights", "Wide_ResNet50_2_Weights", "Wide_ResNet101_2_Weights", "resnet18", "resnet34",
+    "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d",
+    "wide_resnet50_2", "wide_resnet101_2",
 ]
 
 NormLayer = Callable[[int], nn.Module]
@@ -208,6 +213,42 @@ class ResNet152_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V2
 
 
+_RESNEXT = "https://github.com/pytorch/vision/tree/main/references/classification#resnext"
+_WIDE = "https://github.com/pytorch/vision/pull/912#issue-445437439"
+_FIXRES = "https://github.com/pytorch/vision/issues/3995#new-recipe-with-fixres"
+
+
+class ResNeXt50_32X4D_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("resnext50_32x4d-7cdf4587.pth", 25028904, 77.618, 93.698, _RESNEXT)
+    IMAGENET1K_V2 = _imagenet1k("resnext50_32x4d-1a0047aa.pth", 25028904, 81.198, 95.340, _NEW_RECIPE, resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
+class ResNeXt101_32X8D_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("resnext101_32x8d-8ba56ff5.pth", 88791336, 79.312, 94.526, _RESNEXT)
+    IMAGENET1K_V2 = _imagenet1k("resnext101_32x8d-110c445d.pth", 88791336, 82.834, 96.228, _FIXRES, resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
+class ResNeXt101_64X4D_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("resnext101_64x4d-173b62eb.pth", 83455272, 83.246, 96.454,
+                                "https://github.com/pytorch/vision/pull/5935", resize_size=232)
+    DEFAULT = IMAGENET1K_V1
+
+
+class Wide_ResNet50_2_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("wide_resnet50_2-95faca4d.pth", 68883240, 78.468, 94.086, _WIDE)
+    IMAGENET1K_V2 = _imagenet1k("wide_resnet50_2-9ba9bcbe.pth", 68883240, 81.602, 95.758, _FIXRES, resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
+class Wide_ResNet101_2_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _imagenet1k("wide_resnet101_2-32ee1156.pth", 126886696, 78.848, 94.284, _WIDE)
+    IMAGENET1K_V2 = _imagenet1k("wide_resnet101_2-d733dc28.pth", 126886696, 82.510, 96.020, _NEW_RECIPE,
+                                resize_size=232)
+    DEFAULT = IMAGENET1K_V2
+
+
 @register_model()
 @handle_legacy_interface(weights=("pretrained", ResNet18_Weights.IMAGENET1K_V1))
 def resnet18(*, weights: Optional[ResNet18_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
@@ -242,3 +283,53 @@ def resnet101(*, weights: Optional[ResNet101_Weights] = None, progress: bool = T
 def resnet152(*, weights: Optional[ResNet152_Weights] = None, progress: bool = True, **kwargs: Any) -> ResNet:
     """ResNet-152 (60.2M parameters); arguments as `resnet18`."""
     return _build(partial(ResNet, Bottleneck, [3, 8, 36, 3]), ResNet152_Weights.verify(weights), progress, **kwargs)
+
+
+def _bottlenecks(layers: Sequence[int], weights: Optional[WeightsEnum], progress: bool, kwargs: dict[str, Any],
+                 width_per_group: int, groups: Optional[int] = None) -> ResNet:
+    """A bottleneck ResNet whose blocks have `groups` groups of `width_per_group` channels
+    (ResNeXt), or `width_per_group` twice 64 (Wide ResNet); the caller may not ask otherwise."""
+    if groups is not None:
+        _overwrite_named_param(kwargs, "groups", groups)
+    _overwrite_named_param(kwargs, "width_per_group", width_per_group)
+    return _build(partial(ResNet, Bottleneck, layers), weights, progress, **kwargs)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", ResNeXt50_32X4D_Weights.IMAGENET1K_V1))
+def resnext50_32x4d(*, weights: Optional[ResNeXt50_32X4D_Weights] = None, progress: bool = True,
+                    **kwargs: Any) -> ResNet:
+    """ResNeXt-50 32x4d: 32 groups of 4 channels per 64 of a ResNet-50 bottleneck (25.0M parameters)."""
+    return _bottlenecks([3, 4, 6, 3], ResNeXt50_32X4D_Weights.verify(weights), progress, kwargs, 4, groups=32)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", ResNeXt101_32X8D_Weights.IMAGENET1K_V1))
+def resnext101_32x8d(*, weights: Optional[ResNeXt101_32X8D_Weights] = None, progress: bool = True,
+                     **kwargs: Any) -> ResNet:
+    """ResNeXt-101 32x8d (88.8M parameters)."""
+    return _bottlenecks([3, 4, 23, 3], ResNeXt101_32X8D_Weights.verify(weights), progress, kwargs, 8, groups=32)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", ResNeXt101_64X4D_Weights.IMAGENET1K_V1))
+def resnext101_64x4d(*, weights: Optional[ResNeXt101_64X4D_Weights] = None, progress: bool = True,
+                     **kwargs: Any) -> ResNet:
+    """ResNeXt-101 64x4d (83.5M parameters)."""
+    return _bottlenecks([3, 4, 23, 3], ResNeXt101_64X4D_Weights.verify(weights), progress, kwargs, 4, groups=64)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", Wide_ResNet50_2_Weights.IMAGENET1K_V1))
+def wide_resnet50_2(*, weights: Optional[Wide_ResNet50_2_Weights] = None, progress: bool = True,
+                    **kwargs: Any) -> ResNet:
+    """Wide ResNet-50-2: a ResNet-50 with bottlenecks twice as wide, 2048-1024-2048 in the last (68.9M parameters)."""
+    return _bottlenecks([3, 4, 6, 3], Wide_ResNet50_2_Weights.verify(weights), progress, kwargs, 128)
+
+
+@register_model()
+@handle_legacy_interface(weights=("pretrained", Wide_ResNet101_2_Weights.IMAGENET1K_V1))
+def wide_resnet101_2(*, weights: Optional[Wide_ResNet101_2_Weights] = None, progress: bool = True,
+                     **kwargs: Any) -> ResNet:
+    """Wide ResNet-101-2 (126.9M parameters)."""
+    return _bottlenecks([3, 4, 23, 3], Wide_ResNet101_2_Weights.verify(weights), progress, kwargs, 128)
