@@ -129,7 +129,7 @@ PUBLISHED_ENTRIES = {
 
 @pytest.mark.parametrize("name", PUBLISHED_ENTRIES)
 def test_state_dict_holds_the_published_entries(name: str, init_calls: list) -> None:
-    """Without num_batches_tracked (the published files predate it), torchvision's count of
+    """Without num_batches_tracked (the oldest published files predate it), torchvision's count of
     entries, and some of them by name and shape."""
     count, entries = PUBLISHED_ENTRIES[name]
     state = {k: tuple(v.shape) for k, v in PAIRS[name][0]().state_dict().items() if "num_batches" not in k}

@@ -74,7 +74,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def checkpoint() -> tuple[bytes, torch.nn.Module]:
     """A resnet18 checkpoint written by `torch.save` as torchvision's are: the OrderedDict of
-    `state_dict()` without num_batches_tracked (the published files predate it)."""
+    `state_dict()` without num_batches_tracked (the oldest published files predate it,
+    and ember must load them strictly all the same)."""
     torch.manual_seed(0)
     reference = ref.ResNet("resnet18").eval()
     state = reference.state_dict()
@@ -153,8 +154,9 @@ def test_download_checks_caches_and_loads(server: _Server, cache: Path, checkpoi
 
 def test_a_legacy_format_checkpoint_loads(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """vgg16's, vgg16_bn's and mobilenet_v2 V1's files predate torch 1.6: torch's legacy pickle
-    sequence, not a zip archive. Skipped while ember.load reads zip archives only."""
+    """The published files never renamed since before torch 1.6 (vgg16's, vgg16_bn's, mobilenet_v2
+    V1's...) are likely in torch's legacy pickle sequence, not a zip archive. Skipped while
+    ember.load reads zip archives only."""
     data, reference = checkpoint
     legacy = io.BytesIO()
     torch.save(torch.load(io.BytesIO(data)), legacy, _use_new_zipfile_serialization=False)
