@@ -1,10 +1,9 @@
 """ember.demos.gpt_model: the GPT against its torch twin, and generation with and without the cache.
 
 The twin is gpt_model.py itself, executed with `ember`, `ember.nn` and `ember.nn.functional`
-resolving to torch's modules: the same source is a torch model.
+resolving to torch's modules (`torch_twin`): the same source is a torch model.
 """
 
-import importlib.util
 import sys
 
 import numpy as np
@@ -13,6 +12,7 @@ import torch
 
 import ember
 from ember.demos import gpt_model
+from ember.demos._torch_twin import torch_twin
 from ember.demos.gpt_model import GPT, GPTConfig, KVCache, LayerCache
 
 CONFIG = GPTConfig(vocab_size=11, block_size=8, n_layer=2, n_head=2, n_embd=16)
@@ -21,28 +21,15 @@ TOLERANCES = {"float64": (1e-12, 1e-14), "float32": (1e-5, 1e-7)}
 
 @pytest.fixture(scope="module")
 def twin():
-    """gpt_model.py run with torch in ember's place."""
-    swap = {"ember": torch, "ember.nn": torch.nn, "ember.nn.functional": torch.nn.functional}
-    spec = importlib.util.spec_from_file_location("gpt_model_torch_twin", gpt_model.__file__)
-    module = importlib.util.module_from_spec(spec)
-    saved = {name: sys.modules.get(name) for name in [*swap, spec.name]}
-    sys.modules.update(swap, **{spec.name: module})
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-    assert module.torch is torch and module.F is torch.nn.functional
+    module = torch_twin(gpt_model)
+    assert module.torch is torch and module.F is torch.nn.functional and module.GPT is not GPT
+    assert sys.modules["ember"] is ember
     return module
 
 
 def make_pair(twin, dtype: str) -> tuple[GPT, torch.nn.Module]:
     """An ember GPT with a random (non-trivial) LayerNorm, and its torch twin holding the same weights."""
-    model = GPT(CONFIG)
-    model.double() if dtype == "float64" else model.float()
+    model = GPT(CONFIG).to(getattr(ember, dtype))
     for name, p in model.named_parameters():
         if name.split(".")[-2].startswith("ln"):
             ember.nn.init.normal_(p, mean=1.0 if name.endswith("weight") else 0.0, std=0.3)
