@@ -3,7 +3,7 @@
 The model is the demo's GPT (2 layers, 4 heads, width 64, context 64, vocabulary 62, float32)
 from one random initialisation. One step = `model.generate(prompt, 128)` from a prompt of 8
 tokens, greedy (temperature 0, so every implementation must produce the same tokens), batch 1.
-128 new tokens outgrow the context of 64, so the context slides twice (see
+128 new tokens outgrow the context of 64, so the context slides three times (see
 `GPT.context_start`): the cached runs pay a new prefill of 32 tokens at each slide, the uncached
 runs rerun the whole context (up to 64 positions) for every token.
 
@@ -105,7 +105,7 @@ WORKLOAD = Workload(
     description=(
         "`generate(prompt, 128, temperature=0)` from 8 tokens, batch 1, with the `ember demo gpt` "
         "model (2 layers, 4 heads, width 64, context 64, vocabulary 62, float32, random weights), with "
-        "use_cache=True (one position per step, a new 32-token prefill at each of the 2 slides) and "
+        "use_cache=True (one position per step, a new 32-token prefill at each of the 3 slides) and "
         "False (the whole context, up to 64 positions, every step). torch runs the same source."
     ),
     unit="ms/token",

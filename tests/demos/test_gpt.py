@@ -20,10 +20,11 @@ def test_the_tiny_gpt_learns_saves_and_samples(tmp_path, capsys):
                      eval_every=40, sample_length=30)
     uniform = math.log(62)
     assert result["uniform_loss"] == pytest.approx(uniform)
-    assert [step for step, _, _ in result["evals"]] == [40, 80]
+    assert [step for step, _, _ in result["evals"]] == [0, 40, 80]
     assert result["losses"][0] == pytest.approx(uniform, abs=0.1)
+    assert result["evals"][0][1:] == pytest.approx((uniform, uniform), abs=0.1)
     assert result["train_loss"] < 0.75 * uniform and result["val_loss"] < 0.75 * uniform
-    assert result["evals"][1][2] < result["evals"][0][2]
+    assert result["evals"][2][2] < result["evals"][1][2]
 
     (figure,) = result["figures"]
     assert figure == tmp_path / "gpt_loss.png" and figure.read_bytes()[:8] == PNG_MAGIC

@@ -8,8 +8,8 @@ the loss of a uniform guess, and falls as it learns spelling, words and the layo
 
 Training: AdamW (weight decay on the weight matrices only), a cosine learning rate from 3e-3 to
 3e-4, gradients clipped to norm 1, batches of random windows drawn by a DataLoader. Every
-`eval_every` steps it reports the loss on fixed batches of the training text and of the held-out
-last 10%. Writes gpt_loss.png and the checkpoint gpt.pt (`ember.save`: the state_dict, the config
+`eval_every` steps (and before the first) it reports the loss on fixed batches of the training
+text and of the held-out last 10%. Writes gpt_loss.png and the checkpoint gpt.pt (`ember.save`: the state_dict, the config
 and the characters, which `torch.load` reads too), then prints samples drawn with temperature
 and top_k through the cache.
 
@@ -141,6 +141,12 @@ def run(
 
     losses: list[float] = []
     evals: list[tuple[int, float, float]] = []
+
+    def evaluate(step: int) -> None:
+        evals.append((step, *(estimate_loss(model, batches) for batches in eval_sets)))
+        log(f"step {step:4d}  train loss {evals[-1][1]:.3f}  val loss {evals[-1][2]:.3f}")
+
+    evaluate(0)
     bar = _common.progress(loader, steps, "gpt", progress)
     start = time.perf_counter()
     for step, (x, y) in enumerate(bar, 1):
@@ -153,8 +159,7 @@ def run(
         losses.append(loss.item())
         bar.set_postfix(loss=f"{losses[-1]:.3f}")
         if step % eval_every == 0 or step == steps:
-            evals.append((step, *(estimate_loss(model, batches) for batches in eval_sets)))
-            log(f"step {step:4d}  train loss {evals[-1][1]:.3f}  val loss {evals[-1][2]:.3f}")
+            evaluate(step)
     seconds_per_step = (time.perf_counter() - start) / max(steps, 1)
     log(f"trained {steps} steps in {seconds_per_step * steps:.1f}s ({seconds_per_step * 1e3:.0f} ms/step)")
 

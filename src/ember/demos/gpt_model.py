@@ -14,8 +14,8 @@ state_dict into it). The network, for tokens x_1..x_T:
 where d = n_embd / n_head and the causal mask M is 0 where key j <= query i and -inf after it.
 
 Generation keeps a key/value cache (`KVCache`): the keys and values of the positions already seen
-do not change, so each new token runs the network on that token alone and attends to the cached
-keys, O(T) work per token instead of the O(T^2) of re-running the whole prefix.
+do not change, so each new token runs the network on that one position, attending to the T cached
+keys, instead of re-running all T positions of the context.
 """
 
 from __future__ import annotations
