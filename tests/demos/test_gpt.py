@@ -40,9 +40,9 @@ def test_the_tiny_gpt_learns_saves_and_samples(tmp_path, capsys):
     assert result["samples"][1] in printed and "characters/s with the key/value cache" in printed
 
 
-def test_runs_with_the_same_seed_repeat():
+def test_runs_with_the_same_seed_repeat(tmp_path):
     config = GPTConfig(vocab_size=62, block_size=8, n_layer=1, n_head=1, n_embd=8)
-    a, b = (gpt.run(steps=3, out="/tmp/ember-gpt-test", progress=False, config=config, batch_size=4,
+    a, b = (gpt.run(steps=3, out=tmp_path, progress=False, config=config, batch_size=4,
                     sample_length=5, seed=3) for _ in range(2))
     assert a["losses"] == b["losses"] and a["samples"] == b["samples"]
 
@@ -73,3 +73,13 @@ def test_weight_decay_spares_biases_and_layernorms():
 
 def test_registered():
     assert "gpt" in demos.DEMOS and demos.load("gpt") is gpt
+
+
+def test_the_command_line_runs_it(tmp_path, capsys, monkeypatch):
+    from ember.cli import main
+
+    monkeypatch.setattr(gpt, "MODEL_SIZES", {"block_size": 8, "n_layer": 1, "n_head": 1, "n_embd": 8})
+    monkeypatch.setattr(gpt, "PROMPTS", ("MENENIUS:\n",))
+    assert main(["demo", "gpt", "--epochs", "2", "--seed", "1", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert (tmp_path / "gpt_loss.png").is_file() and (tmp_path / "gpt.pt").is_file()
+    assert "--- sample (prompt 'MENENIUS:\\n'" in capsys.readouterr().out
