@@ -207,12 +207,10 @@ class GPT(nn.Module):
         cache, cache_start = None, start
         for _ in range(max_new_tokens):
             start = self.context_start(idx.size(1), start)
-            if not use_cache:
-                logits, _ = self(idx[:, start:])
-            else:
-                if cache is None or cache_start != start:
-                    cache, cache_start = KVCache(len(self.blocks)), start
-                logits, _ = self(idx[:, start + len(cache):], cache=cache)
+            if use_cache and (cache is None or cache_start != start):
+                cache, cache_start = KVCache(len(self.blocks)), start
+            cached = 0 if cache is None else len(cache)
+            logits, _ = self(idx[:, start + cached:], cache=cache)
             idx = torch.cat([idx, self.sample(logits[:, -1, :], temperature, top_k)], dim=1)
         return idx
 
