@@ -47,6 +47,8 @@ EVAL_BATCHES = 4
 PROMPTS = ("\n", "MENENIUS:\n")
 TEMPERATURE, TOP_K = 0.8, 20
 
+Batch = tuple[ember.Tensor, ember.Tensor]  # inputs and targets, (B, block_size) each
+
 
 def configure_optimizer(model: GPT, lr: float) -> ember.optim.AdamW:
     """AdamW whose weight decay shrinks the matrices (linear and embedding weights) but leaves
@@ -59,7 +61,7 @@ def configure_optimizer(model: GPT, lr: float) -> ember.optim.AdamW:
     return ember.optim.AdamW(groups, lr=lr, betas=BETAS)
 
 
-def fixed_batches(windows: CharWindows, count: int, batch_size: int, seed: int) -> list:
+def fixed_batches(windows: CharWindows, count: int, batch_size: int, seed: int) -> list[Batch]:
     """`count` batches of random windows, drawn once so every evaluation sees the same text."""
     sampler = RandomSampler(windows, replacement=True, num_samples=count * batch_size,
                             generator=ember.Generator().manual_seed(seed))
@@ -67,7 +69,7 @@ def fixed_batches(windows: CharWindows, count: int, batch_size: int, seed: int) 
 
 
 @ember.no_grad()
-def estimate_loss(model: GPT, batches: Sequence) -> float:
+def estimate_loss(model: GPT, batches: Sequence[Batch]) -> float:
     """The mean loss over the batches, with the model in eval mode (no dropout)."""
     model.eval()
     loss = sum(model(x, y)[1].item() for x, y in batches) / len(batches)
