@@ -9,9 +9,9 @@ the loss of a uniform guess, and falls as it learns spelling, words and the layo
 Training: AdamW (weight decay on the weight matrices only), a cosine learning rate from 3e-3 to
 3e-4, gradients clipped to norm 1, batches of random windows drawn by a DataLoader. Every
 `eval_every` steps (and before the first) it reports the loss on fixed batches of the training
-text and of the held-out last 10%. Writes gpt_loss.png and the checkpoint gpt.pt (`ember.save`: the state_dict, the config
-and the characters, which `torch.load` reads too), then prints samples drawn with temperature
-and top_k through the cache.
+text and of the held-out last 10%. Writes gpt_loss.png and the checkpoint gpt.pt (`ember.save`:
+the state_dict, the config and the characters, which `torch.load` reads too), then prints
+samples drawn with temperature and top_k through the cache.
 
     ember demo gpt --epochs 600 --seed 0 --out out/
 """
