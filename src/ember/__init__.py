@@ -15,6 +15,7 @@ from ._dtype import (
     promote_types, result_type, set_default_dtype, uint8,
 )
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
+from ._sampling import multinomial
 from ._device import device, get_default_device, set_default_device
 from ._tensor import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, Tensor
 from ._creation import (

@@ -14,6 +14,7 @@ DEMOS: dict[str, str] = {
     "moons": "micrograd's MLP on two moons, SVM loss (--epochs = full-batch steps, 100)",
     "adder": "count the ones in 10 bits, 11-way cross-entropy (--epochs = samples, 500)",
     "parity": "odd/even of two bits, i.e. XOR (--epochs = samples, 5000)",
+    "gpt": "character-level GPT on Shakespeare, sampled with a KV cache (--epochs = steps, 600)",
 }
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import _random
 from ..._creation import randint, randperm
+from ..._sampling import draw_rows
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -105,21 +106,9 @@ class WeightedRandomSampler(Sampler[int]):
         return iter(self._draw())
 
     def _draw(self) -> List[int]:
-        """torch.multinomial's checks and draws from the generator: with replacement numpy's
-        weighted choice, without it the largest weight / Exp(1) keys, as torch's CPU kernel (so
-        zero weights come last rather than raising)."""
-        w = self.weights
-        if not np.all(np.isfinite(w)) or np.any(w < 0):
-            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-        if w.sum() <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if not self.replacement and self.num_samples > w.size:
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        """torch.multinomial's checks and draws over the weights, from the generator."""
         rng = (self.generator or _random.default_generator).numpy
-        if self.replacement:
-            return rng.choice(w.size, self.num_samples, p=w / w.sum()).tolist()
-        keys = w / rng.exponential(size=w.size)
-        return np.argsort(-keys, kind="stable")[:self.num_samples].tolist()
+        return draw_rows(self.weights[None], self.num_samples, self.replacement, rng)[0].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
