@@ -9,32 +9,21 @@ import zipfile
 
 import pytest
 import torch
+from checkpoint_files import archive, reducing, rewrite_records, torch_bytes
 
 import ember
 
 
 def _archive(path, payload: bytes, extra: dict = None) -> None:
-    """A checkpoint zip whose data.pkl is `payload`."""
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("archive/data.pkl", payload)
-        zf.writestr("archive/version", b"3\n")
-        for name, data in (extra or {}).items():
-            zf.writestr(f"archive/{name}", data)
-
-
-def _reducing(func, *args):
-    class Evil:
-        def __reduce__(self):
-            return (func, args)
-    return pickle.dumps({"w": Evil()}, protocol=2)
+    path.write_bytes(archive(payload, extra))
 
 
 def _payloads(marker: str) -> dict:
     command = f"touch {marker}"
     return {
-        "os.system": _reducing(os.system, command),
-        "builtins.eval": _reducing(eval, f"open({marker!r}, 'w').close()"),
-        "subprocess.Popen": _reducing(subprocess.Popen, ["touch", marker]),
+        "os.system": reducing(os.system, command),
+        "builtins.eval": reducing(eval, f"open({marker!r}, 'w').close()"),
+        "subprocess.Popen": reducing(subprocess.Popen, ["touch", marker]),
         "GLOBAL": b"\x80\x02cos\nsystem\nX" + _s(command) + b"\x85R.",
         "STACK_GLOBAL": b"\x80\x04\x8c\x02os\x8c\x06system\x93X" + _s(command) + b"\x85R.",
         "INST": b"(X" + _s(command) + b"ios\nsystem\n.",
@@ -87,22 +76,13 @@ def test_zip_without_data_pkl(tmp_path):
 
 
 def test_missing_storage_record(tmp_path):
-    buf = io.BytesIO()
-    ember.save([ember.ones(3)], buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "m.pt", "w") as dst:
-        for name in src.namelist():
-            if name != "archive/data/0":
-                dst.writestr(name, src.read(name))
+    (tmp_path / "m.pt").write_bytes(rewrite_records(torch_bytes([torch.ones(3)]), {"data/0": lambda raw: None}))
     with pytest.raises(RuntimeError, match="archive/data/0.*missing"):
         ember.load(tmp_path / "m.pt")
 
 
 def test_storage_too_short_for_tensor(tmp_path):
-    buf = io.BytesIO()
-    ember.save([ember.ones(3)], buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "s.pt", "w") as dst:
-        for name in src.namelist():
-            dst.writestr(name, src.read(name)[:4] if name == "archive/data/0" else src.read(name))
+    (tmp_path / "s.pt").write_bytes(rewrite_records(torch_bytes([torch.ones(3)]), {"data/0": lambda raw: raw[:4]}))
     with pytest.raises(RuntimeError, match="data/0 has 4 bytes"):
         ember.load(tmp_path / "s.pt")
 
@@ -117,3 +97,32 @@ def test_tensor_past_its_storage_or_over_a_non_storage(tmp_path):
     _archive(tmp_path / "int.pt", rebuild + b"(K\x00K\x00K\x01\x85K\x01\x85\x89tR.")
     with pytest.raises(RuntimeError, match="not a storage"):
         ember.load(tmp_path / "int.pt")
+
+
+def _data_pkl(edit) -> bytes:
+    return rewrite_records(torch_bytes({"w": torch.ones(3), "b": [1, 2]}), {"data.pkl": edit})
+
+
+MALFORMED = {
+    "garbage": lambda pkl: b"\x80\x02this is not a pickle at all",
+    "cut short": lambda pkl: pkl[: len(pkl) // 2],
+    "no STOP": lambda pkl: pkl[:-1],
+    "empty": lambda pkl: b"",
+    "stack underflow": lambda pkl: b"\x80\x02t.",
+    "unknown memo": lambda pkl: b"\x80\x02h\x09.",
+    "wrong arguments": lambda pkl: b"\x80\x02c__builtin__\nset\nK\x01K\x02\x86R.",
+    "bad storage id": lambda pkl: b"\x80\x02K\x05Q.",
+    "too few arguments to rebuild a tensor": lambda pkl: b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(K\x01tR.",
+}
+
+
+@pytest.mark.parametrize("how", MALFORMED)
+def test_malformed_data_pkl_says_the_checkpoint_is_corrupt(tmp_path, how):
+    path = tmp_path / "bad.pt"
+    path.write_bytes(_data_pkl(MALFORMED[how]))
+    with pytest.raises((pickle.UnpicklingError, RuntimeError), match="corrupt checkpoint") as caught:
+        ember.load(path)
+    error = caught.value
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    with pytest.raises(Exception):
+        torch.load(path)

@@ -185,21 +185,20 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     can run arbitrary code: use it only for files you trust. `map_location` places storages as
     in torch (see `ember.serialization._location`): ember has only the CPU, so a checkpoint saved
     on a GPU needs `map_location="cpu"`. `mmap=True` maps the file's storages copy-on-write
-    instead of reading them (a zip checkpoint given by path). `pickle_load_args` (e.g. `encoding`)
-    go to the unpickler when `weights_only=False`.
+    instead of reading them (a zip checkpoint given by path). `pickle_load_args` (e.g. `encoding`
+    for Python 2 strings, default "utf-8") go to the unpickler.
 
     >>> ember.load("model.pt", map_location="cpu")  # doctest: +SKIP
     """
-    if weights_only is None:
-        weights_only = True
+    if weights_only is None:  # as torch: True, unless the caller brings their own pickle module
+        weights_only = pickle_module is None
     if pickle_module is not None:
         if weights_only:
             raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
         if pickle_module is not pickle:
             raise ValueError("ember.load unpickles with Python's pickle module; pass pickle_module=None")
-    if pickle_load_args and weights_only:
+    if pickle_load_args and weights_only:  # and passes them on all the same, as torch does
         warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=2)
-        pickle_load_args = {}
     pickle_load_args.setdefault("encoding", "utf-8")
     if mmap and not isinstance(f, (str, os.PathLike)):
         raise ValueError("f must be a file path in order to use the mmap argument")
