@@ -11,7 +11,7 @@ and writes to a tensor never reach the file.
 from __future__ import annotations
 
 import zipfile
-from typing import IO, Any, Optional, Union
+from typing import IO, Any, Optional
 
 import numpy as np
 
@@ -70,8 +70,8 @@ class Archive:
             self.kinds.add(kind)
         return self.storages[key]
 
-    def _record_bytes(self, name: str, nbytes: int) -> Union[bytearray, np.ndarray]:
-        """The `nbytes` bytes of a storage record: read into a fresh writable buffer, or a view
+    def _record_bytes(self, name: str, nbytes: int) -> "bytearray | np.ndarray":
+        """The `nbytes` bytes of a storage record: read into a fresh writable array, or a view
         of the mapped file."""
         try:
             info = self.zf.getinfo(self.prefix + name)
@@ -86,7 +86,7 @@ class Archive:
             if offset + nbytes > self.mapped.size:
                 raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
             return self.mapped[offset:offset + nbytes]
-        raw = bytearray(nbytes)
+        raw = np.empty(nbytes, np.uint8)  # not bytearray(nbytes), which fills it with zeros first
         self.file.seek(offset)
         if self.file.readinto(raw) != nbytes:
             raise RuntimeError(f"corrupt checkpoint: record {name} is cut short (a truncated file?)")

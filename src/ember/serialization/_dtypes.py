@@ -28,7 +28,7 @@ class StorageKind:
         self.itemsize = itemsize
         self.dtype = dtype
 
-    def decode(self, raw: "bytes | bytearray | memoryview", byteorder: str) -> np.ndarray:
+    def decode(self, raw: "bytes | bytearray | memoryview | np.ndarray", byteorder: str) -> np.ndarray:
         """The elements in `raw` (`byteorder` "<" or ">") as a writable native-order array."""
         stored = self.dtype.numpy.newbyteorder(byteorder)
         array = np.frombuffer(raw, stored)
@@ -43,7 +43,7 @@ class StorageKind:
 class Bfloat16Kind(StorageKind):
     """bfloat16 elements, returned as the float32 values they are (a 16-bit shift, no rounding)."""
 
-    def decode(self, raw: "bytes | bytearray | memoryview", byteorder: str) -> np.ndarray:
+    def decode(self, raw: "bytes | bytearray | memoryview | np.ndarray", byteorder: str) -> np.ndarray:
         bits = np.frombuffer(raw, np.dtype(np.uint16).newbyteorder(byteorder)).astype(np.uint32)
         return (bits << 16).view(np.float32)
 

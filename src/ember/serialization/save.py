@@ -115,17 +115,23 @@ def _aligned_info(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
     return info
 
 
+def _little_endian_bytes(array: np.ndarray) -> memoryview:
+    """The bytes of a C-contiguous array in little-endian order, without a copy where it is
+    already so: the zip record is written straight from the array's memory."""
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return memoryview(little.reshape(-1).view(np.uint8))
+
+
 def _write_archive(obj: Any, file: IO[bytes]) -> None:
     buffer = io.BytesIO()
     pickler = _Pickler(buffer)
     pickler.dump(obj)
-    records: list[tuple[str, bytes]] = [
+    records: list[tuple[str, "bytes | memoryview"]] = [
         ("data.pkl", buffer.getvalue()), (".format_version", b"1"),
         (".storage_alignment", str(_format.ALIGNMENT).encode()), ("byteorder", b"little"),
     ]
     for storage in pickler.storages.values():
-        little = storage.array.astype(storage.array.dtype.newbyteorder("<"), copy=False)
-        records.append((f"data/{storage.key}", little.tobytes()))
+        records.append((f"data/{storage.key}", _little_endian_bytes(storage.array)))
     records += [("version", b"3\n"), (".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())]
     with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as zf:
         for name, payload in records:
