@@ -91,11 +91,18 @@ def test_hostile_pickles_anywhere_are_refused_and_nothing_runs(tmp_path, where):
         torch.load(io.BytesIO(data))
 
 
-def _object_with_storage(numel: int, keys: list, stored: bytes) -> bytes:
+def _fragment(value) -> bytes:
+    """`value` as pickle opcodes to splice into a hand-written pickle."""
+    return pickle.dumps(value, protocol=2)[2:-1]
+
+
+def _object_with_storage(numel: int, keys: list, stored: bytes, view: tuple = None) -> bytes:
+    """A legacy checkpoint of one float32 tensor over a storage of `numel` elements (over the
+    storage view `(key, offset, numel)` if given), then `keys` and the `stored` bytes."""
     storage = (b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu"
-               + pickle.dumps(numel, protocol=2)[2:-1] + b"Nt")
+               + _fragment(numel) + _fragment(view) + b"t")
     obj = (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"QK\x00"
-           + pickle.dumps((numel,), protocol=2)[2:-1] + b"K\x01\x85\x89ccollections\nOrderedDict\n)RtR.")
+           + _fragment((view[2] if view else numel,)) + b"K\x01\x85\x89ccollections\nOrderedDict\n)RtR.")
     return MAGIC + VERSION + SYS_INFO + obj + pickle.dumps(keys, protocol=2) + stored
 
 
@@ -115,6 +122,14 @@ def test_hand_written_file_loads_and_its_broken_variants_raise():
         if what != "a storage left out of the keys":  # which torch loads as uninitialised memory
             with pytest.raises((RuntimeError, AssertionError)):
                 torch.load(io.BytesIO(data))
+
+
+def test_storage_views_of_old_torch_files():
+    stored = (4).to_bytes(8, "little") + np.float32([1, 2, 3, 4]).tobytes()
+    data = _object_with_storage(4, ["0"], stored, view=("v", 1, 2))
+    assert _load(data).tolist() == [2.0, 3.0] == torch.load(io.BytesIO(data)).tolist()
+    with pytest.raises(RuntimeError, match="storage view .* runs past its storage"):
+        _load(_object_with_storage(4, ["0"], stored, view=("v", 3, 2)))
 
 
 def test_wrong_magic_number():
