@@ -18,7 +18,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _dtypes, _format, _legacy, _location, _safetensors
+from . import _dtypes, _format, _legacy, _location, _safe_globals, _safetensors
 from ._archive import Archive
 from ._format import FileLike
 
@@ -120,13 +120,17 @@ class _Unpickler(pickle.Unpickler):
         if error is not None:
             raise error
         found = _allowed(module, name)
+        if found is None:
+            found = _safe_globals.lookup(module, name)
         if found is not None:
             return found
         if self._weights_only:
             raise pickle.UnpicklingError(
                 f"Weights only load failed: unsupported global: GLOBAL {module}.{name}. ember.load with "
-                "weights_only=True reads only tensors, numbers, strings and containers; pass "
-                "weights_only=False only for a file from a trusted source (it can run arbitrary code).")
+                "weights_only=True reads only tensors, numbers, strings and containers. If you trust "
+                f"this class/function, allow it with ember.serialization.add_safe_globals([{module}.{name}]) "
+                "or the ember.serialization.safe_globals([...]) context manager; or pass weights_only=False "
+                "only for a file from a trusted source (it can run arbitrary code).")
         return super().find_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
