@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _format, _safetensors
+from . import _format, _legacy, _safetensors
 from ._format import FileLike, Global
 
 
@@ -59,8 +59,9 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
 
     dispatch = pickle._Pickler.dispatch.copy()  # type: ignore[attr-defined]
 
-    def __init__(self, file: IO[bytes]) -> None:
-        super().__init__(file, protocol=2)
+    def __init__(self, file: IO[bytes], protocol: int = 2, legacy: bool = False) -> None:
+        super().__init__(file, protocol=protocol)
+        self.legacy = legacy  # the pre-1.6 format's storage ids carry a sixth item: no view
         self.storages: dict[int, _Storage] = {}
         self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -78,7 +79,8 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
         if not isinstance(obj, _Storage):
             return None
         name = _format.STORAGE_OF[obj.array.dtype]
-        return ("storage", _format.STORAGE_GLOBALS[name], obj.key, "cpu", obj.array.size)
+        pid = ("storage", _format.STORAGE_GLOBALS[name], obj.key, "cpu", obj.array.size)
+        return pid + (None,) if self.legacy else pid
 
     def _rebuild_args(self, data: np.ndarray, requires_grad: bool) -> tuple:
         """`_rebuild_tensor_v2`'s arguments. Views of one array share its storage record; other
@@ -122,14 +124,16 @@ def _little_endian_bytes(array: np.ndarray) -> memoryview:
     return memoryview(little.reshape(-1).view(np.uint8))
 
 
-def _write_archive(obj: Any, file: IO[bytes]) -> None:
+def _write_archive(obj: Any, file: IO[bytes], protocol: int, byteorder_record: bool) -> None:
     buffer = io.BytesIO()
-    pickler = _Pickler(buffer)
+    pickler = _Pickler(buffer, protocol)
     pickler.dump(obj)
     records: list[tuple[str, "bytes | memoryview"]] = [
         ("data.pkl", buffer.getvalue()), (".format_version", b"1"),
-        (".storage_alignment", str(_format.ALIGNMENT).encode()), ("byteorder", b"little"),
+        (".storage_alignment", str(_format.ALIGNMENT).encode()),
     ]
+    if byteorder_record:
+        records.append(("byteorder", b"little"))
     for storage in pickler.storages.values():
         records.append((f"data/{storage.key}", _little_endian_bytes(storage.array)))
     records += [("version", b"3\n"), (".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())]
@@ -138,32 +142,62 @@ def _write_archive(obj: Any, file: IO[bytes]) -> None:
             zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
 
 
-def _write(obj: Any, file: IO[bytes], format: str) -> None:
-    if format == "safetensors":
-        file.write(_safetensors.dumps(obj))
-    else:
-        _write_archive(obj, file)
+# what torch's legacy writer records about the machine (torch's reader ignores it)
+_SYS_INFO = {"protocol_version": _legacy.PROTOCOL_VERSION, "little_endian": True,
+             "type_sizes": {"short": 2, "int": 4, "long": 4}}
 
 
-def save(obj: Any, f: FileLike, format: str = "torch") -> None:
+def _write_legacy(obj: Any, file: IO[bytes], protocol: int) -> None:
+    """The pre-1.6 format (see `_legacy`): header pickles, the object, its storage keys, the bytes."""
+    for header in (_legacy.MAGIC_NUMBER, _legacy.PROTOCOL_VERSION, _SYS_INFO):
+        pickle.dump(header, file, protocol=protocol)
+    pickler = _Pickler(file, protocol, legacy=True)
+    pickler.dump(obj)
+    storages = list(pickler.storages.values())
+    pickle.dump([storage.key for storage in storages], file, protocol=protocol)
+    for storage in storages:
+        file.write(storage.array.size.to_bytes(8, "little", signed=True))
+        file.write(_little_endian_bytes(storage.array))
+
+
+def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False, *,
+         format: str = "torch") -> None:
     """Save `obj` (tensors, Parameters, numbers, strings, None, lists, tuples, dicts, state_dicts)
     to `f`, a path or a binary file object, in the zip format `torch.save` writes, so that
-    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it. `format="safetensors"`
-    writes a flat dict of str -> Tensor as safetensors instead (needs the `safetensors` package).
+    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it. The other arguments are
+    torch's: `pickle_protocol` for the object's pickle, `_use_new_zipfile_serialization=False`
+    for the pre-1.6 format, `_disable_byteorder_record` to leave out the byteorder record.
+    `format="safetensors"` (ember's) writes a flat dict of str -> Tensor as safetensors instead
+    (needs the `safetensors` package).
 
     A path is written to a temporary file beside it and renamed into place, so a save that fails
-    leaves any previous file untouched."""
+    leaves any previous file untouched.
+
+    >>> ember.save(model.state_dict(), "model.pt")  # doctest: +SKIP
+    """
     if format not in ("torch", "safetensors"):
         raise ValueError(f"ember.save: format must be 'torch' or 'safetensors', got {format!r}")
+    if pickle_module is not pickle:
+        raise ValueError("ember.save pickles with Python's pickle module; leave pickle_module out")
+
+    def write(file: IO[bytes]) -> None:
+        if format == "safetensors":
+            file.write(_safetensors.dumps(obj))
+        elif _use_new_zipfile_serialization:
+            _write_archive(obj, file, pickle_protocol, not _disable_byteorder_record)
+        else:
+            _write_legacy(obj, file, pickle_protocol)
+
     if not isinstance(f, (str, os.PathLike)):
-        _write(obj, f, format)
+        write(f)
         return
     path = os.fspath(f)
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
                                dir=os.path.dirname(path) or ".")
     try:
         with os.fdopen(fd, "wb") as file:
-            _write(obj, file, format)
+            write(file)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
