@@ -64,3 +64,17 @@ def reducing(func: object, *args: object) -> bytes:
         def __reduce__(self):
             return (func, args)
     return pickle.dumps({"w": Evil()}, protocol=2)
+
+
+def claim_size(data: bytes, name: str, size: int) -> bytes:
+    """A zip whose central directory says the record `name` holds `size` bytes once
+    decompressed (and stored, if it is stored), whatever it really holds."""
+    out = bytearray(data)
+    start = out.find(b"PK\x01\x02")
+    while start != -1:
+        length = int.from_bytes(out[start + 28:start + 30], "little")
+        if out[start + 46:start + 46 + length] == name.encode():
+            stored = out[start + 10:start + 12] == b"\x00\x00"
+            out[start + (20 if stored else 24):start + 28] = size.to_bytes(4, "little") * (2 if stored else 1)
+        start = out.find(b"PK\x01\x02", start + 4)
+    return bytes(out)

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 import torch
-from checkpoint_files import archive, reducing, rewrite_records, torch_bytes
+from checkpoint_files import archive, claim_size, reducing, rewrite_records, torch_bytes
 
 import ember
 
@@ -126,3 +126,23 @@ def test_malformed_data_pkl_says_the_checkpoint_is_corrupt(tmp_path, how):
     assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
     with pytest.raises(Exception):
         torch.load(path)
+
+
+def _claiming(numel: int, compress: int) -> bytes:
+    """A checkpoint of one float32 tensor of `numel` elements whose record holds 8 bytes but whose
+    zip directory says it holds numel * 4."""
+    storage = b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuJ" + numel.to_bytes(4, "little") + b"tQ"
+    pkl = b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"K\x00K\x01\x85K\x01\x85\x89tR."
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compress) as zf:
+        zf.writestr("archive/data.pkl", pkl)
+        zf.writestr("archive/data/0", b"\x00" * 8)
+    return claim_size(out.getvalue(), "archive/data/0", numel * 4)
+
+
+@pytest.mark.parametrize("compress, message", [(zipfile.ZIP_STORED, "runs past the end of the file"),
+                                               (zipfile.ZIP_DEFLATED, "claims 4000000000 bytes from")])
+def test_a_record_claiming_more_than_the_file_holds_is_refused_before_allocating(compress, message):
+    data = _claiming(10**9, compress)
+    with pytest.raises(RuntimeError, match=message):
+        ember.load(io.BytesIO(data))

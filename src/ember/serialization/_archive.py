@@ -10,6 +10,7 @@ and writes to a tensor never reach the file.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from typing import IO, Any, Optional
 
@@ -19,6 +20,7 @@ from ._dtypes import StorageKind
 from ._location import Restore
 
 _LOCAL_HEADER_SIZE = 30  # a zip local file header before its name and extra field
+_MAX_DEFLATE_RATIO = 1032  # deflate cannot expand data more: a record claiming more is a zip bomb
 
 
 class Archive:
@@ -31,6 +33,7 @@ class Archive:
             raise RuntimeError("not a torch checkpoint, or a truncated one: ember.load reads the zip "
                                "archive torch.save writes (since torch 1.6) and ember.save writes") from None
         self.file = file
+        self.size = file.seek(0, os.SEEK_END)
         self.restore = restore
         pickles = [n for n in self.zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
         if not pickles:
@@ -80,11 +83,14 @@ class Archive:
         if info.file_size != nbytes:
             raise RuntimeError(f"corrupt checkpoint: record {name} has {info.file_size} bytes, expected {nbytes}")
         if info.compress_type != zipfile.ZIP_STORED:
+            if nbytes > _MAX_DEFLATE_RATIO * info.compress_size + 1024:
+                raise RuntimeError(f"corrupt checkpoint: record {name} claims {nbytes} bytes from "
+                                   f"{info.compress_size} compressed ones")
             return bytearray(self.read(name))
         offset = self._data_offset(info)
+        if offset + nbytes > self.size:  # before allocating what a hostile file claims
+            raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
         if self.mapped is not None:
-            if offset + nbytes > self.mapped.size:
-                raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
             return self.mapped[offset:offset + nbytes]
         raw = np.empty(nbytes, np.uint8)  # not bytearray(nbytes), which fills it with zeros first
         self.file.seek(offset)

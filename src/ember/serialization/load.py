@@ -184,13 +184,20 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     (`torch.save(..., _use_new_zipfile_serialization=False)`) and safetensors (recognised by
     content). bfloat16 tensors load as float32 with a warning; dtypes ember lacks raise.
 
-    `weights_only=True` (the default, as in torch) allows only the globals a checkpoint needs and
+    `weights_only=True` (the default, as in torch, unless a `pickle_module` is given) allows only
+    the globals a checkpoint needs, and those `ember.serialization.add_safe_globals` marks, and
     raises `pickle.UnpicklingError` naming any other. `weights_only=False` unpickles anything and
-    can run arbitrary code: use it only for files you trust. `map_location` places storages as
-    in torch (see `ember.serialization._location`): ember has only the CPU, so a checkpoint saved
-    on a GPU needs `map_location="cpu"`. `mmap=True` maps the file's storages copy-on-write
-    instead of reading them (a zip checkpoint given by path). `pickle_load_args` (e.g. `encoding`
-    for Python 2 strings, default "utf-8") go to the unpickler.
+    can run arbitrary code: use it only for files you trust.
+
+    `map_location` places each storage, as in torch: None (where the checkpoint says), a device or
+    its name ("cpu", `ember.device("cpu")`, `torch.device("cpu")`), a dict from saved location to
+    location, or a callable `(storage, location)` that gets the storage as a 1-D `ember.Tensor` of
+    its elements and returns it (or None for the default). ember has only the CPU: a checkpoint
+    saved on a GPU needs `map_location="cpu"`; one that ends on "cuda" raises `NoCudaError`.
+
+    `mmap=True` maps the file's storages copy-on-write instead of reading them (a zip checkpoint
+    given by path). `pickle_load_args` (e.g. `encoding` for Python 2 strings, default "utf-8")
+    go to the unpickler.
 
     >>> ember.load("model.pt", map_location="cpu")  # doctest: +SKIP
     """
