@@ -128,21 +128,39 @@ def test_malformed_data_pkl_says_the_checkpoint_is_corrupt(tmp_path, how):
         torch.load(path)
 
 
-def _claiming(numel: int, compress: int) -> bytes:
-    """A checkpoint of one float32 tensor of `numel` elements whose record holds 8 bytes but whose
-    zip directory says it holds numel * 4."""
-    storage = b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuJ" + numel.to_bytes(4, "little") + b"tQ"
-    pkl = b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"K\x00K\x01\x85K\x01\x85\x89tR."
+def _claiming(claims: list, compress: int, padding: int = 0) -> bytes:
+    """A checkpoint of float32 tensors, one per storage `str(i)` of `claims[i]` elements, whose
+    records hold 8 bytes each but whose zip directory says they hold claims[i] * 4; a record of
+    `padding` bytes makes the file larger."""
+    tensors = b""
+    for key, numel in enumerate(claims):
+        storage = (b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x00" + str(key).encode()
+                   + b"X\x03\x00\x00\x00cpuJ" + numel.to_bytes(4, "little") + b"tQ")
+        tensors += b"ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"K\x00K\x01\x85K\x01\x85\x89tR"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compress) as zf:
-        zf.writestr("archive/data.pkl", pkl)
-        zf.writestr("archive/data/0", b"\x00" * 8)
-    return claim_size(out.getvalue(), "archive/data/0", numel * 4)
+        zf.writestr("archive/data.pkl", b"\x80\x02(" + tensors + b"l.")
+        for key in range(len(claims)):
+            zf.writestr(f"archive/data/{key}", b"\x00" * 8)
+        zf.writestr("archive/pad", b"\x00" * padding)
+    data = out.getvalue()
+    for key, numel in enumerate(claims):
+        data = claim_size(data, f"archive/data/{key}", numel * 4)
+    return data
 
 
 @pytest.mark.parametrize("compress, message", [(zipfile.ZIP_STORED, "runs past the end of the file"),
                                                (zipfile.ZIP_DEFLATED, "claims 4000000000 bytes from")])
 def test_a_record_claiming_more_than_the_file_holds_is_refused_before_allocating(compress, message):
-    data = _claiming(10**9, compress)
+    data = _claiming([10**9], compress)
     with pytest.raises(RuntimeError, match=message):
         ember.load(io.BytesIO(data))
+
+
+def test_records_claiming_more_than_the_file_holds_together_are_refused():
+    """Each claim fits in the file, not both: records cannot overlap in a zip checkpoint."""
+    size = len(_claiming([2, 2], zipfile.ZIP_STORED, padding=4000))
+    claim = int(size * 0.6) // 4
+    assert len(ember.load(io.BytesIO(_claiming([2, claim // 2], zipfile.ZIP_STORED, padding=4000)))) == 2
+    with pytest.raises(RuntimeError, match="data/1 runs past the end of the file"):
+        ember.load(io.BytesIO(_claiming([claim, claim], zipfile.ZIP_STORED, padding=4000)))

@@ -96,14 +96,23 @@ def _fragment(value) -> bytes:
     return pickle.dumps(value, protocol=2)[2:-1]
 
 
-def _object_with_storage(numel: int, keys: list, stored: bytes, view: tuple = None) -> bytes:
-    """A legacy checkpoint of one float32 tensor over a storage of `numel` elements (over the
-    storage view `(key, offset, numel)` if given), then `keys` and the `stored` bytes."""
-    storage = (b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu"
+def _tensor(key: str, numel: int, view: tuple = None) -> bytes:
+    """Opcodes of a float32 tensor over the storage `key` of `numel` elements (over its view
+    `(view key, offset, numel)` if given)."""
+    storage = (b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\n" + _fragment(key) + b"X\x03\x00\x00\x00cpu"
                + _fragment(numel) + _fragment(view) + b"t")
-    obj = (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"QK\x00"
-           + _fragment((view[2] if view else numel,)) + b"K\x01\x85\x89ccollections\nOrderedDict\n)RtR.")
-    return MAGIC + VERSION + SYS_INFO + obj + pickle.dumps(keys, protocol=2) + stored
+    return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"QK\x00" + _fragment((view[2] if view else numel,))
+            + b"K\x01\x85\x89ccollections\nOrderedDict\n)RtR")
+
+
+def _legacy_file(obj: bytes, keys: list, stored: bytes) -> bytes:
+    """A legacy checkpoint of the object pickled as the opcodes `obj`, then `keys` and the `stored` bytes."""
+    return MAGIC + VERSION + SYS_INFO + b"\x80\x02" + obj + b"." + pickle.dumps(keys, protocol=2) + stored
+
+
+def _object_with_storage(numel: int, keys: list, stored: bytes, view: tuple = None) -> bytes:
+    """A legacy checkpoint of one tensor over the storage "0"."""
+    return _legacy_file(_tensor("0", numel, view), keys, stored)
 
 
 def test_hand_written_file_loads_and_its_broken_variants_raise():
@@ -122,6 +131,13 @@ def test_hand_written_file_loads_and_its_broken_variants_raise():
         if what != "a storage left out of the keys":  # which torch loads as uninitialised memory
             with pytest.raises((RuntimeError, AssertionError)):
                 torch.load(io.BytesIO(data))
+
+
+def test_storages_claiming_more_than_the_file_holds_together_are_refused():
+    padding = b"\x00" * 4000  # each claim fits in what follows the object pickle, not both
+    data = _legacy_file(b"(" + _tensor("0", 600) + _tensor("1", 600) + b"l", ["0", "1"], padding)
+    with pytest.raises(RuntimeError, match="storage '1' claims 600 elements, more than the file holds"):
+        _load(data)
 
 
 def test_storage_views_of_old_torch_files():

@@ -34,6 +34,7 @@ class Archive:
                                "archive torch.save writes (since torch 1.6) and ember.save writes") from None
         self.file = file
         self.size = file.seek(0, os.SEEK_END)
+        self.unread = self.size  # bytes the storage records may still take
         self.restore = restore
         pickles = [n for n in self.zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
         if not pickles:
@@ -82,13 +83,18 @@ class Archive:
             raise RuntimeError(f"corrupt checkpoint: record {self.prefix + name!r} is missing") from None
         if info.file_size != nbytes:
             raise RuntimeError(f"corrupt checkpoint: record {name} has {info.file_size} bytes, expected {nbytes}")
+        # before allocating what a hostile file claims: records do not overlap, so all together
+        # they hold at most the file's bytes (and deflate expands them 1032-fold at most)
+        self.unread -= info.compress_size
+        if self.unread < 0:
+            raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
         if info.compress_type != zipfile.ZIP_STORED:
             if nbytes > _MAX_DEFLATE_RATIO * info.compress_size + 1024:
                 raise RuntimeError(f"corrupt checkpoint: record {name} claims {nbytes} bytes from "
                                    f"{info.compress_size} compressed ones")
             return bytearray(self.read(name))
         offset = self._data_offset(info)
-        if offset + nbytes > self.size:  # before allocating what a hostile file claims
+        if offset + nbytes > self.size:
             raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
         if self.mapped is not None:
             return self.mapped[offset:offset + nbytes]

@@ -51,7 +51,7 @@ class _Storages:
 
     def __init__(self, restore: Restore, budget: int) -> None:
         self.restore = restore
-        self.budget = budget  # bytes left in the file: no storage can be larger
+        self.budget = budget  # bytes left in the file: all storages together hold no more
         self.arrays: dict[str, tuple[StorageKind, int, np.ndarray]] = {}
         self.views: dict[str, np.ndarray] = {}
 
@@ -63,10 +63,13 @@ class _Storages:
         _, kind, key, location, numel, view = pid
         if not isinstance(key, str) or not isinstance(kind, StorageKind):
             raise RuntimeError(f"corrupt checkpoint: storage {key!r} has no storage type ({kind!r})")
-        if not isinstance(numel, int) or not 0 <= numel * kind.itemsize <= self.budget:
-            raise RuntimeError(f"corrupt checkpoint: storage {key!r} claims {numel!r} elements, "
-                               "more than the file holds")
+        if not isinstance(numel, int) or numel < 0:
+            raise RuntimeError(f"corrupt checkpoint: storage {key!r} has {numel!r} elements")
         if key not in self.arrays:
+            self.budget -= numel * kind.itemsize
+            if self.budget < 0:
+                raise RuntimeError(f"corrupt checkpoint: storage {key!r} claims {numel} elements, "
+                                   "more than the file holds")
             array = self.restore(np.empty(numel, kind.dtype.numpy), str(location))
             self.arrays[key] = (kind, numel, array)
         root = self.arrays[key][2]
