@@ -6,9 +6,8 @@ import io
 import os
 import pickle
 import secrets
-import tempfile
 import zipfile
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 import numpy as np
 
@@ -124,22 +123,44 @@ def _little_endian_bytes(array: np.ndarray) -> memoryview:
     return memoryview(little.reshape(-1).view(np.uint8))
 
 
-def _write_archive(obj: Any, file: IO[bytes], protocol: int, byteorder_record: bool) -> None:
+Writer = Callable[[IO[bytes]], None]
+
+
+def _pickled(obj: Any, protocol: int, legacy: bool) -> tuple[bytes, list[_Storage]]:
+    """`obj` pickled as torch does, and the storages its tensors refer to."""
     buffer = io.BytesIO()
-    pickler = _Pickler(buffer, protocol)
+    pickler = _Pickler(buffer, protocol, legacy)
     pickler.dump(obj)
+    return buffer.getvalue(), list(pickler.storages.values())
+
+
+def _archive_writer(obj: Any, protocol: int, byteorder_record: bool) -> Writer:
+    """What writes `obj` as torch's zip checkpoint (pickled already, so it cannot fail on `obj`)."""
+    data_pkl, storages = _pickled(obj, protocol, legacy=False)
     records: list[tuple[str, "bytes | memoryview"]] = [
-        ("data.pkl", buffer.getvalue()), (".format_version", b"1"),
-        (".storage_alignment", str(_format.ALIGNMENT).encode()),
+        ("data.pkl", data_pkl), (".format_version", b"1"), (".storage_alignment", str(_format.ALIGNMENT).encode()),
     ]
     if byteorder_record:
         records.append(("byteorder", b"little"))
-    for storage in pickler.storages.values():
-        records.append((f"data/{storage.key}", _little_endian_bytes(storage.array)))
+    records += [(f"data/{storage.key}", _little_endian_bytes(storage.array)) for storage in storages]
     records += [("version", b"3\n"), (".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())]
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as zf:
-        for name, payload in records:
-            zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
+
+    def write(file: IO[bytes]) -> None:
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as zf:
+            for name, payload in records:
+                zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
+
+    return write
+
+
+def _safetensors_writer(obj: Any) -> Writer:
+    """What writes a flat dict of tensors as safetensors (made already: it cannot fail on `obj`)."""
+    payload = _safetensors.dumps(obj)
+
+    def write(file: IO[bytes]) -> None:
+        file.write(payload)
+
+    return write
 
 
 # what torch's legacy writer records about the machine (torch's reader ignores it)
@@ -147,17 +168,21 @@ _SYS_INFO = {"protocol_version": _legacy.PROTOCOL_VERSION, "little_endian": True
              "type_sizes": {"short": 2, "int": 4, "long": 4}}
 
 
-def _write_legacy(obj: Any, file: IO[bytes], protocol: int) -> None:
-    """The pre-1.6 format (see `_legacy`): header pickles, the object, its storage keys, the bytes."""
-    for header in (_legacy.MAGIC_NUMBER, _legacy.PROTOCOL_VERSION, _SYS_INFO):
-        pickle.dump(header, file, protocol=protocol)
-    pickler = _Pickler(file, protocol, legacy=True)
-    pickler.dump(obj)
-    storages = list(pickler.storages.values())
-    pickle.dump([storage.key for storage in storages], file, protocol=protocol)
-    for storage in storages:
-        file.write(storage.array.size.to_bytes(8, "little", signed=True))
-        file.write(_little_endian_bytes(storage.array))
+def _legacy_writer(obj: Any, protocol: int) -> Writer:
+    """What writes `obj` in the pre-1.6 format (see `_legacy`): header pickles, the object, its
+    storage keys, the storages' bytes."""
+    data_pkl, storages = _pickled(obj, protocol, legacy=True)
+
+    def write(file: IO[bytes]) -> None:
+        for header in (_legacy.MAGIC_NUMBER, _legacy.PROTOCOL_VERSION, _SYS_INFO):
+            pickle.dump(header, file, protocol=protocol)
+        file.write(data_pkl)
+        pickle.dump([storage.key for storage in storages], file, protocol=protocol)
+        for storage in storages:
+            file.write(storage.array.size.to_bytes(8, "little", signed=True))
+            file.write(_little_endian_bytes(storage.array))
+
+    return write
 
 
 def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
@@ -171,8 +196,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     `format="safetensors"` (ember's) writes a flat dict of str -> Tensor as safetensors instead
     (needs the `safetensors` package).
 
-    A path is written to a temporary file beside it and renamed into place, so a save that fails
-    leaves any previous file untouched.
+    A path is written in place, as torch writes it (its permissions and links stay), and only
+    once `obj` is pickled: an object that cannot be saved raises before the file is opened, and
+    leaves any previous file there untouched.
 
     >>> ember.save(model.state_dict(), "model.pt")  # doctest: +SKIP
     """
@@ -180,25 +206,14 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         raise ValueError(f"ember.save: format must be 'torch' or 'safetensors', got {format!r}")
     if pickle_module is not pickle:
         raise ValueError("ember.save pickles with Python's pickle module; leave pickle_module out")
-
-    def write(file: IO[bytes]) -> None:
-        if format == "safetensors":
-            file.write(_safetensors.dumps(obj))
-        elif _use_new_zipfile_serialization:
-            _write_archive(obj, file, pickle_protocol, not _disable_byteorder_record)
-        else:
-            _write_legacy(obj, file, pickle_protocol)
-
-    if not isinstance(f, (str, os.PathLike)):
-        write(f)
-        return
-    path = os.fspath(f)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                               dir=os.path.dirname(path) or ".")
-    try:
-        with os.fdopen(fd, "wb") as file:
+    if format == "safetensors":
+        write = _safetensors_writer(obj)
+    elif _use_new_zipfile_serialization:
+        write = _archive_writer(obj, pickle_protocol, not _disable_byteorder_record)
+    else:
+        write = _legacy_writer(obj, pickle_protocol)
+    if isinstance(f, (str, os.PathLike)):
+        with open(os.fspath(f), "wb") as file:
             write(file)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    else:
+        write(f)
