@@ -10,6 +10,7 @@ from different random streams, so with dropout the runs would differ by design, 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -25,8 +26,10 @@ TIME_SEQUENCE = EXAMPLES / "time_sequence_prediction" / "train.py"
 GENERATE_SINE_WAVE = EXAMPLES / "time_sequence_prediction" / "generate_sine_wave.py"
 LANGUAGE_MODEL = EXAMPLES / "word_language_model" / "main.py"
 CORPUS = EXAMPLES / "word_language_model" / "data"
-# the tests share few cores: torch's and NumPy's BLAS threads would only contend for them
-ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# the tests share few cores: torch's and NumPy's BLAS threads would only contend for them; and
+# the scripts import the ember these tests import (a relative PYTHONPATH would not reach them)
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "PYTHONPATH": str(Path(importlib.util.find_spec("ember").origin).parents[1])}
 
 
 def torch_variant(script: Path, tmp_path: Path) -> Path:
