@@ -14,7 +14,6 @@ Replacing the word ``ember`` with ``torch`` in this file gives the same program 
 
 import argparse
 
-from safetensors.numpy import load_file, save_file
 from sklearn.datasets import load_digits
 
 import ember
@@ -149,11 +148,11 @@ def main():
     parser.add_argument('--log-interval', type=int, default=5, metavar='N',
                         help='how many batches to wait before logging training status')
     parser.add_argument('--save-init', type=str, default='', metavar='PATH',
-                        help='write the initial weights to PATH (safetensors)')
+                        help='write the initial weights to PATH (a state_dict)')
     parser.add_argument('--load-init', type=str, default='', metavar='PATH',
-                        help='start from the weights in PATH (safetensors)')
+                        help='start from the weights in PATH (a state_dict)')
     parser.add_argument('--save-model', action='store_true',
-                        help='save the trained weights to mnist_cnn.safetensors')
+                        help='save the trained weights to mnist_cnn.pt')
     args = parser.parse_args()
 
     ember.manual_seed(args.seed)
@@ -168,9 +167,9 @@ def main():
     if args.double:
         model.double()
     if args.load_init:
-        model.load_state_dict({k: ember.from_numpy(v) for k, v in load_file(args.load_init).items()})
+        model.load_state_dict(ember.load(args.load_init))
     if args.save_init:
-        save_file({k: v.detach().numpy() for k, v in model.state_dict().items()}, args.save_init)
+        ember.save(model.state_dict(), args.save_init)
     optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
 
     scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
@@ -180,8 +179,7 @@ def main():
         scheduler.step()
 
     if args.save_model:
-        save_file({k: v.detach().numpy() for k, v in model.state_dict().items()},
-                  "mnist_cnn.safetensors")
+        ember.save(model.state_dict(), "mnist_cnn.pt")
 
 
 if __name__ == '__main__':

@@ -1,14 +1,14 @@
 """Sine-wave prediction with two LSTMCells and LBFGS, as pytorch/examples' time_sequence_prediction.
 
-The data are N sine waves of period 2*pi*T sampled at L integer points, each shifted by a random
-offset (NumPy, seed 2, as the example's generate_sine_wave.py). The first three waves test,
-the others train: the model reads x[t] and predicts x[t + 1], in float64. After each LBFGS step
-it continues the test waves for ``--future`` steps on its own predictions and draws them to
-``<out>/predict<step>.png``.
+The data are the sine waves generate_sine_wave.py saved as a NumPy array (``--data``). The
+first three waves test, the others train: the model reads x[t] and predicts x[t + 1], in
+float64. After each LBFGS step it continues the test waves for ``--future`` steps on its own
+predictions and draws them to ``<out>/predict<step>.png``.
 
-Replacing the word ``ember`` with ``torch`` in this file gives the same program in PyTorch;
+Replacing the word ``ember`` with ``torch`` in this folder gives the same programs in PyTorch;
 ``--save-init`` in one and ``--load-init`` in the other start both from the same weights.
 
+    python examples/time_sequence_prediction/generate_sine_wave.py
     python examples/time_sequence_prediction/train.py --steps 2
 """
 
@@ -17,7 +17,6 @@ import os
 
 import matplotlib
 import numpy as np
-from safetensors.numpy import load_file, save_file
 
 import ember
 import ember.nn as nn
@@ -25,14 +24,6 @@ import ember.optim as optim
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
-
-
-def sine_waves(T, L, N):
-    """N rows of sin(x / T) for x = 0..L-1 shifted by a random integer in [-4T, 4T)."""
-    np.random.seed(2)
-    x = np.empty((N, L), 'int64')
-    x[:] = np.array(range(L)) + np.random.randint(-4 * T, 4 * T, N).reshape(N, 1)
-    return np.sin(x / 1.0 / T).astype('float64')
 
 
 class Sequence(nn.Module):
@@ -82,24 +73,24 @@ def draw(path, y, seen, future):
 def main():
     parser = argparse.ArgumentParser(description='ember time sequence prediction')
     parser.add_argument('--steps', type=int, default=2, help='LBFGS steps to run (default: 2)')
-    parser.add_argument('--T', type=int, default=20, help='period of the waves / 2 pi (default: 20)')
-    parser.add_argument('--L', type=int, default=100, help='samples per wave (default: 100)')
-    parser.add_argument('--N', type=int, default=10, help='number of waves (default: 10)')
+    parser.add_argument('--data', type=str, default='traindata.pt',
+                        help='the waves generate_sine_wave.py saved (default: traindata.pt)')
     parser.add_argument('--future', type=int, default=100,
                         help='steps predicted past each test wave (default: 100)')
     parser.add_argument('--max-iter', type=int, default=20,
                         help='LBFGS iterations per step (default: 20)')
     parser.add_argument('--out', type=str, default='out', help='folder for the PNGs (default: out)')
     parser.add_argument('--save-init', type=str, default='', metavar='PATH',
-                        help='write the initial weights to PATH (safetensors)')
+                        help='write the initial weights to PATH (a state_dict)')
     parser.add_argument('--load-init', type=str, default='', metavar='PATH',
-                        help='start from the weights in PATH (safetensors)')
+                        help='start from the weights in PATH (a state_dict)')
     opt = parser.parse_args()
     # set random seed to 0
     np.random.seed(0)
     ember.manual_seed(0)
-    # make the training and test sets
-    data = sine_waves(opt.T, opt.L, opt.N)
+    # load data and make training set: a NumPy array, which only weights_only=False unpickles
+    # (in torch >= 2.6 too); safe here, as the file is the one generate_sine_wave.py wrote
+    data = ember.load(opt.data, weights_only=False)
     input = ember.from_numpy(data[3:, :-1])
     target = ember.from_numpy(data[3:, 1:])
     test_input = ember.from_numpy(data[:3, :-1])
@@ -108,9 +99,9 @@ def main():
     seq = Sequence()
     seq.double()
     if opt.load_init:
-        seq.load_state_dict({k: ember.from_numpy(v) for k, v in load_file(opt.load_init).items()})
+        seq.load_state_dict(ember.load(opt.load_init))
     if opt.save_init:
-        save_file({k: v.detach().numpy() for k, v in seq.state_dict().items()}, opt.save_init)
+        ember.save(seq.state_dict(), opt.save_init)
     criterion = nn.MSELoss()
     # use LBFGS as optimizer since we can load the whole data to train
     optimizer = optim.LBFGS(seq.parameters(), lr=0.8, max_iter=opt.max_iter)

@@ -18,8 +18,6 @@ import math
 import os
 import time
 
-from safetensors.numpy import load_file, save_file
-
 import ember
 import ember.nn as nn
 
@@ -50,8 +48,8 @@ def parse_args():
                         help='tie the word embedding and softmax weights')
     parser.add_argument('--seed', type=int, default=1111, help='random seed')
     parser.add_argument('--log-interval', type=int, default=2, metavar='N', help='report interval')
-    parser.add_argument('--save', type=str, default='out/model.safetensors',
-                        help='path to save the best model (safetensors)')
+    parser.add_argument('--save', type=str, default='out/model.pt',
+                        help='path to save the best model (its state_dict)')
     parser.add_argument('--nhead', type=int, default=2,
                         help='the number of heads in the encoder of the transformer model')
     parser.add_argument('--dry-run', action='store_true', help='verify the code and the model')
@@ -59,19 +57,19 @@ def parse_args():
                         help='Uses AdamW optimizer for gradient updating')
     parser.add_argument('--loss-digits', type=int, default=2, help='decimals of the printed losses')
     parser.add_argument('--save-init', type=str, default='', metavar='PATH',
-                        help='write the initial weights to PATH (safetensors)')
+                        help='write the initial weights to PATH (a state_dict)')
     parser.add_argument('--load-init', type=str, default='', metavar='PATH',
-                        help='start from the weights in PATH (safetensors)')
+                        help='start from the weights in PATH (a state_dict)')
     return parser.parse_args()
 
 
 def save_weights(model, path):
     os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    save_file({k: v.detach().numpy() for k, v in model.state_dict().items()}, path)
+    ember.save(model.state_dict(), path)
 
 
 def load_weights(model, path):
-    model.load_state_dict({k: ember.from_numpy(v) for k, v in load_file(path).items()})
+    model.load_state_dict(ember.load(path))
 
 
 # batchify arranges the sequence of ids into bsz columns; with the alphabet and bsz 4:

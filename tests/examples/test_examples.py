@@ -1,14 +1,16 @@
 """The programs of examples/ run under ember and print the losses torch prints from the same weights.
 
 Each comparison writes the torch variant of an example (the word ``ember`` replaced by ``torch``
-in every file of its folder) to a temporary folder, runs it with ``--save-init``, runs the ember
-original on the same flags with ``--load-init``, and compares every loss the two print.
+in every file of its folder) to a temporary folder, runs it with ``--save-init`` (torch.save of
+the model's state_dict), runs the ember original on the same flags with ``--load-init``
+(ember.load of that file), and compares every loss the two print.
 Dropout is switched off (p = 0) in the comparisons: ember and torch draw their dropout masks
 from different random streams, so with dropout the runs would differ by design, not by error.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -21,10 +23,13 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MNIST = EXAMPLES / "mnist" / "main.py"
 TIME_SEQUENCE = EXAMPLES / "time_sequence_prediction" / "train.py"
+GENERATE_SINE_WAVE = EXAMPLES / "time_sequence_prediction" / "generate_sine_wave.py"
 LANGUAGE_MODEL = EXAMPLES / "word_language_model" / "main.py"
 CORPUS = EXAMPLES / "word_language_model" / "data"
-# the tests share few cores: torch's and NumPy's BLAS threads would only contend for them
-ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# the tests share few cores: torch's and NumPy's BLAS threads would only contend for them; and
+# the scripts import the ember these tests import (a relative PYTHONPATH would not reach them)
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "PYTHONPATH": str(Path(importlib.util.find_spec("ember").origin).parents[1])}
 
 
 def torch_variant(script: Path, tmp_path: Path) -> Path:
@@ -49,10 +54,11 @@ def printed(pattern: str, output: str) -> np.ndarray:
     return np.array([float(value) for value in re.findall(pattern, output)])
 
 
-def compare_runs(script: Path, tmp_path: Path, *flags: object) -> tuple[str, str]:
-    """The outputs of torch (which saves the initial weights) and ember (which loads them)."""
-    init = tmp_path / "init.safetensors"
-    torch_out = run(torch_variant(script, tmp_path), *flags, "--save-init", init, cwd=tmp_path)
+def compare_runs(script: Path, tmp_path: Path, *flags: object, torch_script: Path = None) -> tuple[str, str]:
+    """The outputs of torch (which saves the initial weights) and ember (which loads them); the
+    torch variant is `torch_script` if one was already written."""
+    init = tmp_path / "init.pt"
+    torch_out = run(torch_script or torch_variant(script, tmp_path), *flags, "--save-init", init, cwd=tmp_path)
     ember_out = run(script, *flags, "--load-init", init, cwd=tmp_path)
     return torch_out, ember_out
 
@@ -98,10 +104,14 @@ def test_mnist_float32_same_losses_as_torch(tmp_path: Path) -> None:
 
 
 def test_time_sequence_same_losses_as_torch(tmp_path: Path) -> None:
-    """LBFGS on two LSTMCells in float64: every closure's loss and each step's test loss, at the
-    contract's 1e-10 for sums ordered differently (measured agreement is 1e-12)."""
-    flags = ("--steps", 2, "--L", 60, "--N", 6, "--future", 20, "--max-iter", 6, "--out", tmp_path)
-    torch_out, ember_out = compare_runs(TIME_SEQUENCE, tmp_path, *flags)
+    """LBFGS on two LSTMCells in float64, on the sine waves torch's generate_sine_wave.py saved
+    (a NumPy array, torch.save) and both train.py's load: every closure's loss and each step's
+    test loss, at the contract's 1e-10 for sums ordered differently (measured agreement is 1e-12)."""
+    torch_script = torch_variant(TIME_SEQUENCE, tmp_path)
+    data = tmp_path / "waves.pt"
+    run(torch_script.with_name(GENERATE_SINE_WAVE.name), "--L", 60, "--N", 6, "--out", data, cwd=tmp_path)
+    flags = ("--data", data, "--steps", 2, "--future", 20, "--max-iter", 6, "--out", tmp_path)
+    torch_out, ember_out = compare_runs(TIME_SEQUENCE, tmp_path, *flags, torch_script=torch_script)
     assert_same_losses(r"loss: ([-0-9.e]+)", torch_out, ember_out, 14, rtol=1e-10)
 
 
@@ -116,7 +126,7 @@ def test_word_language_model_same_losses_as_torch(tmp_path: Path, model: tuple, 
     agreement over 2 epochs is 3e-7 relative for the LSTM and the Transformer, 1.2e-6 for the
     tied GRU."""
     flags = (*model, "--dropout", 0, "--epochs", epochs, "--log-interval", 1, "--loss-digits", 8,
-             "--data", CORPUS, "--save", tmp_path / "best.safetensors")
+             "--data", CORPUS, "--save", tmp_path / "best.pt")
     torch_out, ember_out = compare_runs(LANGUAGE_MODEL, tmp_path, *flags)
     assert_same_losses(r"loss +([0-9.]+)", torch_out, ember_out, 5 * epochs + 1, rtol=1e-5)
 
@@ -128,6 +138,8 @@ def test_mnist_runs_with_ember_alone(tmp_path: Path) -> None:
 
 
 def test_time_sequence_runs_with_ember_alone(tmp_path: Path) -> None:
+    """ember.save writes the waves to traindata.pt, where train.py's ember.load finds them."""
+    run(GENERATE_SINE_WAVE, cwd=tmp_path)
     output = run(TIME_SEQUENCE, "--steps", 1, "--max-iter", 2, "--out", tmp_path, cwd=tmp_path)
     test_losses = printed(r"test loss: ([-0-9.e]+)", output)
     assert len(test_losses) == 1 and np.isfinite(test_losses).all()
@@ -138,7 +150,7 @@ def test_time_sequence_runs_with_ember_alone(tmp_path: Path) -> None:
 def test_word_language_model_runs_with_ember_alone(tmp_path: Path) -> None:
     """The default flags (dropout 0.2 drawn by ember, 3 epochs): the validation loss falls and
     the test perplexity ends far below the 229 words of the vocabulary (guessing uniformly)."""
-    output = run(LANGUAGE_MODEL, "--save", tmp_path / "best.safetensors", cwd=tmp_path)
+    output = run(LANGUAGE_MODEL, "--save", tmp_path / "best.pt", cwd=tmp_path)
     valid_losses = printed(r"valid loss +([0-9.]+)", output)
     assert len(valid_losses) == 3 and valid_losses[-1] < valid_losses[0]
     assert 0 < printed(r"test ppl +([0-9.]+)", output)[0] < 120
@@ -147,6 +159,6 @@ def test_word_language_model_runs_with_ember_alone(tmp_path: Path) -> None:
 @pytest.mark.parametrize("model", ["RNN_TANH", "RNN_RELU"])
 def test_word_language_model_plain_rnns_run(tmp_path: Path, model: str) -> None:
     output = run(LANGUAGE_MODEL, "--model", model, "--epochs", 1, "--dry-run",
-                 "--save", tmp_path / "best.safetensors", cwd=tmp_path)
+                 "--save", tmp_path / "best.pt", cwd=tmp_path)
     test_losses = printed(r"test loss +([0-9.]+)", output)
     assert len(test_losses) == 1 and np.isfinite(test_losses).all()

@@ -9,32 +9,21 @@ import zipfile
 
 import pytest
 import torch
+from checkpoint_files import archive, claim_size, reducing, rewrite_records, torch_bytes
 
 import ember
 
 
 def _archive(path, payload: bytes, extra: dict = None) -> None:
-    """A checkpoint zip whose data.pkl is `payload`."""
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("archive/data.pkl", payload)
-        zf.writestr("archive/version", b"3\n")
-        for name, data in (extra or {}).items():
-            zf.writestr(f"archive/{name}", data)
-
-
-def _reducing(func, *args):
-    class Evil:
-        def __reduce__(self):
-            return (func, args)
-    return pickle.dumps({"w": Evil()}, protocol=2)
+    path.write_bytes(archive(payload, extra))
 
 
 def _payloads(marker: str) -> dict:
     command = f"touch {marker}"
     return {
-        "os.system": _reducing(os.system, command),
-        "builtins.eval": _reducing(eval, f"open({marker!r}, 'w').close()"),
-        "subprocess.Popen": _reducing(subprocess.Popen, ["touch", marker]),
+        "os.system": reducing(os.system, command),
+        "builtins.eval": reducing(eval, f"open({marker!r}, 'w').close()"),
+        "subprocess.Popen": reducing(subprocess.Popen, ["touch", marker]),
         "GLOBAL": b"\x80\x02cos\nsystem\nX" + _s(command) + b"\x85R.",
         "STACK_GLOBAL": b"\x80\x04\x8c\x02os\x8c\x06system\x93X" + _s(command) + b"\x85R.",
         "INST": b"(X" + _s(command) + b"ios\nsystem\n.",
@@ -87,22 +76,13 @@ def test_zip_without_data_pkl(tmp_path):
 
 
 def test_missing_storage_record(tmp_path):
-    buf = io.BytesIO()
-    ember.save([ember.ones(3)], buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "m.pt", "w") as dst:
-        for name in src.namelist():
-            if name != "archive/data/0":
-                dst.writestr(name, src.read(name))
+    (tmp_path / "m.pt").write_bytes(rewrite_records(torch_bytes([torch.ones(3)]), {"data/0": lambda raw: None}))
     with pytest.raises(RuntimeError, match="archive/data/0.*missing"):
         ember.load(tmp_path / "m.pt")
 
 
 def test_storage_too_short_for_tensor(tmp_path):
-    buf = io.BytesIO()
-    ember.save([ember.ones(3)], buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "s.pt", "w") as dst:
-        for name in src.namelist():
-            dst.writestr(name, src.read(name)[:4] if name == "archive/data/0" else src.read(name))
+    (tmp_path / "s.pt").write_bytes(rewrite_records(torch_bytes([torch.ones(3)]), {"data/0": lambda raw: raw[:4]}))
     with pytest.raises(RuntimeError, match="data/0 has 4 bytes"):
         ember.load(tmp_path / "s.pt")
 
@@ -117,3 +97,70 @@ def test_tensor_past_its_storage_or_over_a_non_storage(tmp_path):
     _archive(tmp_path / "int.pt", rebuild + b"(K\x00K\x00K\x01\x85K\x01\x85\x89tR.")
     with pytest.raises(RuntimeError, match="not a storage"):
         ember.load(tmp_path / "int.pt")
+
+
+def _data_pkl(edit) -> bytes:
+    return rewrite_records(torch_bytes({"w": torch.ones(3), "b": [1, 2]}), {"data.pkl": edit})
+
+
+MALFORMED = {
+    "garbage": lambda pkl: b"\x80\x02this is not a pickle at all",
+    "cut short": lambda pkl: pkl[: len(pkl) // 2],
+    "no STOP": lambda pkl: pkl[:-1],
+    "empty": lambda pkl: b"",
+    "stack underflow": lambda pkl: b"\x80\x02t.",
+    "unknown memo": lambda pkl: b"\x80\x02h\x09.",
+    "wrong arguments": lambda pkl: b"\x80\x02c__builtin__\nset\nK\x01K\x02\x86R.",
+    "bad storage id": lambda pkl: b"\x80\x02K\x05Q.",
+    "too few arguments to rebuild a tensor": lambda pkl: b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(K\x01tR.",
+}
+
+
+@pytest.mark.parametrize("how", MALFORMED)
+def test_malformed_data_pkl_says_the_checkpoint_is_corrupt(tmp_path, how):
+    path = tmp_path / "bad.pt"
+    path.write_bytes(_data_pkl(MALFORMED[how]))
+    with pytest.raises((pickle.UnpicklingError, RuntimeError), match="corrupt checkpoint") as caught:
+        ember.load(path)
+    error = caught.value
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    with pytest.raises(Exception):
+        torch.load(path)
+
+
+def _claiming(claims: list, compress: int, padding: int = 0) -> bytes:
+    """A checkpoint of float32 tensors, one per storage `str(i)` of `claims[i]` elements, whose
+    records hold 8 bytes each but whose zip directory says they hold claims[i] * 4; a record of
+    `padding` bytes makes the file larger."""
+    tensors = b""
+    for key, numel in enumerate(claims):
+        storage = (b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x00" + str(key).encode()
+                   + b"X\x03\x00\x00\x00cpuJ" + numel.to_bytes(4, "little") + b"tQ")
+        tensors += b"ctorch._utils\n_rebuild_tensor_v2\n(" + storage + b"K\x00K\x01\x85K\x01\x85\x89tR"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compress) as zf:
+        zf.writestr("archive/data.pkl", b"\x80\x02(" + tensors + b"l.")
+        for key in range(len(claims)):
+            zf.writestr(f"archive/data/{key}", b"\x00" * 8)
+        zf.writestr("archive/pad", b"\x00" * padding)
+    data = out.getvalue()
+    for key, numel in enumerate(claims):
+        data = claim_size(data, f"archive/data/{key}", numel * 4)
+    return data
+
+
+@pytest.mark.parametrize("compress, message", [(zipfile.ZIP_STORED, "runs past the end of the file"),
+                                               (zipfile.ZIP_DEFLATED, "claims 4000000000 bytes from")])
+def test_a_record_claiming_more_than_the_file_holds_is_refused_before_allocating(compress, message):
+    data = _claiming([10**9], compress)
+    with pytest.raises(RuntimeError, match=message):
+        ember.load(io.BytesIO(data))
+
+
+def test_records_claiming_more_than_the_file_holds_together_are_refused():
+    """Each claim fits in the file, not both: records cannot overlap in a zip checkpoint."""
+    size = len(_claiming([2, 2], zipfile.ZIP_STORED, padding=4000))
+    claim = int(size * 0.6) // 4
+    assert len(ember.load(io.BytesIO(_claiming([2, claim // 2], zipfile.ZIP_STORED, padding=4000)))) == 2
+    with pytest.raises(RuntimeError, match="data/1 runs past the end of the file"):
+        ember.load(io.BytesIO(_claiming([claim, claim], zipfile.ZIP_STORED, padding=4000)))

@@ -1,5 +1,10 @@
 """torch.save -> ember.load, and module / optimizer state_dicts moved between the two libraries."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -83,3 +88,31 @@ def test_optimizer_state_dict_crosses_over(tmp_path, name, direction):
     opt.step()
     for a, b in zip(model.parameters(), other.parameters()):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+LOAD_WITHOUT_TORCH = """
+import sys
+sys.modules["torch"] = None  # any import of torch now fails
+import ember
+for name in sys.argv[1:]:
+    loaded = ember.load(name, map_location="cpu")
+    print(name, sorted(loaded), loaded["w"].tolist())
+"""
+
+
+def test_loading_torchs_files_never_imports_torch(tmp_path):
+    """ember.load reads what torch wrote (zip and legacy, bfloat16, CUDA-tagged) in a process
+    where torch cannot be imported: the allowlist maps torch's names without importing them."""
+    from checkpoint_files import retagged, torch_bytes
+    w = torch.tensor([1.5, -2.0])
+    files = {"zip.pt": torch_bytes({"w": w, "b": w.bfloat16()}),
+             "legacy.pt": torch_bytes({"w": w, "p": torch.nn.Parameter(w)}, legacy=True),
+             "cuda.pt": retagged(torch_bytes({"w": w}), "cuda:0")}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    this_ember = {**os.environ, "PYTHONPATH": str(Path(ember.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", LOAD_WITHOUT_TORCH, *files], cwd=tmp_path,
+                          env=this_ember, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["zip.pt ['b', 'w'] [1.5, -2.0]", "legacy.pt ['p', 'w'] [1.5, -2.0]",
+                                        "cuda.pt ['w'] [1.5, -2.0]"]

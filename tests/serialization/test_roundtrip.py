@@ -82,10 +82,22 @@ def test_parameter_and_requires_grad(tmp_path):
 def test_failed_save_leaves_previous_file(tmp_path):
     path = tmp_path / "keep.pt"
     ember.save({"x": ember.ones(2)}, str(path))
-    with pytest.raises(Exception):  # a lambda cannot be pickled, after part of the file is written
+    with pytest.raises(Exception):  # a lambda cannot be pickled: found before the file is opened
         ember.save({"y": ember.zeros(3), "bad": lambda: 0}, path)
     np.testing.assert_array_equal(ember.load(path)["x"].numpy(), [1.0, 1.0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.pt"]
+
+
+def test_a_path_is_written_in_place_as_torch_writes_it(tmp_path):
+    """Its permissions stay, and a symbolic link is written through, not replaced."""
+    for lib in (torch, ember):
+        target, link = tmp_path / f"{lib.__name__}.pt", tmp_path / f"{lib.__name__}-latest.pt"
+        target.write_bytes(b"old")
+        target.chmod(0o640)
+        link.symlink_to(target)
+        lib.save({"x": lib.ones(2)}, link)
+        assert link.is_symlink() and (target.stat().st_mode & 0o777) == 0o640
+        assert ember.load(target)["x"].tolist() == [1.0, 1.0]
 
 
 def test_torch_memory_maps_ember_files(tmp_path):

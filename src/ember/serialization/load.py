@@ -9,16 +9,17 @@ import contextlib
 import io
 import os
 import pickle
-import zipfile
+import struct
+import warnings
 from collections import OrderedDict
 from typing import IO, Any, Callable, Iterator, Optional
 
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _format, _safetensors
+from . import _dtypes, _format, _legacy, _location, _safe_globals, _safetensors
+from ._archive import Archive
 from ._format import FileLike
 
 
@@ -57,8 +58,8 @@ def _allowed(module: str, name: str) -> Optional[Any]:
         return _rebuild_tensor_v2
     if module == "torch._utils" and name == "_rebuild_parameter":
         return _rebuild_parameter
-    if module == "torch" and name in _format.STORAGE_NAMES:
-        return _format.STORAGE_NAMES[name]
+    if module == "torch" and name.endswith("Storage"):
+        return _dtypes.storage_kind(name)
     if module == "torch" and name in _format.DTYPE_NAMES:
         return _format.DTYPE_NAMES[name]
     if module == "builtins" and name in _SAFE_BUILTINS:
@@ -68,69 +69,100 @@ def _allowed(module: str, name: str) -> Optional[Any]:
     return None
 
 
-class _Unpickler(pickle.Unpickler):
-    """Reads `data.pkl`, taking storages from the archive; with `weights_only`, only the globals
-    a checkpoint needs may be named (the rest raise `pickle.UnpicklingError` before anything runs)."""
+# torch's rebuild functions for tensors ember cannot hold: what each rebuilds, and what to save instead
+_UNREADABLE = {
+    "_rebuild_qtensor": ("a quantized tensor", "t.dequantize()"),
+    "_rebuild_sparse_tensor": ("a sparse tensor", "t.to_dense()"),
+    "_rebuild_nested_tensor": ("a nested tensor", "t.unbind() as a list of tensors"),
+    "_rebuild_meta_tensor_no_storage": ("a meta tensor (it has no data)", "a tensor with data"),
+    "_rebuild_tensor_v3": ("a tensor of a dtype ember does not have (uint16/32/64, float8, ...)",
+                           "t.to(torch.float32)"),
+}
 
-    def __init__(self, file: IO[bytes], load_storage: Callable[[tuple], np.ndarray], weights_only: bool) -> None:
-        super().__init__(file)
-        self._load_storage = load_storage
+
+def _unreadable(module: str, name: str) -> Optional[RuntimeError]:
+    """The error for a torch rebuild function or dtype ember cannot read, or None."""
+    if module == "torch" and name in _dtypes.MISSING_DTYPES:
+        return _dtypes.missing_dtype(name)
+    if module not in ("torch._utils", "torch._tensor") or not name.startswith("_rebuild_") or _allowed(module, name):
+        return None
+    what, fix = _UNREADABLE.get(name, ("a tensor subclass or a tensor of a kind ember does not have",
+                                       "a plain tensor, t.detach().clone()"))
+    return RuntimeError(f"ember.load cannot read {what}, which this checkpoint holds ({module}.{name}): ember "
+                        f"has dense tensors only. In torch, save {fix} instead")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads one pickle of a checkpoint, taking storages from `persistent_load`; with
+    `weights_only`, only the globals a checkpoint needs may be named (the rest raise
+    `pickle.UnpicklingError` before anything runs). What its hooks raise is kept in `hook_error`,
+    so that it is told apart from the errors of malformed pickle data."""
+
+    def __init__(self, file: IO[bytes], persistent_load: Callable[[Any], Any], weights_only: bool,
+                 **pickle_load_args: Any) -> None:
+        super().__init__(file, **pickle_load_args)
+        self._load_storage = persistent_load
         self._weights_only = weights_only
+        self.hook_error: Optional[BaseException] = None
 
     def find_class(self, module: str, name: str) -> Any:
+        try:
+            return self._find_class(module, name)
+        except BaseException as e:
+            self.hook_error = e
+            raise
+
+    def _find_class(self, module: str, name: str) -> Any:
         if (module, name) in _compat_pickle.NAME_MAPPING:  # protocol 2 writes Python 2's names
             module, name = _compat_pickle.NAME_MAPPING[(module, name)]
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        error = _unreadable(module, name)
+        if error is not None:
+            raise error
         found = _allowed(module, name)
+        if found is None:
+            found = _safe_globals.lookup(module, name)
         if found is not None:
             return found
         if self._weights_only:
             raise pickle.UnpicklingError(
                 f"Weights only load failed: unsupported global: GLOBAL {module}.{name}. ember.load with "
-                "weights_only=True reads only tensors, numbers, strings and containers; pass "
-                "weights_only=False only for a file from a trusted source (it can run arbitrary code).")
+                "weights_only=True reads only tensors, numbers, strings and containers. If you trust "
+                f"this class/function, allow it with ember.serialization.add_safe_globals([{module}.{name}]) "
+                "or the ember.serialization.safe_globals([...]) context manager; or pass weights_only=False "
+                "only for a file from a trusted source (it can run arbitrary code).")
         return super().find_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
-        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
-            raise pickle.UnpicklingError(f"Weights only load failed: unsupported persistent id {pid!r}")
-        return self._load_storage(pid)
-
-
-class _Archive:
-    """The records of one checkpoint zip, under its top-level folder."""
-
-    def __init__(self, zf: zipfile.ZipFile) -> None:
-        self.zf = zf
-        pickles = [n for n in zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
-        if not pickles:
-            raise RuntimeError("not a torch checkpoint: the zip archive has no <name>/data.pkl record")
-        self.prefix = pickles[0][: -len("data.pkl")]
-        names = set(zf.namelist())
-        order = self.prefix + "byteorder"
-        self.byteorder = "<" if order not in names or self.read("byteorder") == b"little" else ">"
-        self.storages: dict[str, np.ndarray] = {}
-
-    def read(self, name: str) -> bytes:
         try:
-            return self.zf.read(self.prefix + name)
-        except KeyError:
-            raise RuntimeError(f"corrupt checkpoint: record {self.prefix + name!r} is missing") from None
-        except (zipfile.BadZipFile, EOFError, OSError) as e:
-            raise RuntimeError(f"corrupt checkpoint: record {self.prefix + name!r} cannot be read ({e})") from None
+            return self._load_storage(pid)
+        except BaseException as e:
+            self.hook_error = e
+            raise
 
-    def storage(self, pid: tuple) -> np.ndarray:
-        _, dtype, key, _location, numel = pid
-        if not isinstance(dtype, _dtype.dtype):
-            raise RuntimeError(f"corrupt checkpoint: storage {key!r} has no dtype ({dtype!r})")
-        if key not in self.storages:
-            raw = self.read(f"data/{key}")
-            if len(raw) != numel * dtype.itemsize:
-                raise RuntimeError(f"corrupt checkpoint: record data/{key} has {len(raw)} bytes, "
-                                   f"expected {numel} x {dtype.itemsize}")
-            array = np.frombuffer(bytearray(raw), dtype.numpy.newbyteorder(self.byteorder))
-            self.storages[key] = array.astype(dtype.numpy, copy=False)
-        return self.storages[key]
+
+# what pickle's own machinery raises on malformed data (an allowlisted constructor given wrong
+# arguments raises TypeError or ValueError too)
+_MALFORMED = (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
+              AttributeError, struct.error, OverflowError)
+
+
+def _unpickler(weights_only: bool, pickle_load_args: dict) -> _legacy.Unpickle:
+    """`unpickle(file, persistent_load, record)`: the next pickle in `file`; malformed data raises
+    `pickle.UnpicklingError` saying the checkpoint is corrupt, never an error from inside pickle."""
+
+    def unpickle(file: IO[bytes], persistent_load: Callable[[Any], Any], record: str) -> Any:
+        unpickler = _Unpickler(file, persistent_load, weights_only, **pickle_load_args)
+        try:
+            return unpickler.load()
+        except _MALFORMED as e:
+            if e is unpickler.hook_error:
+                raise
+            raise pickle.UnpicklingError(
+                f"corrupt checkpoint: its {record} pickle cannot be read ({type(e).__name__}: {e}); the file "
+                "is damaged, or was not written by torch.save or ember.save") from None
+
+    return unpickle
 
 
 @contextlib.contextmanager
@@ -143,37 +175,64 @@ def _seekable(f: FileLike) -> Iterator[IO[bytes]]:
         yield f if f.seekable() else io.BytesIO(f.read())
 
 
-def _open(file: IO[bytes]) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(file)
-    except zipfile.BadZipFile:
-        raise RuntimeError("not a torch checkpoint, or a truncated one: ember.load reads the zip "
-                           "archive torch.save writes (since torch 1.6) and ember.save writes") from None
-
-
-def load(f: FileLike, map_location: Any = None, weights_only: bool = True) -> Any:
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: Optional[bool] = None, mmap: Optional[bool] = None, **pickle_load_args: Any) -> Any:
     """Load what `torch.save` or `ember.save` wrote to `f` (a path or a binary file object), with
     tensors as ember Tensors and parameters as `ember.nn.Parameter`.
 
-    `weights_only=True` (the default, as in torch) allows only the globals a checkpoint needs and
+    Reads torch's zip format (torch >= 1.6, and ember.save), the older pickle-sequence format
+    (`torch.save(..., _use_new_zipfile_serialization=False)`) and safetensors (recognised by
+    content). bfloat16 tensors load as float32 with a warning; dtypes ember lacks raise.
+
+    `weights_only=True` (the default, as in torch, unless a `pickle_module` is given) allows only
+    the globals a checkpoint needs, and those `ember.serialization.add_safe_globals` marks, and
     raises `pickle.UnpicklingError` naming any other. `weights_only=False` unpickles anything and
-    can run arbitrary code: use it only for files you trust. `map_location` is accepted for
-    torch's signature; ember tensors always live on the CPU. A safetensors file (recognised by
-    its content) loads as a dict of Tensors."""
+    can run arbitrary code: use it only for files you trust.
+
+    `map_location` places each storage, as in torch: None (where the checkpoint says), a device or
+    its name ("cpu", `ember.device("cpu")`, `torch.device("cpu")`), a dict from saved location to
+    location, or a callable `(storage, location)` that gets the storage as a 1-D `ember.Tensor` of
+    its elements and returns it (or None for the default). ember has only the CPU: a checkpoint
+    saved on a GPU needs `map_location="cpu"`; one that ends on "cuda" raises `NoCudaError`.
+
+    `mmap=True` maps the file's storages copy-on-write instead of reading them (a zip checkpoint
+    given by path). `pickle_load_args` (e.g. `encoding` for Python 2 strings, default "utf-8")
+    go to the unpickler.
+
+    >>> ember.load("model.pt", map_location="cpu")  # doctest: +SKIP
+    """
+    if weights_only is None:  # as torch: True, unless the caller brings their own pickle module
+        weights_only = pickle_module is None
+    if pickle_module is not None:
+        if weights_only:
+            raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+        if pickle_module is not pickle:
+            raise ValueError("ember.load unpickles with Python's pickle module; pass pickle_module=None")
+    if pickle_load_args and weights_only:  # and passes them on all the same, as torch does
+        warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=2)
+    pickle_load_args.setdefault("encoding", "utf-8")
+    if mmap and not isinstance(f, (str, os.PathLike)):
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    restore = _location.restorer(map_location)
+    unpickle = _unpickler(weights_only, pickle_load_args)
     with _seekable(f) as file:
         start = file.tell()
-        head = file.read(9)
+        head = file.read(512)
         file.seek(start)
-        if _safetensors.is_safetensors(head):
-            return _safetensors.loads(file.read())
-        return _load_archive(file, weights_only)
-
-
-def _load_archive(file: IO[bytes], weights_only: bool) -> Any:
-    with _open(file) as zf:
-        archive = _Archive(zf)
-        unpickler = _Unpickler(io.BytesIO(archive.read("data.pkl")), archive.storage, weights_only)
+        if _safetensors.is_safetensors(head[:9]):
+            return {k: Tensor._make(restore(v._data, "cpu"), False, None)
+                    for k, v in _safetensors.loads(file.read()).items()}
+        if _legacy.is_tar(head):
+            raise RuntimeError(_legacy.TAR_ERROR)
+        if _legacy.is_legacy(head):
+            if mmap:
+                raise RuntimeError("mmap can only be used with files saved with "
+                                   "`torch.save(f, _use_new_zipfile_serialization=True)` or ember.save")
+            return _legacy.load(file, unpickle, restore)
+        archive = Archive(file, restore, os.fspath(f) if mmap else None)
         try:
-            return unpickler.load()
-        except (EOFError, ValueError) as e:
-            raise RuntimeError(f"corrupt checkpoint: data.pkl cannot be unpickled ({e})") from None
+            result = unpickle(io.BytesIO(archive.read("data.pkl")), archive.persistent_load, "data.pkl")
+        finally:
+            archive.close()
+        _dtypes.warn_if_widened(archive.kinds, stacklevel=2)
+        return result

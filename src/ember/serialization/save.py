@@ -6,16 +6,15 @@ import io
 import os
 import pickle
 import secrets
-import tempfile
 import zipfile
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _format, _safetensors
+from . import _format, _legacy, _safetensors
 from ._format import FileLike, Global
 
 
@@ -59,8 +58,9 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
 
     dispatch = pickle._Pickler.dispatch.copy()  # type: ignore[attr-defined]
 
-    def __init__(self, file: IO[bytes]) -> None:
-        super().__init__(file, protocol=2)
+    def __init__(self, file: IO[bytes], protocol: int = 2, legacy: bool = False) -> None:
+        super().__init__(file, protocol=protocol)
+        self.legacy = legacy  # the pre-1.6 format's storage ids carry a sixth item: no view
         self.storages: dict[int, _Storage] = {}
         self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -78,7 +78,8 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
         if not isinstance(obj, _Storage):
             return None
         name = _format.STORAGE_OF[obj.array.dtype]
-        return ("storage", _format.STORAGE_GLOBALS[name], obj.key, "cpu", obj.array.size)
+        pid = ("storage", _format.STORAGE_GLOBALS[name], obj.key, "cpu", obj.array.size)
+        return pid + (None,) if self.legacy else pid
 
     def _rebuild_args(self, data: np.ndarray, requires_grad: bool) -> tuple:
         """`_rebuild_tensor_v2`'s arguments. Views of one array share its storage record; other
@@ -115,50 +116,104 @@ def _aligned_info(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _write_archive(obj: Any, file: IO[bytes]) -> None:
+def _little_endian_bytes(array: np.ndarray) -> memoryview:
+    """The bytes of a C-contiguous array in little-endian order, without a copy where it is
+    already so: the zip record is written straight from the array's memory."""
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return memoryview(little.reshape(-1).view(np.uint8))
+
+
+Writer = Callable[[IO[bytes]], None]
+
+
+def _pickled(obj: Any, protocol: int, legacy: bool) -> tuple[bytes, list[_Storage]]:
+    """`obj` pickled as torch does, and the storages its tensors refer to."""
     buffer = io.BytesIO()
-    pickler = _Pickler(buffer)
+    pickler = _Pickler(buffer, protocol, legacy)
     pickler.dump(obj)
-    records: list[tuple[str, bytes]] = [
-        ("data.pkl", buffer.getvalue()), (".format_version", b"1"),
-        (".storage_alignment", str(_format.ALIGNMENT).encode()), ("byteorder", b"little"),
+    return buffer.getvalue(), list(pickler.storages.values())
+
+
+def _archive_writer(obj: Any, protocol: int, byteorder_record: bool) -> Writer:
+    """What writes `obj` as torch's zip checkpoint (pickled already, so it cannot fail on `obj`)."""
+    data_pkl, storages = _pickled(obj, protocol, legacy=False)
+    records: list[tuple[str, "bytes | memoryview"]] = [
+        ("data.pkl", data_pkl), (".format_version", b"1"), (".storage_alignment", str(_format.ALIGNMENT).encode()),
     ]
-    for storage in pickler.storages.values():
-        little = storage.array.astype(storage.array.dtype.newbyteorder("<"), copy=False)
-        records.append((f"data/{storage.key}", little.tobytes()))
+    if byteorder_record:
+        records.append(("byteorder", b"little"))
+    records += [(f"data/{storage.key}", _little_endian_bytes(storage.array)) for storage in storages]
     records += [("version", b"3\n"), (".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())]
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as zf:
-        for name, payload in records:
-            zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
+
+    def write(file: IO[bytes]) -> None:
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as zf:
+            for name, payload in records:
+                zf.writestr(_aligned_info(zf, f"archive/{name}"), payload)
+
+    return write
 
 
-def _write(obj: Any, file: IO[bytes], format: str) -> None:
-    if format == "safetensors":
-        file.write(_safetensors.dumps(obj))
-    else:
-        _write_archive(obj, file)
+def _safetensors_writer(obj: Any) -> Writer:
+    """What writes a flat dict of tensors as safetensors (made already: it cannot fail on `obj`)."""
+    payload = _safetensors.dumps(obj)
+
+    def write(file: IO[bytes]) -> None:
+        file.write(payload)
+
+    return write
 
 
-def save(obj: Any, f: FileLike, format: str = "torch") -> None:
+# what torch's legacy writer records about the machine (torch's reader ignores it)
+_SYS_INFO = {"protocol_version": _legacy.PROTOCOL_VERSION, "little_endian": True,
+             "type_sizes": {"short": 2, "int": 4, "long": 4}}
+
+
+def _legacy_writer(obj: Any, protocol: int) -> Writer:
+    """What writes `obj` in the pre-1.6 format (see `_legacy`): header pickles, the object, its
+    storage keys, the storages' bytes."""
+    data_pkl, storages = _pickled(obj, protocol, legacy=True)
+
+    def write(file: IO[bytes]) -> None:
+        for header in (_legacy.MAGIC_NUMBER, _legacy.PROTOCOL_VERSION, _SYS_INFO):
+            pickle.dump(header, file, protocol=protocol)
+        file.write(data_pkl)
+        pickle.dump([storage.key for storage in storages], file, protocol=protocol)
+        for storage in storages:
+            file.write(storage.array.size.to_bytes(8, "little", signed=True))
+            file.write(_little_endian_bytes(storage.array))
+
+    return write
+
+
+def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False, *,
+         format: str = "torch") -> None:
     """Save `obj` (tensors, Parameters, numbers, strings, None, lists, tuples, dicts, state_dicts)
     to `f`, a path or a binary file object, in the zip format `torch.save` writes, so that
-    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it. `format="safetensors"`
-    writes a flat dict of str -> Tensor as safetensors instead (needs the `safetensors` package).
+    `torch.load(f, weights_only=True)` and `ember.load(f)` both read it. The other arguments are
+    torch's: `pickle_protocol` for the object's pickle, `_use_new_zipfile_serialization=False`
+    for the pre-1.6 format, `_disable_byteorder_record` to leave out the byteorder record.
+    `format="safetensors"` (ember's) writes a flat dict of str -> Tensor as safetensors instead
+    (needs the `safetensors` package).
 
-    A path is written to a temporary file beside it and renamed into place, so a save that fails
-    leaves any previous file untouched."""
+    A path is written in place, as torch writes it (its permissions and links stay), and only
+    once `obj` is pickled: an object that cannot be saved raises before the file is opened, and
+    leaves any previous file there untouched.
+
+    >>> ember.save(model.state_dict(), "model.pt")  # doctest: +SKIP
+    """
     if format not in ("torch", "safetensors"):
         raise ValueError(f"ember.save: format must be 'torch' or 'safetensors', got {format!r}")
-    if not isinstance(f, (str, os.PathLike)):
-        _write(obj, f, format)
-        return
-    path = os.fspath(f)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                               dir=os.path.dirname(path) or ".")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            _write(obj, file, format)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    if pickle_module is not pickle:
+        raise ValueError("ember.save pickles with Python's pickle module; leave pickle_module out")
+    if format == "safetensors":
+        write = _safetensors_writer(obj)
+    elif _use_new_zipfile_serialization:
+        write = _archive_writer(obj, pickle_protocol, not _disable_byteorder_record)
+    else:
+        write = _legacy_writer(obj, pickle_protocol)
+    if isinstance(f, (str, os.PathLike)):
+        with open(os.fspath(f), "wb") as file:
+            write(file)
+    else:
+        write(f)
