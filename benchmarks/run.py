@@ -30,6 +30,7 @@ WORKLOADS = {
     "W5": "w5_overhead",
     "W6": "w6_lstm",
     "W7": "w7_dataloader",
+    "W7B": "w7_workers",
 }
 BUSY_LOAD = 0.5
 RESULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")

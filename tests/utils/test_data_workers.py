@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import random
 import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -117,10 +119,14 @@ def _our_segments():
 
 
 def _gone(pids):
+    """No process has any of these pids (a zombie nobody has reaped yet counts as gone)."""
     for pid in pids:
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+        except (ProcessLookupError, FileNotFoundError):
             continue
         return False
     return True
@@ -316,6 +322,35 @@ def test_worker_death_is_a_runtime_error_and_cleans_up(dataset, reason):
     with pytest.raises(RuntimeError, match=f"DataLoader worker 1 \\(pid {pids[1]}\\) exited unexpectedly: it {reason}"):
         list(it)
     _assert_clean(pids)
+
+
+KILLED_PARENT = """
+import os, numpy as np, ember.utils.data as eud
+class Rows:
+    def __len__(self): return 40
+    def __getitem__(self, i): return np.full(300, i, np.float32)
+it = iter(eud.DataLoader(Rows(), batch_size=2, num_workers=2))
+next(it)
+print(*[w.pid for w in it._workers], flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_killed_parent_leaves_no_worker_and_no_segment():
+    """Workers notice that the DataLoader's process is gone, unlink what they sent, and exit."""
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
+    parent = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, env=env,
+                            timeout=TIMEOUT)
+    assert parent.returncode == -signal.SIGKILL
+    pids = [int(pid) for pid in parent.stdout.split()]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (_gone(pids) and not _segments_of(parent)):
+        time.sleep(0.1)
+    assert len(pids) == 2 and _gone(pids) and _segments_of(parent) == []
+
+
+def _segments_of(process):
+    return [name for name in os.listdir("/dev/shm") if name.startswith(f"ember{process.pid}_")]
 
 
 def test_timeout_message_as_torch_and_cleans_up():

@@ -143,7 +143,8 @@ def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, do
         parent = os.getppid()
         while True:
             if not index_conn.poll(_PARENT_CHECK_S):
-                if os.getppid() != parent:
+                if os.getppid() != parent:  # killed: nobody will read, or unlink, what was sent
+                    _shared.sweep(f"{segment_prefix}_{worker_id}")
                     return
                 continue
             task = index_conn.recv()
