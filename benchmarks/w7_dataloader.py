@@ -8,7 +8,7 @@ libraries shuffle with different generators, so the batches differ; the check is
 the epoch of every batch's float64 sum, which any order reaches (to rounding).
 
 Worker processes (num_workers > 0) and a Dataset whose `__getitem__` does real work are the
-other half of this workload in issue 12; ember's DataLoader has no worker processes yet.
+other half of this workload: W7B, in w7_workers.py.
 """
 
 from __future__ import annotations
@@ -116,8 +116,8 @@ WORKLOAD = Workload(
     title="DataLoader epoch, 60,000 x 784 float32, shuffled batches of 128",
     description=(
         "One epoch of `DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)`, each batch "
-        "summed; the NumPy floor permutes and fancy-indexes by hand. Single process (ember has no "
-        "worker processes yet)."
+        "summed; the NumPy floor permutes and fancy-indexes by hand. Single process (W7B has the "
+        "workers)."
     ),
     unit="ms/epoch",
     seconds_per_unit=1e-3,
