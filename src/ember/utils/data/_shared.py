@@ -95,17 +95,21 @@ def _write_segment(name: str, size: int, layout: Layout, arrays: List[np.ndarray
     fd = _posixshmem.shm_open("/" + name, os.O_CREAT | os.O_EXCL | os.O_RDWR, mode=0o600)
     try:
         os.ftruncate(fd, size)
-        segment = mmap.mmap(fd, size)
-        views = _views(segment, layout)
-        for view, array in zip(views, arrays):
-            np.copyto(view, array)
-        del views, view
-        segment.close()  # the views hold the mapping's buffer until they are gone
+        for (offset, _, _), array in zip(layout, arrays):
+            _write_at(fd, memoryview(np.ascontiguousarray(array).reshape(-1).view(np.uint8)), offset)
     except BaseException:
         _unlink(name)
         raise
     finally:
         os.close(fd)
+
+
+def _write_at(fd: int, data: memoryview, offset: int) -> None:
+    """All of data at offset (write() into the segment costs half of filling a mapping of it;
+    one call writes at most 2 GiB on Linux)."""
+    while len(data):
+        written = os.pwrite(fd, data, offset)
+        data, offset = data[written:], offset + written
 
 
 def _map_segment(name: str, size: int) -> mmap.mmap:

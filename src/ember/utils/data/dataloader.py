@@ -74,7 +74,17 @@ class DataLoader:
     """Iterates over a dataset in batches: a sampler orders the indices (or an iterable dataset
     streams samples), a batch sampler groups them, and collate_fn turns each group into a batch
     (a dataset's `__getitems__`, where it has one, fetches a whole batch of indices). batch_size=None
-    turns batching off: each sample goes through default_convert."""
+    turns batching off: each sample goes through default_convert.
+
+    With num_workers > 0, that many worker processes (started in multiprocessing_context, the
+    platform's default when None) each get a copy of the dataset and fetch and collate batches,
+    up to prefetch_factor each ahead of the loop, while the sampler runs here: the batches are
+    the same as with num_workers=0 (in the same order unless in_order=False). Each pass draws a
+    base seed from `generator` (ember's default generator when None); worker i seeds ember,
+    `random` and NumPy from base seed + i, as torch does, and `get_worker_info()` tells it its
+    id, seed and dataset copy (an IterableDataset shards itself with it). Workers stop at the end
+    of the pass, unless persistent_workers keeps them for the next one. timeout > 0 bounds the
+    wait for a batch. pin_memory and pin_memory_device do nothing on the CPU (torch warns)."""
 
     _initialized = False
     _IterableDataset_len_called: Optional[int] = None
