@@ -339,10 +339,10 @@ os.kill(os.getpid(), 9)
 def test_killed_parent_leaves_no_worker_and_no_segment():
     """Workers notice that the DataLoader's process is gone, unlink what they sent, and exit."""
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
-    parent = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, env=env,
-                            timeout=TIMEOUT)
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT], stdout=subprocess.PIPE, text=True, env=env)
+    out, _ = parent.communicate(timeout=TIMEOUT)
     assert parent.returncode == -signal.SIGKILL
-    pids = [int(pid) for pid in parent.stdout.split()]
+    pids = [int(pid) for pid in out.split()]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not (_gone(pids) and not _segments_of(parent)):
         time.sleep(0.1)
@@ -441,23 +441,34 @@ def test_out_of_order_yields_batches_as_they_come():
     assert sorted(out) == [0, 1, 2, 3] and out[0] != 0
 
 
-def test_batches_travel_through_shared_memory_and_none_is_left():
-    before = _our_segments()
-    batches = list(eud.DataLoader(Rows(), batch_size=4, num_workers=2, timeout=TIMEOUT))
-    x = batches[0][0]._data
-    while isinstance(x, np.ndarray):
-        x = x.base
-    assert isinstance(x.obj, _shared.mmap.mmap) and batches[0][0]._data.flags.writeable
-    assert before == _our_segments() == []
-
-
-def test_discard_and_sweep_unlink_segments():
-    message = _shared.dumps((0, np.ones(1000)), f"ember{os.getpid()}_t_0_0")
-    _shared.dumps((0, np.ones(1000)), f"ember{os.getpid()}_t_0_1")
-    assert _our_segments() == [f"ember{os.getpid()}_t_0_0", f"ember{os.getpid()}_t_0_1"]
-    _shared.discard(message)
-    _shared.sweep(f"ember{os.getpid()}_t")
+def test_segment_written_once_copied_out_released_and_reused():
+    prefix = f"ember{os.getpid()}_t_0"
+    writer, reader = _shared.SegmentWriter(prefix), _shared.SegmentReader()
+    big = [ember.arange(2000.0), np.arange(3000)]
+    first, second = writer.dumps((0, big)), writer.dumps((1, [np.ones(2000)]))
+    assert len(first) < 1000 and _our_segments() == [f"{prefix}_0", f"{prefix}_1"]
+    (idx, out), slot = reader.loads(first)
+    assert (idx, slot) == (0, 0) and _our_segments() == [f"{prefix}_1"]  # opened once: unlinked
+    assert type(out[0]) is ember.Tensor and out[0].tolist() == big[0].tolist() and out[1].tolist() == big[1].tolist()
+    assert out[0]._data.base is None and out[0]._data.flags.writeable  # its own memory
+    writer.release(0)
+    (idx, out), slot = reader.loads(writer.dumps((2, [ember.full((3000,), 7.0)])))
+    assert (idx, slot) == (2, 0) and out[0].tolist() == [7.0] * 3000 and _our_segments() == [f"{prefix}_1"]
+    assert reader.loads(writer.dumps((3, [np.ones(3)])))[1] is None  # small arrays go with the pickle
+    _shared.sweep(prefix)
+    reader.close()
     assert _our_segments() == []
+
+
+def test_workers_reuse_segments_across_batches():
+    loader = eud.DataLoader(Rows(40), batch_size=2, num_workers=2, persistent_workers=True, timeout=TIMEOUT)
+    batches = [_plain(b)[1][2] for b in loader]
+    opened = [len(reader._fds) for reader in loader._iterator._pool._readers]
+    assert batches == [[i, i + 1] for i in range(0, 40, 2)] and 1 <= max(opened) <= 3
+    pids = [w.pid for w in loader._iterator._workers]
+    del loader
+    gc.collect()
+    _assert_clean(pids)
 
 
 def test_non_leaf_tensor_requiring_grad_is_refused():

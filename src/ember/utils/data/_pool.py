@@ -38,6 +38,7 @@ class _WorkerPool:
         self.processes: List[Any] = []
         self._index_conns: List[Connection] = []
         self._data_conns: List[Connection] = []
+        self._readers: List[_shared.SegmentReader] = []
         self._watched: Dict[int, bool] = {}  # workers whose exit would be unexpected
         self.closed = False
         try:
@@ -57,6 +58,7 @@ class _WorkerPool:
         self.processes.append(process)
         self._index_conns.append(index_writer)
         self._data_conns.append(data_reader)
+        self._readers.append(_shared.SegmentReader())
         process.start()
         # only the worker keeps these ends, so its death closes the data pipe
         index_reader.close()
@@ -96,10 +98,21 @@ class _WorkerPool:
         for conn in ready:
             if conn in conns:
                 try:
-                    return conns[conn], _shared.loads(conn.recv_bytes())  # type: ignore[union-attr]
+                    message = conn.recv_bytes()  # type: ignore[union-attr]
                 except EOFError:
                     self._raise_died(conns[conn])
+                return conns[conn], self._load(conns[conn], message)
         self._raise_died(sentinels[ready[0]])
+
+    def _load(self, worker_id: int, message: bytes) -> Any:
+        """The object a worker's message carries; its segment goes back to the worker."""
+        obj, segment = self._readers[worker_id].loads(message)
+        if segment is not None:
+            try:
+                self._index_conns[worker_id].send(segment)
+            except OSError:
+                pass  # the worker is gone: receive says so
+        return obj
 
     def _raise_died(self, worker_id: int) -> None:
         process = self.processes[worker_id]
@@ -132,11 +145,13 @@ class _WorkerPool:
             process.join()
         for conn in [*self._index_conns, *self._data_conns]:
             conn.close()
+        for reader in self._readers:
+            reader.close()
         _shared.sweep(self._prefix)
 
     def _drain(self, deadline: float) -> None:
-        """Read and discard messages until every worker has exited or the deadline passes, so
-        that no worker stays blocked writing to a full pipe."""
+        """Read and drop messages until every worker has exited or the deadline passes, so that
+        no worker stays blocked writing to a full pipe."""
         open_conns = [conn for conn in self._data_conns if not conn.closed]
         sentinels = [p.sentinel for p in self.processes if p.exitcode is None]
         while open_conns and sentinels and time.monotonic() < deadline:
@@ -145,12 +160,12 @@ class _WorkerPool:
                     sentinels.remove(ready)
                     continue
                 try:
-                    _shared.discard(ready.recv_bytes())  # type: ignore[union-attr]
+                    ready.recv_bytes()  # type: ignore[union-attr]
                 except EOFError:
                     open_conns.remove(ready)  # type: ignore[arg-type]
         for conn in open_conns:
             while conn.poll(0):
                 try:
-                    _shared.discard(conn.recv_bytes())
+                    conn.recv_bytes()
                 except EOFError:
                     break

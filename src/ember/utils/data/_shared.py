@@ -1,24 +1,25 @@
 """How a batch travels from a worker process to the DataLoader's process.
 
 The worker pickles the batch with every array buffer (a tensor's or an ndarray's, of at least
-`_INLINE_BYTES`) left out, and copies those buffers into one POSIX shared-memory segment per
-batch; only the pickle (structure, small arrays, Python objects) and the segment's layout go
-through the pipe. The parent maps the segment, unlinks its name at once, and builds the arrays
-as views of the mapping: no copy on the parent's side, and the memory is freed (unmapped) when
-the last tensor of the batch is. A segment whose message is never read (an iterator shut down
-early) is unlinked by `discard`; one a killed worker left half-written, by `sweep`.
+`_INLINE_BYTES`) left out, and writes those buffers into a POSIX shared-memory segment; only
+the pickle (structure, small arrays, Python objects) and the buffers' layout go through the
+pipe. The parent copies each buffer out into an array of its own (one memcpy) and hands the
+segment back, so the worker writes its next batch into it: a worker keeps as many segments as
+it has batches in flight, and no batch pays for fresh shared memory (allocating and freeing
+its pages costs ten times the copy).
 
-Where POSIX shared memory is missing (Windows), the buffers are pickled with the rest.
+The parent opens each segment once, on its first message, and unlinks its name at once: the
+memory then lives exactly as long as the two processes hold it, whatever happens to them. A
+segment made but never opened (its worker or the parent killed in between) is unlinked by
+`sweep`. Where POSIX shared memory is missing (Windows), the buffers are pickled with the rest.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import mmap
 import os
 import pickle
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -87,38 +88,24 @@ def _layout(arrays: List[np.ndarray]) -> Tuple[Layout, int]:
     return layout, size
 
 
-def _views(buffer: Any, layout: Layout) -> List[np.ndarray]:
-    return [np.frombuffer(buffer, dtype, math.prod(shape), offset).reshape(shape) for offset, shape, dtype in layout]
-
-
-def _write_segment(name: str, size: int, layout: Layout, arrays: List[np.ndarray]) -> None:
-    fd = _posixshmem.shm_open("/" + name, os.O_CREAT | os.O_EXCL | os.O_RDWR, mode=0o600)
-    try:
-        os.ftruncate(fd, size)
-        for (offset, _, _), array in zip(layout, arrays):
-            _write_at(fd, memoryview(np.ascontiguousarray(array).reshape(-1).view(np.uint8)), offset)
-    except BaseException:
-        _unlink(name)
-        raise
-    finally:
-        os.close(fd)
+def _bytes(array: np.ndarray) -> memoryview:
+    return memoryview(array.reshape(-1).view(np.uint8))
 
 
 def _write_at(fd: int, data: memoryview, offset: int) -> None:
-    """All of data at offset (write() into the segment costs half of filling a mapping of it;
-    one call writes at most 2 GiB on Linux)."""
+    """All of data at offset (one call moves at most 2 GiB on Linux)."""
     while len(data):
         written = os.pwrite(fd, data, offset)
         data, offset = data[written:], offset + written
 
 
-def _map_segment(name: str, size: int) -> mmap.mmap:
-    fd = _posixshmem.shm_open("/" + name, os.O_RDWR, mode=0o600)
-    try:
-        return mmap.mmap(fd, size)
-    finally:
-        os.close(fd)
-        _unlink(name)
+def _read_at(fd: int, data: memoryview, offset: int) -> None:
+    """Fill data from offset."""
+    while len(data):
+        read = os.preadv(fd, [data], offset)
+        if read == 0:
+            raise EOFError("a DataLoader worker's shared-memory segment is shorter than its message says")
+        data, offset = data[read:], offset + read
 
 
 def _unlink(name: str) -> None:
@@ -128,37 +115,84 @@ def _unlink(name: str) -> None:
         pass
 
 
-def dumps(obj: Any, segment_name: str) -> bytes:
-    """The message that carries obj: its large buffers go into a new segment named segment_name
-    (made only where there is one), the rest is pickled."""
-    body = io.BytesIO()
-    pickler = _Pickler(body)
-    pickler.dump(obj)
-    layout, size = _layout(pickler.arrays)
-    if pickler.arrays:
-        _write_segment(segment_name, size, layout, pickler.arrays)
-    return pickle.dumps((segment_name if pickler.arrays else None, size, layout, body.getvalue()),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+class SegmentWriter:
+    """A worker's side: `dumps` pickles a message, its large buffers into a free segment (or a
+    new one, named prefix_n); `release(n)` makes segment n free again once the parent has
+    copied its message out."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._segments: List[Tuple[int, int]] = []  # (fd, size)
+        self._free: List[int] = []
+
+    def dumps(self, obj: Any) -> bytes:
+        body = io.BytesIO()
+        pickler = _Pickler(body)
+        pickler.dump(obj)
+        slot = None
+        layout, size = _layout(pickler.arrays)
+        if pickler.arrays:
+            slot = self._free.pop() if self._free else self._new()
+            try:
+                fd = self._reserve(slot, size)
+                for (offset, _, _), array in zip(layout, pickler.arrays):
+                    _write_at(fd, _bytes(np.ascontiguousarray(array)), offset)
+            except BaseException:
+                self._free.append(slot)
+                raise
+        return pickle.dumps((slot, self.name(slot), layout, body.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def release(self, slot: int) -> None:
+        self._free.append(slot)
+
+    def name(self, slot: Optional[int]) -> Optional[str]:
+        return None if slot is None else f"{self.prefix}_{slot}"
+
+    def _new(self) -> int:
+        fd = _posixshmem.shm_open("/" + self.name(len(self._segments)), os.O_CREAT | os.O_EXCL | os.O_RDWR,
+                                  mode=0o600)
+        self._segments.append((fd, 0))
+        return len(self._segments) - 1
+
+    def _reserve(self, slot: int, size: int) -> int:
+        fd, reserved = self._segments[slot]
+        if size > reserved:
+            os.ftruncate(fd, size)
+            self._segments[slot] = (fd, size)
+        return fd
 
 
-def loads(message: bytes) -> Any:
-    """The object a message carries; its segment, if any, is mapped and unlinked."""
-    name, size, layout, body = pickle.loads(message)
-    arrays = _views(_map_segment(name, size), layout) if name is not None else []
-    return _Unpickler(io.BytesIO(body), arrays).load()
+class SegmentReader:
+    """The parent's side, for one worker: `loads` rebuilds a message's object, its buffers
+    copied out of the worker's segment, and returns it with the segment to release (or None)."""
 
+    def __init__(self) -> None:
+        self._fds: Dict[int, int] = {}
 
-def discard(message: bytes) -> None:
-    """Drop a message unread, unlinking its segment."""
-    name = pickle.loads(message)[0]
-    if name is not None:
-        _unlink(name)
+    def loads(self, message: bytes) -> Tuple[Any, Optional[int]]:
+        slot, name, layout, body = pickle.loads(message)
+        arrays = []
+        if slot is not None:
+            fd = self._fds.get(slot)
+            if fd is None:
+                fd = self._fds[slot] = _posixshmem.shm_open("/" + name, os.O_RDONLY, mode=0o600)
+                _unlink(name)
+            for offset, shape, dtype in layout:
+                array = np.empty(shape, dtype)
+                _read_at(fd, _bytes(array), offset)
+                arrays.append(array)
+        return _Unpickler(io.BytesIO(body), arrays).load(), slot
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
 
 
 def sweep(prefix: str) -> None:
-    """Unlink every segment whose name starts with prefix: those a killed worker may have made
-    without sending their message (Linux lists them in /dev/shm; elsewhere there is nothing to
-    list, and only a killed worker can leave one)."""
+    """Unlink every segment whose name starts with prefix: those made but never opened by the
+    parent (Linux lists them in /dev/shm; elsewhere there is nothing to list, and only a killed
+    process can leave one)."""
     if _posixshmem is None or not os.path.isdir(_SHM_DIR):
         return
     for name in os.listdir(_SHM_DIR):

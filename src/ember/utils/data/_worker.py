@@ -4,7 +4,6 @@ asks for and sends them back (through `_shared`)."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import pickle
 import random
@@ -126,8 +125,10 @@ def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, do
                  segment_prefix: str) -> None:
     """Seed, run worker_init_fn, then answer each (task index, sampler index) from index_conn with
     (task index, batch) on data_conn until the parent sends None; an exception in the dataset
-    goes back as an _ExceptionWrapper. Once done_event is set, tasks are skipped."""
+    goes back as an _ExceptionWrapper. An int from index_conn releases that segment (see
+    `_shared`). Once done_event is set, tasks are skipped."""
     global _worker_info
+    segments = _shared.SegmentWriter(f"{segment_prefix}_{worker_id}")
     try:
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
@@ -139,21 +140,22 @@ def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, do
         except Exception:
             init_error = _ExceptionWrapper(worker_id)
         ended = False
-        segment_names = (f"{segment_prefix}_{worker_id}_{n}" for n in itertools.count())
         parent = os.getppid()
         while True:
             if not index_conn.poll(_PARENT_CHECK_S):
-                if os.getppid() != parent:  # killed: nobody will read, or unlink, what was sent
-                    _shared.sweep(f"{segment_prefix}_{worker_id}")
-                    return
+                if os.getppid() != parent:
+                    raise EOFError("the DataLoader's process is gone")
                 continue
             task = index_conn.recv()
             if task is None:
                 return
+            if isinstance(task, int):  # the parent has copied out the batch in this segment
+                segments.release(task)
+                continue
             if isinstance(task, _ResumeIteration):
                 ended = False
                 fetcher = create_fetcher(dataset, auto_collation, collate_fn, drop_last)
-                data_conn.send_bytes(_shared.dumps((task, None), next(segment_names)))
+                data_conn.send_bytes(segments.dumps((task, None)))
                 continue
             if ended or done_event.is_set():
                 continue
@@ -168,16 +170,18 @@ def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, do
                         data, ended = _IterableDatasetStopIteration(worker_id), True
                     else:
                         data = _ExceptionWrapper(worker_id)
-            data_conn.send_bytes(_dumps_or_error(idx, data, next(segment_names), worker_id))
+            data_conn.send_bytes(_dumps_or_error(segments, idx, data, worker_id))
             del data, index, task
-    except (KeyboardInterrupt, EOFError, BrokenPipeError):
-        pass  # the parent raises KeyboardInterrupt itself, or is gone
+    except KeyboardInterrupt:
+        pass  # the parent raises it too
+    except (EOFError, BrokenPipeError):  # the parent is gone: nobody will open what was sent
+        _shared.sweep(segments.prefix)
 
 
-def _dumps_or_error(idx: int, data: Any, segment_name: str, worker_id: int) -> bytes:
+def _dumps_or_error(segments: _shared.SegmentWriter, idx: int, data: Any, worker_id: int) -> bytes:
     """The message for (idx, data), or for the error that sending data raised (say, a batch that
     cannot be pickled)."""
     try:
-        return _shared.dumps((idx, data), segment_name)
+        return segments.dumps((idx, data))
     except Exception:
-        return _shared.dumps((idx, _ExceptionWrapper(worker_id)), segment_name)
+        return segments.dumps((idx, _ExceptionWrapper(worker_id)))
