@@ -14,16 +14,16 @@ float64 sum, which the libraries reach in the same order (no shuffle).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
-from harness import Impl, Measurement, Workload, relative_diff
+from harness import Impl, Measurement, Workload
+from w7_dataloader import LoaderEpoch, agree
 
 ITEMS, BATCH, WORKERS = 512, 32, 2
 QUICK_ITEMS = 128
 IMAGES, SIZE = 64, 128
-TOLERANCE = 1e-6  # float32 features summed in float64 by two libraries
 GOAL = 1.0  # ember's epoch no slower than torch's, with and without workers
 SEED = 0
 
@@ -57,24 +57,6 @@ class FilteredImages:
         return np.log1p(np.abs(filtered[::4, ::4])).ravel(), i % 10
 
 
-class LoaderEpoch:
-    """torch or ember: a DataLoader over FilteredImages, one epoch per step."""
-
-    def __init__(self, inputs: Inputs, lib: Any, num_workers: int) -> None:
-        self.loader = lib.utils.data.DataLoader(FilteredImages(inputs), batch_size=BATCH, num_workers=num_workers)
-        self.float64 = lib.float64
-        self.total = 0.0
-
-    def step(self) -> None:
-        total = 0.0
-        for xb, yb in self.loader:
-            total += float(xb.sum(dtype=self.float64)) + float(yb.sum())
-        self.total = total
-
-    def result(self) -> float:
-        return self.total
-
-
 class NumpyEpoch:
     """The loop without a DataLoader: items in order, stacked by hand."""
 
@@ -94,19 +76,15 @@ class NumpyEpoch:
 
 
 def _library(name: str, num_workers: int) -> Callable[[Inputs], LoaderEpoch]:
+    """torch's or ember's DataLoader over FilteredImages, one epoch per step."""
     def make(inputs: Inputs) -> LoaderEpoch:
         import importlib
 
         lib = importlib.import_module(name)
         importlib.import_module(f"{name}.utils.data")  # the subpackage, as a training script imports it
-        return LoaderEpoch(inputs, lib, num_workers)
+        loader = lib.utils.data.DataLoader(FilteredImages(inputs), batch_size=BATCH, num_workers=num_workers)
+        return LoaderEpoch(loader, lib)
     return make
-
-
-def agree(ref: float, out: float) -> str:
-    diff = relative_diff(ref, out)
-    verdict = "yes" if diff <= TOLERANCE else "NO"
-    return f"{verdict} (rel diff {diff:.1e} in the epoch's sum over every sample)"
 
 
 def goals(ms: dict[str, Measurement]) -> list[str]:
