@@ -2,8 +2,7 @@
 (loading in the calling process or in worker processes)."""
 
 from .collate import default_collate, default_convert
-from ._worker import get_worker_info
-from .dataloader import DataLoader
+from .dataloader import DataLoader, get_worker_info
 from .dataset import (
     ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset, TensorDataset, random_split,
 )

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional
 from ... import _random
 from ._iter import _BaseDataLoaderIter, _SingleProcessDataLoaderIter
 from ._multiprocess import _MultiProcessingDataLoaderIter
+from ._worker import get_worker_info  # noqa: F401  (torch.utils.data.dataloader has it too)
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
