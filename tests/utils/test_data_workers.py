@@ -133,16 +133,31 @@ def test_sharded_iterable_dataset_matches_torch(kwargs):
         [plain(b) for b in whole]
 
 
-def test_unsharded_iterable_dataset_repeats_in_each_worker_as_torch():
-    class EAll(eud.IterableDataset):
+def _whole(base):
+    class Whole(base):
+        """Every worker reads the whole stream; len() reports it once."""
+
         def __iter__(self):
             return iter(range(3))
 
-    class TAll(tud.IterableDataset):
-        def __iter__(self):
-            return iter(range(3))
-    assert [plain(b) for b in eud.DataLoader(EAll(), num_workers=2, batch_size=2)] == \
-        [plain(b) for b in tud.DataLoader(TAll(), num_workers=2, batch_size=2)]
+        def __len__(self):
+            return 3
+
+        def __repr__(self):
+            return "Whole"
+    return Whole
+
+
+def test_unsharded_iterable_dataset_repeats_in_each_worker_as_torch():
+    """Each worker yields the whole stream, and the loader warns past the reported length."""
+    out, messages = [], []
+    for lib in (eud, tud):
+        loader = lib.DataLoader(_whole(lib.IterableDataset)(), num_workers=2, batch_size=2, timeout=TIMEOUT)
+        assert len(loader) == 2
+        with pytest.warns(UserWarning) as record:
+            out.append([plain(b) for b in loader])
+        messages.append([str(w.message) for w in record if "Length of IterableDataset" in str(w.message)])
+    assert out[0] == out[1] and messages[0] == messages[1] and len(messages[0]) == 1
 
 
 def test_worker_init_fn_runs_in_each_worker():
