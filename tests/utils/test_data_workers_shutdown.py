@@ -26,6 +26,7 @@ def test_worker_exception_reraised_like_torch(dataset, expected):
     for lib in (eud, tud):
         loader = lib.DataLoader(dataset, batch_size=2, num_workers=2, timeout=TIMEOUT)
         it = iter(loader)
+        pids = [w.pid for w in it._workers]
         if expected is ValueError:
             assert [plain(next(it))[1][2] for _ in range(2)] == [[0, 1], [2, 3]]
         with pytest.raises(expected) as error:
@@ -39,6 +40,8 @@ def test_worker_exception_reraised_like_torch(dataset, expected):
             assert len(list(it)) == 6  # (torch takes 10 s to shut down workers with batches unread)
         del it, error  # the traceback holds the iterator: shut its workers down now
         gc.collect()
+        if lib is eud:
+            assert_clean(pids)
 
 
 def test_key_error_message_reads_as_text():
