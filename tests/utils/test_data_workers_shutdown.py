@@ -152,3 +152,15 @@ def test_garbage_collected_cycle_shuts_workers_down():
     del it
     gc.collect()
     assert_clean(pids)
+
+
+class Unpicklable(Rows):
+    def __init__(self):
+        super().__init__()
+        self.transform = lambda x: x
+
+
+def test_dataset_that_spawn_cannot_pickle_raises_as_torch():
+    for lib in (eud, tud):
+        with pytest.raises(AttributeError, match="Can't pickle local object"):
+            iter(lib.DataLoader(Unpicklable(), num_workers=1, multiprocessing_context="spawn", timeout=TIMEOUT))

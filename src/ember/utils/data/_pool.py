@@ -55,14 +55,20 @@ class _WorkerPool:
             loader_args["dataset"], index_reader, data_writer, self._done, loader_args["auto_collation"],
             loader_args["collate_fn"], loader_args["drop_last"], base_seed, loader_args["worker_init_fn"],
             worker_id, num_workers, self._prefix))
+        try:
+            process.start()  # spawn and forkserver pickle the dataset here: it may fail
+        except BaseException:
+            index_writer.close()
+            data_reader.close()
+            raise
+        finally:
+            # only the worker keeps these ends, so its death closes the data pipe
+            index_reader.close()
+            data_writer.close()
         self.processes.append(process)
         self._index_conns.append(index_writer)
         self._data_conns.append(data_reader)
         self._readers.append(_shared.SegmentReader())
-        process.start()
-        # only the worker keeps these ends, so its death closes the data pipe
-        index_reader.close()
-        data_writer.close()
         self._watched[worker_id] = True
 
     def _check_open(self) -> None:
