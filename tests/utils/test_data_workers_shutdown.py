@@ -160,7 +160,8 @@ class Unpicklable(Rows):
         self.transform = lambda x: x
 
 
-def test_dataset_that_spawn_cannot_pickle_raises_as_torch():
+def test_dataset_that_spawn_cannot_pickle_raises_and_warns_as_torch():
     for lib in (eud, tud):
-        with pytest.raises(AttributeError, match="Can't pickle local object"):
+        with pytest.raises(AttributeError, match="Can't pickle local object"), \
+                pytest.warns(UserWarning, match="Got pickle error when attempting to start a worker Process"):
             iter(lib.DataLoader(Unpicklable(), num_workers=1, multiprocessing_context="spawn", timeout=TIMEOUT))

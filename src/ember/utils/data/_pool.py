@@ -5,9 +5,11 @@ them down so that no process and no shared-memory segment outlives the iterator.
 from __future__ import annotations
 
 import os
+import pickle
 import secrets
 import signal
 import time
+import warnings
 from multiprocessing.connection import Connection, wait
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -15,6 +17,10 @@ from . import _shared
 from ._worker import _worker_loop
 
 _GRACE_S = 5.0  # how long shutdown waits for workers to exit before it terminates them
+_PICKLE_HINT = ("Got pickle error when attempting to start a worker Process. This might be because the worker "
+                "Process arguments are not picklable. Python 3.14+ changed the multiprocessing start method in "
+                "non-Mac POSIX platforms to 'forkserver', which requires the worker Process arguments to be "
+                "picklable. You can also try multiprocessing.set_start_method('fork').")
 
 
 def _exit_reason(exitcode: Optional[int]) -> str:
@@ -57,9 +63,11 @@ class _WorkerPool:
             worker_id, num_workers, self._prefix))
         try:
             process.start()  # spawn and forkserver pickle the dataset here: it may fail
-        except BaseException:
+        except BaseException as error:
             index_writer.close()
             data_reader.close()
+            if isinstance(error, (TypeError, AttributeError, pickle.PicklingError)):
+                warnings.warn(_PICKLE_HINT, stacklevel=6)  # at the iter(loader) call
             raise
         finally:
             # only the worker keeps these ends, so its death closes the data pipe
