@@ -54,7 +54,6 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._send_idx = 0  # number of the next task to send
         self._rcvd_idx = 0  # number of the next batch to yield
         self._task_info: Dict[int, Tuple[Any, ...]] = {}  # task -> (worker,) or (worker, data)
-        self._tasks_outstanding = 0
         self._workers_status = [True] * self._num_workers
         self._worker_cycle = itertools.cycle(range(self._num_workers))
         if not first:
@@ -80,7 +79,6 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             return
         self._pool.send(worker_id, (self._send_idx, index))
         self._task_info[self._send_idx] = (worker_id,)
-        self._tasks_outstanding += 1
         self._send_idx += 1
 
     def _get_data(self) -> Tuple[Any, Any]:
@@ -105,7 +103,6 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 self._rcvd_idx += 1
                 return self._process_data(info[1])
             idx, data = self._get_data()
-            self._tasks_outstanding -= 1
             if isinstance(data, _IterableDatasetStopIteration):
                 self._workers_status[data.worker_id] = False
                 if not self._persistent_workers:
