@@ -100,12 +100,13 @@ def _write_at(fd: int, data: memoryview, offset: int) -> None:
 
 
 def _read_at(fd: int, data: memoryview, offset: int) -> None:
-    """Fill data from offset."""
+    """Fill data from offset (lseek and readv: preadv is missing on some platforms)."""
+    os.lseek(fd, offset, os.SEEK_SET)
     while len(data):
-        read = os.preadv(fd, [data], offset)
+        read = os.readv(fd, [data])
         if read == 0:
             raise EOFError("a DataLoader worker's shared-memory segment is shorter than its message says")
-        data, offset = data[read:], offset + read
+        data = data[read:]
 
 
 def _unlink(name: str) -> None:
