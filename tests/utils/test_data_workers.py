@@ -204,11 +204,15 @@ def test_out_of_order_yields_batches_as_they_come():
     assert sorted(out) == [0, 1, 2, 3] and out[0] != 0
 
 
-def test_spawn_context_by_name():
+def test_spawn_context_by_name_and_a_context_object():
     data = eud.TensorDataset(ember.arange(6.0))
+    expected = [[("float32", (4,), [0.0, 1.0, 2.0, 3.0])], [("float32", (2,), [4.0, 5.0])]]
     ours = eud.DataLoader(data, batch_size=4, num_workers=1, multiprocessing_context="spawn", timeout=TIMEOUT)
     assert isinstance(ours.multiprocessing_context, multiprocessing.context.SpawnContext)
-    assert [plain(b) for b in ours] == [[("float32", (4,), [0.0, 1.0, 2.0, 3.0])], [("float32", (2,), [4.0, 5.0])]]
+    assert [plain(b) for b in ours] == expected
+    fork = multiprocessing.get_context("fork")
+    ours = eud.DataLoader(data, batch_size=4, num_workers=1, multiprocessing_context=fork, timeout=TIMEOUT)
+    assert ours.multiprocessing_context is fork and [plain(b) for b in ours] == expected
 
 
 @pytest.mark.parametrize("context,error", [("nope", ValueError), (3, TypeError)])
