@@ -57,10 +57,12 @@ class _WorkerPool:
     def _start(self, ctx: Any, worker_id: int, num_workers: int, loader_args: Dict[str, Any], base_seed: int) -> None:
         index_reader, index_writer = ctx.Pipe(duplex=False)
         data_reader, data_writer = ctx.Pipe(duplex=False)
+        # a forkserver's child has the server for parent: it can only watch its pipes
+        parent_pid = None if ctx.get_start_method() == "forkserver" else os.getpid()
         process = ctx.Process(target=_worker_loop, daemon=True, args=(
-            loader_args["dataset"], index_reader, data_writer, self._done, loader_args["auto_collation"],
-            loader_args["collate_fn"], loader_args["drop_last"], base_seed, loader_args["worker_init_fn"],
-            worker_id, num_workers, self._prefix))
+            loader_args["dataset"], (index_reader, data_writer), (index_writer, data_reader), parent_pid,
+            self._done, loader_args["auto_collation"], loader_args["collate_fn"], loader_args["drop_last"],
+            base_seed, loader_args["worker_init_fn"], worker_id, num_workers, self._prefix))
         try:
             process.start()  # spawn and forkserver pickle the dataset here: it may fail
         except BaseException as error:

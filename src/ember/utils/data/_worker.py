@@ -11,7 +11,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
 
@@ -119,15 +119,21 @@ class _ResumeIteration:
     """Sent to a persistent worker at a new epoch (it restarts its fetcher) and echoed back."""
 
 
-def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, done_event: Any,
-                 auto_collation: bool, collate_fn: Callable[[Any], Any], drop_last: bool, base_seed: int,
-                 init_fn: Optional[Callable[[int], None]], worker_id: int, num_workers: int,
-                 segment_prefix: str) -> None:
-    """Seed, run worker_init_fn, then answer each (task index, sampler index) from index_conn with
-    (task index, batch) on data_conn until the parent sends None; an exception in the dataset
-    goes back as an _ExceptionWrapper. An int from index_conn releases that segment (see
-    `_shared`). Once done_event is set, tasks are skipped."""
+def _worker_loop(dataset: Any, own_ends: Tuple[Connection, Connection], parent_ends: Tuple[Connection, Connection],
+                 parent_pid: Optional[int], done_event: Any, auto_collation: bool, collate_fn: Callable[[Any], Any],
+                 drop_last: bool, base_seed: int, init_fn: Optional[Callable[[int], None]], worker_id: int,
+                 num_workers: int, segment_prefix: str) -> None:
+    """Seed, run worker_init_fn, then answer each (task index, sampler index) from the index
+    pipe with (task index, batch) on the data pipe until the parent sends None; an exception in
+    the dataset goes back as an _ExceptionWrapper. An int from the index pipe releases that
+    segment (see `_shared`). Once done_event is set, tasks are skipped.
+
+    The worker closes its copy of the parent's ends (a forked child inherits them), so that the
+    parent's death closes the pipes; it also checks that parent_pid is still its parent."""
     global _worker_info
+    index_conn, data_conn = own_ends
+    for conn in parent_ends:
+        conn.close()
     segments = _shared.SegmentWriter(f"{segment_prefix}_{worker_id}")
     try:
         seed = _seed_worker(base_seed, worker_id)
@@ -140,10 +146,9 @@ def _worker_loop(dataset: Any, index_conn: Connection, data_conn: Connection, do
         except Exception:
             init_error = _ExceptionWrapper(worker_id)
         ended = False
-        parent = os.getppid()
         while True:
             if not index_conn.poll(_PARENT_CHECK_S):
-                if os.getppid() != parent:
+                if parent_pid is not None and os.getppid() != parent_pid:
                     raise EOFError("the DataLoader's process is gone")
                 continue
             task = index_conn.recv()
