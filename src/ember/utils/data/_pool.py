@@ -145,25 +145,27 @@ class _WorkerPool:
             return
         self.closed = True
         self._watched.clear()
-        self._done.set()
-        for conn in self._index_conns:
-            try:
-                conn.send(None)
-            except OSError:
-                pass
-        self._drain(time.monotonic() + _GRACE_S)
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-                process.join(1.0)
-            if process.is_alive():
-                process.kill()
-            process.join()
-        for conn in [*self._index_conns, *self._data_conns]:
-            conn.close()
-        for reader in self._readers:
-            reader.close()
-        _shared.sweep(self._prefix)
+        try:
+            self._done.set()
+            for conn in self._index_conns:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+            self._drain(time.monotonic() + _GRACE_S)
+        finally:  # a second KeyboardInterrupt still ends the workers and unlinks their segments
+            for process in self.processes:
+                if process.is_alive():
+                    process.terminate()
+                    process.join(1.0)
+                if process.is_alive():
+                    process.kill()
+                process.join()
+            for conn in [*self._index_conns, *self._data_conns]:
+                conn.close()
+            for reader in self._readers:
+                reader.close()
+            _shared.sweep(self._prefix)
 
     def _drain(self, deadline: float) -> None:
         """Read and drop messages until every worker has exited or the deadline passes, so that
