@@ -133,6 +133,14 @@ def test_sharded_iterable_dataset_matches_torch(kwargs):
         [plain(b) for b in whole]
 
 
+def test_uneven_shards_end_one_worker_early():
+    """Shards of 3, 3 and 1 rows: the third worker ends first and gets no more tasks; every row
+    comes once (the order of what follows depends on when its end arrives, in torch too)."""
+    out = [plain(b)[2] for b in eud.DataLoader(ERange(0, 7), num_workers=3, batch_size=2, timeout=TIMEOUT)]
+    assert sorted(row[0] for batch in out for row in batch) == list(range(7))
+    assert out[:3] == [[[0.0] * 300, [1.0] * 300], [[3.0] * 300, [4.0] * 300], [[6.0] * 300]]
+
+
 def _whole(base):
     class Whole(base):
         """Every worker reads the whole stream; len() reports it once."""
