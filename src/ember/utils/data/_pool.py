@@ -27,7 +27,10 @@ def _exit_reason(exitcode: Optional[int]) -> str:
     if exitcode is None:
         return "closed its pipe"
     if exitcode < 0:
-        name = signal.Signals(-exitcode).name
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:  # a real-time signal has no name
+            name = str(-exitcode)
         return f"was killed by signal {name} ({signal.strsignal(-exitcode)})"
     return f"exited with exit code {exitcode}"
 
@@ -45,7 +48,7 @@ class _WorkerPool:
         self._index_conns: List[Connection] = []
         self._data_conns: List[Connection] = []
         self._readers: List[_shared.SegmentReader] = []
-        self._watched: Dict[int, bool] = {}  # workers whose exit would be unexpected
+        self._watched: Dict[int, bool] = {}  # (an ordered set) workers whose exit would be unexpected
         self.closed = False
         try:
             for worker_id in range(num_workers):
