@@ -214,7 +214,9 @@ class _Worker:
     def __init__(self, module: str, impl: str, inputs: Any) -> None:
         ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no imports shared
         self.conn, child_conn = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child_conn, module, impl, inputs), daemon=True)
+        # not daemonic: an implementation may start processes of its own (DataLoader workers),
+        # which a daemonic process may not; `measure` ends it should the run fail
+        self.process = ctx.Process(target=_serve, args=(child_conn, module, impl, inputs))
         self.process.start()
         child_conn.close()
         self.m = Measurement()
@@ -266,10 +268,18 @@ def measure(module: str, impls: Sequence[Impl], inputs: Any, quick: bool) -> dic
     """
     for name, value in QUIET_THREADS.items():
         os.environ.setdefault(name, value)  # inherited by the processes started below
-    workers = {impl.name: _Worker(module, impl.name, inputs) for impl in impls}
-    for name in interleave({impl.name: impl.quick_steps if quick else impl.steps for impl in impls}):
-        workers[name].step()
-    return {name: w.finish() for name, w in workers.items()}
+    workers: dict[str, _Worker] = {}
+    try:
+        for impl in impls:
+            workers[impl.name] = _Worker(module, impl.name, inputs)
+        for name in interleave({impl.name: impl.quick_steps if quick else impl.steps for impl in impls}):
+            workers[name].step()
+        return {name: w.finish() for name, w in workers.items()}
+    finally:
+        for w in workers.values():
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join()
 
 
 def _proc_status_kib(field_name: str) -> Optional[int]:
@@ -295,6 +305,9 @@ def _reset_peak_rss() -> None:
 def _serve(conn: Connection, module: str, impl_name: str, inputs: Any) -> None:
     """The implementation's process: build it, then answer "step" (with the seconds it took, or
     the name of the exception it raised) until "finish" (peak memory and the result)."""
+    # A spawned process takes spawn as its default start method; give back the platform's
+    # default, which a script run from the command line has (DataLoader workers start with it).
+    multiprocessing.set_start_method(None, force=True)
     workload: Workload = importlib.import_module(module).WORKLOAD
     impl = next(i for i in workload.impls if i.name == impl_name)
     try:

@@ -78,9 +78,16 @@ def section(report: Report) -> str:
 
 
 def _existing_sections(text: str) -> dict[str, str]:
-    """Sections of an earlier RESULTS.md, keyed by workload (`## W1: ...` -> "W1")."""
+    """Sections of an earlier RESULTS.md, keyed by workload (`## W1: ...` -> "W1", `## W7B: ...`
+    -> "W7B")."""
     parts = re.split(r"^(?=## W\d+)", text, flags=re.M)
-    return {m.group(1): p.rstrip() for p in parts if (m := re.match(r"## (W\d+)", p))}
+    return {m.group(1): p.rstrip() for p in parts if (m := re.match(r"## (W\d+[A-Z]*):", p))}
+
+
+def _order(key: str) -> tuple[int, str]:
+    """W2 before W10, W7 before W7B."""
+    number, suffix = re.fullmatch(r"W(\d+)([A-Z]*)", key).groups()  # type: ignore[union-attr]
+    return int(number), suffix
 
 
 def write(path: str, reports: list[Report], load: float) -> None:
@@ -90,7 +97,7 @@ def write(path: str, reports: list[Report], load: float) -> None:
         with open(path) as f:
             sections = _existing_sections(f.read())
     sections.update({r.workload.key: section(r) for r in reports})
-    ordered = [sections[k] for k in sorted(sections, key=lambda k: int(k[1:]))]
+    ordered = [sections[k] for k in sorted(sections, key=_order)]
     text = "\n".join([HEADER, "", METHOD, "", "Machine:", "", *machine_info(load), ""])
     with open(path, "w") as f:
         f.write(text + "\n" + "\n\n".join(ordered) + "\n")

@@ -30,6 +30,7 @@ WORKLOADS = {
     "W5": "w5_overhead",
     "W6": "w6_lstm",
     "W7": "w7_dataloader",
+    "W7B": "w7_workers",
     "W8": "w8_checkpoint",
     "W9": "w9_gpt_generate",
 }

@@ -8,7 +8,7 @@ libraries shuffle with different generators, so the batches differ; the check is
 the epoch of every batch's float64 sum, which any order reaches (to rounding).
 
 Worker processes (num_workers > 0) and a Dataset whose `__getitem__` does real work are the
-other half of this workload in issue 12; ember's DataLoader has no worker processes yet.
+other half of this workload: W7B, in w7_workers.py.
 """
 
 from __future__ import annotations
@@ -40,12 +40,11 @@ def make_inputs(quick: bool) -> Inputs:
 
 
 class LoaderEpoch:
-    """torch or ember: the DataLoader loop a training script writes."""
+    """torch or ember: the DataLoader loop a training script writes, every (x, y) batch summed
+    (W7B runs it too)."""
 
-    def __init__(self, inputs: Inputs, lib: Any) -> None:
-        from_numpy = lib.from_numpy if hasattr(lib, "from_numpy") else lib.as_tensor
-        dataset = lib.utils.data.TensorDataset(from_numpy(inputs.x), from_numpy(inputs.y))
-        self.loader = lib.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True)
+    def __init__(self, loader: Any, lib: Any) -> None:
+        self.loader = loader
         self.float64 = lib.float64
         self.total = 0.0
 
@@ -80,18 +79,24 @@ class NumpyEpoch:
         return self.total
 
 
+def _tensor_epoch(inputs: Inputs, lib: Any) -> LoaderEpoch:
+    from_numpy = lib.from_numpy if hasattr(lib, "from_numpy") else lib.as_tensor
+    dataset = lib.utils.data.TensorDataset(from_numpy(inputs.x), from_numpy(inputs.y))
+    return LoaderEpoch(lib.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True), lib)
+
+
 def ember_epoch(inputs: Inputs) -> LoaderEpoch:
     import ember
     import ember.utils.data  # noqa: F401  (the subpackage, as a training script imports it)
 
-    return LoaderEpoch(inputs, ember)
+    return _tensor_epoch(inputs, ember)
 
 
 def torch_epoch(inputs: Inputs) -> LoaderEpoch:
     import torch
     import torch.utils.data  # noqa: F401
 
-    return LoaderEpoch(inputs, torch)
+    return _tensor_epoch(inputs, torch)
 
 
 def agree(ref: float, out: float) -> str:
@@ -116,8 +121,8 @@ WORKLOAD = Workload(
     title="DataLoader epoch, 60,000 x 784 float32, shuffled batches of 128",
     description=(
         "One epoch of `DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)`, each batch "
-        "summed; the NumPy floor permutes and fancy-indexes by hand. Single process (ember has no "
-        "worker processes yet)."
+        "summed; the NumPy floor permutes and fancy-indexes by hand. Single process (W7B has the "
+        "workers)."
     ),
     unit="ms/epoch",
     seconds_per_unit=1e-3,

@@ -114,11 +114,6 @@ def test_iterable_dataset_argument_errors(kwargs):
         tud.DataLoader(TStream(2), **kwargs)
 
 
-def test_worker_processes_not_built_yet():
-    with pytest.raises(NotImplementedError, match="worker processes"):
-        eud.DataLoader(list(range(4)), num_workers=2)
-
-
 def test_get_worker_info_in_main_process():
     assert eud.get_worker_info() is None and tud.get_worker_info() is None
 

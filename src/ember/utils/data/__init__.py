@@ -1,5 +1,5 @@
 """ember.utils.data: datasets, samplers, collation and the DataLoader, as torch.utils.data
-(loading in the calling process; worker processes are not built yet)."""
+(loading in the calling process or in worker processes)."""
 
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info

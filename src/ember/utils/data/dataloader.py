@@ -1,21 +1,21 @@
-"""DataLoader, as torch.utils.data.DataLoader, loading in the calling process only (worker
-processes, num_workers > 0, are not built yet)."""
+"""DataLoader, as torch.utils.data.DataLoader: its options and their checks, and which iterator
+a pass uses (loading in the calling process, or in worker processes when num_workers > 0)."""
 
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import warnings
 from typing import Any, Callable, Iterable, Iterator, List, Optional
 
 from ... import _random
+from ._iter import _BaseDataLoaderIter, _SingleProcessDataLoaderIter
+from ._multiprocess import _MultiProcessingDataLoaderIter
+from ._worker import get_worker_info  # noqa: F401  (torch.utils.data.dataloader has it too)
 from .collate import default_collate, default_convert
-from .dataset import Dataset, IterableDataset, TensorDataset
+from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
-
-
-def get_worker_info() -> None:
-    """Details of the current worker process; None in the main process (the only one so far)."""
-    return None
 
 
 class _InfiniteConstantSampler(Sampler[None]):
@@ -26,19 +26,8 @@ class _InfiniteConstantSampler(Sampler[None]):
             yield None
 
 
-def _batch_rows(dataset: Any) -> Optional[Callable[[List[int]], List[Any]]]:
-    """For a TensorDataset under the default collate: a batch as one fancy index per tensor, the
-    same tensors that stacking its samples gives (as a list, as default_collate returns for tuple
-    samples), without a Python-level getitem per sample. None for any other dataset, or where a
-    tensor requires grad (stacking records another graph)."""
-    if type(dataset) is not TensorDataset or any(t.requires_grad for t in dataset.tensors):
-        return None
-    tensors = dataset.tensors
-    return lambda index: [t[index] for t in tensors]
-
-
 def _check_workers(num_workers: int, timeout: float, prefetch_factor: Optional[int], persistent_workers: bool) -> None:
-    """torch's checks of the multiprocessing options, then refuse worker processes."""
+    """torch's checks of the multiprocessing options."""
     if num_workers < 0:
         raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
     if timeout < 0:
@@ -50,9 +39,25 @@ def _check_workers(num_workers: int, timeout: float, prefetch_factor: Optional[i
         raise ValueError("prefetch_factor option should be non-negative")
     if persistent_workers and num_workers == 0:
         raise ValueError("persistent_workers option needs num_workers > 0")
-    if num_workers > 0:
-        raise NotImplementedError("DataLoader: worker processes (num_workers > 0) are not built yet in ember; "
-                                  "use num_workers=0")
+
+
+def _as_context(multiprocessing_context: Any, num_workers: int) -> Any:
+    """A start method's name as its multiprocessing context, after torch's checks."""
+    if multiprocessing_context is None:
+        return None
+    if num_workers == 0:
+        raise ValueError("multiprocessing_context can only be used with multi-process loading "
+                         f"(num_workers > 0), but got num_workers={num_workers}")
+    if isinstance(multiprocessing_context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if multiprocessing_context not in methods:
+            raise ValueError(f"multiprocessing_context option should specify a valid start method in {methods!r}, "
+                             f"but got multiprocessing_context={multiprocessing_context!r}")
+        multiprocessing_context = multiprocessing.get_context(multiprocessing_context)
+    if not isinstance(multiprocessing_context, multiprocessing.context.BaseContext):
+        raise TypeError("multiprocessing_context option should be a valid context object or a string specifying "
+                        f"the start method, but got multiprocessing_context={multiprocessing_context}")
+    return multiprocessing_context
 
 
 def _check_iterable_options(shuffle: Optional[bool], sampler: Any, batch_sampler: Any) -> None:
@@ -70,7 +75,17 @@ class DataLoader:
     """Iterates over a dataset in batches: a sampler orders the indices (or an iterable dataset
     streams samples), a batch sampler groups them, and collate_fn turns each group into a batch
     (a dataset's `__getitems__`, where it has one, fetches a whole batch of indices). batch_size=None
-    turns batching off: each sample goes through default_convert."""
+    turns batching off: each sample goes through default_convert.
+
+    With num_workers > 0, that many worker processes (started in multiprocessing_context, the
+    platform's default when None) each get a copy of the dataset and fetch and collate batches,
+    up to prefetch_factor each ahead of the loop, while the sampler runs here: the batches are
+    the same as with num_workers=0 (in the same order unless in_order=False). Each pass draws a
+    base seed from `generator` (ember's default generator when None); worker i seeds ember,
+    `random` and NumPy from base seed + i, as torch does, and `get_worker_info()` tells it its
+    id, seed and dataset copy (an IterableDataset shards itself with it). Workers stop at the end
+    of the pass, unless persistent_workers keeps them for the next one. timeout > 0 bounds the
+    wait for a batch. pin_memory and pin_memory_device do nothing on the CPU (torch warns)."""
 
     _initialized = False
     _IterableDataset_len_called: Optional[int] = None
@@ -83,6 +98,8 @@ class DataLoader:
                  prefetch_factor: Optional[int] = None, persistent_workers: bool = False,
                  pin_memory_device: str = "", in_order: bool = True) -> None:
         _check_workers(num_workers, timeout, prefetch_factor, persistent_workers)
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
         self.dataset = dataset
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
@@ -90,9 +107,6 @@ class DataLoader:
         self.pin_memory_device = pin_memory_device
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
-        if multiprocessing_context is not None:
-            raise ValueError("multiprocessing_context can only be used with multi-process loading "
-                             f"(num_workers > 0), but got num_workers={num_workers}")
         self.multiprocessing_context = multiprocessing_context
         self.persistent_workers = persistent_workers
         self.in_order = in_order
@@ -120,12 +134,24 @@ class DataLoader:
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.collate_fn = collate_fn or (default_collate if self._auto_collation else default_convert)
+        self._iterator: Optional[_BaseDataLoaderIter] = None
         self._initialized = True
+        self.check_worker_number_rationality()
 
     def __setattr__(self, attr: str, val: Any) -> None:
         if self._initialized and attr in _FIXED_AFTER_INIT:
             raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
         super().__setattr__(attr, val)
+
+    @property
+    def multiprocessing_context(self) -> Any:
+        """The context workers start in (None: the platform's default); a start method's name
+        ("fork", "spawn", "forkserver") may be given instead of a context."""
+        return self._multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, multiprocessing_context: Any) -> None:
+        self._multiprocessing_context = _as_context(multiprocessing_context, self.num_workers)
 
     @property
     def _auto_collation(self) -> bool:
@@ -135,44 +161,36 @@ class DataLoader:
     def _index_sampler(self) -> Iterable[Any]:
         return self.batch_sampler if self._auto_collation else self.sampler  # type: ignore[return-value]
 
-    def __iter__(self) -> Iterator[Any]:
-        if isinstance(self.dataset, IterableDataset):
-            return self._warn_past_len(self._iter_stream(), self._IterableDataset_len_called)
-        return self._iter_map()
-
-    def _warn_past_len(self, batches: Iterator[Any], reported: Optional[int]) -> Iterator[Any]:
-        """Warn, as torch does, once more batches come than the dataset's len() (taken by
-        len(loader) before this pass) reported."""
-        for fetched, batch in enumerate(batches, 1):
-            if reported is not None and fetched > reported:
-                warnings.warn(f"Length of IterableDataset {self.dataset} was reported to be {reported}(when "
-                              f"accessing len(dataloader)), but {fetched} samples have been fetched. ")
-            yield batch
-
-    def _iter_map(self) -> Iterator[Any]:
-        """Index the dataset with each index (or list of indices) the samplers give."""
-        rows = _batch_rows(self.dataset) if self._auto_collation and self.collate_fn is default_collate else None
-        for index in self._index_sampler:
-            if rows is not None:
-                yield rows(index)
-            elif self._auto_collation:
-                getitems = getattr(self.dataset, "__getitems__", None)
-                yield self.collate_fn(getitems(index) if getitems else [self.dataset[i] for i in index])
+    def __iter__(self) -> _BaseDataLoaderIter:
+        """A new pass; with persistent workers, the same iterator (and workers) reset."""
+        if self.persistent_workers and self.num_workers > 0:
+            if self._iterator is None:
+                self._iterator = self._get_iterator()
             else:
-                yield self.collate_fn(self.dataset[index])
+                self._iterator._reset(self)
+            return self._iterator
+        return self._get_iterator()
 
-    def _iter_stream(self) -> Iterator[Any]:
-        """Read an iterable dataset in order, batch_size samples at a time when batching."""
-        stream = iter(self.dataset)
-        if not self._auto_collation:
-            for sample in stream:
-                yield self.collate_fn(sample)
+    def _get_iterator(self) -> _BaseDataLoaderIter:
+        if self.num_workers == 0:
+            return _SingleProcessDataLoaderIter(self)
+        self.check_worker_number_rationality()
+        return _MultiProcessingDataLoaderIter(self)
+
+    def check_worker_number_rationality(self) -> None:
+        """Warn, as torch does, when num_workers is more than the CPUs this process may use."""
+        if self.num_workers == 0:
             return
-        while True:
-            batch = [sample for _, sample in zip(range(self.batch_size), stream)]  # type: ignore[arg-type]
-            if not batch or (self.drop_last and len(batch) < self.batch_size):  # type: ignore[operator]
-                return
-            yield self.collate_fn(batch)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if cpus is None or self.num_workers > cpus:
+            suggestion = ("DataLoader is not able to compute a suggested max number of worker in current system."
+                          if cpus is None else f"Our suggested max number of worker in current system is {cpus}"
+                          f"{'' if hasattr(os, 'sched_getaffinity') else ' (`cpuset` is not taken into account)'}, "
+                          "which is smaller than what this DataLoader is going to create.")
+            warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. {suggestion} "
+                          "Please be aware that excessive worker creation might get DataLoader running slow or even "
+                          "freeze, lower the worker number to avoid potential slowness/freeze if necessary.",
+                          stacklevel=2)
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):

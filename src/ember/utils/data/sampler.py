@@ -13,6 +13,12 @@ from ..._sampling import draw_rows
 T_co = TypeVar("T_co", covariant=True)
 
 
+def _draw_seed(generator: Optional[_random.Generator]) -> int:
+    """One 63-bit draw from generator (ember's default generator when None), as torch draws the
+    seed of a fresh generator or a DataLoader's base seed for its workers."""
+    return int(randint(0, 2 ** 63 - 1, (), generator=generator).item())
+
+
 class Sampler(Generic[T_co]):
     """An iterable of indices (or of lists of indices); subclasses define `__iter__`."""
 
@@ -56,7 +62,7 @@ class RandomSampler(Sampler[int]):
         n = len(self.data_source)
         generator = self.generator
         if generator is None:
-            generator = _random.Generator().manual_seed(int(randint(0, 2 ** 63 - 1, ()).item()))
+            generator = _random.Generator().manual_seed(_draw_seed(None))
         if self.replacement:
             for _ in range(self.num_samples // 32):
                 yield from randint(0, n, (32,), generator=generator).tolist()
