@@ -164,3 +164,13 @@ def test_records_claiming_more_than_the_file_holds_together_are_refused():
     assert len(ember.load(io.BytesIO(_claiming([2, claim // 2], zipfile.ZIP_STORED, padding=4000)))) == 2
     with pytest.raises(RuntimeError, match="data/1 runs past the end of the file"):
         ember.load(io.BytesIO(_claiming([claim, claim], zipfile.ZIP_STORED, padding=4000)))
+
+
+def test_a_set_over_a_huge_range_is_refused_before_it_is_built(tmp_path):
+    """`set(range(10**12))` would take the machine's memory: range is not on the allowlist
+    (nor on torch's)."""
+    path = tmp_path / "huge.pt"
+    _archive(path, reducing(set, range(10**12)))
+    for lib in (torch, ember):
+        with pytest.raises(pickle.UnpicklingError, match=r"GLOBAL (builtins\.)?range"):
+            lib.load(path, weights_only=True)

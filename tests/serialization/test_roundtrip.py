@@ -1,7 +1,9 @@
 """ember.save -> ember.load and ember.save -> torch.load: values, dtypes, shapes, shared storages."""
 
 import collections
+import errno
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -88,8 +90,39 @@ def test_failed_save_leaves_previous_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.pt"]
 
 
-def test_a_path_is_written_in_place_as_torch_writes_it(tmp_path):
-    """Its permissions stay, and a symbolic link is written through, not replaced."""
+def test_a_disk_full_half_way_leaves_previous_file(tmp_path, monkeypatch):
+    """The new file is written beside the old one and renamed only once complete."""
+    path = tmp_path / "keep.pt"
+    ember.save({"x": ember.ones(2)}, path)
+    writestr, written = zipfile.ZipFile.writestr, []
+
+    def fill_up(self, info, data, *args, **kwargs):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(info)
+        return writestr(self, info, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_up)
+    with pytest.raises(OSError, match="No space left"):
+        ember.save({"y": ember.zeros(1000)}, path)
+    monkeypatch.undo()
+    assert written and ember.load(path)["x"].tolist() == [1.0, 1.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.pt"]
+
+
+def test_a_new_file_gets_the_umask_mode(tmp_path):
+    """As open() would make it: 0o666 less the umask (not the 0o600 of a temporary file)."""
+    old = os.umask(0o022)
+    try:
+        for lib in (torch, ember):
+            lib.save({"x": lib.ones(2)}, tmp_path / f"{lib.__name__}.pt")
+    finally:
+        os.umask(old)
+    assert {(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {0o644}
+
+
+def test_a_path_is_written_through_links_keeping_permissions(tmp_path):
+    """As torch's in-place write: its permissions stay, and a symbolic link is written through."""
     for lib in (torch, ember):
         target, link = tmp_path / f"{lib.__name__}.pt", tmp_path / f"{lib.__name__}-latest.pt"
         target.write_bytes(b"old")

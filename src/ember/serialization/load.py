@@ -47,7 +47,7 @@ def _rebuild_parameter(data: Tensor, requires_grad: bool, backward_hooks: Any = 
     return Parameter(data, bool(requires_grad))
 
 
-_SAFE_BUILTINS = {"set", "frozenset", "complex", "slice", "bytearray", "range"}
+_SAFE_BUILTINS = {"set", "frozenset", "complex", "slice", "bytearray"}
 
 
 def _allowed(module: str, name: str) -> Optional[Any]:

@@ -15,6 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
 from . import _format, _legacy, _safetensors
+from ._atomic import write_aside
 from ._format import FileLike, Global
 
 
@@ -196,9 +197,10 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     `format="safetensors"` (ember's) writes a flat dict of str -> Tensor as safetensors instead
     (needs the `safetensors` package).
 
-    A path is written in place, as torch writes it (its permissions and links stay), and only
-    once `obj` is pickled: an object that cannot be saved raises before the file is opened, and
-    leaves any previous file there untouched.
+    A path is written beside its target and renamed over it once complete, so a save that fails
+    half way (an object that cannot be saved, a full disk) leaves any previous file there
+    untouched; as with torch's in-place write, a symbolic link is written through and an
+    existing file keeps its permissions.
 
     >>> ember.save(model.state_dict(), "model.pt")  # doctest: +SKIP
     """
@@ -213,7 +215,6 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     else:
         write = _legacy_writer(obj, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
-        with open(os.fspath(f), "wb") as file:
-            write(file)
+        write_aside(f, write)
     else:
         write(f)
