@@ -52,6 +52,15 @@ true_divide = div
 absolute = abs
 
 
+def __getattr__(name: str) -> object:
+    """`ember.hub` on first use: downloading pulls in urllib.request, which `import ember` does without."""
+    if name == "hub":
+        import importlib
+
+        return importlib.import_module(".hub", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def is_tensor(obj: object) -> "bool":
     return isinstance(obj, Tensor)
 

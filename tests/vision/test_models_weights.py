@@ -1,17 +1,13 @@
 """`weights=`: torchvision's enums, the deprecated `pretrained=`, and the checked download into
-the cache, against a local http.server on 127.0.0.1 (the only network the tests use)."""
+the cache, against a local HTTP server on 127.0.0.1 (the only network the tests use)."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
-import sys
-import threading
 import warnings
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +15,7 @@ import torch
 
 import ember
 from ember.vision import models
-from ember.vision.models import _weights
+from local_http import Server
 
 from . import torch_models as ref
 from .model_helpers import init_calls  # noqa: F401 (a fixture)
@@ -27,41 +23,11 @@ from .model_helpers import init_calls  # noqa: F401 (a fixture)
 R18 = models.ResNet18_Weights.IMAGENET1K_V1
 
 
-class _Server:
-    """Serves the files of `root` on 127.0.0.1 and keeps the paths it was asked for."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.requests: list[str] = []
-        requests = self.requests
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def do_GET(self) -> None:
-                requests.append(self.path)
-                super().do_GET()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def publish(self, data: bytes, name: str, weights: models.WeightsEnum, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Serve `data` as `name` and point `weights` at it."""
-        (self.root / name).write_bytes(data)
-        monkeypatch.setattr(weights.value, "url", f"{self.url}/{name}")
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[_Server]:
-    (tmp_path / "served").mkdir()
-    s = _Server(tmp_path / "served")
-    thread = threading.Thread(target=s.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield s
-    s.httpd.shutdown()
-    s.httpd.server_close()
-    thread.join()
+def _publish(server: Server, data: bytes, name: str, weights: models.WeightsEnum,
+             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serve `data` as `name` and point `weights` at it."""
+    server.files[f"/{name}"] = data
+    monkeypatch.setattr(weights.value, "url", f"{server.url}/{name}")
 
 
 @pytest.fixture
@@ -132,12 +98,12 @@ def test_transforms_preprocess_a_tensor_and_a_pil_image() -> None:
         np.testing.assert_allclose(out.numpy(), np.broadcast_to(expected[:, None, None], (3, 224, 224)), rtol=1e-5)
 
 
-def test_download_checks_caches_and_loads(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
+def test_download_checks_caches_and_loads(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                           monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture) -> None:
     """weights="DEFAULT": downloaded once (a progress bar on stderr), the hash prefix checked,
     loaded strictly into a model that computes what torch does with the same checkpoint."""
     data, reference = checkpoint
-    server.publish(data, _named(data), R18, monkeypatch)
+    _publish(http_server, data, _named(data), R18, monkeypatch)
     model = models.resnet18(weights="DEFAULT").eval()
     assert [p.name for p in cache.iterdir()] == [_named(data)]
     assert (cache / _named(data)).read_bytes() == data
@@ -148,11 +114,11 @@ def test_download_checks_caches_and_loads(server: _Server, cache: Path, checkpoi
         expected = reference(torch.tensor(x)).numpy()
         np.testing.assert_allclose(model(ember.tensor(x)).numpy(), expected, rtol=1e-5, atol=1e-5)
     models.resnet18(weights=R18, progress=False)
-    assert server.requests == [f"/{_named(data)}"]
+    assert http_server.requests == [f"/{_named(data)}"]
     assert "Downloading" not in capfd.readouterr().err
 
 
-def test_a_legacy_format_checkpoint_loads(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
+def test_a_legacy_format_checkpoint_loads(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The published files never renamed since before torch 1.6 (vgg16's, vgg16_bn's, mobilenet_v2
     V1's...) are likely in torch's legacy pickle sequence, not a zip archive. Skipped while
@@ -166,7 +132,7 @@ def test_a_legacy_format_checkpoint_loads(server: _Server, cache: Path, checkpoi
         if "ember.load reads the zip archive" in str(err):
             pytest.skip("ember.load does not read torch's legacy format yet")
         raise
-    server.publish(legacy.getvalue(), _named(legacy.getvalue()), R18, monkeypatch)
+    _publish(http_server, legacy.getvalue(), _named(legacy.getvalue()), R18, monkeypatch)
     model = models.resnet18(weights=R18, progress=False).eval()
     x = np.random.default_rng(0).uniform(-1, 1, (1, 3, 32, 32)).astype(np.float32)
     with torch.no_grad(), ember.no_grad():
@@ -174,57 +140,28 @@ def test_a_legacy_format_checkpoint_loads(server: _Server, cache: Path, checkpoi
                                    atol=1e-5)
 
 
-def test_a_file_already_present_is_not_requested(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
+def test_a_file_already_present_is_not_requested(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     data, _ = checkpoint
-    monkeypatch.setattr(R18.value, "url", f"{server.url}/{_named(data)}")
+    monkeypatch.setattr(R18.value, "url", f"{http_server.url}/{_named(data)}")
     cache.mkdir(parents=True)
     (cache / _named(data)).write_bytes(data)
     models.resnet18(weights=R18)
-    assert server.requests == []
+    assert http_server.requests == []
 
 
-def test_a_bad_hash_fails_and_leaves_no_file(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
+def test_a_bad_hash_fails_and_leaves_no_file(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     data, _ = checkpoint
-    server.publish(data, "resnet18-00000000.pth", R18, monkeypatch)
+    _publish(http_server, data, "resnet18-00000000.pth", R18, monkeypatch)
     digest = hashlib.sha256(data).hexdigest()
     with pytest.raises(RuntimeError, match=f'invalid hash value \\(expected "00000000", got "{digest}"\\)'):
         models.resnet18(weights=R18, progress=False)
     assert list(cache.iterdir()) == []
-    assert server.requests == ["/resnet18-00000000.pth"]
+    assert http_server.requests == ["/resnet18-00000000.pth"]
 
 
-def test_load_state_dict_from_url_arguments(server: _Server, tmp_path: Path, checkpoint: tuple) -> None:
-    """torch.hub's signature: `model_dir`, `file_name`; `check_hash` off by default."""
-    data, _ = checkpoint
-    (server.root / "resnet18-00000000.pth").write_bytes(data)
-    state = _weights.load_state_dict_from_url(f"{server.url}/resnet18-00000000.pth", model_dir=str(tmp_path / "d"),
-                                              file_name="r18.pth", progress=False)
-    assert (tmp_path / "d" / "r18.pth").read_bytes() == data
-    assert isinstance(state["conv1.weight"], ember.Tensor) and tuple(state["fc.weight"].shape) == (1000, 512)
-
-
-def test_downloads_without_tqdm(server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                capfd: pytest.CaptureFixture) -> None:
-    (server.root / "file.bin").write_bytes(b"ember")
-    monkeypatch.setitem(sys.modules, "tqdm", None)
-    _weights.download_url_to_file(f"{server.url}/file.bin", str(tmp_path / "a.bin"))
-    assert (tmp_path / "a.bin").read_bytes() == b"ember" and capfd.readouterr().err == ""
-
-
-def test_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("EMBER_HOME", str(tmp_path / "e"))
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "t"))
-    assert _weights.get_dir() == str(tmp_path / "e" / "hub")
-    monkeypatch.delenv("EMBER_HOME")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
-    assert _weights.get_dir() == str(tmp_path / "x" / "ember" / "hub")
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert _weights.get_dir() == str(Path.home() / ".cache" / "ember" / "hub")
-
-
-def test_pretrained_is_deprecated_as_in_torchvision(server: _Server, cache: Path, checkpoint: tuple, init_calls: list,
+def test_pretrained_is_deprecated_as_in_torchvision(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.warns(UserWarning) as record:
         model = models.resnet18(pretrained=False, num_classes=10)
@@ -234,9 +171,9 @@ def test_pretrained_is_deprecated_as_in_torchvision(server: _Server, cache: Path
         "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be removed in "
         "the future. The current behavior is equivalent to passing `weights=None`.",
     ]
-    assert model.fc.out_features == 10 and server.requests == []
+    assert model.fc.out_features == 10 and http_server.requests == []
     data, _ = checkpoint
-    server.publish(data, _named(data), R18, monkeypatch)
+    _publish(http_server, data, _named(data), R18, monkeypatch)
     with pytest.warns(UserWarning) as record:
         models.resnet18(pretrained=True, progress=False)
     assert str(record[1].message).endswith("equivalent to passing `weights=ResNet18_Weights.IMAGENET1K_V1`. You "
@@ -245,7 +182,7 @@ def test_pretrained_is_deprecated_as_in_torchvision(server: _Server, cache: Path
     with pytest.warns(UserWarning) as record:
         models.resnet18(True, False)
     assert str(record[0].message).startswith("Using 'weights', 'progress' as positional parameter(s) is deprecated")
-    assert len(server.requests) == 1
+    assert len(http_server.requests) == 1
     with pytest.raises(TypeError, match="pretrained"):
         models.resnet18(pretrained=True, weights=None)
 

@@ -1,32 +1,28 @@
 """Downloading, checking and unpacking dataset files, as `torchvision.datasets.utils`.
 
-A download is written beside its destination under a hidden temporary name, checked against its
-MD5, then renamed into place; an extraction is written aside and renamed the same way. So a file
-under its final name is always whole: a failed, truncated or interrupted download leaves nothing.
+A download is `ember.hub`'s: written beside its destination under a hidden temporary name,
+checked (here against its MD5), then renamed into place; an extraction is written aside and
+renamed the same way. So a file under its final name is always whole: a failed, truncated or
+interrupted download leaves nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import bz2
+import functools
+import gzip
 import hashlib
-import http.client
 import lzma
 import os
 import shutil
 import tarfile
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
-from typing import IO, Any, Callable, Iterator, Optional, Union
+from typing import IO, Any, Callable, Optional, Union
+
+from ...hub import _download, _hash_file, _written_aside
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-USER_AGENT = "ember/vision"
-_TIMEOUT_S = 30.0  # seconds a download may wait on the server before it fails; tests shorten it
-_CHUNK = 1024 * 32
 
 
 class _ChecksumError(RuntimeError):
@@ -35,11 +31,7 @@ class _ChecksumError(RuntimeError):
 
 def calculate_md5(fpath: PathLike, chunk_size: int = 1024 * 1024) -> str:
     """The hex MD5 digest of the file at `fpath`, read in chunks."""
-    md5 = hashlib.md5(usedforsecurity=False)
-    with open(fpath, "rb") as f:
-        while chunk := f.read(chunk_size):
-            md5.update(chunk)
-    return md5.hexdigest()
+    return _hash_file(fpath, hashlib.md5(usedforsecurity=False), chunk_size)
 
 
 def check_md5(fpath: PathLike, md5: str, **kwargs: Any) -> bool:
@@ -47,64 +39,18 @@ def check_md5(fpath: PathLike, md5: str, **kwargs: Any) -> bool:
     return md5 == calculate_md5(fpath, **kwargs)
 
 
+def _check_md5(url: str, md5: str, fpath: str) -> None:
+    """Refuse the file downloaded from `url` to `fpath` unless its MD5 digest is `md5`."""
+    actual = calculate_md5(fpath)
+    if actual != md5:
+        raise _ChecksumError(f"File not found or corrupted. {url} has MD5 {actual}, expected {md5}")
+
+
 def check_integrity(fpath: PathLike, md5: Optional[str] = None) -> bool:
     """Whether `fpath` is a file and, if `md5` is given, has that MD5 digest."""
     if not os.path.isfile(fpath):
         return False
     return md5 is None or check_md5(fpath, md5)
-
-
-@contextlib.contextmanager
-def _written_aside(fpath: PathLike) -> Iterator[str]:
-    """A temporary path beside `fpath` to write: renamed onto `fpath` when the block ends, removed
-    if it raises (even on KeyboardInterrupt)."""
-    folder, name = os.path.split(os.fspath(fpath))
-    fd, part = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
-    os.close(fd)
-    try:
-        yield part
-        os.replace(part, fpath)
-    finally:
-        if os.path.exists(part):
-            os.remove(part)
-
-
-def _progress_bar(total: Optional[int]) -> Any:
-    """A tqdm bar counting bytes, or a silent stand-in where tqdm is not installed."""
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return contextlib.nullcontext(_NoBar())
-    return tqdm(total=total, unit="B", unit_scale=True)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        """Nothing to show."""
-
-
-def _urlretrieve(url: str, filename: PathLike, max_redirect_hops: int = 3) -> None:
-    """Write the body at `url` to `filename`. Every failure (refused connection, no answer within
-    `_TIMEOUT_S`, HTTP error, a body shorter than its Content-Length) raises `URLError`."""
-    redirects = urllib.request.HTTPRedirectHandler()
-    redirects.max_redirections = max_redirect_hops
-    opener = urllib.request.build_opener(redirects)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with opener.open(request, timeout=_TIMEOUT_S) as response, open(filename, "wb") as fh:
-            expected, received = response.length, 0
-            with _progress_bar(expected) as bar:
-                while chunk := response.read(_CHUNK):
-                    fh.write(chunk)
-                    bar.update(len(chunk))
-                    received += len(chunk)
-    except urllib.error.URLError:
-        raise
-    except (OSError, http.client.HTTPException) as e:
-        raise urllib.error.URLError(f"{type(e).__name__}: {e} ({url})") from e
-    if expected is not None and received < expected:
-        raise urllib.error.ContentTooShortError(
-            f"retrieval incomplete: got only {received} out of {expected} bytes from {url}", None)
 
 
 def download_url(url: str, root: PathLike, filename: Optional[PathLike] = None, md5: Optional[str] = None,
@@ -119,11 +65,8 @@ def download_url(url: str, root: PathLike, filename: Optional[PathLike] = None, 
     os.makedirs(root, exist_ok=True)
     if check_integrity(fpath, md5):
         return
-    with _written_aside(fpath) as part:
-        _urlretrieve(url, part, max_redirect_hops)
-        if md5 is not None and not check_md5(part, md5):
-            raise _ChecksumError(f"File not found or corrupted. {url} has MD5 {calculate_md5(part)}, "
-                                 f"expected {md5}")
+    check = None if md5 is None else functools.partial(_check_md5, url, md5)
+    _download(url, fpath, max_redirect_hops=max_redirect_hops, check=check)
 
 
 def _extract_tar(from_path: str, to_path: str, compression: Optional[str]) -> None:

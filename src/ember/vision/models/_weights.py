@@ -1,44 +1,26 @@
-"""Pretrained weights: torchvision's `Weights`/`WeightsEnum` and torch.hub's download-and-cache.
+"""Pretrained weights: torchvision's `Weights`/`WeightsEnum`, fetched through `ember.hub`.
 
 `resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)` (or `weights="DEFAULT"`, or the deprecated
-`pretrained=True`) fetches the checkpoint torchvision publishes, once, into the cache folder:
-
-    $EMBER_HOME/hub/checkpoints             when EMBER_HOME is set,
-    $XDG_CACHE_HOME/ember/hub/checkpoints   else when XDG_CACHE_HOME is set,
-    ~/.cache/ember/hub/checkpoints          otherwise.
-
-TORCH_HOME is not read: ember keeps its own cache and never writes into torch's. The layout is
-torch's (`<home>/hub/checkpoints/<file>`), so `EMBER_HOME=$TORCH_HOME` (or `~/.cache/torch`)
-shares the files torchvision already downloaded. As torch.hub does, the file name's hash part
-(`resnet18-f37072fd.pth`: `f37072fd`) must prefix the file's sha256; the download goes to a
-temporary file beside the target and is renamed only when complete and checked.
+`pretrained=True`) fetches the checkpoint torchvision publishes, once, into `ember.hub`'s cache
+folder, `ember.hub.get_dir()/checkpoints` (`$EMBER_HOME/hub/checkpoints` when EMBER_HOME is set;
+`EMBER_HOME=$TORCH_HOME` shares the files torchvision already downloaded). As torchvision does,
+the file name's hash part (`resnet18-f37072fd.pth`: `f37072fd`) must prefix the file's sha256.
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
-import hashlib
 import inspect
-import os
-import re
-import shutil
-import sys
-import tempfile
-import urllib.request
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, TypeVar
-from urllib.parse import urlparse
 
-from ... import nn, serialization
+from ... import nn
+from ...hub import load_state_dict_from_url
 from ._meta import _IMAGENET_CATEGORIES
 from ._presets import ImageClassification
 
-_HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
-_CHUNK = 1 << 16
 _MISSING = object()
 
 B = TypeVar("B", bound=Callable[..., Any])
@@ -168,75 +150,3 @@ def _build(factory: Callable[..., M], weights: Optional[WeightsEnum], progress: 
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
     return model
-
-
-def get_dir() -> str:
-    """The hub folder: $EMBER_HOME/hub, $XDG_CACHE_HOME/ember/hub or ~/.cache/ember/hub."""
-    home = os.environ.get("EMBER_HOME")
-    if home is None:
-        home = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "ember")
-    return os.path.join(os.path.expanduser(home), "hub")
-
-
-class _Silent:
-    def update(self, n: int) -> None:
-        """Nothing to show."""
-
-
-def _progress_bar(total: Optional[int], enabled: bool) -> Any:
-    """A tqdm bar counting bytes on stderr (tqdm is the `vision` extra, imported only to show one),
-    or a silent stand-in when `enabled` is False or tqdm is not installed."""
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024)
-    return contextlib.nullcontext(_Silent())
-
-
-def download_url_to_file(url: str, dst: str, hash_prefix: Optional[str] = None, progress: bool = True) -> None:
-    """torch.hub's `download_url_to_file`: stream `url` into a temporary file beside `dst`
-    (with a tqdm bar on stderr when `progress`), check that its sha256 starts with
-    `hash_prefix`, then rename it to `dst`. On any failure no file is left behind."""
-    request = urllib.request.Request(url, headers={"User-Agent": "ember.vision"})
-    folder = os.path.dirname(os.path.abspath(dst))
-    with tempfile.NamedTemporaryFile(delete=False, dir=folder, prefix=os.path.basename(dst) + ".",
-                                     suffix=".partial") as partial:
-        try:
-            sha256 = hashlib.sha256()
-            with urllib.request.urlopen(request) as response:
-                size = response.headers.get("Content-Length")
-                with _progress_bar(int(size) if size else None, progress) as bar:
-                    while chunk := response.read(_CHUNK):
-                        partial.write(chunk)
-                        sha256.update(chunk)
-                        bar.update(len(chunk))
-            partial.close()
-            digest = sha256.hexdigest()
-            if hash_prefix is not None and not digest.startswith(hash_prefix):
-                raise RuntimeError(f'invalid hash value (expected "{hash_prefix}", got "{digest}"): {url} '
-                                   "is corrupt or not the published file; nothing was saved, try again")
-            shutil.move(partial.name, dst)
-        finally:
-            partial.close()
-            if os.path.exists(partial.name):
-                os.remove(partial.name)
-
-
-def load_state_dict_from_url(url: str, model_dir: Optional[str] = None, map_location: Any = None,
-                             progress: bool = True, check_hash: bool = False, file_name: Optional[str] = None,
-                             weights_only: bool = True) -> Any:
-    """torch.hub's `load_state_dict_from_url`: the object `ember.load` reads from the file
-    `url` names, downloaded into `model_dir` (default `get_dir()/checkpoints`) unless already
-    there. `check_hash` checks a new download against the hash in its file name. Unlike
-    torch.hub, `weights_only` defaults to True: a downloaded file is untrusted input."""
-    folder = Path(model_dir) if model_dir is not None else Path(get_dir()) / "checkpoints"
-    folder.mkdir(parents=True, exist_ok=True)
-    cached = folder / (file_name or os.path.basename(urlparse(url).path))
-    if not cached.exists():
-        sys.stderr.write(f'Downloading: "{url}" to {cached}\n')
-        match = _HASH_IN_NAME.search(cached.name) if check_hash else None
-        download_url_to_file(url, str(cached), match.group(1) if match else None, progress=progress)
-    return serialization.load(cached, map_location=map_location, weights_only=weights_only)
