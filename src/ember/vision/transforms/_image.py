@@ -1,0 +1,90 @@
+"""What an image is to the transforms: a PIL image, an HWC NumPy array or a [..., C, H, W] ember
+tensor; how to tell them apart, read their sizes, and move tensor pixels in and out of NumPy.
+
+Pillow is imported only when a function needs it, so `import ember.vision.transforms` works
+without it; `_pil()` raises an ImportError that names the install command.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+import ember
+from ember import Tensor
+
+
+def _pil() -> ModuleType:
+    """`PIL.Image`, imported on first use."""
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise ImportError("ember.vision needs Pillow for PIL images: pip install ember[vision]") from e
+    return Image
+
+
+def _is_pil_image(img: Any) -> bool:
+    # Without Pillow imported there can be no PIL image, so there is nothing to import here.
+    image_module = sys.modules.get("PIL.Image")
+    return image_module is not None and isinstance(img, image_module.Image)
+
+
+def _is_tensor(img: Any) -> bool:
+    return isinstance(img, Tensor)
+
+
+def _check_image(img: Any) -> None:
+    """torchvision's message for an input that is neither a tensor nor a PIL image."""
+    if not (_is_tensor(img) or _is_pil_image(img)):
+        raise TypeError(f"Unexpected type {type(img)}")
+
+
+def _check_tensor_image(img: Tensor) -> None:
+    if img.dim() < 2:
+        raise TypeError("Tensor is not a torch image.")
+
+
+def get_dimensions(img: Any) -> list[int]:
+    """[channels, height, width] of a tensor ([..., C, H, W]; a 2-d tensor has one channel) or a
+    PIL image."""
+    if _is_tensor(img):
+        _check_tensor_image(img)
+        channels = 1 if img.dim() == 2 else img.shape[-3]
+        return [channels, img.shape[-2], img.shape[-1]]
+    _check_image(img)
+    width, height = img.size
+    return [len(img.getbands()), height, width]
+
+
+def get_image_size(img: Any) -> list[int]:
+    """[width, height] of a tensor or PIL image."""
+    _, height, width = get_dimensions(img)
+    return [width, height]
+
+
+def get_image_num_channels(img: Any) -> int:
+    """The number of channels of a tensor or PIL image."""
+    return get_dimensions(img)[0]
+
+
+def _array(img: Tensor) -> np.ndarray:
+    """The tensor's pixels as a NumPy array (shared, not copied; transforms do not track
+    gradients, except `normalize`)."""
+    return img.detach().numpy()
+
+
+def _tensor(data: np.ndarray) -> Tensor:
+    """A new tensor holding `data` (made contiguous)."""
+    return ember.from_numpy(np.ascontiguousarray(data))
+
+
+def _max_value(dtype: np.dtype) -> float:
+    """The largest pixel value of a dtype: 1.0 for floats, the integer maximum otherwise."""
+    if dtype.kind == "f":
+        return 1.0
+    if dtype.kind == "b":
+        return 1
+    return int(np.iinfo(dtype).max)
