@@ -7,10 +7,18 @@ makes augmentation reproducible.
 """
 
 from . import functional
+from ._color_transforms import ColorJitter, Grayscale, RandomGrayscale
 from ._compose import Compose, Lambda, RandomApply, RandomChoice, RandomOrder, RandomTransforms
 from ._conversion import ConvertImageDtype, Normalize, PILToTensor, Reshape, ToPILImage, ToTensor
+from ._erasing import RandomErasing, RandomMask
+from ._interpolation import InterpolationMode
+from ._random_geometry import RandomAffine, RandomHorizontalFlip, RandomRotation, RandomVerticalFlip
+from ._resize_crop import CenterCrop, Pad, RandomCrop, RandomResizedCrop, Resize
 
 __all__ = [
-    "Compose", "ConvertImageDtype", "Lambda", "Normalize", "PILToTensor", "RandomApply", "RandomChoice",
-    "RandomOrder", "RandomTransforms", "Reshape", "ToPILImage", "ToTensor", "functional",
+    "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "Grayscale", "InterpolationMode", "Lambda",
+    "Normalize", "PILToTensor", "Pad", "RandomAffine", "RandomApply", "RandomChoice", "RandomCrop",
+    "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip", "RandomMask", "RandomOrder", "RandomResizedCrop",
+    "RandomRotation", "RandomTransforms", "RandomVerticalFlip", "Reshape", "Resize", "ToPILImage", "ToTensor",
+    "functional",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -40,6 +40,11 @@ def _check_image(img: Any) -> None:
     """torchvision's message for an input that is neither a tensor nor a PIL image."""
     if not (_is_tensor(img) or _is_pil_image(img)):
         raise TypeError(f"Unexpected type {type(img)}")
+
+
+def _check_pil(img: Any) -> None:
+    if not _is_pil_image(img):
+        raise TypeError(f"img should be PIL Image. Got {type(img)}")
 
 
 def _check_tensor_image(img: Tensor) -> None:
@@ -83,8 +88,41 @@ def _tensor(data: np.ndarray) -> Tensor:
 
 def _max_value(dtype: np.dtype) -> float:
     """The largest pixel value of a dtype: 1.0 for floats, the integer maximum otherwise."""
-    if dtype.kind == "f":
+    if dtype.kind in "fb":
         return 1.0
-    if dtype.kind == "b":
-        return 1
     return int(np.iinfo(dtype).max)
+
+
+def _compute_in_float(img: Tensor, fn: Callable[[np.ndarray], np.ndarray]) -> Tensor:
+    """fn applied to the pixels as float32 (float64 stays float64), cast back to the image's
+    dtype; integer results are rounded half to even and clipped to the dtype's range, as torch's
+    resampling kernels do for uint8."""
+    data = _array(img)
+    work = data if data.dtype in (np.float32, np.float64) else data.astype(np.float32)
+    out = fn(work)
+    if data.dtype.kind in "iu":
+        info = np.iinfo(data.dtype)
+        out = np.clip(np.round(out), info.min, info.max)
+    return _tensor(out.astype(data.dtype))
+
+
+Fill = Optional[Union[float, Sequence[float], str]]
+
+
+def _parse_fill(fill: Fill, img: Any, name: str = "fillcolor") -> dict[str, Any]:
+    """Pillow's keyword for a fill colour: one value per band (a number repeats), integers except
+    for mode F images, as torchvision passes it."""
+    bands = len(img.getbands())
+    if fill is None:
+        fill = 0
+    if isinstance(fill, (int, float)) and bands > 1:
+        fill = tuple([fill] * bands)
+    if isinstance(fill, (list, tuple)):
+        if len(fill) == 1:
+            fill = tuple(fill) * bands
+        elif len(fill) != bands:
+            raise ValueError(f"The number of elements in 'fill' does not match the number of channels of the image ({len(fill)} != {bands})")
+        fill = tuple(fill)
+    if img.mode != "F" and not isinstance(fill, str):
+        fill = tuple(int(x) for x in fill) if isinstance(fill, tuple) else int(fill)
+    return {name: fill}
