@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
 
 from ..scalar.value import Value
 
@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 DEFAULT_OUT = "out"
 INSTALL_HINT = "pip install 'ember[demo]'"
+
+
+class MissingDataError(FileNotFoundError):
+    """A demo's data set is not on disk; the message says where to put it and how to get it."""
 
 
 def require(module: str) -> ModuleType:
@@ -46,23 +50,31 @@ def progress(iterable: Iterable[T], total: int, desc: str, enabled: bool = True)
     return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False)
 
 
+def progress_bar(total: int, desc: str, enabled: bool = True) -> Any:
+    """A tqdm bar of `total` steps, advanced by hand with `.update(n)` (on stderr)."""
+    tqdm = require("tqdm").tqdm
+    return tqdm(total=total, desc=desc, disable=not enabled, leave=False)
+
+
 def log(message: str) -> None:
     """Print a line without breaking a running progress bar."""
     require("tqdm").tqdm.write(message)
 
 
-def figure(ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)) -> tuple[Figure, list[Axes]]:
+def figure(
+    ncols: int = 1, size: tuple[float, float] = (6.0, 4.5), nrows: int = 1
+) -> tuple[Figure, list[Axes]]:
     """A matplotlib Figure drawn by the Agg backend (no display, no global pyplot state).
 
-    Returns (figure, axes), with one axes per column.
+    Returns (figure, axes): nrows x ncols panels of `size` inches each, row by row.
     """
     require("matplotlib")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(size[0] * ncols, size[1]), layout="constrained")
+    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     return fig, list(axes)
 
 
@@ -85,16 +97,22 @@ def argmax(values: Sequence[Value]) -> int:
 
 
 Curve = tuple[Sequence[float], Sequence[float]]
+Panel = Union[Curve, Mapping[str, Curve]]
 
 
 def plot_curves(
-    path: Path, title: str, xlabel: str, curves: dict[str, Curve], log_y: Sequence[str] = ()
+    path: Path, title: str, xlabel: str, curves: Mapping[str, Panel], log_y: Sequence[str] = ()
 ) -> Path:
     """One PNG with a panel per named curve, e.g. {"loss": (steps, losses), "accuracy": ...};
-    the curves named in `log_y` get a logarithmic y axis."""
+    a panel given as {"train": curve, "test": curve} draws those curves together with a legend.
+    The panels named in `log_y` get a logarithmic y axis."""
     fig, axes = figure(ncols=len(curves), size=(5.0, 3.8))
-    for ax, (name, (xs, ys)) in zip(axes, curves.items()):
-        ax.plot(xs, ys)
+    for ax, (name, panel) in zip(axes, curves.items()):
+        labelled = panel.items() if isinstance(panel, Mapping) else [(None, panel)]
+        for label, (xs, ys) in labelled:
+            ax.plot(xs, ys, label=label)
+        if isinstance(panel, Mapping):
+            ax.legend()
         if name in log_y:
             ax.set_yscale("log")
         ax.set_xlabel(xlabel)
