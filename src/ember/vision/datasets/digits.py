@@ -7,12 +7,13 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from ... import _creation
-from ...utils.data import Dataset
+from .._pil import pil_image
+from .vision import VisionDataset
 
 _TEST_SIZE = 360  # the last 360 of the 1,797 images (a fifth), as a held-out test split
 
 
-class Digits(Dataset[Any]):
+class Digits(VisionDataset):
     """The 1,797 grey 8x8 digit images that ship with scikit-learn (no download), split into
     1,437 training and 360 test images. Each sample is `(image, target)`, the image a PIL image
     of mode "L" with scikit-learn's 0-16 levels scaled to 0-255 (as MNIST's images are), so the
@@ -31,10 +32,8 @@ class Digits(Dataset[Any]):
         bunch = load_digits()
         images = np.rint(bunch.images * (255 / 16)).astype(np.uint8)
         split = slice(None, -_TEST_SIZE) if train else slice(-_TEST_SIZE, None)
-        self.root = root
+        super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
-        self.transform = transform
-        self.target_transform = target_transform
         self.data = _creation.from_numpy(np.ascontiguousarray(images[split]))
         self.targets = _creation.from_numpy(bunch.target[split].astype(np.int64))
 
@@ -42,12 +41,8 @@ class Digits(Dataset[Any]):
         return len(self.data)
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
-        from PIL import Image
+        image = pil_image().fromarray(self.data.numpy()[index], mode="L")
+        return self._apply_transforms(image, int(self.targets[index]))
 
-        image: Any = Image.fromarray(self.data.numpy()[index], mode="L")
-        target: Any = int(self.targets[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+    def extra_repr(self) -> str:
+        return f"Split: {'Train' if self.train is True else 'Test'}"
