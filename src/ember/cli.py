@@ -45,7 +45,9 @@ def _add_demo_command(subparsers: Subparsers) -> None:
     parser.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
     parser.add_argument("--out", default="out", metavar="DIR", help="where to save figures")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    parser.add_argument("--root", metavar="DIR", help="where the demo's data set is (mnist, siamese)")
+    parser.add_argument(
+        "--root", metavar="DIR", help="the data set: MNIST's folder (mnist, default data), faces (siamese)"
+    )
     parser.add_argument("--download", action="store_true", help="fetch the data set into --root (mnist)")
     parser.set_defaults(handler=_run_demo)
 

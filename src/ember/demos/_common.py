@@ -106,6 +106,7 @@ def plot_curves(
     """One PNG with a panel per named curve, e.g. {"loss": (steps, losses), "accuracy": ...};
     a panel given as {"train": curve, "test": curve} draws those curves together with a legend.
     The panels named in `log_y` get a logarithmic y axis."""
+    MaxNLocator = require("matplotlib.ticker").MaxNLocator
     fig, axes = figure(ncols=len(curves), size=(5.0, 3.8))
     for ax, (name, panel) in zip(axes, curves.items()):
         labelled = panel.items() if isinstance(panel, Mapping) else [(None, panel)]
@@ -115,6 +116,7 @@ def plot_curves(
             ax.legend()
         if name in log_y:
             ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)
