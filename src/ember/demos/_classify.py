@@ -11,6 +11,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import nn
+from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..nn import functional as F
 from ..serialization import load, save
@@ -67,7 +68,7 @@ def train_classifier(
     test_losses: list[float] = []
     test_accuracies: list[float] = []
 
-    def loss_of(batch: tuple[Any, Any]) -> Any:
+    def loss_of(batch: tuple[Any, Any]) -> Tensor:
         images, labels = batch
         return F.cross_entropy(model(images), labels)
 

@@ -29,6 +29,7 @@ import numpy as np
 from .. import nn
 from .._creation import from_numpy
 from .._random import Generator, manual_seed
+from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..ops.join import cat
 from ..utils.data import DataLoader, Dataset, random_split
@@ -129,7 +130,7 @@ def run(
     model = embedding_net(embedding_dim)
     scores = _Scores(model, {"train": (train_set, train_pairs.pairs), "test": (test_set, test_pairs)})
 
-    def loss_of(batch: Sequence[Any]) -> Any:
+    def loss_of(batch: Sequence[Any]) -> Tensor:
         first, second, target = batch
         embeddings = model(cat([first, second]))
         return _pairs.contrastive_loss(embeddings[: len(first)], embeddings[len(first):], target, MARGIN)
