@@ -18,7 +18,6 @@ from typing import Callable, Optional, Sequence
 import ember
 
 from . import demos
-from .demos._common import MissingDataError
 
 Subparsers = argparse._SubParsersAction
 
@@ -69,7 +68,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     length = () if args.epochs is None else (args.epochs,)
     try:
         demo.run(*length, **options)
-    except MissingDataError as err:
+    except demos.MissingDataError as err:
         print(f"ember: {err}", file=sys.stderr)
         return 1
     return 0

@@ -8,7 +8,7 @@ import pytest
 
 from ember.cli import main
 from ember.demos import mnist
-from ember.demos._common import MissingDataError
+from ember.demos import MissingDataError
 from ember.vision import datasets
 
 from .images import write_mnist

@@ -7,7 +7,7 @@ import pytest
 
 from ember.cli import main
 from ember.demos import siamese
-from ember.demos._common import MissingDataError
+from ember.demos import MissingDataError
 
 from .images import write_image_folder
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from ._common import MissingDataError
+
 DEMOS: dict[str, str] = {
     "moons": "micrograd's MLP on two moons, SVM loss (--epochs = full-batch steps, 100)",
     "adder": "count the ones in 10 bits, 11-way cross-entropy (--epochs = samples, 500)",
@@ -28,4 +30,4 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-__all__ = ["DEMOS", "load"]
+__all__ = ["DEMOS", "MissingDataError", "load"]

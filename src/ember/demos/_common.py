@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
 
 from ..scalar.value import Value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from tqdm import tqdm
 
 PathLike = Union[str, Path]
 T = TypeVar("T")
@@ -50,10 +51,9 @@ def progress(iterable: Iterable[T], total: int, desc: str, enabled: bool = True)
     return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False)
 
 
-def progress_bar(total: int, desc: str, enabled: bool = True) -> Any:
+def progress_bar(total: int, desc: str, enabled: bool = True) -> tqdm:
     """A tqdm bar of `total` steps, advanced by hand with `.update(n)` (on stderr)."""
-    tqdm = require("tqdm").tqdm
-    return tqdm(total=total, desc=desc, disable=not enabled, leave=False)
+    return require("tqdm").tqdm(total=total, desc=desc, disable=not enabled, leave=False)
 
 
 def log(message: str) -> None:
