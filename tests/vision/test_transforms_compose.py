@@ -58,3 +58,33 @@ def test_random_order_applies_each_transform_once():
     t = T.RandomOrder([T.Lambda(lambda s: s + "a"), T.Lambda(lambda s: s + "b"), T.Lambda(lambda s: s + "c")])
     outs = {t("") for _ in range(60)}
     assert outs == {"abc", "acb", "bac", "bca", "cab", "cba"}
+
+
+def test_a_training_pipeline_on_a_pil_image_is_reproducible():
+    import numpy as np
+    from PIL import Image
+
+    img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (40, 50, 3), dtype=np.uint8))
+    pipeline = T.Compose([
+        T.RandomResizedCrop(24), T.RandomHorizontalFlip(), T.ColorJitter(0.3, 0.3, 0.3, 0.05),
+        T.ToTensor(), T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)), T.RandomErasing(),
+    ])
+    ember.manual_seed(0)
+    first = pipeline(img)
+    ember.manual_seed(0)
+    again = pipeline(img)
+    assert first.shape == (3, 24, 24) and first.dtype is ember.float32
+    assert np.array_equal(first.numpy(), again.numpy())
+    assert not np.array_equal(pipeline(img).numpy(), first.numpy())
+
+
+def test_an_evaluation_pipeline_matches_hand_computed_values():
+    import numpy as np
+    from PIL import Image
+
+    arr = np.random.default_rng(1).integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    pipeline = T.Compose([T.Resize(20), T.CenterCrop(16), T.PILToTensor(), T.ConvertImageDtype(ember.float32), T.Normalize((0.5,) * 3, (0.5,) * 3)])
+    resized = np.asarray(Image.fromarray(arr).resize((26, 20), Image.Resampling.BILINEAR))
+    top, left = int(round((20 - 16) / 2)), int(round((26 - 16) / 2))
+    expected = (resized[top:top + 16, left:left + 16].transpose(2, 0, 1) / np.float32(255) - 0.5) / 0.5
+    np.testing.assert_allclose(pipeline(Image.fromarray(arr)).numpy(), expected, rtol=1e-6, atol=1e-6)

@@ -1,7 +1,6 @@
 """The random transforms: get_params against their documented distributions, padding and
 fallbacks, probabilities, and reproducibility under ember.manual_seed (different seeds differ)."""
 
-import math
 
 import numpy as np
 import pytest
@@ -208,6 +207,13 @@ def test_random_mask_zeroes_one_square_on_tensors():
     assert rows.max() - rows.min() == 3 and cols.max() - cols.min() == 3
     assert (zeros == zeros[0, 0]).all()  # the same patch on every channel and image
     assert x.numpy().min() == 1.0
+
+
+def test_random_mask_fills_each_channel_of_a_tensor():
+    out = T.RandomMask((2, 3), p=1.0, fill=(5, 6))(ember.zeros(2, 4, 4, dtype=ember.uint8)).numpy()
+    assert out.dtype == np.uint8
+    assert (out[0] == 5).sum() == (out[1] == 6).sum() == 6
+    assert ((out[0] == 5) == (out[1] == 6)).all()
 
 
 def test_random_mask_on_pil_with_fill_and_rectangle():

@@ -27,8 +27,8 @@ def _work_dtype(data: np.ndarray) -> np.dtype:
 
 
 def _luma(data: np.ndarray) -> np.ndarray:
-    """[..., 1, H, W] grayscale of [..., 3, H, W] data in its working dtype, truncated to the
-    image dtype as torchvision does."""
+    """The [..., 1, H, W] luma of [..., 3, H, W] data, computed in the working dtype and cast back
+    (truncating integers) to data's dtype, as torchvision does."""
     work = data.astype(_work_dtype(data))
     r, g, b = work[..., 0:1, :, :], work[..., 1:2, :, :], work[..., 2:3, :, :]
     return (_LUMA[0] * r + _LUMA[1] * g + _LUMA[2] * b).astype(data.dtype)
@@ -70,12 +70,18 @@ def _blend(data: np.ndarray, other: np.ndarray, ratio: float) -> np.ndarray:
     return np.clip(mixed, 0, _max_value(data.dtype)).astype(data.dtype)
 
 
-def _check_factor(name: str, factor: float) -> None:
+def _checked_pixels(img: Any, name: str, factor: float) -> np.ndarray:
+    """The pixels of a [..., 1 or 3, H, W] tensor, once the factor is known non-negative."""
     if factor < 0:
         raise ValueError(f"{name} ({factor}) is not non-negative.")
+    _check_tensor_image(img)
+    _check_channels(img, [1, 3])
+    return _array(img)
 
 
 def _enhance(img: Any, enhancer: str, factor: float) -> Any:
+    """Pillow's ImageEnhance.<enhancer>(img).enhance(factor), as torchvision uses for PIL images."""
+    _check_pil(img)
     from PIL import ImageEnhance
 
     return getattr(ImageEnhance, enhancer)(img).enhance(factor)
@@ -84,12 +90,8 @@ def _enhance(img: Any, enhancer: str, factor: float) -> Any:
 def adjust_brightness(img: Any, brightness_factor: float) -> Any:
     """The image times brightness_factor (0 gives black, 1 the original), clamped."""
     if not _is_tensor(img):
-        _check_pil(img)
         return _enhance(img, "Brightness", brightness_factor)
-    _check_factor("brightness_factor", brightness_factor)
-    _check_tensor_image(img)
-    _check_channels(img, [1, 3])
-    data = _array(img)
+    data = _checked_pixels(img, "brightness_factor", brightness_factor)
     return _tensor(_blend(data, np.zeros_like(data), brightness_factor))
 
 
@@ -97,12 +99,8 @@ def adjust_contrast(img: Any, contrast_factor: float) -> Any:
     """The image blended with its mean gray level: factor 0 gives a solid gray image, 1 the
     original, 2 doubles the contrast."""
     if not _is_tensor(img):
-        _check_pil(img)
         return _enhance(img, "Contrast", contrast_factor)
-    _check_factor("contrast_factor", contrast_factor)
-    _check_tensor_image(img)
-    _check_channels(img, [1, 3])
-    data = _array(img)
+    data = _checked_pixels(img, "contrast_factor", contrast_factor)
     gray = _luma(data) if data.shape[-3] == 3 else data
     mean = gray.astype(_work_dtype(data)).mean(axis=(-3, -2, -1), keepdims=True)
     return _tensor(_blend(data, mean, contrast_factor))
@@ -112,14 +110,10 @@ def adjust_saturation(img: Any, saturation_factor: float) -> Any:
     """The image blended with its grayscale: factor 0 gives gray, 1 the original, 2 doubles the
     saturation. A one-channel image is returned as it is."""
     if not _is_tensor(img):
-        _check_pil(img)
         return _enhance(img, "Color", saturation_factor)
-    _check_factor("saturation_factor", saturation_factor)
-    _check_tensor_image(img)
-    _check_channels(img, [1, 3])
-    if get_dimensions(img)[0] == 1:
+    data = _checked_pixels(img, "saturation_factor", saturation_factor)
+    if data.shape[-3] == 1:
         return img
-    data = _array(img)
     return _tensor(_blend(data, _luma(data), saturation_factor))
 
 
@@ -133,7 +127,7 @@ def _rgb_to_hsv(rgb: np.ndarray) -> np.ndarray:
     safe = np.where(gray, 1, chroma)
     rc, gc, bc = (maxc - r) / safe, (maxc - g) / safe, (maxc - b) / safe
     hue = np.where(maxc == r, bc - gc, np.where(maxc == g, 2.0 + rc - bc, 4.0 + gc - rc))
-    hue = np.where(gray, 0, np.fmod(hue / 6.0 + 1.0, 1.0))
+    hue = np.fmod(hue / 6.0 + 1.0, 1.0)
     return np.stack([hue, saturation, maxc], axis=-3).astype(rgb.dtype)
 
 

@@ -196,19 +196,19 @@ def resized_crop(
     return resize(crop(img, top, left, height, width), size, interpolation, antialias=antialias)
 
 
-def hflip(img: Any) -> Any:
-    """The image mirrored left to right."""
+def _flip(img: Any, pil_transpose: str, dim: int) -> Any:
     if not _is_tensor(img):
         _check_pil(img)
-        return img.transpose(_pil().Transpose.FLIP_LEFT_RIGHT)
+        return img.transpose(getattr(_pil().Transpose, pil_transpose))
     _check_tensor_image(img)
-    return img.flip(-1)
+    return img.flip(dim)
+
+
+def hflip(img: Any) -> Any:
+    """The image mirrored left to right."""
+    return _flip(img, "FLIP_LEFT_RIGHT", -1)
 
 
 def vflip(img: Any) -> Any:
     """The image mirrored top to bottom."""
-    if not _is_tensor(img):
-        _check_pil(img)
-        return img.transpose(_pil().Transpose.FLIP_TOP_BOTTOM)
-    _check_tensor_image(img)
-    return img.flip(-2)
+    return _flip(img, "FLIP_TOP_BOTTOM", -2)

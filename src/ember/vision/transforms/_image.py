@@ -76,8 +76,9 @@ def get_image_num_channels(img: Any) -> int:
 
 
 def _array(img: Tensor) -> np.ndarray:
-    """The tensor's pixels as a NumPy array (shared, not copied; transforms do not track
-    gradients, except `normalize`)."""
+    """The tensor's pixels as a NumPy array (shared, not copied). Transforms computed in NumPy
+    (resize, pad, warps, colour) do not track gradients; normalize, crop, flips and erase are
+    ember operations and do."""
     return img.detach().numpy()
 
 

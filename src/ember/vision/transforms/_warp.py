@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from ._image import _array, _check_pil, _check_tensor_image, _compute_in_float, _is_tensor, _parse_fill, _pil, get_dimensions
+from ._image import _check_pil, _check_tensor_image, _compute_in_float, _is_tensor, _parse_fill, _pil, get_dimensions
 from ._interpolation import InterpolationMode, _as_mode, pil_modes_mapping
 
 TensorFill = Optional[Union[float, Sequence[float]]]
