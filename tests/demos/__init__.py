@@ -1,1 +1,0 @@
-"""Tests of the image demos (ember.demos.digits, mnist, siamese) and their shared pieces."""
