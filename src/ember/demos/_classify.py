@@ -128,7 +128,8 @@ def _draw(
 ) -> list[Path]:
     """The curves, the confusion matrix and the first misclassified test images."""
     epochs = range(1, len(train_losses) + 1)
-    wrong = np.flatnonzero(predicted != target)[:MISTAKES_SHOWN]
+    all_wrong = np.flatnonzero(predicted != target)
+    wrong = all_wrong[:MISTAKES_SHOWN]
     images = [np.asarray(test_set[i][0].numpy()).squeeze() for i in wrong]
     captions = [f"{classes[target[i]]} as {classes[predicted[i]]}" for i in wrong]
     return [
@@ -147,6 +148,6 @@ def _draw(
         ),
         _figures.plot_image_grid(
             images, captions, out / f"{name}_mistakes.png",
-            f"{name}: misclassified test images (true as predicted), {len(wrong)} shown",
+            f"{name}: misclassified test images (true as predicted), {len(wrong)} of {len(all_wrong)}",
         ),
     ]
