@@ -42,6 +42,7 @@ def confusion_matrix(predicted: np.ndarray, target: np.ndarray, num_classes: int
     return counts
 
 
+@_common.one_blas_thread()
 def train_classifier(
     name: str,
     make_model: Callable[[], nn.Module],

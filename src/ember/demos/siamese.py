@@ -111,6 +111,7 @@ class _Scores:
                 f"train {self.accuracies['train'][-1]:.2%}  test {self.accuracies['test'][-1]:.2%}")
 
 
+@_common.one_blas_thread()
 def run(
     epochs: int = 10,
     seed: int = DEFAULT_SEED,
