@@ -98,7 +98,8 @@ class _Scores:
         self.embeddings: dict[str, np.ndarray] = {}
 
     def __call__(self, epoch: int, train_loss: float) -> str:
-        """Embed both splits, fit the threshold on the training pairs, score both; the line to log."""
+        """Embed both splits, fit the threshold on the training pairs (the first split), score
+        both; returns the line to log."""
         for name, (dataset, pairs) in self.splits.items():
             self.embeddings[name] = points = embed(self.model, dataset)
             distances, targets = _pairs.pair_distances(points, pairs), pairs[:, 2]
