@@ -1,5 +1,5 @@
-"""The image demos train with BLAS on one thread (OpenBLAS's threads cost a small CNN more than
-they give: 8x the CPU time of one thread on 2 cores)."""
+"""The image demos train with BLAS on one thread: OpenBLAS's threads gain a small CNN nothing
+on 2 idle cores and cost it 7x the wall time on 2 busy ones."""
 
 import pytest
 import threadpoolctl

@@ -42,8 +42,9 @@ def require(module: str) -> ModuleType:
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Run the block with BLAS (and OpenMP) on one thread, through threadpoolctl (which
-    scikit-learn installs). A small CNN's matrix products are small: on 2 cores, OpenBLAS's
-    second thread made a digits epoch take 8x the CPU time and 7x the wall time of one thread."""
+    scikit-learn installs). A small CNN's matrix products are small: on 2 idle cores a digits
+    epoch took the same wall time with OpenBLAS's second thread and twice the CPU time; on 2
+    cores shared with other work (load ~5) it took 7x the wall time and 8x the CPU time."""
     with require("threadpoolctl").threadpool_limits(1):
         yield
 
