@@ -22,7 +22,7 @@ $(VENV)/.bench: pyproject.toml | $(PY)
 	touch $@
 
 demo: $(VENV)/.demo
-	$(PY) -m ember demo moons
+	$(PY) -m ember demo digits
 
 test: $(VENV)/.test
 	$(PY) -m pytest

@@ -38,7 +38,16 @@ def test_usage_errors(capsys):
 def test_help_lists_demos(capsys):
     assert main(["demo", "--help"]) == 0
     help_text = capsys.readouterr().out
-    assert all(name in help_text for name in ("moons", "adder", "parity"))
+    assert all(name in help_text for name in ("moons", "adder", "parity", "digits", "mnist", "siamese"))
+    assert "--root DIR" in help_text and "--download" in help_text
+
+
+def test_data_options_go_only_to_the_demos_that_take_them(capsys):
+    assert main(["demo", "moons", "--root", "data"]) == 2
+    assert main(["demo", "digits", "--download"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ember: demo moons takes no --root", "ember: demo digits takes no --download"
+    ]
 
 
 def test_python_dash_m(tmp_path):

@@ -76,7 +76,7 @@ def test_parity_reaches_100_percent(tmp_path):
 
 
 def test_registry():
-    assert {"moons", "adder", "parity"} <= set(demos.DEMOS)
+    assert {"moons", "adder", "parity", "digits", "mnist", "siamese"} <= set(demos.DEMOS)
     assert demos.load("parity") is parity
     with pytest.raises(ValueError, match="unknown demo 'nope'"):
         demos.load("nope")

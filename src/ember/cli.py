@@ -1,7 +1,7 @@
 """The `ember` command (also `python -m ember`).
 
     ember --version
-    ember demo moons|adder|parity [--epochs N] [--seed S] [--out DIR] [--no-progress]
+    ember demo NAME [--epochs N] [--seed S] [--out DIR] [--no-progress] [--root DIR] [--download]
     ember graph [--tensor] [--out DIR]
 
 A subcommand is a function that adds its subparser and sets `handler(args) -> int` on it;
@@ -11,6 +11,7 @@ adding one (`ember graph`, ...) is that function plus one entry in COMMANDS.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from typing import Callable, Optional, Sequence
 
@@ -43,6 +44,10 @@ def _add_demo_command(subparsers: Subparsers) -> None:
     parser.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
     parser.add_argument("--out", default="out", metavar="DIR", help="where to save figures")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument(
+        "--root", metavar="DIR", help="the data set: MNIST's folder (mnist, default data), faces (siamese)"
+    )
+    parser.add_argument("--download", action="store_true", help="fetch the data set into --root (mnist)")
     parser.set_defaults(handler=_run_demo)
 
 
@@ -51,8 +56,21 @@ def _run_demo(args: argparse.Namespace) -> int:
     options = {"out": args.out, "progress": not args.no_progress}
     if args.seed is not None:
         options["seed"] = args.seed
+    data_options = {"root": args.root, "download": args.download or None}
+    takes = inspect.signature(demo.run).parameters
+    for option, value in data_options.items():
+        if value is None:
+            continue
+        if option not in takes:
+            print(f"ember: demo {args.name} takes no --{option}", file=sys.stderr)
+            return 2
+        options[option] = value
     length = () if args.epochs is None else (args.epochs,)
-    demo.run(*length, **options)
+    try:
+        demo.run(*length, **options)
+    except demos.MissingDataError as err:
+        print(f"ember: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
