@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence, SupportsIndex, U
 import numpy as np
 
 from . import _convert, _dtype, _tensor_str
-from ._device import cpu, device
+from ._device import cpu, device, no_backend, on_cpu
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
 from .autograd import function as _function
@@ -374,8 +374,8 @@ class Tensor(TensorMethods):
         return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        device("cuda")
-        return self
+        """Raises `NoCudaError`: ember has no CUDA (see `ember.device`)."""
+        raise no_backend("cuda")
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)
@@ -453,5 +453,5 @@ def _to_dtype(args: Sequence[Any], kwargs: dict[str, Any]) -> Optional[_dtype.dt
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif a is not None:
-            device(a)
+            on_cpu(a)
     return dtype

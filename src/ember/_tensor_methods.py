@@ -303,18 +303,21 @@ class TensorMethods:
     def sigmoid_(self) -> Tensor: return ops.sigmoid_(self)
 
     # new tensors like this one
-    def new_zeros(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_ones(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 1, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_zeros(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_ones(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 1, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     def new_full(
-        self, size: Shape, fill_value: Number, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False
+        self, size: Shape, fill_value: Number, *, dtype: Optional[_dtype.dtype] = None, device: Any = None,
+        requires_grad: bool = False,
     ) -> Tensor:
-        return ops.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_empty(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_tensor(self, data: Any, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return ops.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_empty(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_tensor(
+        self, data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        return ops.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 def _comparable(other: Any) -> bool:
