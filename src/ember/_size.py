@@ -75,6 +75,15 @@ class Size(tuple):
         return Size, (tuple(self),)
 
 
+def dim_error(dim: Any, ndim: int) -> Exception:
+    """torch's error for `size(dim)` with a dim that is out of range or not an int."""
+    if not isinstance(dim, SupportsIndex):
+        return TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if ndim == 0:
+        return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+
+
 def _checked(size: Any, position: int) -> int:
     """One entry of `Size(sizes)`: anything with `__index__` (an int, a NumPy integer, a
     one-element integer tensor), as torch reads it; negative sizes pass, as in torch."""

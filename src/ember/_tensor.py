@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _convert, _dtype, _tensor_str
 from ._device import cpu, device, no_backend, on_cpu
-from ._size import Size
+from ._size import Size, dim_error
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
 from .autograd import function as _function
@@ -267,7 +267,7 @@ class Tensor(TensorMethods):
         try:
             return self._data.shape[dim]
         except (IndexError, TypeError):
-            raise _dim_error(dim, self._data.ndim) from None
+            raise dim_error(dim, self._data.ndim) from None
 
     def dim(self) -> int:
         return self._data.ndim
@@ -440,15 +440,6 @@ def _legacy(dtype: _dtype.dtype) -> type:
         return Tensor._make(_legacy_data(args, dtype), False, None)
 
     return type(_LEGACY_NAMES[dtype.name], (), {"__new__": __new__, "__doc__": f"Legacy constructor of {dtype} tensors."})
-
-
-def _dim_error(dim: Any, ndim: int) -> Exception:
-    """torch's error for `size(dim)` with a dim that is out of range or not an int."""
-    if not isinstance(dim, SupportsIndex):
-        return TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
-    if ndim == 0:
-        return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    return IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
 
 
 def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
