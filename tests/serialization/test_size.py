@@ -14,22 +14,22 @@ def _checkpoint(lib):
             "x": x, "plain": (2, 3)}
 
 
+def _assert_sizes(loaded, size_type):
+    """What `_checkpoint` saved, read back with its sizes as `size_type` and plain tuples as tuples."""
+    assert type(loaded["shape"]) is size_type and loaded["shape"] == (2, 3)
+    assert [type(s) for s in loaded["sizes"]] == [size_type] * 3 and loaded["sizes"] == [(2, 3), (3,), ()]
+    assert type(loaded["nested"]["s"][0]) is size_type and type(loaded["plain"]) is tuple
+    assert loaded["x"].shape == loaded["shape"]
+
+
 def test_ember_size_loads_in_torch_as_torch_size(tmp_path):
     ember.save(_checkpoint(ember), tmp_path / "s.pt")
-    theirs = torch.load(tmp_path / "s.pt", weights_only=True)
-    assert type(theirs["shape"]) is torch.Size and theirs["shape"] == torch.Size([2, 3])
-    assert [type(s) for s in theirs["sizes"]] == [torch.Size] * 3 and theirs["sizes"] == [(2, 3), (3,), ()]
-    assert type(theirs["nested"]["s"][0]) is torch.Size and type(theirs["plain"]) is tuple
-    assert theirs["x"].shape == theirs["shape"]
+    _assert_sizes(torch.load(tmp_path / "s.pt", weights_only=True), torch.Size)
 
 
 def test_torch_size_loads_in_ember_as_ember_size(tmp_path):
     torch.save(_checkpoint(torch), tmp_path / "t.pt")
-    ours = ember.load(tmp_path / "t.pt")
-    assert type(ours["shape"]) is ember.Size and ours["shape"] == ember.Size([2, 3])
-    assert [type(s) for s in ours["sizes"]] == [ember.Size] * 3 and ours["sizes"] == [(2, 3), (3,), ()]
-    assert type(ours["nested"]["s"][0]) is ember.Size and type(ours["plain"]) is tuple
-    assert ours["x"].shape == ours["shape"]
+    _assert_sizes(ember.load(tmp_path / "t.pt"), ember.Size)
 
 
 def test_ember_round_trip_keeps_sizes(tmp_path):
