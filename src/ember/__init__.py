@@ -17,6 +17,7 @@ from ._dtype import (
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
 from ._sampling import multinomial
 from ._device import device, get_default_device, set_default_device
+from ._size import Size
 from ._tensor import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, Tensor
 from ._creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,

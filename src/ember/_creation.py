@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dtype, _random, _tensor
 from ._convert import array_from_data, as_dtype, checked_number, checked_scalar, is_size
-from ._device import device as _device
+from ._device import on_cpu
 
 Size = Union[int, Sequence[int]]
 
@@ -35,7 +35,7 @@ def _shape(size: tuple) -> tuple[int, ...]:
 
 def _new(data: np.ndarray, requires_grad: bool, device: Any = None) -> _tensor.Tensor:
     if device is not None:
-        _device(device)
+        on_cpu(device)
     t = _tensor.Tensor._make(data, False, None)
     if requires_grad:
         t.requires_grad_(True)
@@ -55,6 +55,8 @@ def tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, 
 
 def as_tensor(data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
     """Like `tensor`, but shares memory with `data` when no conversion is needed."""
+    if device is not None:
+        on_cpu(device)
     if isinstance(data, _tensor.Tensor) and (dtype is None or dtype is data.dtype):
         return data
     return _new(array_from_data(data, dtype, copy=False), False, device)
@@ -93,20 +95,20 @@ def _like(t: _tensor.Tensor, dtype: Optional[_dtype.dtype]) -> np.dtype:
     return t._data.dtype if dtype is None else _np_dtype(dtype)
 
 
-def zeros_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
-    return _new(np.zeros(input.shape, _like(input, dtype)), requires_grad)
+def zeros_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    return _new(np.zeros(input._data.shape, _like(input, dtype)), requires_grad, device)
 
 
-def ones_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
-    return _new(np.ones(input.shape, _like(input, dtype)), requires_grad)
+def ones_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    return _new(np.ones(input._data.shape, _like(input, dtype)), requires_grad, device)
 
 
-def full_like(input: _tensor.Tensor, fill_value: Any, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
-    return full(input.shape, fill_value, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+def full_like(input: _tensor.Tensor, fill_value: Any, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    return full(input._data.shape, fill_value, dtype=input.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> _tensor.Tensor:
-    return _new(np.empty(input.shape, _like(input, dtype)), requires_grad)
+def empty_like(input: _tensor.Tensor, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
+    return _new(np.empty(input._data.shape, _like(input, dtype)), requires_grad, device)
 
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, *, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
@@ -309,9 +311,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None
     return _new(data, False)
 
 
-def rand_like(input: _tensor.Tensor, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None) -> _tensor.Tensor:
-    return rand(input.shape, generator=generator, dtype=dtype or input.dtype)
+def rand_like(input: _tensor.Tensor, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
+    return rand(input._data.shape, generator=generator, dtype=dtype or input.dtype, device=device)
 
 
-def randn_like(input: _tensor.Tensor, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None) -> _tensor.Tensor:
-    return randn(input.shape, generator=generator, dtype=dtype or input.dtype)
+def randn_like(input: _tensor.Tensor, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:
+    return randn(input._data.shape, generator=generator, dtype=dtype or input.dtype, device=device)

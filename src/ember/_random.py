@@ -8,8 +8,11 @@ same weights, data order and dropout masks on every run, as with `torch.manual_s
 from __future__ import annotations
 
 import random
+from typing import Union
 
 import numpy as np
+
+from . import _device
 
 _DEFAULT_SEED = 67280421310721  # torch's seed for a freshly made Generator()
 
@@ -21,8 +24,8 @@ class Generator:
     scalar engine, both derived from the same seed.
     """
 
-    def __init__(self, device: str = "cpu") -> None:
-        self.device = device
+    def __init__(self, device: Union[str, _device.device] = "cpu") -> None:
+        self.device = _device.on_cpu(device)
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:

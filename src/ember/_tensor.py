@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterator, Optional, Sequence, SupportsIndex, U
 import numpy as np
 
 from . import _convert, _dtype, _tensor_str
-from ._device import cpu, device
+from ._device import cpu, device, no_backend, on_cpu
+from ._size import Size, dim_error
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
 from .autograd import function as _function
@@ -117,8 +118,11 @@ class Tensor(TensorMethods):
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
-            if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: {value.shape} vs {self.shape}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor of size "
+                    f"'{list(self._data.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
             if value.dtype is not self.dtype:
                 raise RuntimeError(f"assigned grad has data of a different type: {value.dtype} vs {self.dtype}")
         self._grad = value
@@ -233,8 +237,9 @@ class Tensor(TensorMethods):
 
     # array-like basics
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        """The sizes of the dimensions, an `ember.Size` (ember's own code reads `_data.shape`)."""
+        return _tuple_new(Size, self._data.shape)
 
     @property
     def dtype(self) -> _dtype.dtype:
@@ -255,8 +260,14 @@ class Tensor(TensorMethods):
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
-    def size(self, dim: Optional[int] = None) -> Union[tuple[int, ...], int]:
-        return self._data.shape if dim is None else self._data.shape[dim]
+    def size(self, dim: Optional[int] = None) -> Union[Size, int]:
+        """`size()` is `shape`, an `ember.Size`; `size(dim)` is one dimension's size, an int."""
+        if dim is None:
+            return _tuple_new(Size, self._data.shape)
+        try:
+            return self._data.shape[dim]
+        except (IndexError, TypeError):
+            raise dim_error(dim, self._data.ndim) from None
 
     def dim(self) -> int:
         return self._data.ndim
@@ -374,8 +385,8 @@ class Tensor(TensorMethods):
         return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        device("cuda")
-        return self
+        """Raises `NoCudaError`: ember has no CUDA (see `ember.device`)."""
+        raise no_backend("cuda")
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)
@@ -403,6 +414,7 @@ class Tensor(TensorMethods):
 
 
 _new = object.__new__
+_tuple_new = tuple.__new__
 _make = Tensor._make
 _function._bind_tensor(Tensor)
 
@@ -413,13 +425,13 @@ _LEGACY_NAMES = {
 
 
 def _legacy_data(args: tuple, dtype: _dtype.dtype) -> np.ndarray:
-    """torch's legacy constructors: `(data)` converts data, `(*sizes)` allocates uninitialised,
-    `()` is empty (shape (0,))."""
+    """torch's legacy constructors: `(data)` converts data, `(*sizes)` and `(Size)` allocate
+    uninitialised, `()` is empty (shape (0,))."""
     if not args:
         return np.empty(0, dtype=dtype.numpy)
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
         return _convert.array_from_data(args[0], dtype, copy=True)
-    shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+    shape = args[0] if isinstance(args[0], Size) else args
     return np.empty(tuple(int(s) for s in shape), dtype=dtype.numpy)
 
 
@@ -453,5 +465,5 @@ def _to_dtype(args: Sequence[Any], kwargs: dict[str, Any]) -> Optional[_dtype.dt
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif a is not None:
-            device(a)
+            on_cpu(a)
     return dtype

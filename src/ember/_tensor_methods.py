@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from . import _dtype
     from ._random import Generator
+    from ._size import Size
     from ._tensor import Tensor
     from .ops._util import Dim
     from .ops.shape import Shape
@@ -37,7 +38,7 @@ class TensorMethods:
         _data: np.ndarray
 
         @property
-        def shape(self) -> tuple[int, ...]: ...
+        def shape(self) -> Size: ...
         @property
         def dtype(self) -> _dtype.dtype: ...
         @property
@@ -194,7 +195,7 @@ class TensorMethods:
     def le(self, other: TensorLike) -> Tensor: return ops.le(self, other)
     def gt(self, other: TensorLike) -> Tensor: return ops.gt(self, other)
     def ge(self, other: TensorLike) -> Tensor: return ops.ge(self, other)
-    def equal(self, other: Tensor) -> bool: return self.shape == other.shape and bool(ops.eq(self, other).all())
+    def equal(self, other: Tensor) -> bool: return self._data.shape == other._data.shape and bool(ops.eq(self, other).all())
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         return ops.allclose(self, other, rtol, atol, equal_nan)
     def isnan(self) -> Tensor: return ops.isnan(self)
@@ -209,8 +210,8 @@ class TensorMethods:
     # shape
     def reshape(self, *shape: Shape) -> Tensor: return ops.reshape(self, *shape)
     def view(self, *shape: Shape) -> Tensor: return ops.view(self, *shape)
-    def view_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other.shape)
-    def reshape_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other.shape)
+    def view_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other._data.shape)
+    def reshape_as(self, other: Tensor) -> Tensor: return ops.reshape(self, other._data.shape)
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: return ops.flatten(self, start_dim, end_dim)
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor: return ops.unflatten(self, dim, sizes)
     def squeeze(self, dim: Dim = None) -> Tensor: return ops.squeeze(self, dim)
@@ -219,7 +220,7 @@ class TensorMethods:
     def transpose(self, dim0: int, dim1: int) -> Tensor: return ops.transpose(self, dim0, dim1)
     def t(self) -> Tensor: return ops.t(self)
     def expand(self, *sizes: Shape) -> Tensor: return ops.expand(self, *sizes)
-    def expand_as(self, other: Tensor) -> Tensor: return ops.expand(self, other.shape)
+    def expand_as(self, other: Tensor) -> Tensor: return ops.expand(self, other._data.shape)
     def broadcast_to(self, size: Shape) -> Tensor: return ops.broadcast_to(self, size)
     def movedim(self, source: Dim, destination: Dim) -> Tensor: return ops.movedim(self, source, destination)
     moveaxis = movedim
@@ -303,18 +304,21 @@ class TensorMethods:
     def sigmoid_(self) -> Tensor: return ops.sigmoid_(self)
 
     # new tensors like this one
-    def new_zeros(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_ones(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 1, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_zeros(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_ones(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 1, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     def new_full(
-        self, size: Shape, fill_value: Number, *, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False
+        self, size: Shape, fill_value: Number, *, dtype: Optional[_dtype.dtype] = None, device: Any = None,
+        requires_grad: bool = False,
     ) -> Tensor:
-        return ops.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_empty(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.full(_size(size), 0, dtype=dtype or self.dtype, requires_grad=requires_grad)
-    def new_tensor(self, data: Any, dtype: Optional[_dtype.dtype] = None, requires_grad: bool = False) -> Tensor:
-        return ops.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return ops.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_empty(self, *size: Shape, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ops.full(_size(size), 0, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def new_tensor(
+        self, data: Any, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        return ops.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 def _comparable(other: Any) -> bool:

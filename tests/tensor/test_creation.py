@@ -199,10 +199,10 @@ def test_devices():
     assert x.to("cpu") is x and x.cpu() is x and x.to(ember.device("cpu")) is x
     y = x.to("cpu", ember.float64)
     assert y.dtype == ember.float64
-    assert ember.zeros(2, device="cpu").device == "cpu"
+    assert ember.zeros(2, device="cpu").device == ember.device("cpu")
     assert ember.device("cpu:0").index == 0
     for call in (lambda: x.to("cuda"), lambda: x.cuda(), lambda: ember.zeros(2, device="cuda"),
-                 lambda: ember.device("cuda:0"), lambda: ember.tensor([1.0], device="mps")):
+                 lambda: ember.zeros(2, device=ember.device("cuda:0")), lambda: ember.tensor([1.0], device="mps")):
         with pytest.raises(RuntimeError, match="runs on the CPU only"):
             call()
 

@@ -121,7 +121,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
     larger in the others."""
     d = _check_scatter_gather("gather", input, dim, index)
     if input.ndim == 0 or index.ndim == 0:  # torch reads a 0-d tensor here as one element
-        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
+        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index._data.shape)
     return Gather.apply(input, d, index)
 
 
@@ -149,7 +149,7 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
             )
     if input.ndim == 0 or index.ndim == 0:
         src = src.reshape(-1) if isinstance(src, _tensor.Tensor) else src
-        return scatter(input.reshape(-1), 0, index.reshape(-1), src, reduce=reduce).reshape(input.shape)
+        return scatter(input.reshape(-1), 0, index.reshape(-1), src, reduce=reduce).reshape(input._data.shape)
     if reduce is not None:
         return ScatterWithReduce.apply(input, d, index, src, _SCATTER_REDUCE[reduce])
     if not isinstance(src, _tensor.Tensor):
@@ -163,7 +163,7 @@ def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Any:
         raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")
     d = _check_scatter_gather("scatter", input, dim, index, src)
     if input.ndim == 0 or index.ndim == 0:
-        return scatter_add(input.reshape(-1), 0, index.reshape(-1), src.reshape(-1)).reshape(input.shape)
+        return scatter_add(input.reshape(-1), 0, index.reshape(-1), src.reshape(-1)).reshape(input._data.shape)
     return ScatterAdd.apply(input, d, index, src)
 
 
@@ -186,8 +186,8 @@ def _check_scatter_gather(op: str, input: Any, dim: int, index: Any, src: Any = 
     idx = index._data
     if idx.size == 0:
         return d
-    shape, ishape = input.shape or (1,), idx.shape or (1,)
-    sshape = None if src is None else (src.shape or (1,))
+    shape, ishape = input._data.shape or (1,), idx.shape or (1,)
+    sshape = None if src is None else (src._data.shape or (1,))
     for k in range(ndim):
         if (k != d and ishape[k] > shape[k]) or (sshape is not None and ishape[k] > sshape[k]):
             if op == "gather":

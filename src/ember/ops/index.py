@@ -248,7 +248,7 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     idx = index._data.reshape(-1)
-    if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # NumPy would wrap a negative one
+    if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[d]):  # NumPy would wrap a negative one
         raise IndexError(f"index out of range in self: indices must lie in [0, {input.shape[d]}) along dim {d}")
     return IndexSelect.apply(input, Advanced((), (slice(None),) * d + (idx,)))
 
@@ -306,7 +306,7 @@ def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool =
 
 def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
     d = normalize_dims(dim, input.ndim)[0]
-    n = input.shape[d]
+    n = input._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
         step = int(split_size_or_sections)
         sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
@@ -323,12 +323,12 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
     d = normalize_dims(dim, input.ndim)[0]
-    return split(input, max(1, -(-input.shape[d] // chunks)), d)
+    return split(input, max(1, -(-input._data.shape[d] // chunks)), d)
 
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     d = normalize_dims(dim, input.ndim)[0]
-    n = input.shape[d]
+    n = input._data.shape[d]
     if not -n <= start <= n:
         raise IndexError(f"narrow(): start {start} out of range for size {n} at dim {d}")
     start = start + n if start < 0 else start

@@ -185,8 +185,8 @@ def mv(input: Any, vec: Any) -> Any:
     """matrix @ vector, refusing any other ranks as torch's mv does."""
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    if input.shape[1] != vec.shape[0]:
-        n, m = input.shape
+    if input._data.shape[1] != vec._data.shape[0]:
+        n, m = input._data.shape
         raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec.shape[0]})")
     return matmul(input, vec)
 
@@ -194,7 +194,7 @@ def mv(input: Any, vec: Any) -> Any:
 def bmm(input: Any, mat2: Any) -> Any:
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm: expected 3D tensors, got {input.ndim}D and {mat2.ndim}D")
-    if input.shape[0] != mat2.shape[0]:
+    if input._data.shape[0] != mat2._data.shape[0]:
         raise RuntimeError(f"bmm: batch sizes differ: {list(input.shape)} and {list(mat2.shape)}")
     return matmul(input, mat2)
 
@@ -202,7 +202,7 @@ def bmm(input: Any, mat2: Any) -> Any:
 def dot(input: Any, other: Any) -> Any:
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    if input.shape != other.shape:
+    if input._data.shape != other._data.shape:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
             "to have the same number of elements, but got different ones"

@@ -38,11 +38,11 @@ def check_class_target(input: Tensor, target: Tensor, weight: Optional[Tensor], 
     and with its exception types; targets out of [0, C) (other than ignore_index) raise IndexError."""
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    if input.ndim > 1 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
+    if input.ndim > 1 and (target.ndim == 0 or target._data.shape[0] != input._data.shape[0]):
         batch = target.shape[0] if target.ndim else 1
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
-    expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
-    if target.shape != expected:
+    expected = input._data.shape[:1] + input._data.shape[2:] if input.ndim > 1 else ()
+    if target._data.shape != expected:
         if input.ndim <= 2:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
@@ -51,9 +51,9 @@ def check_class_target(input: Tensor, target: Tensor, weight: Optional[Tensor], 
             f"expected target dtype to be Long or Byte, but got {torch_name(target.dtype)}; class indices are "
             "int64 (target.long()), class probabilities a float tensor shaped like the input"
         )
-    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    classes = input._data.shape[1] if input.ndim > 1 else input._data.shape[0]
     if weight is not None:
-        if weight.ndim != 1 or weight.shape[0] != classes:
+        if weight.ndim != 1 or weight._data.shape[0] != classes:
             raise RuntimeError(
                 f"weight tensor should be defined either for all {classes} classes or no classes but got "
                 f"weight tensor of shape: {list(weight.shape)}"

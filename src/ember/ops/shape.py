@@ -233,7 +233,7 @@ def reshape(input: Any, *shape: Shape) -> Any:
 
 def _reshape(input: Any, shape: tuple[int, ...], fn: type) -> Any:
     """Reshape (or squeeze / unsqueeze, which name their node as torch does)."""
-    same = shape == input.shape and not input._requires_grad
+    same = shape == input._data.shape and not input._requires_grad
     return track(input._alias(False, None) if same else fn.apply(input, shape), input, lambda t: fn.apply(t, shape))
 
 
@@ -319,7 +319,7 @@ def t(input: Any) -> Any:
 
 def squeeze(input: Any, dim: Any = None) -> Any:
     dims = normalize_dims(dim, input.ndim) if dim is not None else None
-    shape = tuple(n for i, n in enumerate(input.shape) if not (n == 1 and (dims is None or i in dims)))
+    shape = tuple(n for i, n in enumerate(input._data.shape) if not (n == 1 and (dims is None or i in dims)))
     return _reshape(input, shape, Squeeze if dims is None else SqueezeDim)
 
 
@@ -328,7 +328,7 @@ def unsqueeze(input: Any, dim: int) -> Any:
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     dim %= ndim
-    return _reshape(input, input.shape[:dim] + (1,) + input.shape[dim:], Unsqueeze)
+    return _reshape(input, input._data.shape[:dim] + (1,) + input._data.shape[dim:], Unsqueeze)
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
@@ -337,7 +337,7 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     s, e = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    return reshape(input, input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:])
+    return reshape(input, input._data.shape[:s] + (int(np.prod(input._data.shape[s:e + 1])),) + input._data.shape[e + 1:])
 
 
 def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:
@@ -355,7 +355,7 @@ def flip(input: Any, dims: Shape) -> Any:
 
 def roll(input: Any, shifts: Shape, dims: Any = None) -> Any:
     if dims is None:
-        return Roll.apply(input.flatten(), shifts, None).reshape(input.shape)
+        return Roll.apply(input.flatten(), shifts, None).reshape(input._data.shape)
     return Roll.apply(input, shifts, dims)
 
 

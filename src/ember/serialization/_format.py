@@ -45,5 +45,6 @@ class Global:
 REBUILD_TENSOR = Global("torch._utils", "_rebuild_tensor_v2")
 REBUILD_PARAMETER = Global("torch._utils", "_rebuild_parameter")
 ORDERED_DICT = Global("collections", "OrderedDict")
+SIZE = Global("torch", "Size")
 STORAGE_GLOBALS = {name: Global("torch", name) for name in STORAGE_NAMES}
 DTYPE_GLOBALS = {name: Global("torch", name) for name in DTYPE_NAMES}

@@ -16,6 +16,7 @@ from typing import IO, Any, Callable, Iterator, Optional
 
 import numpy as np
 
+from .._size import Size
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
 from . import _dtypes, _format, _legacy, _location, _safe_globals, _safetensors
@@ -54,6 +55,8 @@ def _allowed(module: str, name: str) -> Optional[Any]:
     """The object a weights-only checkpoint may name by (module, name), or None."""
     if (module, name) == ("collections", "OrderedDict"):
         return OrderedDict
+    if (module, name) == ("torch", "Size"):
+        return Size
     if module == "torch._utils" and name == "_rebuild_tensor_v2":
         return _rebuild_tensor_v2
     if module == "torch._utils" and name == "_rebuild_parameter":

@@ -12,6 +12,7 @@ from typing import IO, Any, Callable
 import numpy as np
 
 from .. import _dtype
+from .._size import Size
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
 from . import _format, _legacy, _safetensors
@@ -97,6 +98,8 @@ class _Pickler(pickle._Pickler):  # type: ignore[name-defined]
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _EmptyHooks):
             return (_format.ORDERED_DICT, ())
+        if isinstance(obj, Size):  # as torch.Size, which torch.load(weights_only=True) allows
+            return (_format.SIZE, (tuple(obj),))
         if not isinstance(obj, Tensor):
             return NotImplemented
         if obj._data.dtype not in _format.STORAGE_OF:

@@ -48,8 +48,8 @@ def scaled_dot_product_attention(
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     if enable_gqa:
         key, value = _repeat_heads(key, query.shape[-3]), _repeat_heads(value, query.shape[-3])
-    length, source = query.shape[-2], key.shape[-2]
-    factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    length, source = query._data.shape[-2], key._data.shape[-2]
+    factor = 1 / math.sqrt(query._data.shape[-1]) if scale is None else scale
     scores = query.matmul(key.transpose(-2, -1)) * factor
     if is_causal:
         attn_mask = query._make(np.tril(np.ones((length, source), dtype=bool)), False, None)

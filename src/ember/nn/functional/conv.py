@@ -59,20 +59,20 @@ def _check_weight(input: Tensor, weight: Tensor, bias: Optional[Tensor], groups:
             f"expected a {nd + 2}D weight ({layout}, *kernel_size) for a {nd}D convolution, but got weight "
             f"of size {list(weight.shape)}"
         )
-    if weight.shape[0] % groups:
+    if weight._data.shape[0] % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
             f"weight of size [{list(weight.shape)}] instead"
         )
-    channels = weight.shape[0] if transposed else weight.shape[1] * groups
-    if input.shape[1] != channels:
+    channels = weight._data.shape[0] if transposed else weight._data.shape[1] * groups
+    if input._data.shape[1] != channels:
         given = "transposed=1" if transposed else f"groups={groups}"
         raise RuntimeError(
             f"Given {given}, weight of size {list(weight.shape)}, expected input{list(input.shape)} to have "
             f"{channels} channels, but got {input.shape[1]} channels instead"
         )
-    out_channels = weight.shape[1] * groups if transposed else weight.shape[0]
-    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
+    out_channels = weight._data.shape[1] * groups if transposed else weight._data.shape[0]
+    if bias is not None and (bias.ndim != 1 or bias._data.shape[0] != out_channels):
         raise RuntimeError(
             f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
             f"{out_channels} elements, but got bias of size {list(bias.shape)} instead"
@@ -104,14 +104,14 @@ def _convolution(
             raise RuntimeError(f"Invalid padding string: '{padding}'")
         if padding == "same" and any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
-        before, after = _same_padding(weight.shape[2:], dilation) if padding == "same" else ((0,) * nd,) * 2
+        before, after = _same_padding(weight._data.shape[2:], dilation) if padding == "same" else ((0,) * nd,) * 2
     else:
         before = after = _tuple(padding, nd, "padding")
     _check_arguments(stride, before, dilation, groups)
     x, unbatched = _batched(input, nd, name)
     _check_weight(x, weight, bias, groups, nd, transposed=False)
-    kernel = tuple(weight.shape[2:])
-    size = tuple(x.shape[2:])
+    kernel = tuple(weight._data.shape[2:])
+    size = tuple(x._data.shape[2:])
     padded = tuple(n + a + b for n, a, b in zip(size, before, after))
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     if any(p < e for p, e in zip(padded, span)):
@@ -169,8 +169,8 @@ def _conv_transpose(
         )
     x, unbatched = _batched(input, nd, name)
     _check_weight(x, weight, bias, groups, nd, transposed=True)
-    kernel = tuple(weight.shape[2:])
-    size = tuple(x.shape[2:])
+    kernel = tuple(weight._data.shape[2:])
+    size = tuple(x._data.shape[2:])
     out = tuple(
         (n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in zip(size, stride, padding, dilation, kernel, extra)
     )

@@ -40,7 +40,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if common.numpy.kind != "f":
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {torch_name(common)}")
     x1, x2 = x1.to(common), x2.to(common)
-    if x1.shape != x2.shape:
+    if x1._data.shape != x2._data.shape:
         shape = broadcast_shape(x1, x2)
         x1, x2 = x1.expand(shape), x2.expand(shape)
     n1 = ClampedNorm.apply(ops.norm(x1, 2, dim, True), eps)

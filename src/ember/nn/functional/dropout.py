@@ -60,7 +60,7 @@ def dropout(
     tensor([2., 2., 2., 0., 0., 0.])
     """
     _check_p(p)
-    return _apply_mask(input, p, training, inplace, input.shape, generator)
+    return _apply_mask(input, p, training, inplace, input._data.shape, generator)
 
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, generator: Optional[_random.Generator]) -> Tensor:

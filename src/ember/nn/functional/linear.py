@@ -25,13 +25,13 @@ def _check(input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> None:
     """The uncommon cases: a 1-D weight or a scalar bias pass, the rest raise."""
     if input.ndim == 0 or weight.ndim not in (1, 2):
         raise RuntimeError(f"linear: expected input of at least 1 dimension and a 1-D or 2-D weight, got {input.ndim}-D and {weight.ndim}-D")
-    if input.shape[-1] != weight.shape[-1]:
+    if input._data.shape[-1] != weight._data.shape[-1]:
         rows = int(np.prod(input.shape[:-1]))
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and {weight.shape[-1]}x{weight.shape[0]})"
         )
-    out_features = weight.shape[0] if weight.ndim == 2 else 1
-    if bias is not None and bias.shape not in ((), (1,), (out_features,)):
+    out_features = weight._data.shape[0] if weight.ndim == 2 else 1
+    if bias is not None and bias._data.shape not in ((), (1,), (out_features,)):
         raise RuntimeError(f"linear: bias of shape {list(bias.shape)} doesn't match out_features {out_features}")
     dtypes = {t.dtype for t in (input, weight, bias) if t is not None}
     if len(dtypes) > 1:
@@ -61,18 +61,18 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tens
 
     Computed as one GEMM, x1 (N, in1) @ W rearranged to (in1, out * in2), then a product with
     x2 summed over in2, so the work is BLAS-bound."""
-    if weight.ndim != 3 or input1.shape[:-1] != input2.shape[:-1]:
+    if weight.ndim != 3 or input1._data.shape[:-1] != input2._data.shape[:-1]:
         raise RuntimeError(
             f"bilinear: expected input1 (*, in1), input2 (*, in2) with equal batch dims and a 3-D weight; got "
             f"{list(input1.shape)}, {list(input2.shape)} and {list(weight.shape)}"
         )
-    out_features, in1, in2 = weight.shape
-    if input1.shape[-1] != in1 or input2.shape[-1] != in2:
+    out_features, in1, in2 = weight._data.shape
+    if input1._data.shape[-1] != in1 or input2._data.shape[-1] != in2:
         raise RuntimeError(
             f"bilinear: input1 size {input1.shape[-1]} and input2 size {input2.shape[-1]} don't match the "
             f"weight's {in1} and {in2}"
         )
-    batch = input1.shape[:-1]
+    batch = input1._data.shape[:-1]
     x1 = input1.reshape(-1, in1)
     x2 = input2.reshape(-1, 1, in2)
     left = (x1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)

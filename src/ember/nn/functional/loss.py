@@ -58,10 +58,10 @@ def reduce_loss(loss: Tensor, reduction: str) -> Tensor:
 
 def _broadcast(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
     """torch's regression losses warn about a target of another shape, then broadcast."""
-    if target.shape == input.shape:
+    if target._data.shape == input._data.shape:
         return input, target
     warnings.warn(
-        f"Using a target size ({list(target.shape)}) that is different to the input size ({list(input.shape)}). "
+        f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
         "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
         stacklevel=3,
     )
@@ -72,7 +72,7 @@ def _broadcast(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 def broadcast_shape(a: Tensor, b: Tensor) -> tuple[int, ...]:
     """The shape a and b broadcast to, or torch's error naming both shapes."""
     try:
-        return np.broadcast_shapes(a.shape, b.shape)
+        return np.broadcast_shapes(a._data.shape, b._data.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
 
@@ -89,7 +89,7 @@ def _weighted(loss: Tensor, weight: Optional[Tensor], input: Tensor, reduction: 
     l1) or by the element count (huber)."""
     if weight is None:
         return reduce_loss(loss, reduction)
-    if weight.shape != input.shape:
+    if weight._data.shape != input._data.shape:
         raise ValueError("Weights and input must have the same size.")
     loss = loss * weight
     if reduction == "mean" and mean_by_weight:
@@ -201,7 +201,7 @@ def cross_entropy(
     reduction = legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if input.shape == target.shape:
+    if input._data.shape == target._data.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{torch_name(input.dtype)}'")
@@ -217,7 +217,7 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Optional
         raise RuntimeError("ignore_index is not supported for floating point target")
     check_reduction(reduction)
     class_dim = 0 if input.ndim == 1 else 1
-    n_classes = input.shape[class_dim]
+    n_classes = input._data.shape[class_dim]
     if smoothing > 0:
         target = target * (1 - smoothing) + smoothing / n_classes
     weighted = ops.log_softmax(input, class_dim) * target
@@ -238,9 +238,9 @@ def binary_cross_entropy(
     d/dx = w (x - t) / max(x (1 - x), 1e-12),  d/dt = w (log(1 - x) - log x)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(
-            f"Using a target size ({list(target.shape)}) that is different to the input size ({list(input.shape)}) "
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
             "is deprecated. Please ensure they have the same size."
         )
     _no_grad_weight(weight, "binary_cross_entropy")
@@ -265,7 +265,7 @@ def binary_cross_entropy_with_logits(
     d/dx = w ((1 - t) - (1 + (p - 1) t) sigmoid(-x)), which is w (sigmoid(x) - t) when p = 1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({list(target.shape)}) must be the same as input size ({list(input.shape)})")
     _no_grad_weight(weight, "binary_cross_entropy_with_logits")
     _no_grad_weight(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")

@@ -73,7 +73,7 @@ def batch_norm(
     """
     if input.ndim < 2:
         raise IndexError(f"batch_norm: expected input of shape (N, C, *), got {input.ndim}-D input of shape {list(input.shape)}")
-    channels = input.shape[1]
+    channels = input._data.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
@@ -85,8 +85,8 @@ def batch_norm(
         if running_mean is None:
             raise RuntimeError("running_mean must be defined in evaluation mode")
         return _batch_norm_eval(input, running_mean, running_var, weight, bias, eps)
-    _verify_batch_size(input.shape)
-    n, length = input.shape[0], math.prod(input.shape[2:])
+    _verify_batch_size(input._data.shape)
+    n, length = input._data.shape[0], math.prod(input._data.shape[2:])
     out, mean, var = NativeBatchNorm.apply(input, weight, bias, (n, channels, length), (0, 2), (1, channels, 1), eps)
     if running_mean is not None and input.numel():
         count = n * length
@@ -101,7 +101,7 @@ def _batch_norm_eval(
     """x * scale + shift per channel, scale = w / sqrt(running_var + eps), shift = b - running_mean
     * scale: constants per channel, so two passes over x and primitives' gradients suffice
     (computed in place in NumPy when nothing records a graph, as in inference)."""
-    view = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    view = (1, input._data.shape[1]) + (1,) * (input.ndim - 2)
     args = (input, running_mean, running_var, weight, bias)
     if not is_grad_enabled() or not any(t is not None and t._requires_grad for t in args):
         scale = 1.0 / np.sqrt(running_var._data + eps)
@@ -142,12 +142,12 @@ def layer_norm(
             "but got normalized_shape = []"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t.shape) != shape:
+        if t is not None and tuple(t._data.shape) != shape:
             raise RuntimeError(
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                 f"{list(t.shape)} and normalized_shape = {list(shape)}"
             )
-    if input.shape[input.ndim - len(shape):] != shape or input.ndim < len(shape):
+    if input._data.shape[input.ndim - len(shape):] != shape or input.ndim < len(shape):
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
@@ -170,20 +170,20 @@ def group_norm(
     """
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
-    n, channels = input.shape[:2]
+    n, channels = input._data.shape[:2]
     if channels % num_groups:
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but got input of shape "
             f"{list(input.shape)} and num_groups={num_groups}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t.shape) != (channels,):
+        if t is not None and tuple(t._data.shape) != (channels,):
             raise RuntimeError(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
                 f"{name} of shape {list(t.shape)} and input of shape {list(input.shape)}"
             )
     _check_dtypes(input, weight=weight, bias=bias)
-    _verify_batch_size([n * channels // num_groups, num_groups, *input.shape[2:]])
-    per_group, length = channels // num_groups, math.prod(input.shape[2:])
+    _verify_batch_size([n * channels // num_groups, num_groups, *input._data.shape[2:]])
+    per_group, length = channels // num_groups, math.prod(input._data.shape[2:])
     work = (n, num_groups, per_group, length)
     return NativeGroupNorm.apply(input, weight, bias, work, (2, 3), (1, num_groups, per_group, 1), eps)[0]

@@ -46,7 +46,7 @@ def _stride(stride: Optional[Size], kernel_size: Size) -> Size:
 
 def _batched(input: Tensor, fn: str) -> tuple[Tensor, bool]:
     """A 4-d input, and whether a batch dim was added; channels and sizes must be non-empty."""
-    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
+    if input.ndim not in (3, 4) or 0 in input._data.shape[-3:]:
         raise RuntimeError(
             f"{fn}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:"
             f"{list(input.shape)}"
@@ -89,7 +89,7 @@ def _pool_geometry(
             f"pad should be smaller than or equal to half of kernel size, but got padW = {padding[1]}, padH = "
             f"{padding[0]}, kW = {kernel[1]}, kH = {kernel[0]}"
         )
-    size = tuple(x.shape[2:])
+    size = tuple(x._data.shape[2:])
     out = tuple(pool_output_size(*args, ceil_mode) for args in zip(size, kernel, stride, padding, dilation))
     if any(o < 1 for o in out):
         c = x.shape[1]
@@ -182,7 +182,7 @@ def _adaptive_size(input: Tensor, output_size: OptionalSize, nd: int, fn: str) -
     sizes = (output_size,) * nd if output_size is None or isinstance(output_size, int) else tuple(output_size)
     if len(sizes) != nd:
         raise RuntimeError(f"{fn}: output_size must be {nd}")
-    out = tuple(n if s is None else int(s) for s, n in zip(sizes, input.shape[-nd:]))
+    out = tuple(n if s is None else int(s) for s, n in zip(sizes, input._data.shape[-nd:]))
     if any(s < 0 for s in out):
         raise RuntimeError(f"{fn}: elements of output_size must be greater than or equal to 0 but received {list(out)}")
     return out
@@ -203,7 +203,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OptionalSize) -> Tensor:
     """
     x, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
     out = _adaptive_size(x, output_size, 2, "adaptive_avg_pool2d")
-    plans = tuple(None if m == n else adaptive_avg_plan(n, m) for n, m in zip(x.shape[2:], out))
+    plans = tuple(None if m == n else adaptive_avg_plan(n, m) for n, m in zip(x._data.shape[2:], out))
     y = AdaptiveAvgPool2D.apply(x, plans)
     return y.squeeze(0) if unbatched else y
 
@@ -246,7 +246,7 @@ def _output_and_scales(
     input: Tensor, size: OptionalSize, scale_factor: Union[float, Sequence[float], None], recompute: Optional[bool],
 ) -> tuple[tuple[int, ...], tuple[Optional[float], ...]]:
     nd = input.ndim - 2
-    spatial = list(input.shape[2:])
+    spatial = list(input._data.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
@@ -304,7 +304,7 @@ def interpolate(
             f"interpolate: mode {mode!r} on {input.ndim}D input is not implemented in ember: it has nearest (3D, 4D), "
             "linear (3D) and bilinear (4D)"
         )
-    spatial = tuple(input.shape[2:])
+    spatial = tuple(input._data.shape[2:])
     if any(n <= 0 for n in spatial) or any(o <= 0 for o in out):
         names = ("H: {}, W: {}" if len(out) == 2 else "W: {}")
         raise RuntimeError(

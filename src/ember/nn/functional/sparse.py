@@ -54,7 +54,7 @@ def embedding(
         raise NotImplementedError(
             "embedding(sparse=True): ember has no sparse tensors, so gradients are always dense; use sparse=False"
         )
-    num = weight.shape[0]
+    num = weight._data.shape[0]
     if padding_idx is None:
         padding_idx = -1
     elif padding_idx >= num or padding_idx < -num:

@@ -95,8 +95,8 @@ def load_own(
             value = value.reshape(())
         if value.shape != current.shape:
             errors.append(
-                f"size mismatch for {key}: copying a param with shape {list(value.shape)} from checkpoint, "
-                f"the shape in current model is {list(current.shape)}."
+                f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
+                f"the shape in current model is {current.shape}."
             )
         elif not assign:
             with no_grad():

@@ -140,8 +140,8 @@ class MultiheadAttention(Module):
     def _check_shapes(self, query: Tensor, key: Tensor, key_padding_mask: Optional[Tensor],
                       attn_mask: Optional[Tensor]) -> None:
         """torch's errors for a wrong embedding size or mask shape (inputs sequence-first)."""
-        length, batch, embed = query.shape
-        source = key.shape[0]
+        length, batch, embed = query._data.shape
+        source = key._data.shape[0]
         if embed != self.embed_dim:
             raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, but got {embed}")
         if key_padding_mask is not None and tuple(key_padding_mask.shape) != (batch, source):
@@ -153,7 +153,7 @@ class MultiheadAttention(Module):
                 raise AssertionError(f"expected `attn_mask` to be `None`, 2-D or 3-D but found {attn_mask.dim()}-D "
                                      "tensor instead")
             if tuple(attn_mask.shape) != expected:
-                raise RuntimeError(f"The shape of the {attn_mask.dim()}D attn_mask is {tuple(attn_mask.shape)}, "
+                raise RuntimeError(f"The shape of the {attn_mask.dim()}D attn_mask is {attn_mask.shape}, "
                                    f"but should be {expected}.")
 
     def _attend(
@@ -161,7 +161,7 @@ class MultiheadAttention(Module):
         attn_mask: Optional[Tensor], average_attn_weights: bool, is_causal: bool,
     ) -> tuple[Tensor, Optional[Tensor]]:
         """Attention on sequence-first inputs (L, N, E), (S, N, kdim), (S, N, vdim)."""
-        length, batch, embed = query.shape
+        length, batch, embed = query._data.shape
         heads, head_dim = self.num_heads, self.head_dim
         self._check_shapes(query, key, key_padding_mask, attn_mask)
         q, k, v = self._projections(query, key, value)
@@ -174,12 +174,12 @@ class MultiheadAttention(Module):
             v = ops.cat([v, self.bias_v.expand(1, batch, embed)])
             mask, padding = _pad_last(mask), _pad_last(padding)
         # (T, N, E) -> (N*h, T, d): head i of batch n is row n*h + i
-        q, k, v = (x.reshape(x.shape[0], batch * heads, head_dim).transpose(0, 1) for x in (q, k, v))
+        q, k, v = (x.reshape(x._data.shape[0], batch * heads, head_dim).transpose(0, 1) for x in (q, k, v))
         if self.add_zero_attn:
             zeros = _creation.zeros(batch * heads, 1, head_dim, dtype=k.dtype)
             k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
             mask, padding = _pad_last(mask), _pad_last(padding)
-        source = k.shape[1]
+        source = k._data.shape[1]
         if padding is not None:
             padding = padding.reshape(batch, 1, 1, source).expand(batch, heads, 1, source).reshape(batch * heads, 1, source)
             mask = padding if mask is None else mask + padding
@@ -187,8 +187,8 @@ class MultiheadAttention(Module):
         if not need_weights:
             # torch's path: fused attention, where a query with every key masked out gives 0, not NaN
             if mask is not None:
-                mask = mask.unsqueeze(0) if mask.shape[0] == 1 else mask.reshape(batch, heads, mask.shape[1], source)
-            q, k, v = (x.reshape(batch, heads, x.shape[1], head_dim) for x in (q, k, v))
+                mask = mask.unsqueeze(0) if mask._data.shape[0] == 1 else mask.reshape(batch, heads, mask._data.shape[1], source)
+            q, k, v = (x.reshape(batch, heads, x._data.shape[1], head_dim) for x in (q, k, v))
             heads_out = F.scaled_dot_product_attention(q, k, v, mask, p, is_causal).permute(2, 0, 1, 3)
             return self.out_proj(heads_out.reshape(length, batch, embed)), None
         scores = q.matmul(k.transpose(1, 2)) * head_dim ** -0.5

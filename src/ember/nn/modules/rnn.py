@@ -163,7 +163,7 @@ class RNNBase(Module):
         self._check_input(input)
         if self.batch_first:
             input = input.transpose(0, 1)
-        return batched, input, self._initial_states(states, input.shape[1], input.dtype)
+        return batched, input, self._initial_states(states, input._data.shape[1], input.dtype)
 
     def _check_input(self, input: Tensor, packed: bool = False) -> None:
         """torch's checks of the input's dtype, of packed data's rank and of the feature size."""
@@ -175,7 +175,7 @@ class RNNBase(Module):
             )
         if packed and input.ndim != 2:
             raise RuntimeError(f"input must have 2 dimensions, got {input.ndim}")
-        if input.shape[-1] != self.input_size:
+        if input._data.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {input.shape[-1]}"
             )
@@ -188,7 +188,7 @@ class RNNBase(Module):
             expected = (layers, batch, self.hidden_size if i else self.proj_size or self.hidden_size)
             if state is None:
                 state = _creation.zeros(*expected, dtype=dtype)
-            elif tuple(state.shape) != expected:
+            elif tuple(state._data.shape) != expected:
                 which = "hidden" if len(states) == 1 else f"hidden[{i}]"
                 raise RuntimeError(f"Expected {which} size {expected}, got {list(state.shape)}")
             out.append(state)

@@ -87,7 +87,7 @@ class RNNCellBase(Module):
                 state = _creation.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
             elif not batched:
                 state = state.unsqueeze(0)
-            if state.shape[0] != input.shape[0]:
+            if state._data.shape[0] != input._data.shape[0]:
                 raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} batch size {state.shape[0]}")
             if state.shape[1] != self.hidden_size:
                 raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {state.shape[1]}, expected {self.hidden_size}")

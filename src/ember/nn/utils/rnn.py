@@ -169,7 +169,7 @@ def _batch_sizes(input: Tensor, lengths: np.ndarray) -> np.ndarray:
         raise IndexError(f"Dimension out of range (expected to be in range of [-{input.ndim}, {input.ndim - 1}], but got 1)")
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
-    steps, batch = input.shape[0], input.shape[1]
+    steps, batch = input._data.shape[0], input._data.shape[1]
     if lengths.shape[0] != batch:
         raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.shape[0]} (batch_size={batch})")
     if lengths[-1] <= 0:

@@ -76,9 +76,9 @@ def _same_sequence(like: Any, values: list) -> Any:
 
 def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
     """Stack along a new first dim, naming the first entry whose size differs as torch does."""
-    first = tuple(batch[0].shape)
+    first = batch[0]._data.shape
     for i, t in enumerate(batch):
-        if tuple(t.shape) != first:
+        if t._data.shape != first:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
                                f"and {list(t.shape)} at entry {i}")
     return stack(list(batch), 0)
