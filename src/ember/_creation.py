@@ -181,18 +181,28 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] 
 
 def _fma(a: np.ndarray, b: Any, c: Any) -> np.ndarray:
     """a * b + c in float64 rounded once, as the fused multiply-add of torch's compiled kernels
-    (NumPy rounds the product, then the sum): the product's rounding error is recovered exactly
-    (Dekker's split) and added back with the sum's (Knuth's two-sum)."""
+    (NumPy rounds the product, then the sum). Boldo and Melquiond's emulation: the product's
+    rounding error is recovered exactly (Dekker's split), the sum's too (Knuth's two-sum), and
+    the two errors are added rounding to odd, so that the last addition rounds once, correctly,
+    even where a plain sum of the errors would land on a tie and round twice."""
     b, c = np.float64(b), np.float64(c)
     product = a * b
     a_hi, a_lo = _split(a)
     b_hi, b_lo = _split(b)
     product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-    total = product + c
-    back = total - product
-    sum_error = (product - (total - back)) + (c - back)
-    fused = total + (sum_error + product_error)
+    total, sum_error = _two_sum(product, c)
+    errors, residue = _two_sum(sum_error, product_error)
+    inexact_even = (residue != 0) & (errors.view(np.int64) & 1 == 0)
+    errors = np.where(inexact_even, np.nextafter(errors, np.copysign(np.inf, residue)), errors)
+    fused = total + errors
     return np.where(np.isfinite(fused), fused, total)  # inf and NaN as the plain sum has them
+
+
+def _two_sum(x: Any, y: Any) -> tuple[Any, Any]:
+    """x + y rounded, and the exact rounding error (Knuth): x + y = sum + error."""
+    total = x + y
+    back = total - x
+    return total, (x - (total - back)) + (y - back)
 
 
 def _split(x: Any) -> tuple[Any, Any]:

@@ -4,10 +4,12 @@ cannot hold, ranges that never reach their end, bad sizes."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ember
@@ -87,6 +89,7 @@ def _same_or_same_raise_any(make):
 @settings(max_examples=80, deadline=None)
 @given(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3), st.floats(-50, 50).filter(lambda s: abs(s) > 1e-2),
        st.sampled_from(["float64", "float32", "int64", "int32"]))
+@example(9.501358421398592e-236, 129.0, 42.875093232010826, "float64")  # 3 * step is a tie: rounded once
 def test_arange_values_and_lengths_match_torch(start, end, step, dtype):
     """Exact where torch's kernel runs element by element (under 8 values); past that its SIMD
     lanes add the step to a rounded base, which depends on the CPU's vector width."""
@@ -238,3 +241,17 @@ def test_a_one_element_integer_tensor_is_a_size(name):
 @pytest.mark.parametrize("size", [lambda L: L.tensor(2.0), lambda L: L.tensor([2, 3])])
 def test_float_or_many_element_tensors_are_no_size(size):
     assert_same_raise(lambda: ember.zeros(size(ember)), lambda: torch.zeros(size(torch)))
+
+
+def test_fused_multiply_add_rounds_once_even_on_ties():
+    """arange and linspace's a * b + c agrees with the exact value rounded once, also where the
+    product alone is a tie that a tiny c breaks (torch's fma kernels round once)."""
+    from ember._creation import _fma
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 5000, 4000).astype(np.float64)
+    b = rng.uniform(-100, 100, 4000)
+    c = np.where(rng.random(4000) < 0.5, rng.uniform(-1e3, 1e3, 4000), 10.0 ** rng.integers(-300, 3, 4000))
+    got = [_fma(np.array([x]), y, z)[0] for x, y, z in zip(a, b, c)]
+    exact = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    assert got == exact
