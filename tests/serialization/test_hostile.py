@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import zipfile
 
+import numpy as np
 import pytest
 import torch
 from checkpoint_files import archive, claim_size, reducing, rewrite_records, torch_bytes
@@ -149,7 +150,7 @@ def _claiming(claims: list, compress: int, padding: int = 0) -> bytes:
     return data
 
 
-@pytest.mark.parametrize("compress, message", [(zipfile.ZIP_STORED, "runs past the end of the file"),
+@pytest.mark.parametrize("compress, message", [(zipfile.ZIP_STORED, "runs past the end of the file|overlaps the record"),
                                                (zipfile.ZIP_DEFLATED, "claims 4000000000 bytes from")])
 def test_a_record_claiming_more_than_the_file_holds_is_refused_before_allocating(compress, message):
     data = _claiming([10**9], compress)
@@ -157,13 +158,26 @@ def test_a_record_claiming_more_than_the_file_holds_is_refused_before_allocating
         ember.load(io.BytesIO(data))
 
 
-def test_records_claiming_more_than_the_file_holds_together_are_refused():
-    """Each claim fits in the file, not both: records cannot overlap in a zip checkpoint."""
+def test_records_claiming_bytes_of_other_records_are_refused():
+    """A record's claimed bytes may not reach into the next record (records cannot overlap in a
+    zip checkpoint), even where each claim alone would fit in the file."""
+    assert len(ember.load(io.BytesIO(_claiming([2, 2], zipfile.ZIP_STORED, padding=4000)))) == 2
     size = len(_claiming([2, 2], zipfile.ZIP_STORED, padding=4000))
     claim = int(size * 0.6) // 4
-    assert len(ember.load(io.BytesIO(_claiming([2, claim // 2], zipfile.ZIP_STORED, padding=4000)))) == 2
-    with pytest.raises(RuntimeError, match="data/1 runs past the end of the file"):
-        ember.load(io.BytesIO(_claiming([claim, claim], zipfile.ZIP_STORED, padding=4000)))
+    for claims in ([2, claim // 2], [claim, claim]):
+        with pytest.raises(RuntimeError, match="data/[01]' overlaps|runs past the end of the file|overlaps the record"):
+            ember.load(io.BytesIO(_claiming(claims, zipfile.ZIP_STORED, padding=4000)))
+
+
+def test_directory_entries_sharing_one_record_are_refused():
+    """Many directory entries pointing at one stored record would let a 1 MiB file make a
+    tensor per entry from the same bytes."""
+    data = bytearray(_claiming([2, 2], zipfile.ZIP_STORED))
+    entries = [i for i in range(len(data)) if data[i:i + 4] == b"PK\x01\x02"]
+    first_header = data[entries[1] + 42:entries[1] + 46]  # archive/data/0's local header offset
+    data[entries[2] + 42:entries[2] + 46] = first_header  # archive/data/1 now points at it too
+    with pytest.raises(RuntimeError, match="overlaps the record before it"):
+        ember.load(io.BytesIO(bytes(data)))
 
 
 def test_a_set_over_a_huge_range_is_refused_before_it_is_built(tmp_path):
@@ -174,3 +188,47 @@ def test_a_set_over_a_huge_range_is_refused_before_it_is_built(tmp_path):
     for lib in (torch, ember):
         with pytest.raises(pickle.UnpicklingError, match=r"GLOBAL (builtins\.)?range"):
             lib.load(path, weights_only=True)
+
+
+_SHARED_STATE_PAYLOADS = {  # BUILD (set state) on objects every load shares: a storage kind, a dtype, Size
+    "storage kind": b"\x80\x02ctorch\nFloatStorage\nN}X\x05\x00\x00\x00dtypectorch\nint32\ns\x86b0X\x02\x00\x00\x00ok.",
+    "dtype": b"\x80\x02ctorch\nfloat32\nN}X\x08\x00\x00\x00itemsizeK\x08s\x86b0X\x02\x00\x00\x00ok.",
+    "Size class": b"\x80\x02ctorch\nSize\nN}X\x05\x00\x00\x00numelcbuiltins\nset\ns\x86b0X\x02\x00\x00\x00ok.",
+}
+
+
+@pytest.mark.parametrize("kind", list(_SHARED_STATE_PAYLOADS))
+def test_a_pickle_cannot_set_the_state_of_shared_objects(tmp_path, kind):
+    """BUILD reaches only fresh tensors, Parameters, OrderedDicts and plain NumPy arrays: a file
+    that sets attributes of a storage kind, a dtype or the Size class is refused (as by torch),
+    and the next load reads what it did before."""
+    good = tmp_path / "good.pt"
+    ember.save({"w": ember.tensor([1.5, 2.5])}, good)
+    path = tmp_path / "evil.pt"
+    _archive(path, _SHARED_STATE_PAYLOADS[kind])
+    for lib in (torch, ember):
+        with pytest.raises(pickle.UnpicklingError):
+            lib.load(path, weights_only=True)
+    assert ember.load(good)["w"].tolist() == [1.5, 2.5] and ember.load(good)["w"].dtype == ember.float32
+    assert ember.float32.itemsize == 4 and ember.Size([2, 3]).numel() == 6
+
+
+def test_object_dtype_numpy_arrays_are_refused_and_plain_ones_load(tmp_path):
+    path = tmp_path / "arrays.pt"
+    ember.save({"x": np.arange(3.0), "when": np.datetime64("2024-01-02")}, path)
+    loaded = ember.load(path)
+    np.testing.assert_array_equal(loaded["x"], np.arange(3.0))
+    assert loaded["when"] == np.datetime64("2024-01-02")
+    ember.save({"o": np.array([1, "a"], dtype=object)}, path)
+    with pytest.raises(pickle.UnpicklingError, match="dtype object"):
+        ember.load(path)
+    assert ember.load(path, weights_only=False)["o"].tolist() == [1, "a"]
+
+
+def test_a_compressed_pickle_expanding_past_any_real_checkpoint_is_refused(tmp_path):
+    """A deflated data.pkl of 200 kB holding a 200 MB bytes object: refused before inflating."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("archive/data.pkl", pickle.dumps(b"\x00" * 200_000_000, protocol=2))
+    with pytest.raises(RuntimeError, match="claims 200000.* bytes from"):
+        ember.load(io.BytesIO(out.getvalue()))

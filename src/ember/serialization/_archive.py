@@ -21,6 +21,9 @@ from ._location import Restore
 
 _LOCAL_HEADER_SIZE = 30  # a zip local file header before its name and extra field
 _MAX_DEFLATE_RATIO = 1032  # deflate cannot expand data more: a record claiming more is a zip bomb
+# a pickle (the object's structure; its tensors' bytes are apart) compresses far less than deflate
+# could expand it: a compressed data.pkl claiming more is a zip bomb, not a checkpoint
+_MAX_PICKLE_RATIO = 64
 
 
 class Archive:
@@ -39,6 +42,7 @@ class Archive:
         pickles = [n for n in self.zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
         if not pickles:
             raise RuntimeError("not a torch checkpoint: the zip archive has no <name>/data.pkl record")
+        _check_disjoint(self.zf.infolist())
         self.prefix = pickles[0][: -len("data.pkl")]
         order = self.prefix + "byteorder"
         self.byteorder = "<" if order not in self.zf.NameToInfo or self.read("byteorder") == b"little" else ">"
@@ -49,9 +53,10 @@ class Archive:
     def close(self) -> None:
         self.zf.close()
 
-    def read(self, name: str) -> bytes:
-        """The bytes of the record `<prefix>/<name>`."""
+    def read(self, name: str, ratio: int = _MAX_PICKLE_RATIO) -> bytes:
+        """The bytes of the record `<prefix>/<name>`, compressed at most `ratio` to 1 if compressed."""
         try:
+            _check_inflation(self.zf.getinfo(self.prefix + name), ratio)
             return self.zf.read(self.prefix + name)
         except KeyError:
             raise RuntimeError(f"corrupt checkpoint: record {self.prefix + name!r} is missing") from None
@@ -89,10 +94,7 @@ class Archive:
         if self.unread < 0:
             raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
         if info.compress_type != zipfile.ZIP_STORED:
-            if nbytes > _MAX_DEFLATE_RATIO * info.compress_size + 1024:
-                raise RuntimeError(f"corrupt checkpoint: record {name} claims {nbytes} bytes from "
-                                   f"{info.compress_size} compressed ones")
-            return bytearray(self.read(name))
+            return bytearray(self.read(name, _MAX_DEFLATE_RATIO))
         offset = self._data_offset(info)
         if offset + nbytes > self.size:
             raise RuntimeError(f"corrupt checkpoint: record {name} runs past the end of the file")
@@ -113,3 +115,24 @@ class Archive:
         name_length = int.from_bytes(header[26:28], "little")
         extra_length = int.from_bytes(header[28:30], "little")
         return info.header_offset + _LOCAL_HEADER_SIZE + name_length + extra_length
+
+
+def _check_disjoint(infos: list[zipfile.ZipInfo]) -> None:
+    """Records that share bytes (directory entries pointing at one header, or a stored record
+    whose sizes disagree) would let a small file claim its bytes many times over: refuse them."""
+    end = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+            raise RuntimeError(f"corrupt checkpoint: stored record {info.filename!r} has {info.file_size} bytes "
+                               f"in {info.compress_size}")
+        if info.header_offset < end:
+            raise RuntimeError(f"corrupt checkpoint: record {info.filename!r} overlaps the record before it")
+        name = info.filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+        end = info.header_offset + _LOCAL_HEADER_SIZE + len(name) + info.compress_size
+
+
+def _check_inflation(info: zipfile.ZipInfo, ratio: int) -> None:
+    """A compressed record may not claim more than `ratio` times its bytes (a zip bomb)."""
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > ratio * info.compress_size + 1024:
+        raise RuntimeError(f"corrupt checkpoint: record {info.filename!r} claims {info.file_size} bytes from "
+                           f"{info.compress_size} compressed ones")

@@ -73,3 +73,8 @@ def lookup(module: str, name: str) -> Optional[Any]:
         if path == wanted:
             return obj
     return None
+
+
+def allows_instance(obj: Any) -> bool:
+    """Whether `obj` is an instance of a marked class (whose state a checkpoint may then set)."""
+    return any(type(obj) is cls for _, cls in map(_path, _marked))

@@ -19,9 +19,10 @@ import numpy as np
 from .._size import Size
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
-from . import _dtypes, _format, _legacy, _location, _safe_globals, _safetensors
+from . import _dtypes, _format, _legacy, _location, _numpy_globals, _safe_globals, _safetensors
 from ._archive import Archive
 from ._format import FileLike
+from ._restricted import Refused, RestrictedUnpickler
 
 
 def _rebuild_tensor_v2(storage: np.ndarray, storage_offset: int, size: tuple, stride: tuple,
@@ -69,7 +70,7 @@ def _allowed(module: str, name: str) -> Optional[Any]:
         return getattr(builtins, name)
     if (module, name) == ("_codecs", "encode"):  # how protocol 2 pickles bytes
         return _codecs.encode
-    return None
+    return _numpy_globals.GLOBALS.get((module, name))
 
 
 # torch's rebuild functions for tensors ember cannot hold: what each rebuilds, and what to save instead
@@ -95,7 +96,10 @@ def _unreadable(module: str, name: str) -> Optional[RuntimeError]:
                         f"has dense tensors only. In torch, save {fix} instead")
 
 
-class _Unpickler(pickle.Unpickler):
+_BUILDABLE = (OrderedDict, Tensor, Parameter)  # the types whose state a checkpoint sets (BUILD)
+
+
+class _Unpickler(RestrictedUnpickler):
     """Reads one pickle of a checkpoint, taking storages from `persistent_load`; with
     `weights_only`, only the globals a checkpoint needs may be named (the rest raise
     `pickle.UnpicklingError` before anything runs). What its hooks raise is kept in `hook_error`,
@@ -107,6 +111,14 @@ class _Unpickler(pickle.Unpickler):
         self._load_storage = persistent_load
         self._weights_only = weights_only
         self.hook_error: Optional[BaseException] = None
+
+    def build_allowed(self, obj: Any) -> bool:
+        return (not self._weights_only or type(obj) in _BUILDABLE or _numpy_globals.buildable(obj)
+                or _safe_globals.allows_instance(obj))
+
+    def check_built(self, obj: Any) -> None:
+        if self._weights_only:
+            _numpy_globals.check_built(obj)
 
     def find_class(self, module: str, name: str) -> Any:
         try:
@@ -122,6 +134,8 @@ class _Unpickler(pickle.Unpickler):
         error = _unreadable(module, name)
         if error is not None:
             raise error
+        if not self._weights_only and (module, name) in _numpy_globals.GLOBALS:
+            return super().find_class(module, name)  # NumPy's own, object dtypes too
         found = _allowed(module, name)
         if found is None:
             found = _safe_globals.lookup(module, name)
@@ -159,7 +173,7 @@ def _unpickler(weights_only: bool, pickle_load_args: dict) -> _legacy.Unpickle:
         try:
             return unpickler.load()
         except _MALFORMED as e:
-            if e is unpickler.hook_error:
+            if e is unpickler.hook_error or isinstance(e, Refused):
                 raise
             raise pickle.UnpicklingError(
                 f"corrupt checkpoint: its {record} pickle cannot be read ({type(e).__name__}: {e}); the file "
