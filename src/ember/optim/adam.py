@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .optimizer import (
-    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
+    Optimizer, ParamsT, _advance_step, _check_betas, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
     _lerp_, _scalar,
 )
 
@@ -47,10 +47,7 @@ class Adam(Optimizer):
     ) -> None:
         _check_lr(lr)
         _check_nonneg("epsilon", eps)
-        for i in (0, 1):
-            beta = betas[i]
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        _check_betas(betas)
         _check_nonneg("weight_decay", weight_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
