@@ -118,13 +118,20 @@ class LRScheduler:
 
     def step(self, epoch: Optional[int] = None) -> None:
         """Advance one epoch (call after `optimizer.step()`) and set the new learning rates."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn(
-                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call "
-                "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. "
-                "Failure to do this will result in skipping the first value of the learning rate schedule.",
-                UserWarning, stacklevel=2,
-            )
+        if self._step_count == 1:
+            if not getattr(self.optimizer.step, "_ember_hooked", False):
+                warnings.warn(
+                    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+                    "initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`.",
+                    UserWarning, stacklevel=2,
+                )
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(
+                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call "
+                    "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. "
+                    "Failure to do this will result in skipping the first value of the learning rate schedule.",
+                    UserWarning, stacklevel=2,
+                )
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
