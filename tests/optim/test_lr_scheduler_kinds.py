@@ -12,7 +12,7 @@ import torch
 
 import ember
 
-from .test_lr_scheduler import SCHEDULERS as OLD, _optimizer, _sequence
+from .test_lr_scheduler import SCHEDULERS as OLD, _optimizer, _sequence, jumps
 
 STEPS = 60
 
@@ -67,18 +67,8 @@ def test_cyclic_lr_cycles_momentum_and_beta1() -> None:
 
 @pytest.mark.parametrize("name", ["ConstantLR-factor", "PolynomialLR-power"])
 def test_step_with_epoch_uses_the_closed_form(name: str) -> None:
-    def jumps(lib: Any) -> list:
-        opt = _optimizer(lib)
-        sched = NEW[name](lib.optim.lr_scheduler, opt)
-        seen = []
-        for epoch in [3, 4, 11, 12, 17, 2, 50]:
-            opt.step()
-            with pytest.warns(UserWarning, match="epoch parameter"):
-                sched.step(epoch)
-            seen.append(sched.get_last_lr())
-        return seen
-
-    assert jumps(ember) == jumps(torch)
+    epochs = [3, 4, 11, 12, 17, 2, 50]
+    assert jumps(ember, NEW[name], epochs) == jumps(torch, NEW[name], epochs)
 
 
 @pytest.mark.parametrize("T_mult", [1, 2, 3])

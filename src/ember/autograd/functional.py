@@ -55,11 +55,17 @@ def _prepare(fn_name: str, func: Func, inputs: Any, v: Any, create_graph: bool, 
     return inputs_tuple, inputs, outputs_tuple, outputs, v
 
 
-def _scalar_output(fn_name: str, outputs_tuple: bool, outputs: tuple) -> None:
+def _gradient(fn_name: str, func: Func, inputs: Any, v: Any, create_graph: bool, strict: bool) -> tuple:
+    """`_prepare` for a scalar function, plus its gradient as a graph: what vhp and hvp start from."""
+    inputs_tuple, inputs, outputs_tuple, outputs, v = _prepare(fn_name, func, inputs, v, create_graph, strict,
+                                                               v_matches_inputs=True)
     if outputs_tuple or not isinstance(outputs[0], _tensor.Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].numel() != 1:
         raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain a single element")
+    jac = grads(outputs, inputs, create_graph=True)
+    check_requires_grad(jac, "jacobian", strict)
+    return inputs_tuple, inputs, outputs_tuple, outputs, v, jac
 
 
 def _finish(outputs: tuple, outputs_tuple: bool, result: tuple, result_tuple: bool, create_graph: bool) -> tuple:
@@ -102,11 +108,7 @@ def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False, stri
 def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
     """(func(inputs), :math:`v^\\top H`) of a scalar function."""
     with enable_grad():
-        inputs_tuple, inputs, outputs_tuple, outputs, v = _prepare("vhp", func, inputs, v, create_graph, strict,
-                                                                   v_matches_inputs=True)
-        _scalar_output("vhp", outputs_tuple, outputs)
-        jac = grads(outputs, inputs, create_graph=True)
-        check_requires_grad(jac, "jacobian", strict)
+        inputs_tuple, inputs, outputs_tuple, outputs, v, jac = _gradient("vhp", func, inputs, v, create_graph, strict)
     with set_grad_enabled(True if create_graph else is_grad_enabled()):
         result = fill_in_zeros(grads(jac, inputs, v, create_graph), inputs, strict, create_graph, "double_back")
     return _finish(outputs, outputs_tuple, result, inputs_tuple, create_graph)
@@ -115,11 +117,7 @@ def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False, stri
 def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
     """(func(inputs), :math:`H v`) of a scalar function, by the double-backward trick."""
     with enable_grad():
-        inputs_tuple, inputs, outputs_tuple, outputs, v = _prepare("hvp", func, inputs, v, create_graph, strict,
-                                                                   v_matches_inputs=True)
-        _scalar_output("hvp", outputs_tuple, outputs)
-        jac = grads(outputs, inputs, create_graph=True)
-        check_requires_grad(jac, "jacobian", strict)
+        inputs_tuple, inputs, outputs_tuple, outputs, v, jac = _gradient("hvp", func, inputs, v, create_graph, strict)
         grad_jac = tuple(_zeros_requiring_grad(inp) for inp in inputs)
         double_back = grads(jac, inputs, grad_jac, create_graph=True)
         check_requires_grad(jac, "hessian", strict)

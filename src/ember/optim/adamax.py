@@ -6,10 +6,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer, ParamsT, _advance_step, _check_betas, _check_implementation_flags, _check_lr, _check_nonneg, _grad,
-    _lazy_state, _lerp_, _scalar,
-)
+from ._adam_family import check_adam_args
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_implementation_flags, _grad, _lazy_state, _lerp_, _scalar
 
 
 class Adamax(Optimizer):
@@ -41,10 +39,7 @@ class Adamax(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonneg("epsilon", eps)
-        _check_betas(betas)
-        _check_nonneg("weight_decay", weight_decay)
+        check_adam_args(lr, eps, betas, weight_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
             "maximize": maximize, "differentiable": differentiable, "capturable": capturable,

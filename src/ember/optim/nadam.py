@@ -6,9 +6,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from ._adam_family import check_adam_args, decayed_grad, update_moments
 from .optimizer import (
-    Optimizer, ParamsT, _advance_step, _check_betas, _check_implementation_flags, _check_lr, _check_nonneg, _grad,
-    _lerp_, _new_state, _new_step, _scalar,
+    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_nonneg, _new_state, _new_step, _scalar,
 )
 
 
@@ -47,10 +47,7 @@ class NAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonneg("epsilon", eps)
-        _check_betas(betas)
-        _check_nonneg("weight_decay", weight_decay)
+        check_adam_args(lr, eps, betas, weight_decay)
         _check_nonneg("momentum_decay", momentum_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "momentum_decay": momentum_decay,
@@ -66,7 +63,6 @@ class NAdam(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             beta1, beta2 = (_scalar(b) for b in group["betas"])
-            weight_decay, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
             momentum_decay = group["momentum_decay"]
             for p in group["params"]:
                 if p.grad is None:
@@ -76,17 +72,12 @@ class NAdam(Optimizer):
                     state.update(step=_new_step(), mu_product=_new_step(1.0), exp_avg=_new_state(p),
                                  exp_avg_sq=_new_state(p))
                 step = _advance_step(state)
-                g = _grad(p, group["maximize"], 0 if decoupled else weight_decay)
-                if decoupled and weight_decay != 0:
-                    p._data *= 1 - lr * weight_decay
+                g = decayed_grad(p, group, lr)
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mu_product = state["mu_product"]._data
                 mu_product *= mu
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                m, v = update_moments(state, g, beta1, beta2)
                 denom = np.sqrt(v / (1 - beta2**step)) + group["eps"]
                 product = float(mu_product)
                 p._data += (-lr * (1.0 - mu) / (1.0 - product)) * (g / denom)

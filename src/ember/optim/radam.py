@@ -6,10 +6,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer, ParamsT, _advance_step, _check_betas, _check_implementation_flags, _check_lr, _check_nonneg, _grad,
-    _lazy_state, _lerp_, _scalar,
-)
+from ._adam_family import check_adam_args, decayed_grad, update_moments
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_implementation_flags, _lazy_state, _scalar
 
 
 class RAdam(Optimizer):
@@ -44,10 +42,7 @@ class RAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonneg("epsilon", eps)
-        _check_betas(betas)
-        _check_nonneg("weight_decay", weight_decay)
+        check_adam_args(lr, eps, betas, weight_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
             "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
@@ -62,20 +57,13 @@ class RAdam(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             beta1, beta2 = (_scalar(b) for b in group["betas"])
-            weight_decay, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
             rho_inf = 2 / (1 - beta2) - 1
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = _lazy_state(self.state[p], p, ("exp_avg", "exp_avg_sq"))
                 step = _advance_step(state)
-                g = _grad(p, group["maximize"], 0 if decoupled else weight_decay)
-                if decoupled and weight_decay != 0:
-                    p._data *= 1 - lr * weight_decay
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                m, v = update_moments(state, decayed_grad(p, group, lr), beta1, beta2)
                 bias_correction2 = 1 - beta2**step
                 update = m / (1 - beta1**step) * lr
                 rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
