@@ -15,7 +15,9 @@ import ember
 
 from .conftest import assert_params_close, train
 
-OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"]
+OPTIMIZERS = [
+    "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor",
+]
 
 
 def _parameters(cls: type) -> list[tuple[str, object, object]]:
