@@ -113,18 +113,21 @@ def test_reduce_on_plateau_takes_a_0d_tensor() -> None:
 
 @pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR-eta_min", "LinearLR-down"])
 def test_step_with_epoch_uses_the_closed_form(name: str) -> None:
-    def jumps(lib: Any) -> list:
-        opt = _optimizer(lib)
-        sched = SCHEDULERS[name](lib.optim.lr_scheduler, opt)
-        seen = []
-        for epoch in [3, 4, 10, 17, 2, 30]:
-            opt.step()
-            with pytest.warns(UserWarning, match="epoch parameter"):
-                sched.step(epoch)
-            seen.append(sched.get_last_lr())
-        return seen
+    epochs = [3, 4, 10, 17, 2, 30]
+    assert jumps(ember, SCHEDULERS[name], epochs) == jumps(torch, SCHEDULERS[name], epochs)
 
-    assert jumps(ember) == jumps(torch)
+
+def jumps(lib: Any, make: Callable[[Any, Any], Any], epochs: list[int]) -> list:
+    """The learning rates after `step(epoch)` to each of `epochs` (each warns as deprecated)."""
+    opt = _optimizer(lib)
+    sched = make(lib.optim.lr_scheduler, opt)
+    seen = []
+    for epoch in epochs:
+        opt.step()
+        with pytest.warns(UserWarning, match="epoch parameter"):
+            sched.step(epoch)
+        seen.append(sched.get_last_lr())
+    return seen
 
 
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR", "LinearLR"])

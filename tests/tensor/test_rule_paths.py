@@ -271,6 +271,7 @@ NO_BACKWARD: dict[str, str] = {
     **{name: "a comparison: bool output, no graph" for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
     "FloorDivide": "torch defines no derivative: its backward raises",
     "ScatterWithReduce": "torch defines no derivative: its backward raises",
+    "DelayedError": "once_differentiable's guard: its backward raises (tests/autograd/test_function_protocol.py)",
     # bases: only their subclasses are applied, each with its sample
     "_Compare": "base of the comparisons",
     "_Flat": "base of sign, floor, ceil, round, trunc",

@@ -61,3 +61,6 @@ def grad(
     if materialize_grads:
         result = [g if g is not None else _tensor.Tensor._make(np.zeros_like(t._data), False, None) for g, t in zip(result, ins)]
     return tuple(result)
+
+
+from . import functional  # noqa: E402  (it calls grad, defined above)

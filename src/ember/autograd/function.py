@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 import numpy as np
 
 from ..utils.hooks import RemovableHandle
-from . import anomaly, grad_mode
+from . import _setup_context, anomaly, grad_mode
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -160,6 +160,7 @@ class BackwardCFunction(Node):
     _saved_versions: Sequence[Optional[int]] = ()
     _freed = False
     _non_differentiable: tuple = ()
+    _dirty: tuple = ()
     _materialize = True
     _out_meta: Optional[tuple[tuple[tuple[int, ...], np.dtype], ...]] = None
     # a user Function's (shape, dtype) per forward argument (None for non-tensors), for the
@@ -185,6 +186,10 @@ class BackwardCFunction(Node):
 
     def set_materialize_grads(self, value: bool) -> None:
         self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Declare inputs that forward changed in place (and returns): see `_setup_context`."""
+        self._dirty = tensors
 
     def _release(self) -> None:
         self._saved = ()
@@ -296,6 +301,9 @@ class _Scratch:
     def set_materialize_grads(self, value: bool) -> None:
         pass
 
+    def mark_dirty(self, *tensors: Any) -> None:
+        pass
+
 
 class Function:
     """Subclass with static `forward(ctx, *args)` and `backward(ctx, *grads)`, call `.apply`.
@@ -331,6 +339,8 @@ class Function:
         # an array rule the engine runs in its loop: the forward is ember's own array kind, so
         # there are no user gradients to check (see engine._call_backward)
         cls._inline_rule = cls._array_forward and cls.backward_arrays is not None
+        if "setup_context" in own:
+            _setup_context.install(cls)
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -339,6 +349,17 @@ class Function:
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
         raise NotImplementedError("a Function must implement backward(ctx, *grads) to be differentiated")
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> None:
+        """torch 2 style: override it (with `forward(*args)` taking no ctx) to fill ctx from the
+        inputs and the output; see `_setup_context`."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @classmethod
+    def _forward_ctx(cls, ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        """A user forward called with its ctx (`_setup_context.install` replaces it)."""
+        return cls.forward(ctx, *args, **kwargs)
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
@@ -388,7 +409,7 @@ class Function:
         else:
             ctx.needs_input_grad = tuple([isinstance(a, _Tensor) and a._requires_grad for a in args])
             with grad_mode.no_grad():
-                raw = cls.forward(ctx, *args, **kwargs)
+                raw = cls._forward_ctx(ctx, *args, **kwargs)
         return cls._wrap_unrecorded(args, raw)
 
     @classmethod
@@ -440,7 +461,9 @@ class Function:
         if not cls._array_forward:
             node._in_meta = tuple([(a._data.shape, a._data.dtype) if isinstance(a, _Tensor) else None for a in args])
             with grad_mode.no_grad():
-                raw = cls.forward(node, *args, **kwargs)
+                raw = cls._forward_ctx(node, *args, **kwargs)
+            if node._dirty:
+                _setup_context.check_dirty(node._dirty, args)
         elif kwargs:
             raw = cls.forward(node, *arrays, **kwargs)
         else:
@@ -460,6 +483,8 @@ class Function:
                 node._trace = anomaly.creation_trace()
             return out
         raws, outs = _record_outputs(node, raw)
+        if node._dirty:
+            outs = _setup_context.rebase_dirty(node, raws, outs)
         if cls._is_view:
             for o in outs:
                 _share_version(o, args[0])
@@ -548,3 +573,8 @@ def _saved_output(node: BackwardCFunction, item: Any, raws: tuple, outs: tuple) 
         if item is raw or item is out:
             return _SavedOutput(out)
     return None
+
+
+from ._once_differentiable import once_differentiable  # noqa: E402  (it subclasses Function)
+
+__all__ = ["Function", "once_differentiable"]

@@ -25,6 +25,7 @@ from .inplace import (
 )
 from .scatter_reduce import scatter_reduce
 from .cumulative import cumprod, cumsum
+from . import delayed_error  # noqa: F401  (once_differentiable's node)
 from .linalg import bmm, dot, einsum, matmul, mm, mv, outer
 from .reduce import amax, amin, argmax, argmin, max, mean, min, norm, prod, sum
 from .softmax import log_softmax, logsumexp, softmax

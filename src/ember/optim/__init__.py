@@ -1,12 +1,26 @@
-"""ember.optim: optimizers with torch's update rules, and `optim.lr_scheduler`."""
+"""ember.optim: optimizers with torch's update rules, and `optim.lr_scheduler`.
+
+torch's SparseAdam is not here: it accepts only sparse gradients (a dense one raises "SparseAdam
+does not support dense gradients, please consider Adam instead"), and ember has no sparse
+tensors, so every step would raise; use Adam.
+"""
 
 from . import lr_scheduler
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
+from .asgd import ASGD
 from .lbfgs import LBFGS
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "LBFGS", "Optimizer", "RMSprop", "SGD", "lr_scheduler"]
+__all__ = [
+    "ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
+    "RMSprop", "Rprop", "SGD", "lr_scheduler",
+]

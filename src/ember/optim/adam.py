@@ -6,10 +6,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer, ParamsT, _advance_step, _check_implementation_flags, _check_lr, _check_nonneg, _grad, _lazy_state,
-    _lerp_, _scalar,
-)
+from ._adam_family import check_adam_args, decayed_grad, update_moments
+from .optimizer import Optimizer, ParamsT, _advance_step, _check_implementation_flags, _lazy_state, _scalar
 
 
 class Adam(Optimizer):
@@ -45,13 +43,7 @@ class Adam(Optimizer):
         fused: Optional[bool] = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonneg("epsilon", eps)
-        for i in (0, 1):
-            beta = betas[i]
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        _check_nonneg("weight_decay", weight_decay)
+        check_adam_args(lr, eps, betas, weight_decay)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
             "maximize": maximize, "foreach": foreach, "capturable": capturable, "differentiable": differentiable,
@@ -68,22 +60,15 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             beta1, beta2 = (_scalar(b) for b in group["betas"])
-            eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
-            decoupled = group.get("decoupled_weight_decay", False)
+            eps, amsgrad = group["eps"], group["amsgrad"]
             moments = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = _lazy_state(self.state[p], p, moments)
-                data = p._data
-                g = _grad(p, group["maximize"], 0 if decoupled else weight_decay)
+                g = decayed_grad(p, group, lr)
                 step = _advance_step(state)
-                if decoupled and weight_decay != 0:
-                    data *= 1 - lr * weight_decay
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                m, v = update_moments(state, g, beta1, beta2)
                 bias_correction1 = 1 - beta1**step
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 if amsgrad:
@@ -91,7 +76,7 @@ class Adam(Optimizer):
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
                 denom = np.sqrt(v) / bias_correction2_sqrt + eps
-                data += (-lr / bias_correction1) * m / denom
+                p._data += (-lr / bias_correction1) * m / denom
                 p._bump_version()
         return loss
 

@@ -304,10 +304,11 @@ def _grad(param: Tensor, maximize: bool, weight_decay: float = 0.0) -> np.ndarra
     return g
 
 
-def _new_step() -> Tensor:
-    """The step counter: a 0-d float tensor (float64 when that is the default dtype), as torch keeps it."""
+def _new_step(value: float = 0.0) -> Tensor:
+    """The step counter, or another scalar state (NAdam's mu_product, ASGD's eta and mu): a 0-d
+    float tensor (float64 when that is the default dtype, else float32), as torch keeps it."""
     dtype = np.float64 if _dtype.get_default_dtype() is _dtype.float64 else np.float32
-    return Tensor._make(np.zeros((), dtype=dtype), False, None)
+    return Tensor._make(np.full((), value, dtype=dtype), False, None)
 
 
 _UNSUPPORTED = {
@@ -339,6 +340,12 @@ def _check_lr(lr: Any) -> None:
 def _check_nonneg(name: str, value: float) -> None:
     if not 0.0 <= value:
         raise ValueError(f"Invalid {name} value: {value}")
+
+
+def _check_betas(betas: tuple[float, float]) -> None:
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:

@@ -26,7 +26,8 @@ class SGD(Optimizer):
 
     `l1` is ember's addition (torch has no such option): the subgradient of the penalty
     :math:`\lambda_1 \lVert\theta\rVert_1`, added like weight decay, so it shrinks the
-    parameters toward zero whether minimizing or maximizing.
+    parameters toward zero whether minimizing or maximizing. The param groups hold an "l1" key
+    only when it is set, so a plain SGD's groups and state_dict carry exactly torch's keys.
 
     >>> opt = ember.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True)
     """
@@ -56,8 +57,10 @@ class SGD(Optimizer):
         defaults = {
             "lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
             "nesterov": nesterov, "maximize": maximize, "foreach": foreach, "differentiable": differentiable,
-            "fused": fused, "l1": l1,
+            "fused": fused,
         }
+        if l1 != 0:
+            defaults["l1"] = l1
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         _check_implementation_flags("SGD", differentiable=differentiable, fused=fused)

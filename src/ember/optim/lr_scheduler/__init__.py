@@ -10,12 +10,18 @@ torch's. `step(epoch)` (deprecated in torch) jumps to an epoch with the closed f
 ...     train(...); opt.step(); sched.step()
 """
 
-from .decay import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, StepLR
+from .composite import ChainedScheduler, SequentialLR
+from .cyclic import CosineAnnealingWarmRestarts, CyclicLR
+from .decay import (
+    ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR, PolynomialLR,
+    StepLR,
+)
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau
 from .scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler
 
 __all__ = [
     "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
-    "LinearLR", "OneCycleLR", "ReduceLROnPlateau", "EPOCH_DEPRECATION_WARNING",
+    "LinearLR", "OneCycleLR", "ReduceLROnPlateau", "EPOCH_DEPRECATION_WARNING", "MultiplicativeLR", "ConstantLR",
+    "PolynomialLR", "CyclicLR", "CosineAnnealingWarmRestarts", "SequentialLR", "ChainedScheduler",
 ]

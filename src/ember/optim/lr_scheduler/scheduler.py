@@ -3,8 +3,9 @@ chainable `step()`, and the helpers that read and write the param groups' learni
 
 from __future__ import annotations
 
+import functools
 import warnings
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from ..._tensor import Tensor
 from ..optimizer import Optimizer
@@ -42,12 +43,28 @@ def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     return [value] * len(optimizer.param_groups)
 
 
+def _warn_outside_step(get_lr: Callable[..., list[Lr]]) -> Callable[..., list[Lr]]:
+    """Wrap a subclass's `get_lr`: called other than by `step()`, it warns as torch's does (it
+    computes the next epoch's rates, which is rarely what the caller wants)."""
+
+    @functools.wraps(get_lr)
+    def wrapper(self: LRScheduler) -> list[Lr]:
+        if not self._get_lr_called_within_step:
+            warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                          UserWarning, stacklevel=2)
+        return get_lr(self)
+
+    wrapper._ember_warns = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 class LRScheduler:
     """Base class: sets each group's `initial_lr` (kept in `base_lrs`), counts `last_epoch`,
     and applies `get_lr()` on every `step()`. Construction already takes the first step
     (epoch 0). Subclasses define `get_lr` and, where one exists, `_get_closed_form_lr`."""
 
     _is_initial = False
+    _get_lr_called_within_step = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -67,6 +84,16 @@ class LRScheduler:
                     )
         self.base_lrs: list[Lr] = _values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        get_lr = cls.__dict__.get("get_lr")
+        if get_lr is not None and not getattr(get_lr, "_ember_warns", False):
+            cls.get_lr = _warn_outside_step(get_lr)  # type: ignore[method-assign]
+
+    def _initial_step(self) -> None:
+        """The step construction takes (epoch 0), in initial mode; SequentialLR re-runs it."""
         self._step_count = 0
         self._is_initial = True
         try:
@@ -91,22 +118,41 @@ class LRScheduler:
 
     def step(self, epoch: Optional[int] = None) -> None:
         """Advance one epoch (call after `optimizer.step()`) and set the new learning rates."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn(
-                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call "
-                "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. "
-                "Failure to do this will result in skipping the first value of the learning rate schedule.",
-                UserWarning, stacklevel=2,
-            )
+        if self._step_count == 1:
+            if not getattr(self.optimizer.step, "_ember_hooked", False):
+                warnings.warn(
+                    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+                    "initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`.",
+                    UserWarning, stacklevel=2,
+                )
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(
+                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call "
+                    "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. "
+                    "Failure to do this will result in skipping the first value of the learning rate schedule.",
+                    UserWarning, stacklevel=2,
+                )
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: Optional[int] = None) -> None:
+        """Set the learning rates of the next epoch, or of `epoch` by the closed form if there is one."""
         if epoch is None:
             self.last_epoch += 1
-            values = self.get_lr()
+            self._apply(self.get_lr)
         else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
             self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
+            self._apply(getattr(self, "_get_closed_form_lr", self.get_lr))
+
+    def _apply(self, rule: Callable[[], list[Lr]]) -> None:
+        """Set the learning rates `rule` gives (called as from within `step()`)."""
+        self._get_lr_called_within_step = True
+        try:
+            values = rule()
+        finally:
+            self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values):
             _set_lr(group, lr)
         self._last_lr: list[Lr] = _values(self.optimizer, "lr")
