@@ -110,12 +110,23 @@ def _differentiable(name: str, op: Any, sample: Any) -> tuple[Callable, list[Any
     return f, leaves
 
 
+def _size(sample: Any) -> int:
+    return sum(t.numel() for t in flat_tensors([sample.input], torch.Tensor))
+
+
 def _smallest(op: Any, count: int) -> list[Any]:
-    samples = [s for s in _samples(op) if s.input.numel() > 0]
-    return sorted(samples, key=lambda s: s.input.numel())[:count]
+    samples = [s for s in _samples(op) if _size(s) > 0]
+    return sorted(samples, key=_size)[:count]
 
 
-@pytest.mark.parametrize("name", sorted(n for n, op in OPS.items() if op.supports_autograd))
+def _skipped_by_torch(op: Any, test: str) -> bool:
+    """torch skips some gradient tests per variant (the norm's subgradients at zero)."""
+    return any(getattr(d, "test_name", None) == test for d in op.decorators)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, op in OPS.items() if op.supports_autograd and not _skipped_by_torch(op, "test_fn_grad"))
+)
 def test_gradcheck(name: str) -> None:
     op = OPS[name]
     for sample in _smallest(op, GRADCHECKED):
@@ -124,7 +135,9 @@ def test_gradcheck(name: str) -> None:
             assert autograd.gradcheck(f, leaves), sample
 
 
-@pytest.mark.parametrize("name", sorted(n for n, op in OPS.items() if op.supports_gradgrad))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, op in OPS.items() if op.supports_gradgrad and not _skipped_by_torch(op, "test_fn_gradgrad"))
+)
 def test_gradgradcheck(name: str) -> None:
     op = OPS[name]
     for sample in _smallest(op, GRADGRADCHECKED):

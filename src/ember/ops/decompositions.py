@@ -22,7 +22,7 @@ def _gaps(values):
 
 
 class Cholesky(Function):
-    """A = L L^T, L lower;  gA = L^-T Phi(L^T gL) L^-1 with Phi(M) = tril(M) with half its
+    """A = L L^T, L lower;  dA = L^-T Phi(L^T gL) L^-1 with Phi(M) = tril(M) with half its
     diagonal mirrored onto the upper part: 0.5 (M + tril(M, -1)^T), M = tril(L^T gL)."""
 
     _array_forward = True
@@ -47,7 +47,7 @@ class Cholesky(Function):
 
 class QR(Function):
     """A = Q R;  for m >= n (reduced): M = R gR^T - gQ^T Q,
-    gA = (gQ + Q copyltu(M)) R^-T with copyltu(M) = tril(M) + tril(M, -1)^T.
+    dA = (gQ + Q copyltu(M)) R^-T with copyltu(M) = tril(M) + tril(M, -1)^T.
     For m < n, A = Q [X | Y], R = [U | V]: gY = Q gV and X takes the square rule with
     gQ + Y gV^T. mode 'complete' with m > n has no gradient (as torch's)."""
 
@@ -89,7 +89,7 @@ def _cat_last(a, b):
 
 
 class Eigh(Function):
-    """A = V diag(L) V^T (reading one triangle);  gA = V (diag(gL) + skew(V^T gV)/2 / E) V^T,
+    """A = V diag(L) V^T (reading one triangle);  dA = V (diag(gL) + skew(V^T gV)/2 / E) V^T,
     E[i, j] = L[j] - L[i] (torch's linalg_eig_backward for Hermitian A)."""
 
     _array_forward = True
@@ -114,7 +114,7 @@ class Eigh(Function):
 
 class SVD(Function):
     """A = U diag(S) Vh (k = min(m, n) singular values);  with J = skew(U^T gU), K = skew(V^T gV):
-    gA = U [(J S_j + S_i K) / (S_j^2 - S_i^2) + diag(gS)] Vh
+    dA = U [(J S_j + S_i K) / (S_j^2 - S_i^2) + diag(gS)] Vh
          + (I - U U^T) gU S^-1 Vh   (m > n)   + U S^-1 gV^T (I - V V^T)   (m < n).
     With full_matrices, the extra columns of U and rows of Vh get no gradient (torch narrows)."""
 

@@ -12,7 +12,7 @@ from .matrix_functions import pinv_grad
 
 
 class Lstsq(Function):
-    """X = argmin ||A X - B||;  gB = P^T g,  gA = pinv_grad(A, P, g B^T) with P = A^+."""
+    """X = argmin ||A X - B||, differentiated as X = A^+ B:  dB = P^T g,  dA = pinv_grad(A, P, g B^T)."""
 
     _array_forward = True
     backward_name = "LinalgLstsqBackward0"

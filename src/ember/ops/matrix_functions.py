@@ -17,7 +17,7 @@ from ._linalg_checks import eye_like
 
 
 class MatrixExp(Function):
-    """exp(A) = sum A^k / k!;  gA = exp([[A^T, g], [0, A^T]])[:n, n:]."""
+    """exp(A) = sum A^k / k!;  dA = exp([[A^T, g], [0, A^T]])[:n, n:]."""
 
     _array_forward = True
     backward_name = "LinalgMatrixExpBackward0"
@@ -45,7 +45,8 @@ def matrix_exp(A: Any) -> Any:
 
 class Pinv(Function):
     """The Moore-Penrose pseudo-inverse from the SVD (eigendecomposition when hermitian), with
-    singular values at most max(atol, rtol * sigma_max) taken as zero;  gradient: see the module."""
+    singular values at most max(atol, rtol * sigma_max) taken as zero;
+    dA = -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)."""
 
     _array_forward = True
     backward_name = "LinalgPinvBackward0"

@@ -84,7 +84,7 @@ class Inv(Function):
 
 
 class Solve(Function):
-    """X = A^-1 B for matrices B (batch dims broadcast);  gB = A^-T g,  gA = -gB X^T."""
+    """X = A^-1 B for matrices B (batch dims broadcast);  dB = A^-T g,  dA = -dB X^T."""
 
     _array_forward = True
     backward_name = "LinalgSolveExBackward0"
