@@ -12,7 +12,7 @@ import math
 from typing import Any, Optional, Sequence, Union
 
 from .. import ops
-from .._dtype import c_name
+from .._dtype import torch_name
 from ..ops._linalg_checks import check_matrix
 from ..ops._util import normalize_dims
 from ..ops.reduce import Norm
@@ -26,7 +26,7 @@ def vector_norm(x: Any, ord: float = 2, dim: Dim = None, keepdim: bool = False, 
     if isinstance(ord, str):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
     if not x.is_floating_point():
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {c_name(x.dtype)}")
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     if dtype is not None:
         x = x.to(dtype)
     if x.ndim == 0:  # a scalar is a vector of one; dim 0 or -1 names it
@@ -44,10 +44,12 @@ def matrix_norm(
 ) -> Any:
     """A matrix norm of each matrix over the dims `dim` (see the module docstring)."""
     check_matrix("linalg.matrix_norm", A, square=False, floating=False)
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     if ord not in _MATRIX_ORDS:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if not A.is_floating_point():
-        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {c_name(A.dtype)}")
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {torch_name(A.dtype)}")
     if dtype is not None:
         A = A.to(dtype)
     d0, d1 = (d % A.ndim for d in dim)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import ops
 from .._creation import ones_like
+from ..ops._util import normalize_dims
 
 
 def cross(input: Any, other: Any, *, dim: int = -1) -> Any:
@@ -20,6 +21,7 @@ def cross(input: Any, other: Any, *, dim: int = -1) -> Any:
         raise RuntimeError(
             f"linalg.cross: inputs must have the same number of dimensions. Got {input.ndim} and {other.ndim}"
         )
+    normalize_dims(dim, input.ndim)
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(
             f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and {other.shape[dim]}"
@@ -68,6 +70,9 @@ def vander(x: Any, *, N: Optional[int] = None) -> Any:
 
 def diagonal(A: Any, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Any:
     """The offset diagonal of the matrices in dims (dim1, dim2), as a new last dimension."""
+    d1, d2 = normalize_dims(dim1, A.ndim)[0], normalize_dims(dim2, A.ndim)[0]
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     M = A.movedim((dim1, dim2), (-2, -1))
     M = M[..., :, offset:] if offset >= 0 else M[..., -offset:, :]
     rows, cols = M.shape[-2], M.shape[-1]

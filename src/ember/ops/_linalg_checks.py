@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg.lapack as lapack
 
-from .._dtype import c_name
+from .._dtype import torch_name
 
 
 class LinAlgError(RuntimeError):
@@ -26,7 +26,7 @@ def check_matrix(name: str, A: Any, square: bool = True, floating: bool = True) 
             f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices"
         )
     if floating and not A.is_floating_point():
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {c_name(A.dtype)}")
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {torch_name(A.dtype)}")
 
 
 def _batch_prefix(a: np.ndarray, index: int) -> str:

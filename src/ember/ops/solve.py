@@ -94,7 +94,7 @@ class Solve(Function):
         try:
             np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
         except ValueError:
-            raise broadcast_error(B.shape[:-2], A.shape[:-2]) from None
+            raise RuntimeError(str(broadcast_error(B.shape[:-2], A.shape[:-2])).split(" (shapes")[0]) from None
         try:
             out = np.linalg.solve(A, B)
         except np.linalg.LinAlgError:
