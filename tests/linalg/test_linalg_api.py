@@ -182,3 +182,13 @@ def test_eigenvector_gradient_at_a_repeated_eigenvalue_is_not_finite_as_torch() 
     torch.linalg.eigh(t).eigenvectors.abs().sum().backward()
     L.eigh(e).eigenvectors.abs().sum().backward()
     assert not np.isfinite(t.grad.numpy()).all() and not np.isfinite(e.grad.numpy()).all()
+
+
+def test_det_gradient_at_an_exactly_singular_matrix_is_torch_s_zero() -> None:
+    """torch 2.13 gives 0 (not the cofactor matrix) where det is exactly 0; so does ember."""
+    a = np.array([[[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [1.0, 1.0, 1.0]], [[1.0, 2.0, 0.0], [2.0, 4.5, 0.0], [1.0, 1.0, 1.0]]])
+    (t,), (e,) = _both(a, requires_grad=True)
+    torch.linalg.det(t).sum().backward()
+    L.det(e).sum().backward()
+    _same(e.grad, t.grad)
+    assert not e.grad[0].any()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ._linalg_checks import LinAlgError, singular_error
+from ._linalg_checks import LinAlgError, eye_like, singular_error
 from ._util import broadcast_error, sum_to
 
 
@@ -25,7 +25,8 @@ def _matrices(x: Any) -> Any:
 
 
 class Det(Function):
-    """det(A);  dA = g det(A) A^-T (torch's linalg_det_backward, for invertible A)."""
+    """det(A);  dA = g det(A) A^-T, which is 0 where det(A) is exactly 0: torch 2.13 returns a
+    zero gradient there too (not the cofactor matrix), and so does ember."""
 
     _array_forward = True
     backward_name = "LinalgDetBackward0"
@@ -39,7 +40,10 @@ class Det(Function):
     @staticmethod
     def backward(ctx, grad):
         A, out = ctx.saved_tensors
-        return _matrices(grad * out) * inv(A).mT
+        from .index import where
+
+        invertible = where(_matrices(out) == 0, eye_like(A), A)
+        return _matrices(grad * out) * inv(invertible).mT
 
 
 class Slogdet(Function):
