@@ -124,23 +124,26 @@ def _skipped_by_torch(op: Any, test: str) -> bool:
     return any(getattr(d, "test_name", None) == test for d in op.decorators)
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, op in OPS.items() if op.supports_autograd and not _skipped_by_torch(op, "test_fn_grad"))
-)
-def test_gradcheck(name: str) -> None:
-    op = OPS[name]
-    for sample in _smallest(op, GRADCHECKED):
-        f, leaves = _differentiable(name, op, sample)
-        if leaves:
-            assert autograd.gradcheck(f, leaves), sample
+# (check, samples per op, torch's OpInfo flag, torch's test name that a variant may skip)
+CHECKS = {
+    "gradcheck": (autograd.gradcheck, GRADCHECKED, "supports_autograd", "test_fn_grad"),
+    "gradgradcheck": (autograd.gradgradcheck, GRADGRADCHECKED, "supports_gradgrad", "test_fn_gradgrad"),
+}
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, op in OPS.items() if op.supports_gradgrad and not _skipped_by_torch(op, "test_fn_gradgrad"))
+    "check, name",
+    [
+        (check, name)
+        for check, (_, _, flag, test) in CHECKS.items()
+        for name, op in sorted(OPS.items())
+        if getattr(op, flag) and not _skipped_by_torch(op, test)
+    ],
 )
-def test_gradgradcheck(name: str) -> None:
+def test_gradients_check_numerically(check: str, name: str) -> None:
     op = OPS[name]
-    for sample in _smallest(op, GRADGRADCHECKED):
+    fn, count = CHECKS[check][:2]
+    for sample in _smallest(op, count):
         f, leaves = _differentiable(name, op, sample)
         if leaves:
-            assert autograd.gradgradcheck(f, leaves), sample
+            assert fn(f, leaves), sample
