@@ -12,7 +12,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .. import ops
-from .._creation import ones_like
+from .._creation import eye, ones_like, zeros
+from .._dtype import bool_
 from ..ops._util import normalize_dims
 
 
@@ -79,3 +80,30 @@ def diagonal(A: Any, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Any:
     k = max(min(rows, cols), 0)
     flat = M.reshape(tuple(M.shape[:-2]) + (rows * cols,))
     return flat[..., : k * (cols + 1) : cols + 1] if k else flat[..., :0]
+
+
+def householder_product(A: Any, tau: Any) -> Any:
+    """The first n columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
+    A below the diagonal with a 1 on it (LAPACK's orgqr), composed from differentiable ops."""
+    name = "torch.linalg.householder_product"
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    m, n = A.shape[-2:]
+    if m < n:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if tau.ndim != A.ndim - 1:
+        raise RuntimeError(
+            f"{name}: Expected tau to have one dimension less than input, but got tau.ndim equal to {tau.ndim} "
+            f"and input.ndim is equal to {A.ndim}"
+        )
+    if n < tau.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    identity = eye(m, dtype=A.dtype)
+    V = A.tril(-1) + eye(m, n, dtype=A.dtype)
+    Q = identity.expand(tuple(A.shape[:-2]) + (m, m))
+    for i in range(tau.shape[-1]):
+        v = V[..., :, i : i + 1]
+        Q = Q - (Q @ v) @ (tau[..., i : i + 1].unsqueeze(-1) * v.mT)
+    if not tau.shape[-1]:  # no reflectors: the identity, still in A's graph (as torch's)
+        return ops.where(zeros(A.shape, dtype=bool_), A, Q[..., :, :n])
+    return Q[..., :, :n]
