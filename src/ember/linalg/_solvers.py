@@ -134,8 +134,7 @@ def lstsq(A: Any, B: Any, rcond: Optional[float] = None, *, driver: Optional[str
     if Bm.shape[-2] != A.shape[-2]:
         raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     rcond = float(np.finfo(A._data.dtype).eps * max(A.shape[-2:])) if rcond is None else rcond
-    scipy_driver = "gelsd" if driver == "gels" else driver
-    X, rank, svals = Lstsq.apply(A, Bm, rcond, scipy_driver)
+    X, rank, svals = Lstsq.apply(A, Bm, rcond)
     m, n = A.shape[-2:]
     empty = zeros(0, dtype=A.dtype)
     residuals = empty

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.linalg.lapack as lapack
 
 from .._dtype import torch_name
 
@@ -33,19 +32,42 @@ def _batch_prefix(a: np.ndarray, index: int) -> str:
     return f"(Batch element {index}): " if a.ndim > 2 else ""
 
 
-def _first_failure(a: np.ndarray, routine: Any) -> tuple[int, int]:
-    """(batch index, LAPACK info > 0) of the first matrix the routine fails on."""
+def _first_failure(a: np.ndarray, info_of: Any) -> tuple[int, int]:
+    """(batch index, LAPACK info > 0) of the first matrix that fails."""
     flat = a.reshape((-1,) + a.shape[-2:])
     for i, m in enumerate(flat):
-        info = routine(m)[-1]
+        info = info_of(m)
         if info > 0:
             return i, info
     return 0, 0
 
 
+def _lu_info(m: np.ndarray) -> int:
+    """getrf's info: the 1-based index of the first zero pivot of LU with partial pivoting."""
+    a = np.array(m, np.float64)
+    for j in range(min(a.shape)):
+        p = j + int(np.argmax(np.abs(a[j:, j])))
+        if a[p, j] == 0:
+            return j + 1
+        a[[j, p]] = a[[p, j]]
+        a[j + 1 :, j] /= a[j, j]
+        a[j + 1 :, j + 1 :] -= np.outer(a[j + 1 :, j], a[j, j + 1 :])
+    return 0
+
+
+def _cholesky_info(m: np.ndarray) -> int:
+    """potrf's info: the order of the first leading minor that is not positive-definite."""
+    for k in range(1, m.shape[-1] + 1):
+        try:
+            np.linalg.cholesky(m[:k, :k])
+        except np.linalg.LinAlgError:
+            return k
+    return 0
+
+
 def singular_error(name: str, a: np.ndarray) -> LinAlgError:
     """torch's error for a singular input of an LU-based op (inv, solve)."""
-    i, info = _first_failure(a, lambda m: lapack.dgetrf(np.asarray(m, np.float64)))
+    i, info = _first_failure(a, _lu_info)
     return _with_info(
         f"{name}: {_batch_prefix(a, i)}The diagonal element {info} is zero, the inversion could not be completed "
         "because the input matrix is singular.",
@@ -55,7 +77,7 @@ def singular_error(name: str, a: np.ndarray) -> LinAlgError:
 
 def not_positive_definite(name: str, a: np.ndarray) -> LinAlgError:
     """torch's error for a Cholesky factorization that fails at a leading minor."""
-    i, info = _first_failure(a, lambda m: lapack.dpotrf(np.asarray(m, np.float64), lower=1))
+    i, info = _first_failure(a, _cholesky_info)
     return _with_info(
         f"{name}: {_batch_prefix(a, i)}The factorization could not be completed because the input is not "
         f"positive-definite (the leading minor of order {info} is not positive-definite).",
