@@ -4,6 +4,7 @@ fields per driver, matrix_rank's tolerances, float32, and the old top-level alia
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -192,3 +193,12 @@ def test_det_gradient_at_an_exactly_singular_matrix_is_torch_s_zero() -> None:
     L.det(e).sum().backward()
     _same(e.grad, t.grad)
     assert not e.grad[0].any()
+
+
+@pytest.mark.parametrize("mode", ["r", "complete"])
+def test_qr_modes_without_a_gradient_say_so_as_torch(mode: str) -> None:
+    (t,), (e,) = _both(RNG.standard_normal((4, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError) as expected:
+        torch.linalg.qr(t, mode)[1].sum().backward()
+    with pytest.raises(RuntimeError, match="^" + re.escape(str(expected.value)) + "$"):
+        L.qr(e, mode)[1].sum().backward()

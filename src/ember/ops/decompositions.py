@@ -49,7 +49,7 @@ class QR(Function):
     """A = Q R;  for m >= n (reduced): M = R gR^T - gQ^T Q,
     dA = (gQ + Q copyltu(M)) R^-T with copyltu(M) = tril(M) + tril(M, -1)^T.
     For m < n, A = Q [X | Y], R = [U | V]: gY = Q gV and X takes the square rule with
-    gQ + Y gV^T. mode 'complete' with m > n has no gradient (as torch's)."""
+    gQ + Y gV^T. Neither mode 'r' nor 'complete' with m > n has a gradient (as torch's)."""
 
     _array_forward = True
     backward_name = "LinalgQrBackward0"
@@ -65,6 +65,11 @@ class QR(Function):
     def backward(ctx, gQ, gR):
         Q, R = ctx.saved_tensors
         m, n = Q.shape[-2], R.shape[-1]
+        if ctx.mode == "r":
+            raise RuntimeError(
+                "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."
+            )
         if ctx.mode == "complete" and m > n:
             raise RuntimeError(
                 "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
