@@ -246,6 +246,9 @@ class TensorMethods:
     @property
     def mT(self) -> Tensor: return ops.transpose(self, -2, -1)
 
+    @property
+    def mH(self) -> Tensor: return ops.transpose(self, -2, -1)  # the conjugate transpose: ember is real
+
     # indexing by name
     def index_select(self, dim: int, index: Tensor) -> Tensor: return ops.index_select(self, dim, index)
     def gather(self, dim: int, index: Tensor) -> Tensor: return ops.gather(self, dim, index)

@@ -69,6 +69,11 @@ def _vjp(out: ember.Tensor, wrt: ember.Tensor, t: Leaves) -> ember.Tensor:
     return g
 
 
+def _spd(x: ember.Tensor) -> ember.Tensor:
+    """A symmetric positive-definite matrix from x: x x^T + 3 I."""
+    return x @ x.mT + 3 * ember.eye(x.shape[-1], dtype=x.dtype)
+
+
 def _second(out_of: Callable[[ember.Tensor], ember.Tensor], x: ember.Tensor, t: Leaves) -> ember.Tensor:
     """The backward of the backward of `out_of` at x: the adjoint's own adjoint."""
     u = t(*out_of(x).shape)
@@ -107,6 +112,17 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "Dot": lambda t: ember.dot(t(4), t(4)),
     "Einsum": lambda t: ember.einsum("ij,jk->ik", t(3, 4), t(4, 2)),
     "MatMul": lambda t: t(3, 4) @ t(4, 2),
+    "Det": lambda t: ember.linalg.det(t(2, 3, 3)),
+    "Slogdet": lambda t: ember.linalg.slogdet(t(2, 3, 3)).logabsdet,
+    "Inv": lambda t: ember.linalg.inv(t(2, 3, 3)),
+    "Solve": lambda t: ember.linalg.solve(t(2, 3, 3), t(3, 2)),
+    "Cholesky": lambda t: ember.linalg.cholesky(_spd(t(2, 3, 3))),
+    "QR": lambda t: (ember.linalg.qr(t(4, 3)), ember.linalg.qr(t(2, 4))),
+    "Eigh": lambda t: ember.linalg.eigh(t(3, 3)),
+    "SVD": lambda t: (ember.linalg.svd(t(4, 3), full_matrices=False), ember.linalg.svd(t(2, 3, 4))),
+    "MatrixExp": lambda t: ember.linalg.matrix_exp(t(2, 3, 3)),
+    "Pinv": lambda t: ember.linalg.pinv(t(4, 3)),
+    "Lstsq": lambda t: ember.linalg.lstsq(t(4, 3), t(4, 2)).solution,
     "Mv": lambda t: ember.mv(t(3, 4), t(4)),
     # conv
     "Convolution": lambda t: F.conv2d(t(2, 3, 5, 5), t(4, 3, 3, 3), t(4), padding=1),

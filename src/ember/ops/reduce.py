@@ -364,6 +364,12 @@ def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
 
 
 def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> Any:
+    """torch.norm: the vector p-norm over dim ('fro': the 2-norm); 'nuc': the nuclear norm of the
+    matrices in dim (the last two by default)."""
+    if p == "nuc":
+        from ..linalg import matrix_norm
+
+        return matrix_norm(input, "nuc", tuple(range(input.ndim)) if dim is None else dim, keepdim)
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
