@@ -139,5 +139,4 @@ def test_errors_as_torch(name: str) -> None:
         ERRORS[name](torch.autograd.functional, torch)
     with pytest.raises(type(expected.value)) as got:
         ERRORS[name](ember.autograd.functional, ember)
-    message = str(expected.value).replace("torch.Size([", "(").replace("])", ")").replace("([])", "()")
-    assert str(got.value) == message.replace("(3)", "(3,)")
+    assert str(got.value) == str(expected.value).replace("torch.Size", "ember.Size")
