@@ -60,9 +60,11 @@ class ShapeIndexMethods:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[dim]
     def storage_offset(self) -> int:
-        base = self._data
-        while isinstance(base.base, np.ndarray):
-            base = base.base
+        base, link = self._data, self._data.base
+        while link is not None:  # as_strided views (diagonal, unfold) hold their base through a non-array
+            if isinstance(link, np.ndarray):
+                base = link
+            link = getattr(link, "base", None)
         start = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
         return start // self._data.itemsize
     def nelement(self) -> int: return int(self._data.size)
