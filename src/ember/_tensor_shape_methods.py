@@ -105,27 +105,9 @@ class ShapeIndexMethods:
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Optional[int] = None) -> Any:
         return _uq.unique_consecutive(self, return_inverse, return_counts, dim)
 
-    # matrix products
-    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addmm_(self, mat1, mat2, beta=beta, alpha=alpha)
-    def addmv(self, mat: Tensor, vec: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addmv(self, mat, vec, beta=beta, alpha=alpha)
-    def addmv_(self, mat: Tensor, vec: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addmv_(self, mat, vec, beta=beta, alpha=alpha)
-    def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addr(self, vec1, vec2, beta=beta, alpha=alpha)
-    def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addr_(self, vec1, vec2, beta=beta, alpha=alpha)
-    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-    def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.baddbmm_(self, batch1, batch2, beta=beta, alpha=alpha)
-    def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-    def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
-        return _mm.addbmm_(self, batch1, batch2, beta=beta, alpha=alpha)
+    # matrix products: (input, a, b, *, beta, alpha), so the op itself is the method
+    addmm, addmm_, addmv, addmv_, addr, addr_ = _mm.addmm, _mm.addmm_, _mm.addmv, _mm.addmv_, _mm.addr, _mm.addr_
+    baddbmm, baddbmm_, addbmm, addbmm_ = _mm.baddbmm, _mm.baddbmm_, _mm.addbmm, _mm.addbmm_
     def vdot(self, other: Tensor) -> Tensor: return _mm.vdot(self, other)
     def inner(self, other: Tensor) -> Tensor: return _mm.inner(self, other)
     def ger(self, vec2: Tensor) -> Tensor: return _mm.ger(self, vec2)
