@@ -20,7 +20,7 @@ from ._util import normalize_dims
 from .index import masked_fill, select
 from .inplace import _inplace
 from .join import stack
-from .linalg import bmm, dot, matmul, mm, mv, outer
+from .linalg import bmm, dot, mm, mv, outer
 from .shape import expand, permute, reshape
 
 
