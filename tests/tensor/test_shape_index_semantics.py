@@ -162,3 +162,17 @@ def test_searchsorted_side_and_sorter_match_torch() -> None:
     assert e.tolist() == t.tolist()
     with pytest.raises(RuntimeError, match="opposites"):
         ember.searchsorted(ember.tensor(seq), ember.tensor(vals), right=True, side="left")
+
+
+@pytest.mark.parametrize("form", [
+    lambda m, a, b: m.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+    lambda m, a, b: m.einsum(a, [0, 1], b, [1, 2]),
+    lambda m, a, b: m.einsum(a, [Ellipsis, 1], b, [1, 2], [Ellipsis, 2]),
+])
+def test_einsum_sublist_form_matches_torch(form) -> None:
+    (ea, ta), (eb, tb) = _pair(2, 3, requires_grad=True), _pair(3, 4, requires_grad=True)
+    e, t = form(ember, ea, eb), form(torch, ta, tb)
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-10)
+    e.sum().backward()
+    t.sum().backward()
+    np.testing.assert_allclose(ea.grad.numpy(), ta.grad.numpy(), rtol=1e-10)
