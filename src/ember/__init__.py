@@ -34,6 +34,18 @@ from .ops import (
     sign, sin, softmax, sort, split, sqrt, squeeze, stack, std, rsub, sub, sum, t, tan, tanh, topk,
     transpose, tril, triu, trunc, unbind, unflatten, unsqueeze, var, where,
 )
+from .ops.diagonal import diag, diag_embed, diagonal, diagonal_scatter, trace
+from .ops.index_update import index_add, index_copy, index_fill, select_scatter, slice_scatter
+from .ops.masked import argwhere, masked_scatter, masked_select, put, take, take_along_dim
+from .ops.matmul_add import (
+    addbmm, addmm, addmv, addr, baddbmm, chain_matmul, cross, ger, inner, kron, tensordot, vdot,
+)
+from .ops.stacking import (
+    atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod, column_stack, combinations,
+    dsplit, dstack, hsplit, hstack, meshgrid, row_stack, tensor_split, tril_indices, triu_indices, vsplit, vstack,
+)
+from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, swapaxes, tile
+from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
 from . import accelerator, autograd, backends, cuda, nn, optim
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
@@ -52,6 +64,7 @@ half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 clip = clamp
 moveaxis = movedim
+swapdims = swapaxes
 concat = concatenate = cat
 multiply, divide, subtract, negative = mul, div, sub, neg
 true_divide = div

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence, Union, ov
 import numpy as np
 
 from . import ops
+from ._tensor_shape_methods import ShapeIndexMethods
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
         indices: Tensor
 
 
-class TensorMethods:
+class TensorMethods(ShapeIndexMethods):
     """Mixed into Tensor: the operator protocol and torch's tensor methods."""
 
     __slots__ = ()
@@ -225,7 +226,7 @@ class TensorMethods:
     def movedim(self, source: Dim, destination: Dim) -> Tensor: return ops.movedim(self, source, destination)
     moveaxis = movedim
     def repeat(self, *sizes: Shape) -> Tensor: return ops.repeat(self, *sizes)
-    def flip(self, dims: Shape) -> Tensor: return ops.flip(self, dims)
+    def flip(self, *dims: Shape) -> Tensor: return ops.flip(self, dims[0] if len(dims) == 1 else dims)
     def roll(self, shifts: Shape, dims: Dim = None) -> Tensor: return ops.roll(self, shifts, dims)
     def tril(self, diagonal: int = 0) -> Tensor: return ops.tril(self, diagonal)
     def triu(self, diagonal: int = 0) -> Tensor: return ops.triu(self, diagonal)
@@ -275,7 +276,7 @@ class TensorMethods:
         return ops.argsort(self, dim, descending, stable)
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
         return ops.topk(self, k, dim, largest, sorted)
-    def nonzero(self) -> Tensor: return ops.nonzero(self)
+    def nonzero(self, *, as_tuple: bool = False) -> Any: return ops.nonzero(self, as_tuple=as_tuple)
 
     # linear algebra
     matmul = ops.matmul

@@ -101,6 +101,11 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "PowTensor": lambda t: t.pos(3, 4) ** t(4),
     "PowScalarBase": lambda t: 2.0 ** t(3, 4),
     "Remainder": lambda t: ember.remainder(t(3, 4), t.pos(4)),
+    # diagonals and windows (ops/diagonal.py, ops/tile_repeat.py)
+    "Diagonal": lambda t: ember.diagonal(t(3, 4, 5), 1, 0, 2),
+    "DiagonalScatter": lambda t: ember.diagonal_scatter(t(3, 4), t(3), 0, 0, 1),
+    "Unfold": lambda t: t(3, 7).unfold(1, 3, 2),
+    "UnfoldBackward": lambda t: _vjp((x := t(3, 7)).unfold(1, 3, 2), x, t),
     # compare
     "Clamp": lambda t: t(3, 4).clamp(-1.0, 1.0),
     "ClampTensor": lambda t: ember.clamp(t(3, 4), t(4) * 0.2 - 1, t(4) * 0.2 + 1),

@@ -43,8 +43,11 @@ from .unary import (
 
 
 
-def nonzero(input: Any) -> Any:
-    """Indices of the non-zero elements, one row each (int64, shape [n, ndim])."""
+def nonzero(input: Any, *, as_tuple: bool = False) -> Any:
+    """Indices of the non-zero elements, one row each (int64, shape [n, ndim]); with as_tuple,
+    one index tensor per dim (a 0-d input counts as 1-d)."""
+    if as_tuple:
+        return tuple(input._make(a.astype(np.int64), False, None) for a in np.nonzero(np.atleast_1d(input._data)))
     return input._make(np.argwhere(input._data).astype(np.int64), False, None)
 
 

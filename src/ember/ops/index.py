@@ -326,11 +326,19 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
     return split(input, max(1, -(-input._data.shape[d] // chunks)), d)
 
 
-def narrow(input: Any, dim: int, start: int, length: int) -> Any:
+def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
+    if isinstance(start, _tensor.Tensor):
+        if start.ndim != 0 or start.dtype.is_floating_point or start.dtype.name == "bool":
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(start._data)
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = normalize_dims(dim, input.ndim)[0]
     n = input._data.shape[d]
     if not -n <= start <= n:
-        raise IndexError(f"narrow(): start {start} out of range for size {n} at dim {d}")
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
     start = start + n if start < 0 else start
     if not 0 <= length <= n - start:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")

@@ -214,7 +214,25 @@ def outer(input: Any, vec2: Any) -> Any:
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
-def einsum(equation: str, *operands: Any) -> Any:
+def einsum(equation: Any, *operands: Any) -> Any:
+    """einsum("ij,jk->ik", a, b), or torch's sublist form einsum(a, [0, 1], b, [1, 2], [0, 2])."""
+    if not isinstance(equation, str):
+        equation, operands = _sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     return Einsum.apply(equation, *operands)
+
+
+def _sublist_equation(args: tuple) -> tuple[str, tuple]:
+    """The equation and operands of einsum's sublist form: operand, sublist, ..., [output sublist];
+    subscripts 0-51 are the letters a-z then A-Z, an Ellipsis is '...'."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def spell(sublist: Any) -> str:
+        return "".join("..." if s is Ellipsis else letters[int(s)] for s in sublist)
+
+    operands, sublists = args[0:len(args) - len(args) % 2:2], args[1::2]
+    equation = ",".join(spell(s) for s in sublists[:len(operands)])
+    if len(args) % 2:
+        equation += "->" + spell(args[-1])
+    return equation, tuple(operands)

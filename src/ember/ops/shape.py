@@ -354,6 +354,16 @@ def flip(input: Any, dims: Shape) -> Any:
 
 
 def roll(input: Any, shifts: Shape, dims: Any = None) -> Any:
+    many = not isinstance(shifts, int)
+    if many and not len(shifts):
+        raise RuntimeError("`shifts` required")
+    if dims is not None:
+        count = 1 if isinstance(dims, int) else len(dims)
+        if (len(shifts) if many else 1) != count:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {shifts}, dims: {dims}")
+        dims = normalize_dims(dims, input.ndim) if isinstance(dims, int) else tuple(normalize_dims(d, input.ndim)[0] for d in dims)
+        if input.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if dims is None:
         return Roll.apply(input.flatten(), shifts, None).reshape(input._data.shape)
     return Roll.apply(input, shifts, dims)
