@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _convert, _dtype, _tensor_str
 from ._device import cpu, device
+from ._tensor_elementwise import ElementwiseMethods
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
 from .autograd import function as _function
@@ -22,7 +23,7 @@ from .autograd.function import AccumulateGrad, Node
 from .utils.hooks import RemovableHandle
 
 
-class Tensor(TensorMethods):
+class Tensor(ElementwiseMethods, TensorMethods):
     """A multi-dimensional array with autograd, spelled like `torch.Tensor`.
 
     Make one with `ember.tensor(data)`; `ember.Tensor(2, 3)` is torch's legacy constructor
