@@ -97,8 +97,10 @@ def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any
 
 
 class LogCumSumExp(Function):
-    """y_j = log sum_{i <= j} e^(x_i);  d/dx_i = sum_{j >= i} g_j e^(x_i - y_j), summed in log
-    space over the positive and the negative parts of g (no overflow)."""
+    """y_j = log sum_{i <= j} e^(x_i);  d/dx_i = sum_{j >= i} g_j e^(x_i - y_j). The reference
+    rule sums g_j e^(m - y_j) in reverse and scales by e^(x_i - m), m the largest y (so double
+    backward is plain arithmetic); the array rule sums in log space over the positive and the
+    negative parts of g, as torch does, which no range of x overflows."""
 
     _array_forward = True
 
@@ -113,13 +115,23 @@ class LogCumSumExp(Function):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         d = ctx.dim
+        m = float(out.detach().numpy().max(initial=-np.inf)) if out.numel() else 0.0
+        m = m if np.isfinite(m) else 0.0
+        reverse = (grad * (m - out).exp()).flip([d]).cumsum(d).flip([d])
+        return reverse * (x - m).exp(), None
 
-        def reverse_lcse(t: Any) -> Any:
-            return logcumsumexp(t.flip([d]), d).flip([d])
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        x, out = ctx.saved_tensors
+        d = ctx.dim
 
-        positive = reverse_lcse(where(grad > 0, grad, 0.0).log() - out)
-        negative = reverse_lcse(where(grad < 0, -grad, 0.0).log() - out)
-        return (positive + x).exp() - (negative + x).exp(), None
+        def reverse_lcse(a: np.ndarray) -> np.ndarray:
+            return np.flip(np.logaddexp.accumulate(np.flip(a, d), axis=d), d)
+
+        with np.errstate(divide="ignore"):
+            positive = reverse_lcse(np.log(np.where(grad > 0, grad, 0.0)) - out)
+            negative = reverse_lcse(np.log(np.where(grad < 0, -grad, 0.0)) - out)
+        return np.exp(positive + x) - np.exp(negative + x), None
 
 
 def logcumsumexp(input: Any, dim: int) -> Any:
