@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._special import _erf_and_erfc
+from ._special import _erf_and_erfc, erfcx_far
 
 # the Bernoulli numbers B_2k, k = 1..12
 _BERNOULLI = [Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30), Fraction(5, 66),
@@ -106,6 +106,17 @@ def erfc(x: np.ndarray) -> np.ndarray:
     out[~near] = erfc_far
     out = np.where(x < 0, 2 - out, out)
     return np.where(np.isnan(x), np.nan, out)
+
+
+def erfcx(x: np.ndarray) -> np.ndarray:
+    """e^(x^2) erfc x, the scaled complement: the continued fraction from 2 on, else the product."""
+    x = np.asarray(x, np.float64)
+    far = x >= 2
+    out = np.empty_like(x)
+    out[far] = erfcx_far(x[far])
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[~far] = np.exp(x[~far] ** 2) * erfc(x[~far])
+    return out
 
 
 def erfinv(x: np.ndarray) -> np.ndarray:

@@ -13,11 +13,11 @@ from .ops import unary
 from .ops.index import where
 from .ops.pointwise import exp2, logit, sinc, xlogy
 from .ops.softmax import log_softmax, logsumexp, softmax
-from .ops.special_functions import digamma, erfc, erfinv, i0, i0e, i1, i1e, lgamma, mvlgamma, polygamma
+from .ops.special_functions import digamma, erfc, erfcx, erfinv, i0, i0e, i1, i1e, lgamma, mvlgamma, polygamma
 from .ops.unary import erf, expm1, log1p, round, sigmoid as expit
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
     "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi",
     "round", "sinc", "softmax", "xlog1py", "xlogy", "zeta",
 ]

@@ -25,7 +25,7 @@ UNARY: list[tuple[str, Callable[[Any], Any], float, float]] = [
     ("acosh", ember.acosh, 1.2, 4), ("atanh", ember.atanh, -0.9, 0.9), ("sinc", ember.sinc, -3, 3),
     ("logit", ember.logit, 0.1, 0.9), ("logit_eps", lambda x: ember.logit(x, 0.3), 0.05, 0.95),
     ("lgamma", ember.lgamma, 0.2, 5), ("digamma", ember.digamma, 0.2, 5),
-    ("polygamma3", lambda x: ember.polygamma(3, x), 0.2, 5), ("erfc", ember.erfc, -3, 3),
+    ("polygamma3", lambda x: ember.polygamma(3, x), 0.2, 5), ("erfc", ember.erfc, -3, 3), ("erfcx", ember.special.erfcx, -1, 5),
     ("erfinv", ember.erfinv, -0.9, 0.9), ("i0", ember.i0, -5, 5), ("i0e", ember.special.i0e, -5, 5),
     ("i1", ember.special.i1, -5, 5), ("i1e", ember.special.i1e, -5, 5),
     ("mvlgamma", lambda x: ember.mvlgamma(x, 3), 1.5, 5), ("nan_to_num", ember.nan_to_num, -3, 3),

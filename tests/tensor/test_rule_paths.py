@@ -289,6 +289,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "Polygamma": lambda t: ember.polygamma(2, t.pos(3, 4)),
     "Erfc": lambda t: ember.erfc(t(3, 4)),
     "Erfinv": lambda t: ember.erfinv(t.unit(3, 4)),
+    "Erfcx": lambda t: ember.special.erfcx(t(3, 4) * 2),
     "I0": lambda t: ember.i0(t(3, 4)),
     "I0e": lambda t: ember.special.i0e(t(3, 4)),
     "I1": lambda t: ember.special.i1(t(3, 4)),

@@ -76,6 +76,16 @@ class Erfc(_Special):
         return (-x * x).exp() * (-2 / math.sqrt(math.pi))
 
 
+class Erfcx(_Special):
+    """e^(x^2) erfc x;  d/dx = 2x erfcx(x) - 2/sqrt(pi)."""
+
+    _kernel = staticmethod(series.erfcx)
+
+    @staticmethod
+    def derivative(x):
+        return 2 * x * erfcx(x) - 2 / math.sqrt(math.pi)
+
+
 class Erfinv(_Special):
     """y with erf y = x;  d/dx = sqrt(pi)/2 e^(y^2)."""
 
@@ -156,6 +166,10 @@ def mvlgamma(input: Any, p: int) -> Any:
 
 def erfc(input: Any) -> Any:
     return Erfc.apply(_float(input))
+
+
+def erfcx(input: Any) -> Any:
+    return Erfcx.apply(_float(input))
 
 
 def erfinv(input: Any) -> Any:
