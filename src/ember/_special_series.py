@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._special import _erf_and_erfc, erfcx_far
+from ._special import _erf_and_erfc, erf, erfcx_far
 
 # the Bernoulli numbers B_2k, k = 1..12
 _BERNOULLI = [Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30), Fraction(5, 66),
@@ -129,17 +129,11 @@ def erfinv(x: np.ndarray) -> np.ndarray:
         y = np.sqrt(np.sqrt(c * c - log_term / 0.147) - c)
         tail = z > 0.5
         for _ in range(3):  # Halley on f(y) = erf y - z (or 1 - z - erfc y), f'' = -2y f'
-            f = np.where(tail, (1 - z) - erfc(y), _erf(y) - z)
+            f = np.where(tail, (1 - z) - erfc(y), erf(y) - z)
             slope = 2 / math.sqrt(math.pi) * np.exp(-y * y)
             y = y - f / (slope + y * f)
     y = np.where(z == 1, np.inf, np.where(z == 0, 0.0, y))
     return np.where(z > 1, np.nan, np.copysign(y, x))
-
-
-def _erf(y: np.ndarray) -> np.ndarray:
-    from ._special import erf
-
-    return erf(y)
 
 
 def _bessel_series(x: np.ndarray, nu: int) -> np.ndarray:
