@@ -46,7 +46,15 @@ from .ops.stacking import (
 )
 from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, swapaxes, tile
 from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
-from . import accelerator, autograd, backends, cuda, nn, optim
+from .ops import (
+    acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
+    bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,
+    erfc, erfinv, exp2, float_power, fmod, frac, frexp, gcd, heaviside, histc, hypot, i0, isclose, isneginf, isposinf,
+    isreal, lcm, ldexp, lerp, lgamma, logaddexp, logaddexp2, logcumsumexp, logit, median, mode, mvlgamma, nan_to_num,
+    nanmean, nanmedian, nanquantile, nansum, nextafter, polygamma, positive, quantile, rad2deg, sgn, signbit, sinc,
+    sinh, square, std_mean, var_mean, xlogy,
+)
+from . import accelerator, autograd, backends, cuda, nn, optim, special
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
@@ -69,6 +77,8 @@ concat = concatenate = cat
 multiply, divide, subtract, negative = mul, div, sub, neg
 true_divide = div
 absolute = abs
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+fix = trunc
 
 
 def __getattr__(name: str) -> object:

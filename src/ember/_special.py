@@ -39,12 +39,17 @@ def _erf_and_erfc(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         total += c
     erf_near = total * a * np.exp(-t) * (2 / math.sqrt(math.pi))
     b = z[~near]
+    erfc_far = np.exp(-b * b) * erfcx_far(b)
+    return near, erf_near, erfc_far
+
+
+def erfcx_far(b: np.ndarray) -> np.ndarray:
+    """e^(b^2) erfc b for b >= 2, from the continued fraction (never overflows)."""
     fraction = np.zeros_like(b)
     for j in range(50, 0, -1):
         fraction += b
         np.divide(j / 2, fraction, out=fraction)
-    erfc_far = np.exp(-b * b) / math.sqrt(math.pi) / (b + fraction)
-    return near, erf_near, erfc_far
+    return 1 / math.sqrt(math.pi) / (b + fraction)
 
 
 def erf(x: np.ndarray) -> np.ndarray:

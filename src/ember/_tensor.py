@@ -16,6 +16,7 @@ import numpy as np
 from . import _convert, _dtype, _tensor_str
 from ._device import cpu, device, no_backend, on_cpu
 from ._size import Size, dim_error
+from ._tensor_elementwise import ElementwiseMethods
 from ._tensor_methods import TensorMethods
 from .autograd import engine as _engine
 from .autograd import function as _function
@@ -23,7 +24,7 @@ from .autograd.function import AccumulateGrad, Node
 from .utils.hooks import RemovableHandle
 
 
-class Tensor(TensorMethods):
+class Tensor(ElementwiseMethods, TensorMethods):
     """A multi-dimensional array with autograd, spelled like `torch.Tensor`.
 
     Make one with `ember.tensor(data)`; `ember.Tensor(2, 3)` is torch's legacy constructor

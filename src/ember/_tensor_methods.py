@@ -115,14 +115,6 @@ class TensorMethods(ShapeIndexMethods):
     def clip(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
         return ops.clamp(self, min, max)
     def where(self, condition: Tensor, other: TensorLike) -> Tensor: return ops.where(condition, self, other)
-    def lerp(self, end: Tensor, weight: TensorLike) -> Tensor:
-        """self + w (end - self) for |w| < 0.5, else end - (end - self)(1 - w): torch's two forms,
-        each exact at its own end (lerp(a, b, 1) is b)."""
-        diff = ops.sub(end, self)
-        if isinstance(weight, (int, float)):
-            return ops.add(self, ops.mul(weight, diff)) if abs(weight) < 0.5 else ops.sub(end, ops.mul(diff, 1 - weight))
-        near_self = ops.abs(weight) < 0.5
-        return ops.where(near_self, ops.add(self, ops.mul(weight, diff)), ops.sub(end, ops.mul(diff, ops.sub(1, weight))))
 
     # unary math
     def exp(self) -> Tensor: return ops.exp(self)
@@ -133,7 +125,6 @@ class TensorMethods(ShapeIndexMethods):
     def log10(self) -> Tensor: return ops.log10(self)
     def sqrt(self) -> Tensor: return ops.sqrt(self)
     def rsqrt(self) -> Tensor: return ops.rsqrt(self)
-    def square(self) -> Tensor: return ops.pow(self, 2)
     def sin(self) -> Tensor: return ops.sin(self)
     def cos(self) -> Tensor: return ops.cos(self)
     def tan(self) -> Tensor: return ops.tan(self)
@@ -145,7 +136,6 @@ class TensorMethods(ShapeIndexMethods):
     def sign(self) -> Tensor: return ops.sign(self)
     def floor(self) -> Tensor: return ops.floor(self)
     def ceil(self) -> Tensor: return ops.ceil(self)
-    def round(self) -> Tensor: return ops.round(self)
     def trunc(self) -> Tensor: return ops.trunc(self)
     def reciprocal(self) -> Tensor: return ops.reciprocal(self)
 

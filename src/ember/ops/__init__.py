@@ -40,6 +40,18 @@ from .unary import (
     abs, ceil, cos, erf, exp, expm1, floor, log, log1p, log2, log10, reciprocal, relu, round, rsqrt, sigmoid, sign,
     sin, softplus, sqrt, tan, tanh, trunc,
 )
+from .trigonometric import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh
+from .pointwise import (
+    addcdiv, addcmul, clamp_max, clamp_min, copysign, exp2, float_power, fmod, frac, frexp, heaviside, isclose,
+    isneginf, isposinf, isreal, ldexp, lerp, logaddexp, logaddexp2, logit, nan_to_num, nextafter, positive, sgn,
+    signbit, sinc, square, xlogy,
+)
+from .bitwise import bitwise_left_shift, bitwise_right_shift, gcd, lcm
+from .special_functions import digamma, erfc, erfinv, i0, lgamma, mvlgamma, polygamma
+from .order_statistics import cummax, cummin, median, mode, nanmedian, nanquantile, quantile
+from .nan_reductions import (
+    aminmax, bincount, count_nonzero, diff, histc, logcumsumexp, nanmean, nansum, std_mean, var_mean,
+)
 
 
 
