@@ -14,7 +14,7 @@ from .loss import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
     nll_loss, one_hot, smooth_l1_loss,
 )
-from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .pooling import (
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
     interpolate, max_pool1d, max_pool2d,

@@ -1,7 +1,7 @@
 """Convolution layers with torch's parameter names, shapes, initialisation and repr:
-`Conv1d`, `Conv2d` (weight (out, in/groups, *kernel)) and `ConvTranspose1d`,
-`ConvTranspose2d` (weight (in, out/groups, *kernel)); bias (out,). Conv1d and Conv2d take
-padding_mode 'zeros', 'reflect', 'replicate' or 'circular' (F.pad's modes)."""
+`Conv1d`, `Conv2d`, `Conv3d` (weight (out, in/groups, *kernel)) and `ConvTranspose1d`,
+`ConvTranspose2d`, `ConvTranspose3d` (weight (in, out/groups, *kernel)); bias (out,). The
+convolutions take padding_mode 'zeros', 'reflect', 'replicate' or 'circular' (F.pad's modes)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 Size = Union[int, Sequence[int]]
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -174,6 +174,27 @@ class Conv2d(_ConvNd):
         return F.conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
+class Conv3d(_ConvNd):
+    """y = conv3d(x, weight, bias): (N, C_in, D, H, W) or (C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out),
+    each size floor((n + 2p - d (k - 1) - 1) / s) + 1. See F.conv3d."""
+
+    _nd = 3
+
+    def __init__(
+        self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
+        padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
+        padding_mode: str = "zeros", device: Any = None, dtype: Optional[_dtype.dtype] = None,
+    ) -> None:
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+            device=device, dtype=dtype,
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        input, padding = self._padded(input)
+        return F.conv3d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+
 class _ConvTransposeNd(_ConvNd):
     _transposed = True
 
@@ -241,3 +262,15 @@ class ConvTranspose2d(_ConvTransposeNd):
     def forward(self, input: Tensor, output_size: Optional[Sequence[int]] = None) -> Tensor:
         extra = self._output_padding(input, output_size)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """y = conv_transpose3d(x, weight, bias): (N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out),
+    each size (n - 1) s - 2p + d (k - 1) + output_padding + 1; `output_size` in forward picks
+    output_padding. See F.conv_transpose3d."""
+
+    _nd = 3
+
+    def forward(self, input: Tensor, output_size: Optional[Sequence[int]] = None) -> Tensor:
+        extra = self._output_padding(input, output_size)
+        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
