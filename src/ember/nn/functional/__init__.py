@@ -21,6 +21,8 @@ from .pooling import (
 )
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .normalization import batch_norm, group_norm, layer_norm
+from .per_sample_norm import instance_norm, local_response_norm, rms_norm
 from .sparse import embedding
 from ...ops.padding import pad
 from .attention import scaled_dot_product_attention
+from .pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle

@@ -70,3 +70,12 @@ from .transformer import (
 __all__ += [
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
 ]
+
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .normalization import LocalResponseNorm, RMSNorm
+from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+
+__all__ += [
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
+    "PixelShuffle", "PixelUnshuffle",
+]
