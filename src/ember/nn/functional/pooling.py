@@ -94,7 +94,8 @@ def _pool_geometry(
     if any(o < 1 for o in out):
         c = x.shape[1]
         raise RuntimeError(
-            f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
+            f"Given input size: ({'x'.join(map(str, (c,) + size))}). Calculated output size: "
+            f"({'x'.join(map(str, (c,) + out))}). "
             "Output size is too small"
         )
     return geometry(kernel, stride, padding, dilation, 1, size, out)
