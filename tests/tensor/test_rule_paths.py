@@ -155,6 +155,8 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "PlaceAt": lambda t: _vjp(F.adaptive_max_pool2d(t(2, 3, 7, 7), 3), t.made[-1], t),
     "TakeAt": lambda t: _second(lambda x: F.adaptive_max_pool2d(x, 3), t(2, 3, 7, 7), t),
     "AdaptiveAvgPool2D": lambda t: F.adaptive_avg_pool2d(t(2, 3, 7, 7), 3),
+    "Unfold": lambda t: F.unfold(t(2, 3, 5, 6), (2, 3), padding=1, stride=2),
+    "Fold": lambda t: F.fold(t(2, 6, 12), (4, 5), (1, 2), stride=(1, 2), padding=(0, 1)),
     "MaxUnpool": lambda t: F.max_unpool2d(*F.max_pool2d(t(2, 3, 6, 6), 3, 1, 1, return_indices=True), 3, 1, 1),
     # reduce
     "Amax": lambda t: ember.amax(t(3, 4), 1),

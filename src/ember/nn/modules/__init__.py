@@ -87,3 +87,7 @@ __all__ += [
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
     "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
 ]
+
+from .fold import Fold, Unfold
+
+__all__ += ["Fold", "Unfold"]
