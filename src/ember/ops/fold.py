@@ -27,7 +27,7 @@ class Unfold(Function):
         ctx.geometry = g
         n, c = x.shape[:2]
         cols = columns(x, g)  # (1, C K, N L)
-        return cols.reshape(c * math.prod(g.kernel), n, -1).swapaxes(0, 1)
+        return cols.reshape(c * math.prod(g.kernel), n, math.prod(g.out_size)).swapaxes(0, 1)
 
     @staticmethod
     def backward(ctx, grad):
@@ -46,7 +46,7 @@ class Fold(Function):
     def forward(ctx, y, g: Geometry):
         ctx.geometry = g
         n = y.shape[0]
-        cols = y.swapaxes(0, 1).reshape(1, y.shape[1], -1)
+        cols = y.swapaxes(0, 1).reshape(1, y.shape[1], n * y.shape[2])
         return _col2im(cols, n, g)
 
     @staticmethod
