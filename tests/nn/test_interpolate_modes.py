@@ -73,6 +73,8 @@ def test_gradcheck(mode, shape):
     (lambda m: m.Upsample(scale_factor=1.7, mode="bicubic", align_corners=True), (1, 2, 4, 5)),
     (lambda m: m.Upsample(size=(4, 5, 3), mode="trilinear"), (1, 2, 3, 3, 2)),
     (lambda m: m.Upsample(scale_factor=2, mode="nearest-exact"), (1, 2, 3)),
+    (lambda m: m.UpsamplingNearest2d(scale_factor=1.7), (1, 2, 3, 5)),
+    (lambda m: m.UpsamplingBilinear2d(size=(5, 7)), (1, 2, 3, 4)),
 ])
 def test_upsample_layer_matches_torch(make, shape):
     compare_layer(make(nn), make(torch.nn), [shape], "float64")

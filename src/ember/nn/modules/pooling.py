@@ -12,6 +12,7 @@ from .module import Module
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d",
     "MaxPool1d", "MaxPool2d", "Upsample", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d",
+    "UpsamplingBilinear2d", "UpsamplingNearest2d",
 ]
 
 Size = Union[int, Sequence[int]]
@@ -221,3 +222,17 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
     def forward(self, input: Tensor) -> PoolOutput:
         return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class UpsamplingNearest2d(Upsample):
+    """Upsample with mode nearest, for (N, C, H, W) input."""
+
+    def __init__(self, size: OptionalSize = None, scale_factor: Union[float, Sequence[float], None] = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Upsample with mode bilinear and align_corners=True, for (N, C, H, W) input."""
+
+    def __init__(self, size: OptionalSize = None, scale_factor: Union[float, Sequence[float], None] = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
