@@ -22,6 +22,7 @@ NAMES = [
     "nn.functional.max_unpool2d", "nn.functional.max_unpool3d", "nn.functional.instance_norm",
     "nn.functional.rms_norm", "nn.functional.local_response_norm", "nn.functional.unfold",
     "nn.functional.pixel_shuffle", "nn.functional.pixel_unshuffle", "nn.functional.channel_shuffle",
+    "nn.functional.embedding_bag", "nn.functional.interpolate",
 ]
 OPS = [op for op in op_db if op.name in NAMES]
 

@@ -29,3 +29,4 @@ from .pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from .unpool import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d
 from .fold import fold, unfold
+from .embedding_bag import embedding_bag

@@ -93,3 +93,7 @@ __all__ += [
 from .fold import Fold, Unfold
 
 __all__ += ["Fold", "Unfold"]
+
+from .embedding_bag import EmbeddingBag
+
+__all__ += ["EmbeddingBag"]
