@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any, Optional
 
+from ... import _dtype
 from ..._tensor import Tensor
 from .. import functional as F
 from .batchnorm import _NormBase
@@ -22,9 +24,9 @@ class _InstanceNorm(_NormBase):
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
-        track_running_stats: bool = False, device=None, dtype=None,
+        track_running_stats: bool = False, device: Any = None, dtype: Optional[_dtype.dtype] = None, *, bias: bool = True,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
         low = self._spatial + 1
