@@ -30,3 +30,4 @@ from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max
 from .unpool import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d
 from .fold import fold, unfold
 from .embedding_bag import embedding_bag
+from .grid_sample import affine_grid, grid_sample
