@@ -4,7 +4,6 @@ outputs, the input gradients and every parameter gradient are compared, in train
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +14,8 @@ import ember
 import ember.nn as nn
 from tolerances import REDUCTION, TOLERANCES
 
+from .conftest import to_ember
+
 RTOL, ATOL = TOLERANCES[REDUCTION]["float64"]
 
 NAMES = {
@@ -22,18 +23,6 @@ NAMES = {
     "LPPool2d", "LPPool3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "RMSNorm",
 }
 INFOS = [info for info in module_db if info.module_cls.__name__ in NAMES]
-
-
-def _to_ember(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_to_ember(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _to_ember(v) for k, v in value.items()}
-    if isinstance(value, torch.dtype):
-        return getattr(ember, str(value).split(".")[-1])
-    return value
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -47,11 +36,11 @@ def test_module_inputs_match_torch(info, training):
             continue
         c_args, c_kwargs = sample.constructor_input.args, dict(sample.constructor_input.kwargs)
         t_module = cls(*c_args, **c_kwargs).to(torch.float64).train(training)
-        e_module = getattr(nn, cls.__name__)(*_to_ember(c_args), **_to_ember(c_kwargs)).to(ember.float64).train(training)
+        e_module = getattr(nn, cls.__name__)(*to_ember(c_args), **to_ember(c_kwargs)).to(ember.float64).train(training)
         e_module.load_state_dict(t_module.state_dict())
         f_args, f_kwargs = sample.forward_input.args, sample.forward_input.kwargs
         t_out = t_module(*f_args, **f_kwargs)
-        e_args, e_kwargs = _to_ember(f_args), _to_ember(f_kwargs)
+        e_args, e_kwargs = to_ember(f_args), to_ember(f_kwargs)
         e_out = e_module(*e_args, **e_kwargs)
         t_outs, e_outs = (list(t_out), list(e_out)) if isinstance(t_out, tuple) else ([t_out], [e_out])
         for e, t in zip(e_outs, t_outs):

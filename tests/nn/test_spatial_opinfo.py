@@ -14,6 +14,8 @@ import ember
 import ember.nn.functional as F
 from tolerances import REDUCTION, TOLERANCES
 
+from .conftest import to_ember
+
 RTOL, ATOL = TOLERANCES[REDUCTION]["float64"]
 
 NAMES = [
@@ -25,16 +27,6 @@ NAMES = [
     "nn.functional.embedding_bag", "nn.functional.interpolate",
 ]
 OPS = [op for op in op_db if op.name in NAMES]
-
-
-def _to_ember(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_to_ember(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _to_ember(v) for k, v in value.items()}
-    return value
 
 
 def _tensors(value: Any) -> list:
@@ -56,7 +48,7 @@ def test_opinfo_samples_match_torch(op):
     assert samples
     for i, sample in enumerate(samples):
         args = [sample.input, *sample.args]
-        e_args, e_kwargs = _to_ember(args), _to_ember(sample.kwargs)
+        e_args, e_kwargs = to_ember(args), to_ember(sample.kwargs)
         t_out = _outputs(op.op(*args, **sample.kwargs))
         e_out = _outputs(fn(*e_args, **e_kwargs))
         assert len(e_out) == len(t_out)

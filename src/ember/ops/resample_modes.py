@@ -19,7 +19,7 @@ from typing import Optional
 
 import numpy as np
 
-from .resample import Plan, Resample
+from .resample import Plan, Resample, source_positions
 
 A = -0.75
 
@@ -44,12 +44,7 @@ def cubic_plan(size: int, out: int, scale: Optional[float], align_corners: bool,
     """The four clamped taps and Keys weights of each output (module docstring), computed in
     the input's float type as torch's kernel does."""
     f = np.dtype(dtype).type
-    if align_corners:
-        r = f(size - 1) / f(out - 1) if out > 1 else f(0)
-        src = np.arange(out, dtype=dtype) * r
-    else:
-        r = f(1.0 / scale) if scale else f(size) / f(out)
-        src = ((np.arange(out) + 0.5) * np.float64(r) - 0.5).astype(dtype)
+    src = source_positions(size, out, scale, align_corners, dtype)
     x0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
     t = np.clip(src - x0.astype(dtype), f(0), f(1))
     weights = np.stack([_far(t + f(1)), _near(t), _near(f(1) - t), _far(f(2) - t)]).astype(dtype)

@@ -30,6 +30,10 @@ def affine_parameters(module: Module, shape: Sequence[int], affine: bool, bias: 
         module.register_parameter("bias", None)
 
 
+def _shape_tuple(shape: Union[int, Sequence[int]]) -> tuple[int, ...]:
+    return (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
+
+
 def reset_affine(module: Module) -> None:
     """weight = 1, bias = 0: the normalised output passes through unchanged at first."""
     if module.weight is not None:
@@ -57,9 +61,7 @@ class LayerNorm(Module):
         dtype: Optional[_dtype.dtype] = None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
@@ -133,9 +135,7 @@ class RMSNorm(Module):
         elementwise_affine: bool = True, device: Any = None, dtype: Optional[_dtype.dtype] = None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
