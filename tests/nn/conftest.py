@@ -90,3 +90,17 @@ def count_nodes(root: Any) -> dict[str, int]:
         counts[node.name()] = counts.get(node.name(), 0) + 1
         stack.extend(n for n, _ in node.next_functions)
     return counts
+
+
+def to_ember(value: Any) -> Any:
+    """torch tensors (keeping requires_grad) and dtypes inside nested lists, tuples and dicts as
+    ember's: the arguments of a torch OpInfo sample or ModuleInfo input, for ember."""
+    if isinstance(value, torch.Tensor):
+        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_ember(v) for v in value)
+    if isinstance(value, dict):
+        return {k: to_ember(v) for k, v in value.items()}
+    if isinstance(value, torch.dtype):
+        return getattr(ember, str(value).split(".")[-1])
+    return value

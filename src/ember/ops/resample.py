@@ -144,6 +144,17 @@ def nearest_plan(size: int, out: int, scale: Optional[float]) -> Plan:
     return index[None, :], None, None, size
 
 
+def source_positions(size: int, out: int, scale: Optional[float], align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """Where each output sits on the input axis, in the input's float type: i (n - 1)/(out - 1)
+    with align_corners, else (i + 1/2) r - 1/2 with r = 1/scale_factor or n/out (unclamped)."""
+    f = np.dtype(dtype).type
+    if align_corners:
+        r = f(size - 1) / f(out - 1) if out > 1 else f(0)
+        return np.arange(out, dtype=dtype) * r
+    r = f(1.0 / scale) if scale else f(size) / f(out)
+    return ((np.arange(out) + 0.5) * np.float64(r) - 0.5).astype(dtype)
+
+
 def linear_plan(size: int, out: int, scale: Optional[float], align_corners: bool, dtype: np.dtype) -> Plan:
     """torch's linear taps, computed in the input's float type: the source position
     x = i r (align_corners, r = (n - 1)/(out - 1)) or max((i + 1/2) r - 1/2, 0) (else, r =
@@ -156,12 +167,9 @@ def linear_plan(size: int, out: int, scale: Optional[float], align_corners: bool
         i = np.arange(out)
         return i[None, :], None, None, size
     f = np.dtype(dtype).type
-    if align_corners:
-        r = f(size - 1) / f(out - 1) if out > 1 else f(0)
-        src = np.arange(out, dtype=dtype) * r
-    else:
-        r = f(1.0 / scale) if scale else f(size) / f(out)
-        src = np.maximum(((np.arange(out) + 0.5) * np.float64(r) - 0.5).astype(dtype), f(0))
+    src = source_positions(size, out, scale, align_corners, dtype)
+    if not align_corners:
+        src = np.maximum(src, f(0))
     i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
     lam = np.clip(src - i0.astype(dtype), f(0), f(1))
     i1 = i0 + (i0 < size - 1)

@@ -1,5 +1,5 @@
-"""Convolutions as `torch.nn.functional` spells them: conv1d, conv2d, conv_transpose1d and
-conv_transpose2d, with torch's argument forms (an int or a tuple per spatial dim; padding also
+"""Convolutions as `torch.nn.functional` spells them: conv1d, conv2d, conv3d and their
+transposes, with torch's argument forms (an int or a tuple per spatial dim; padding also
 "same" or "valid"), unbatched inputs, and torch's error messages. The arithmetic is in
 `ember.ops.conv`: im2col and one GEMM per group, col2im by strided adds."""
 
@@ -10,7 +10,7 @@ from typing import Optional, Sequence, Union
 from ..._tensor import Tensor
 from ...ops.conv import Convolution, ConvTranspose, geometry, output_size
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 Size = Union[int, Sequence[int]]
 
@@ -153,6 +153,20 @@ def conv2d(
     return _convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(
+    input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Size = 1,
+    padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1,
+) -> Tensor:
+    """y[n, o, t, i, j] = b[o] + sum_{c, u, k, l} w[o, c, u, k, l] x_pad[n, g C/G + c, t s_d + u d_d, i s_h + k d_h, j s_w + l d_w]
+    for input (N, C_in, D, H, W) or (C_in, D, H, W), weight (C_out, C_in/groups, kD, kH, kW);
+    each output size is floor((n + 2p - d (k - 1) - 1) / s) + 1, as in conv2d.
+
+    >>> F.conv3d(ember.ones(1, 2, 5, 5, 5), ember.ones(3, 2, 3, 3, 3)).shape
+    (1, 3, 3, 3, 3)
+    """
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
 def _conv_transpose(
     input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: Size, padding: Size, output_padding: Size,
     groups: int, dilation: Size, nd: int, name: str,
@@ -211,3 +225,16 @@ def conv_transpose2d(
     (1, 2, 10, 10)
     """
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d")
+
+
+def conv_transpose3d(
+    input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Size = 1, padding: Size = 0,
+    output_padding: Size = 0, groups: int = 1, dilation: Size = 1,
+) -> Tensor:
+    """The adjoint of conv3d in its input: input (N, C_in, D, H, W) or (C_in, D, H, W), weight
+    (C_in, C_out/groups, kD, kH, kW); each output size is (n - 1) s - 2p + d (k - 1) + output_padding + 1.
+
+    >>> F.conv_transpose3d(ember.ones(1, 2, 3, 3, 3), ember.ones(2, 4, 2, 2, 2), stride=2).shape
+    (1, 4, 6, 6, 6)
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d")

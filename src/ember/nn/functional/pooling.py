@@ -14,6 +14,10 @@ from typing import Optional, Sequence, Union
 from ..._tensor import Tensor
 from ...ops.conv import Geometry, geometry
 from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale, pool_output_size
+from ...ops.resample_modes import (
+    UpsampleBicubic2D, UpsampleNearest3D, UpsampleNearestExact1D, UpsampleNearestExact2D, UpsampleNearestExact3D,
+    UpsampleTrilinear3D, cubic_plan, nearest_exact_plan,
+)
 from ...ops.resample import (
     AdaptiveAvgPool2D, UpsampleBilinear2D, UpsampleLinear1D, UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan,
     linear_plan, nearest_plan,
@@ -94,7 +98,8 @@ def _pool_geometry(
     if any(o < 1 for o in out):
         c = x.shape[1]
         raise RuntimeError(
-            f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
+            f"Given input size: ({'x'.join(map(str, (c,) + size))}). Calculated output size: "
+            f"({'x'.join(map(str, (c,) + out))}). "
             "Output size is too small"
         )
     return geometry(kernel, stride, padding, dilation, 1, size, out)
@@ -237,8 +242,13 @@ def adaptive_max_pool1d(
     return (values, indices) if return_indices else values
 
 
-_RESAMPLERS = {("nearest", 1): UpsampleNearest1D, ("nearest", 2): UpsampleNearest2D, ("linear", 1): UpsampleLinear1D,
-               ("bilinear", 2): UpsampleBilinear2D}
+_RESAMPLERS = {
+    ("nearest", 1): UpsampleNearest1D, ("nearest", 2): UpsampleNearest2D, ("nearest", 3): UpsampleNearest3D,
+    ("nearest-exact", 1): UpsampleNearestExact1D, ("nearest-exact", 2): UpsampleNearestExact2D,
+    ("nearest-exact", 3): UpsampleNearestExact3D, ("linear", 1): UpsampleLinear1D, ("bilinear", 2): UpsampleBilinear2D,
+    ("trilinear", 3): UpsampleTrilinear3D, ("bicubic", 2): UpsampleBicubic2D,
+    ("area", 1): AdaptiveAvgPool2D, ("area", 2): AdaptiveAvgPool2D, ("area", 3): AdaptiveAvgPool2D,
+}
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
 
@@ -276,11 +286,14 @@ def interpolate(
     mode: str = "nearest", align_corners: Optional[bool] = None, recompute_scale_factor: Optional[bool] = None,
     antialias: bool = False,
 ) -> Tensor:
-    """Resize (N, C, L) or (N, C, H, W) to `size`, or to floor(n * scale_factor) per dim.
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size`, or to floor(n * scale_factor)
+    per dim (r below is 1/scale_factor, or n/out when recompute_scale_factor or `size`).
 
-    nearest: y[i] = x[min(floor(i r), n - 1)] with r = 1/scale_factor or n/out.
-    linear (3-d) / bilinear (4-d), per dim: the source position x = i (n - 1)/(out - 1) when
-    align_corners, else max((i + 1/2) r - 1/2, 0); y = (1 - l) x[floor(x)] + l x[floor(x) + 1].
+    nearest: y[i] = x[min(floor(i r), n - 1)]; nearest-exact: x[min(floor((i + 1/2) r), n - 1)].
+    linear (3-d) / bilinear (4-d) / trilinear (5-d), per dim: the source position x = i (n - 1)/(out - 1)
+    when align_corners, else max((i + 1/2) r - 1/2, 0); y = (1 - l) x[floor(x)] + l x[floor(x) + 1].
+    bicubic (4-d): Keys' cubic convolution (A = -0.75) of the four nearest inputs, edge
+    pixels repeated (see `ember.ops.resample_modes`). area: adaptive_avg_pool to the output size.
 
     >>> F.interpolate(ember.ones(1, 3, 4, 4), scale_factor=2, mode="bilinear").shape
     (1, 3, 8, 8)
@@ -301,18 +314,25 @@ def interpolate(
     resampler = _RESAMPLERS.get((mode, input.ndim - 2))
     if resampler is None:
         raise NotImplementedError(
-            f"interpolate: mode {mode!r} on {input.ndim}D input is not implemented in ember: it has nearest (3D, 4D), "
-            "linear (3D) and bilinear (4D)"
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | "
+            f"linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})"
         )
     spatial = tuple(input._data.shape[2:])
     if any(n <= 0 for n in spatial) or any(o <= 0 for o in out):
-        names = ("H: {}, W: {}" if len(out) == 2 else "W: {}")
+        names = ", ".join(f"{d}: {{}}" for d in "DHW"[3 - len(out):])
         raise RuntimeError(
             f"Input and output sizes should be greater than 0, but got input ({names.format(*spatial)}) output "
             f"({names.format(*out)})"
         )
     if mode == "nearest":
         plans = tuple(nearest_plan(n, o, s) for n, o, s in zip(spatial, out, scales))
+    elif mode == "nearest-exact":
+        plans = tuple(nearest_exact_plan(n, o, s) for n, o, s in zip(spatial, out, scales))
+    elif mode == "area":
+        plans = tuple(None if n == o else adaptive_avg_plan(n, o) for n, o in zip(spatial, out))
+    elif mode == "bicubic":
+        dtype = input._data.dtype
+        plans = tuple(cubic_plan(n, o, s, bool(align_corners), dtype) for n, o, s in zip(spatial, out, scales))
     else:
         dtype = input._data.dtype
         plans = tuple(linear_plan(n, o, s, bool(align_corners), dtype) for n, o, s in zip(spatial, out, scales))

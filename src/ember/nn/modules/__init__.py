@@ -24,14 +24,14 @@ __all__ += [
     "KLDivLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "MarginRankingLoss", "PairwiseDistance", "CosineSimilarity",
 ]
 
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .pooling import (
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d,
     MaxPool2d, Upsample,
 )
 
 __all__ += [
-    "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Upsample",
 ]
 
@@ -70,3 +70,30 @@ from .transformer import (
 __all__ += [
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
 ]
+
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .normalization import LocalResponseNorm, RMSNorm
+from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+
+__all__ += [
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
+    "PixelShuffle", "PixelUnshuffle",
+]
+
+from .pooling import (
+    AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d, UpsamplingBilinear2d, UpsamplingNearest2d,
+)
+from .unpool import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
+
+__all__ += [
+    "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
+    "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "UpsamplingBilinear2d", "UpsamplingNearest2d",
+]
+
+from .fold import Fold, Unfold
+
+__all__ += ["Fold", "Unfold"]
+
+from .embedding_bag import EmbeddingBag
+
+__all__ += ["EmbeddingBag"]

@@ -1,7 +1,7 @@
 """Convolution layers with torch's parameter names, shapes, initialisation and repr:
-`Conv1d`, `Conv2d` (weight (out, in/groups, *kernel)) and `ConvTranspose1d`,
-`ConvTranspose2d` (weight (in, out/groups, *kernel)); bias (out,). Conv1d and Conv2d take
-padding_mode 'zeros', 'reflect', 'replicate' or 'circular' (F.pad's modes)."""
+`Conv1d`, `Conv2d`, `Conv3d` (weight (out, in/groups, *kernel)) and `ConvTranspose1d`,
+`ConvTranspose2d`, `ConvTranspose3d` (weight (in, out/groups, *kernel)); bias (out,). The
+convolutions take padding_mode 'zeros', 'reflect', 'replicate' or 'circular' (F.pad's modes)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 Size = Union[int, Sequence[int]]
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -128,11 +128,10 @@ class _ConvNd(Module):
         return s
 
 
-class Conv1d(_ConvNd):
-    """y = conv1d(x, weight, bias): (N, C_in, L) or (C_in, L) -> (N, C_out, L_out) with
-    L_out = floor((L + 2p - d (k - 1) - 1) / s) + 1. See F.conv1d."""
+class _Conv(_ConvNd):
+    """A convolution layer: the arguments of Conv1d/2d/3d and forward through `_function`."""
 
-    _nd = 1
+    _function: Any
 
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
@@ -146,10 +145,18 @@ class Conv1d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         input, padding = self._padded(input)
-        return F.conv1d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return self._function(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class Conv2d(_ConvNd):
+class Conv1d(_Conv):
+    """y = conv1d(x, weight, bias): (N, C_in, L) or (C_in, L) -> (N, C_out, L_out) with
+    L_out = floor((L + 2p - d (k - 1) - 1) / s) + 1. See F.conv1d."""
+
+    _nd = 1
+    _function = staticmethod(F.conv1d)
+
+
+class Conv2d(_Conv):
     """y = conv2d(x, weight, bias): (N, C_in, H, W) or (C_in, H, W) -> (N, C_out, H_out, W_out)
     with H_out = floor((H + 2p - d (k - 1) - 1) / s) + 1, likewise W_out. See F.conv2d.
 
@@ -158,24 +165,22 @@ class Conv2d(_ConvNd):
     """
 
     _nd = 2
+    _function = staticmethod(F.conv2d)
 
-    def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
-        padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", device: Any = None, dtype: Optional[_dtype.dtype] = None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-            device=device, dtype=dtype,
-        )
 
-    def forward(self, input: Tensor) -> Tensor:
-        input, padding = self._padded(input)
-        return F.conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+class Conv3d(_Conv):
+    """y = conv3d(x, weight, bias): (N, C_in, D, H, W) or (C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out),
+    each size floor((n + 2p - d (k - 1) - 1) / s) + 1. See F.conv3d."""
+
+    _nd = 3
+    _function = staticmethod(F.conv3d)
 
 
 class _ConvTransposeNd(_ConvNd):
+    """A transposed convolution layer: forward through `_function`, output_size picking output_padding."""
+
     _transposed = True
+    _function: Any
 
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Size = 0,
@@ -188,6 +193,10 @@ class _ConvTransposeNd(_ConvNd):
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
             output_padding, device=device, dtype=dtype,
         )
+
+    def forward(self, input: Tensor, output_size: Optional[Sequence[int]] = None) -> Tensor:
+        extra = self._output_padding(input, output_size)
+        return self._function(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
 
     def _output_padding(self, input: Tensor, output_size: Optional[Sequence[int]]) -> tuple[int, ...]:
         """The output_padding that makes the output `output_size` (its last nd entries), which
@@ -221,10 +230,7 @@ class ConvTranspose1d(_ConvTransposeNd):
     output_padding. See F.conv_transpose1d."""
 
     _nd = 1
-
-    def forward(self, input: Tensor, output_size: Optional[Sequence[int]] = None) -> Tensor:
-        extra = self._output_padding(input, output_size)
-        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
+    _function = staticmethod(F.conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
@@ -237,7 +243,13 @@ class ConvTranspose2d(_ConvTransposeNd):
     """
 
     _nd = 2
+    _function = staticmethod(F.conv_transpose2d)
 
-    def forward(self, input: Tensor, output_size: Optional[Sequence[int]] = None) -> Tensor:
-        extra = self._output_padding(input, output_size)
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """y = conv_transpose3d(x, weight, bias): (N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out),
+    each size (n - 1) s - 2p + d (k - 1) + output_padding + 1; `output_size` in forward picks
+    output_padding. See F.conv_transpose3d."""
+
+    _nd = 3
+    _function = staticmethod(F.conv_transpose3d)

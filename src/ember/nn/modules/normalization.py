@@ -1,5 +1,5 @@
-"""Per-sample normalisation layers: `LayerNorm` (over the last dims) and `GroupNorm` (over
-groups of channels), with torch's parameters, defaults and repr. Neither keeps running
+"""Per-sample normalisation layers: `LayerNorm` and `RMSNorm` (over the last dims), `GroupNorm`
+(over groups of channels) and `LocalResponseNorm` (over neighbouring channels), with torch's parameters, defaults and repr. Neither keeps running
 statistics, so train and eval mode compute the same thing."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["GroupNorm", "LayerNorm"]
+__all__ = ["GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"]
 
 
 def affine_parameters(module: Module, shape: Sequence[int], affine: bool, bias: bool,
@@ -28,6 +28,10 @@ def affine_parameters(module: Module, shape: Sequence[int], affine: bool, bias: 
         module.bias = Parameter(_creation.empty(tuple(shape), dtype=dtype, device=device))
     else:
         module.register_parameter("bias", None)
+
+
+def _shape_tuple(shape: Union[int, Sequence[int]]) -> tuple[int, ...]:
+    return (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
 
 
 def reset_affine(module: Module) -> None:
@@ -57,9 +61,7 @@ class LayerNorm(Module):
         dtype: Optional[_dtype.dtype] = None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
@@ -117,3 +119,52 @@ class GroupNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
+
+
+class RMSNorm(Module):
+    """y = x / sqrt(mean(x^2) + eps) * weight over the last len(normalized_shape) dims; weight
+    (ones, shape normalized_shape) when elementwise_affine; eps=None is the input dtype's
+    machine epsilon. See F.rms_norm.
+
+    >>> nn.RMSNorm(4)(ember.randn(2, 4)).shape
+    (2, 4)
+    """
+
+    def __init__(
+        self, normalized_shape: Union[int, Sequence[int]], eps: Optional[float] = None,
+        elementwise_affine: bool = True, device: Any = None, dtype: Optional[_dtype.dtype] = None,
+    ) -> None:
+        super().__init__()
+        self.normalized_shape = _shape_tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(_creation.empty(self.normalized_shape, dtype=dtype, device=device))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class LocalResponseNorm(Module):
+    """y[n, c] = x[n, c] / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta.
+    See F.local_response_norm."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -11,7 +11,8 @@ from .module import Module
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d",
-    "MaxPool1d", "MaxPool2d", "Upsample",
+    "MaxPool1d", "MaxPool2d", "Upsample", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d",
+    "UpsamplingBilinear2d", "UpsamplingNearest2d",
 ]
 
 Size = Union[int, Sequence[int]]
@@ -188,3 +189,50 @@ class Upsample(Module):
     def extra_repr(self) -> str:
         info = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
         return info + f", mode={self.mode!r}"
+
+
+class MaxPool3d(_MaxPoolNd):
+    """The max of each kernel_size window: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out); see MaxPool1d."""
+
+    def forward(self, input: Tensor) -> PoolOutput:
+        return F.max_pool3d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
+
+
+class AvgPool3d(AvgPool2d):
+    """The mean of each window: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out); see F.avg_pool3d."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool3d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+            self.divisor_override,
+        )
+
+
+class AdaptiveAvgPool3d(_AdaptivePoolNd):
+    """Means over bins that cover the input: (N, C, D, H, W) -> (N, C, *output_size)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Maxima over bins that cover the input: (N, C, D, H, W) -> (N, C, *output_size)."""
+
+    def forward(self, input: Tensor) -> PoolOutput:
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class UpsamplingNearest2d(Upsample):
+    """Upsample with mode nearest, for (N, C, H, W) input."""
+
+    def __init__(self, size: OptionalSize = None, scale_factor: Union[float, Sequence[float], None] = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Upsample with mode bilinear and align_corners=True, for (N, C, H, W) input."""
+
+    def __init__(self, size: OptionalSize = None, scale_factor: Union[float, Sequence[float], None] = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
