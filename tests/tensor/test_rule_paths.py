@@ -182,8 +182,8 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "UpsampleNearestExact3D": lambda t: F.interpolate(t(1, 2, 3, 2, 3), scale_factor=1.7, mode="nearest-exact"),
     "UpsampleTrilinear3D": lambda t: F.interpolate(t(1, 2, 3, 2, 3), scale_factor=1.7, mode="trilinear"),
     "UpsampleBicubic2D": lambda t: F.interpolate(t(1, 2, 3, 4), size=(5, 7), mode="bicubic"),
-    "Unfold": lambda t: F.unfold(t(2, 3, 5, 6), (2, 3), padding=1, stride=2),
-    "Fold": lambda t: F.fold(t(2, 6, 12), (4, 5), (1, 2), stride=(1, 2), padding=(0, 1)),
+    "Im2Col": lambda t: F.unfold(t(2, 3, 5, 6), (2, 3), padding=1, stride=2),
+    "Col2Im": lambda t: F.fold(t(2, 6, 12), (4, 5), (1, 2), stride=(1, 2), padding=(0, 1)),
     "MaxUnpool": lambda t: F.max_unpool2d(*F.max_pool2d(t(2, 3, 6, 6), 3, 1, 1, return_indices=True), 3, 1, 1),
     # reduce
     "Amax": lambda t: ember.amax(t(3, 4), 1),

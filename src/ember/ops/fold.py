@@ -1,6 +1,6 @@
-"""im2col and col2im as ops: `Unfold` gathers every sliding block of an image into a column,
-`Fold` sums columns back onto an image. With B the blocks of the geometry g (kernel k,
-dilation d, padding p, stride s),
+"""im2col and col2im as ops (torch's names for the nodes of F.unfold and F.fold): `Im2Col`
+gathers every sliding block of an image into a column, `Col2Im` sums columns back onto an
+image. With B the blocks of the geometry g (kernel k, dilation d, padding p, stride s),
 
     unfold(x)[n, c K + k, l] = x_pad[n, c, start(l) + k d]      (K = prod(k), k row-major)
     fold(y) = unfold^T(y):   x[n, c, i] = sum over (k, l) with start(l) + k d = i + p of y[n, c K + k, l]
@@ -17,8 +17,8 @@ from ..autograd.function import Function
 from .conv import Geometry, _col2im, columns
 
 
-class Unfold(Function):
-    """y (N, C prod(k), L) = the blocks of x (N, C, *S) as columns;  dx = Fold(dy)."""
+class Im2Col(Function):
+    """y (N, C prod(k), L) = the blocks of x (N, C, *S) as columns;  dx = Col2Im(dy)."""
 
     _array_forward = True
 
@@ -31,14 +31,14 @@ class Unfold(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return Fold.apply(grad, ctx.geometry), None
+        return Col2Im.apply(grad, ctx.geometry), None
 
     backward_arrays = backward
 
 
-class Fold(Function):
+class Col2Im(Function):
     """x (N, C, *S) = the columns of y (N, C prod(k), L) summed onto their blocks;
-    dy = Unfold(dx)."""
+    dy = Im2Col(dx)."""
 
     _array_forward = True
 
@@ -51,6 +51,6 @@ class Fold(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return Unfold.apply(grad, ctx.geometry), None
+        return Im2Col.apply(grad, ctx.geometry), None
 
     backward_arrays = backward

@@ -8,7 +8,7 @@ from typing import Sequence, Union
 
 from ..._tensor import Tensor
 from ...ops.conv import Geometry, geometry, output_size
-from ...ops.fold import Fold, Unfold
+from ...ops.fold import Col2Im, Im2Col
 
 __all__ = ["fold", "unfold"]
 
@@ -55,7 +55,7 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
     g, _ = _blocks(tuple(x.shape[2:]), kernel_size, dilation, padding, stride)
-    y = Unfold.apply(x, g)
+    y = Im2Col.apply(x, g)
     return y.squeeze(0) if unbatched else y
 
 
@@ -89,5 +89,5 @@ def fold(
             "expected size of input's dimension 2 to match the calculated number of sliding blocks "
             f"{g.out_size[0]} * {g.out_size[1]} = {g.out_size[0] * g.out_size[1]}, but got input.size(2)={y.shape[2]}."
         )
-    x = Fold.apply(y, g)
+    x = Col2Im.apply(y, g)
     return x.squeeze(0) if unbatched else x
