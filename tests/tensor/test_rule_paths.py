@@ -234,6 +234,9 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "LeakyRelu": lambda t: F.leaky_relu(t(3, 4), 0.1),
     "Mish": lambda t: F.mish(t(3, 4)),
     "Silu": lambda t: F.silu(t(3, 4)),
+    "Hardswish": lambda t: F.hardswish(t(3, 4, low=-4.0, high=4.0)),
+    "Hardsigmoid": lambda t: F.hardsigmoid(t(3, 4, low=-4.0, high=4.0)),
+    "LogSigmoid": lambda t: F.logsigmoid(t(3, 4)),
     # losses, distances
     "BinaryCrossEntropy": lambda t: F.binary_cross_entropy(t.unit(3, 4), t.unit(3, 4), weight=ember.tensor(np.full(4, 0.5))),
     "BinaryCrossEntropyWithLogits": lambda t: F.binary_cross_entropy_with_logits(t(3, 4), t.unit(3, 4), pos_weight=ember.tensor(np.full(4, 1.5))),

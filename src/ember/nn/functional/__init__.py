@@ -24,3 +24,5 @@ from .normalization import batch_norm, group_norm, layer_norm
 from .sparse import embedding
 from ...ops.padding import pad
 from .attention import scaled_dot_product_attention
+from .shrink import hardshrink, softshrink, softsign, tanhshrink, threshold
+from .rectifier import celu, glu, hardsigmoid, hardswish, logsigmoid, prelu, rrelu, softmin

@@ -70,3 +70,11 @@ from .transformer import (
 __all__ += [
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
 ]
+
+from .rectifier import CELU, GLU, Hardsigmoid, Hardswish, LogSigmoid, PReLU, RReLU, Softmax2d, Softmin
+from .shrink import Hardshrink, Softshrink, Softsign, Tanhshrink, Threshold
+
+__all__ += [
+    "CELU", "GLU", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU", "Softmax2d", "Softmin",
+    "Hardshrink", "Softshrink", "Softsign", "Tanhshrink", "Threshold",
+]
