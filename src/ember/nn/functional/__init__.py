@@ -26,3 +26,8 @@ from ...ops.padding import pad
 from .attention import scaled_dot_product_attention
 from .shrink import hardshrink, softshrink, softsign, tanhshrink, threshold
 from .rectifier import celu, glu, hardsigmoid, hardswish, logsigmoid, prelu, rrelu, softmin
+from .margin_loss import (
+    hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss

@@ -78,3 +78,13 @@ __all__ += [
     "CELU", "GLU", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU", "Softmax2d", "Softmin",
     "Hardshrink", "Softshrink", "Softsign", "Tanhshrink", "Threshold",
 ]
+
+from .margin_loss import (
+    GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+    PoissonNLLLoss, SoftMarginLoss, TripletMarginWithDistanceLoss,
+)
+
+__all__ += [
+    "GaussianNLLLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
+    "PoissonNLLLoss", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+]
