@@ -32,10 +32,10 @@ def _check_long(target: Tensor) -> None:
 
 
 def _as_matrix(input: Tensor) -> Tensor:
-    """(C,) or (N, C) input as (N, C); torch's error for any other, or an empty class dim."""
-    if input.ndim not in (1, 2) or input.shape[-1] == 0:
+    """(), (C,) or (N, C) input as (N, C); torch's error for any other, or an empty class dim."""
+    if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {list(input.shape)}")
-    return input.reshape(1, -1) if input.ndim == 1 else input
+    return input.reshape(1, -1) if input.ndim < 2 else input
 
 
 def multi_margin_loss(
