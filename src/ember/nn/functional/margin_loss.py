@@ -15,6 +15,7 @@ import numpy as np
 
 from ... import ops
 from ..._tensor import Tensor
+from ...autograd.grad_mode import is_grad_enabled
 from ...ops.loss import torch_name
 from .distance import pairwise_distance
 from .loss import check_reduction, legacy_reduction, reduce_loss
@@ -115,6 +116,11 @@ def soft_margin_loss(
     """Two-class logistic loss of labels y in {-1, 1}: log(1 + e^(-y x));  d/dx = -y / (1 + e^(y x))."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. "
+            "This input cannot have requires_grad True."
+        )
     return reduce_loss((-input * target).exp().log1p(), reduction)
 
 
