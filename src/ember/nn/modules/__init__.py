@@ -88,3 +88,7 @@ __all__ += [
     "GaussianNLLLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
     "PoissonNLLLoss", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
 ]
+
+from .container_params import ParameterDict, ParameterList
+
+__all__ += ["ParameterDict", "ParameterList"]
