@@ -90,3 +90,29 @@ def count_nodes(root: Any) -> dict[str, int]:
         counts[node.name()] = counts.get(node.name(), 0) + 1
         stack.extend(n for n, _ in node.next_functions)
     return counts
+
+
+def to_ember(value: Any) -> Any:
+    """torch tensors (keeping requires_grad), dtypes and containers of them, as ember's; the rest as is."""
+    if isinstance(value, torch.Tensor):
+        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_ember(v) for v in value)
+    if isinstance(value, dict):
+        return {k: to_ember(v) for k, v in value.items()}
+    if isinstance(value, torch.dtype):
+        return getattr(ember, str(value).removeprefix("torch."))
+    if type(value) is torch.nn.PairwiseDistance:  # triplet_margin_with_distance_loss's distance_function
+        return ember.nn.PairwiseDistance(value.norm, value.eps, value.keepdim)
+    return value
+
+
+def grad_leaves(value: Any) -> list:
+    """The tensors requiring grad in a (nested) container, in order."""
+    if isinstance(value, (torch.Tensor, ember.Tensor)):
+        return [value] if value.requires_grad else []
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in grad_leaves(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in grad_leaves(v)]
+    return []

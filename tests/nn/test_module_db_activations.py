@@ -17,6 +17,8 @@ import ember
 import ember.nn as nn
 from tolerances import REDUCTION, TOLERANCES
 
+from .conftest import grad_leaves, to_ember
+
 NAMES = [
     "CELU", "GLU", "Hardshrink", "Hardswish", "LogSigmoid", "PReLU", "Softmax2d", "Softmin", "Softshrink",
     "Softsign", "Tanhshrink", "Threshold",
@@ -24,26 +26,6 @@ NAMES = [
     "GaussianNLLLoss", "HingeEmbeddingLoss",
 ]
 INFOS = [info for info in module_db if info.name.removeprefix("nn.") in NAMES]
-
-
-def _to_ember(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_to_ember(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _to_ember(v) for k, v in value.items()}
-    return value
-
-
-def _tensors(value: Any) -> list:
-    if isinstance(value, (torch.Tensor, ember.Tensor)):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _tensors(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors(v)]
-    return []
 
 
 def test_every_name_has_module_info() -> None:
@@ -63,11 +45,11 @@ def test_module_db_samples(info: Any, dtype: str, training: bool) -> None:
             continue
         ctor, fwd = sample.constructor_input, sample.forward_input
         t_mod = info.module_cls(*ctor.args, **ctor.kwargs).to(getattr(torch, dtype)).train(training)
-        e_mod = getattr(nn, info.module_cls.__name__)(*_to_ember(ctor.args), **_to_ember(ctor.kwargs))
+        e_mod = getattr(nn, info.module_cls.__name__)(*to_ember(ctor.args), **to_ember(ctor.kwargs))
         e_mod.to(getattr(ember, dtype)).train(training)
         assert repr(e_mod) == repr(t_mod)
         e_mod.load_state_dict(t_mod.state_dict())
-        e_args, e_kwargs = _to_ember(fwd.args), _to_ember(fwd.kwargs)
+        e_args, e_kwargs = to_ember(fwd.args), to_ember(fwd.kwargs)
         t_out = t_mod(*fwd.args, **fwd.kwargs)
         e_out = e_mod(*e_args, **e_kwargs)
         assert tuple(e_out.shape) == tuple(t_out.shape)
@@ -76,8 +58,8 @@ def test_module_db_samples(info: Any, dtype: str, training: bool) -> None:
         if not t_out.requires_grad:
             continue
         upstream = rng.standard_normal(tuple(t_out.shape))
-        t_leaves = [t for t in _tensors((fwd.args, fwd.kwargs)) if t.requires_grad] + list(t_mod.parameters())
-        e_leaves = [t for t in _tensors((e_args, e_kwargs)) if t.requires_grad] + list(e_mod.parameters())
+        t_leaves = grad_leaves((fwd.args, fwd.kwargs)) + list(t_mod.parameters())
+        e_leaves = grad_leaves((e_args, e_kwargs)) + list(e_mod.parameters())
         t_grads = torch.autograd.grad((t_out * torch.tensor(upstream, dtype=t_out.dtype)).sum(), t_leaves, allow_unused=True)
         e_grads = ember.autograd.grad((e_out * ember.tensor(upstream, dtype=e_out.dtype)).sum(), e_leaves, allow_unused=True)
         for tg, eg in zip(t_grads, e_grads):

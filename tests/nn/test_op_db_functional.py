@@ -12,9 +12,10 @@ import torch
 from torch.testing._internal.common_methods_invocations import op_db
 
 import ember
-import ember.nn
 import ember.nn.functional as F
 from tolerances import REDUCTION, TOLERANCES
+
+from .conftest import grad_leaves, to_ember
 
 NAMES = (
     "hardswish hardsigmoid glu softsign tanhshrink softshrink hardshrink threshold logsigmoid softmin prelu rrelu celu "
@@ -29,30 +30,6 @@ OPS = [op for op in op_db if op.name.removeprefix("nn.functional.") in NAMES and
 # x / ||x|| along a dim of size 1 is sign(x): its gradient is 0 in exact arithmetic, and both
 # libraries return float32 rounding noise of a few 1e-6 there
 ATOL = {("nn.functional.normalize", "float32"): 1e-5}
-
-
-def _ember(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_ember(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _ember(v) for k, v in value.items()}
-    if isinstance(value, torch.dtype):
-        return getattr(ember, str(value).removeprefix("torch."))
-    if type(value) is torch.nn.PairwiseDistance:  # triplet_margin_with_distance_loss's distance_function
-        return ember.nn.PairwiseDistance(value.norm, value.eps, value.keepdim)
-    return value
-
-
-def _leaves(value: Any) -> list:
-    if isinstance(value, (torch.Tensor, ember.Tensor)):
-        return [value] if value.requires_grad else []
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _leaves(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _leaves(v)]
-    return []
 
 
 def _random(sample: Any) -> bool:
@@ -75,7 +52,7 @@ def test_op_db_samples(op: Any, dtype: str) -> None:
     rng = np.random.default_rng(0)
     for sample in op.sample_inputs("cpu", torch_dtype, requires_grad=grad):
         args = (sample.input, *sample.args)
-        e_args, e_kwargs = _ember(args), _ember(sample.kwargs)
+        e_args, e_kwargs = to_ember(args), to_ember(sample.kwargs)
         with np.errstate(all="ignore"):
             e_out = _ember_fn(op)(*e_args, **e_kwargs)
         t_out = op.op(*args, **sample.kwargs)
@@ -86,7 +63,7 @@ def test_op_db_samples(op: Any, dtype: str) -> None:
         np.testing.assert_allclose(e_out.detach().numpy(), t_out.detach().numpy(), rtol=rtol, atol=atol, err_msg=str(sample))
         if not (grad and t_out.requires_grad):
             continue
-        t_leaves, e_leaves = _leaves((args, sample.kwargs)), _leaves((e_args, e_kwargs))
+        t_leaves, e_leaves = grad_leaves((args, sample.kwargs)), grad_leaves((e_args, e_kwargs))
         upstream = rng.standard_normal(tuple(t_out.shape))
         t_grads = torch.autograd.grad((t_out * torch.tensor(upstream, dtype=t_out.dtype)).sum(), t_leaves, allow_unused=True)
         e_grads = ember.autograd.grad((e_out * ember.tensor(upstream, dtype=e_out.dtype)).sum(), e_leaves, allow_unused=True)
@@ -105,4 +82,4 @@ def test_op_db_error_inputs(op: Any) -> None:
     for error in op.error_inputs("cpu"):
         sample = error.sample_input
         with pytest.raises(error.error_type):
-            _ember_fn(op)(*_ember((sample.input, *sample.args)), **_ember(sample.kwargs))
+            _ember_fn(op)(*to_ember((sample.input, *sample.args)), **to_ember(sample.kwargs))

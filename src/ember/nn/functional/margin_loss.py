@@ -17,7 +17,7 @@ from ... import ops
 from ..._tensor import Tensor
 from ...autograd.grad_mode import is_grad_enabled
 from ...ops.loss import torch_name
-from .distance import pairwise_distance
+from .distance import pairwise_distance, triplet_loss
 from .loss import check_reduction, legacy_reduction, reduce_loss
 from .rectifier import logsigmoid
 
@@ -160,17 +160,5 @@ def triplet_margin_with_distance_loss(
 ) -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) per triplet, d = `distance_function` (default
     pairwise_distance); `swap` uses min(d(a, n), d(p, n)) as the negative distance."""
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(
-            "The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: "
-            f"anchor {anchor.ndim}D, positive {positive.ndim}D, and negative {negative.ndim}D inputs"
-        )
-    distance = distance_function or pairwise_distance
-    dist_pos, dist_neg = distance(anchor, positive), distance(anchor, negative)
-    if swap:
-        dist_neg = ops.minimum(dist_neg, distance(positive, negative))
-    return reduce_loss((dist_pos + margin - dist_neg).clamp(min=0), reduction)
+    check_reduction(reduction)
+    return triplet_loss(anchor, positive, negative, distance_function or pairwise_distance, margin, swap, reduction)
