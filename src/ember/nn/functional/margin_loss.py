@@ -39,6 +39,16 @@ def _as_matrix(input: Tensor) -> Tensor:
     return input.reshape(1, -1) if input.ndim < 2 else input
 
 
+def _summed_hinges(hinge: Tensor, counted: np.ndarray, reduction: str, scalar: bool) -> Tensor:
+    """Per sample (dim 0), the sum of the hinges where `counted`, over the class count (the
+    last dim); 0-d per-sample losses when `scalar` (an unbatched input), then reduced."""
+    mask = hinge._make(counted.astype(hinge._data.dtype), False, None)
+    loss = (hinge * mask).sum(tuple(range(1, hinge.ndim))) / hinge.shape[-1]
+    if reduction == "none" and scalar:
+        return loss.reshape(())
+    return reduce_loss(loss, reduction)
+
+
 def multi_margin_loss(
     input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
     size_average: Optional[bool] = None, reduce: Optional[bool] = None, reduction: str = "mean",
@@ -71,11 +81,7 @@ def multi_margin_loss(
         hinge = hinge * hinge
     if weight is not None:
         hinge = hinge * weight[target.reshape(-1)].reshape(-1, 1)
-    others = t[:, None] != np.arange(classes)
-    loss = (hinge * x._make(others.astype(x._data.dtype), False, None)).sum(1) / classes
-    if reduction == "none" and target.ndim == 0:
-        return loss.reshape(())
-    return reduce_loss(loss, reduction)
+    return _summed_hinges(hinge, t[:, None] != np.arange(classes), reduction, target.ndim == 0)
 
 
 def multilabel_margin_loss(
@@ -102,11 +108,7 @@ def multilabel_margin_loss(
     index = x._make(np.where(listed, t, 0), False, None)
     x_target = x.gather(1, index)
     hinge = ops.relu(x.unsqueeze(1) - x_target.unsqueeze(2) + 1)
-    pairs = listed[:, :, None] & ~is_target[:, None, :]
-    loss = (hinge * x._make(pairs.astype(x._data.dtype), False, None)).sum((1, 2)) / classes
-    if reduction == "none" and input.ndim == 1:
-        return loss.reshape(())
-    return reduce_loss(loss, reduction)
+    return _summed_hinges(hinge, listed[:, :, None] & ~is_target[:, None, :], reduction, input.ndim < 2)
 
 
 def soft_margin_loss(
