@@ -102,5 +102,18 @@ def to_ember(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_ember(v) for k, v in value.items()}
     if isinstance(value, torch.dtype):
-        return getattr(ember, str(value).split(".")[-1])
+        return getattr(ember, str(value).removeprefix("torch."))
+    if type(value) is torch.nn.PairwiseDistance:  # triplet_margin_with_distance_loss's distance_function
+        return ember.nn.PairwiseDistance(value.norm, value.eps, value.keepdim)
     return value
+
+
+def grad_leaves(value: Any) -> list:
+    """The tensors requiring grad in a (nested) container, in order."""
+    if isinstance(value, (torch.Tensor, ember.Tensor)):
+        return [value] if value.requires_grad else []
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in grad_leaves(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in grad_leaves(v)]
+    return []

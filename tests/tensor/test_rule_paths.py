@@ -35,6 +35,14 @@ from ember.ops.rnn import FusedLSTMLayer
 RTOL = 1e-12
 
 
+def _hooked_linear(x: ember.Tensor) -> ember.Tensor:
+    """A module call with full backward hooks: its inputs and outputs pass through identity nodes."""
+    layer = ember.nn.Linear(3, 2).double()
+    layer.register_full_backward_pre_hook(lambda m, grad_output: None)
+    layer.register_full_backward_hook(lambda m, grad_input, grad_output: None)
+    return layer(x)
+
+
 class Leaves:
     """Makes the random float64 leaves (requires_grad) of one program, and remembers them."""
 
@@ -264,6 +272,10 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "LeakyRelu": lambda t: F.leaky_relu(t(3, 4), 0.1),
     "Mish": lambda t: F.mish(t(3, 4)),
     "Silu": lambda t: F.silu(t(3, 4)),
+    "Hardswish": lambda t: F.hardswish(t(3, 4, low=-4.0, high=4.0)),
+    "BackwardHookFunction": lambda t: _hooked_linear(t(2, 3)),
+    "Hardsigmoid": lambda t: F.hardsigmoid(t(3, 4, low=-4.0, high=4.0)),
+    "LogSigmoid": lambda t: F.logsigmoid(t(3, 4)),
     # losses, distances
     "BinaryCrossEntropy": lambda t: F.binary_cross_entropy(t.unit(3, 4), t.unit(3, 4), weight=ember.tensor(np.full(4, 0.5))),
     "BinaryCrossEntropyWithLogits": lambda t: F.binary_cross_entropy_with_logits(t(3, 4), t.unit(3, 4), pos_weight=ember.tensor(np.full(4, 1.5))),

@@ -14,6 +14,11 @@ from .reduce import _axes, _expand_back
 from .unary import Exp
 
 
+def _max_along(x, dim):
+    """The max along `dim` (kept), 0 for an empty x (softmax of an empty tensor is empty)."""
+    return np.max(x, axis=dim, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+
+
 class LogSumExp(Function):
     """log sum_i e^(x_i), shifted by the max so nothing overflows;  d/dx_i = softmax(x)_i."""
 
@@ -45,7 +50,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        e = np.exp(x - _max_along(x, dim))
         out = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
@@ -66,7 +71,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - np.max(x, axis=dim, keepdims=True)
+        shifted = x - _max_along(x, dim)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim

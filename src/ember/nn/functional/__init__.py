@@ -31,3 +31,10 @@ from .unpool import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d,
 from .fold import fold, unfold
 from .embedding_bag import embedding_bag
 from .grid_sample import affine_grid, grid_sample
+from .shrink import hardshrink, softshrink, softsign, tanhshrink, threshold
+from .rectifier import celu, glu, hardsigmoid, hardswish, logsigmoid, prelu, rrelu, softmin
+from .margin_loss import (
+    hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss

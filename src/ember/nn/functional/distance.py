@@ -6,7 +6,7 @@ each follows torch exactly, as the docstrings say.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from ... import _dtype, ops
 from ..._tensor import Tensor
@@ -106,6 +106,16 @@ def triplet_margin_loss(
     through pairwise_distance where the loss is positive."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    return triplet_loss(anchor, positive, negative, lambda a, b: pairwise_distance(a, b, p, eps), margin, swap, reduction)
+
+
+def triplet_loss(
+    anchor: Tensor, positive: Tensor, negative: Tensor, distance: Callable[[Tensor, Tensor], Tensor], margin: float,
+    swap: bool, reduction: str,
+) -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)), reduced, with torch's checks of margin and ranks; with
+    swap, d(a, n) becomes min(d(a, n), d(p, n)). triplet_margin_loss and
+    triplet_margin_with_distance_loss are this with their distance."""
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     if not anchor.ndim == positive.ndim == negative.ndim:
@@ -113,8 +123,8 @@ def triplet_margin_loss(
             "The anchor, positive, and negative tensors are expected to have the same number of dimensions, "
             f"but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative {negative.ndim}D inputs"
         )
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
     if swap:
-        d_neg = ops.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+        d_neg = ops.minimum(d_neg, distance(positive, negative))
     return reduce_loss((margin + d_pos - d_neg).clamp(min=0), reduction)

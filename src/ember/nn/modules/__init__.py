@@ -97,3 +97,25 @@ __all__ += ["Fold", "Unfold"]
 from .embedding_bag import EmbeddingBag
 
 __all__ += ["EmbeddingBag"]
+
+from .rectifier import CELU, GLU, Hardsigmoid, Hardswish, LogSigmoid, PReLU, RReLU, Softmax2d, Softmin
+from .shrink import Hardshrink, Softshrink, Softsign, Tanhshrink, Threshold
+
+__all__ += [
+    "CELU", "GLU", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU", "Softmax2d", "Softmin",
+    "Hardshrink", "Softshrink", "Softsign", "Tanhshrink", "Threshold",
+]
+
+from .margin_loss import (
+    GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+    PoissonNLLLoss, SoftMarginLoss, TripletMarginWithDistanceLoss,
+)
+
+__all__ += [
+    "GaussianNLLLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
+    "PoissonNLLLoss", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+]
+
+from .container_params import ParameterDict, ParameterList
+
+__all__ += ["ParameterDict", "ParameterList"]

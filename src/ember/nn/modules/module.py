@@ -26,7 +26,7 @@ from ..._tensor import Tensor, _to_dtype
 from ...autograd.grad_mode import no_grad
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
-from . import _state_dict
+from . import _hooks, _state_dict
 from ._state_dict import _IncompatibleKeys
 
 M = TypeVar("M", bound="Module")
@@ -65,31 +65,16 @@ class Module:
     def __init__(self) -> None:
         self.__dict__.update(
             training=True, _parameters={}, _buffers={}, _non_persistent_buffers_set=set(), _modules={},
-            _forward_pre_hooks=[], _forward_hooks=[],
+            _forward_pre_hooks=[], _forward_hooks=[], _backward_hooks=[], _backward_pre_hooks=[],
         )
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hook, with_kwargs in list(self._forward_pre_hooks):
-            result = hook(self, args, kwargs) if with_kwargs else hook(self, args)
-            if result is None:
-                continue
-            if not with_kwargs:
-                args = result if isinstance(result, tuple) else (result,)
-            elif isinstance(result, tuple) and len(result) == 2:
-                args, kwargs = result
-            else:
-                raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}.")
-        output = self.forward(*args, **kwargs)
-        for hook, with_kwargs in list(self._forward_hooks):
-            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        return _hooks.call_with_hooks(self, args, kwargs)
 
     # registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -187,6 +172,28 @@ class Module:
             if not isinstance(module, Module):
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path, e.g. `model.get_parameter("encoder.0.weight")`."""
+        owner, name = self._owner_of(target)
+        param = getattr(owner, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path, e.g. `model.get_buffer("bn.running_mean")`."""
+        owner, name = self._owner_of(target)
+        if name not in owner._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(owner, name)
+
+    def _owner_of(self, target: str) -> tuple[Module, str]:
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if not hasattr(owner, name):
+            raise AttributeError(f"{owner._get_name()} has no attribute `{name}`")
+        return owner, name
 
     # iteration, in registration order
     def named_modules(
@@ -353,10 +360,23 @@ class Module:
         (with `with_kwargs`, `hook(module, args, kwargs)` returns `(args, kwargs)` or None)."""
         return _add_hook(self._forward_pre_hooks, (hook, with_kwargs), prepend)
 
-    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False) -> RemovableHandle:
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False,
+    ) -> RemovableHandle:
         """Call `hook(module, args, output)` after each forward; a returned value replaces the
-        output (with `with_kwargs`, `hook(module, args, kwargs, output)`)."""
-        return _add_hook(self._forward_hooks, (hook, with_kwargs), prepend)
+        output (with `with_kwargs`, `hook(module, args, kwargs, output)`). With `always_call`
+        it also runs, with output None, when forward raises."""
+        return _add_hook(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients of the module's
+        positional inputs are computed; a returned tuple replaces grad_input (see `_hooks`)."""
+        return _add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_output)` when the gradients of the module's outputs arrive,
+        before those of its inputs; a returned tuple replaces grad_output."""
+        return _add_hook(self._backward_pre_hooks, hook, prepend)
 
     # printing
     def _get_name(self) -> str:
