@@ -30,6 +30,9 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
         return ember_dtype(value)
     if isinstance(value, torch.device):
         return str(value)
+    if isinstance(value, torch.nn.Module):
+        raise Unconvertible(f"a torch {type(value).__name__} instance is an argument: the harness "
+                            "cannot rebuild an arbitrary module in ember")
     if isinstance(value, (torch.memory_format, torch.layout, torch.Generator)):
         raise Unconvertible(f"ember has no {type(value).__name__} ({value})")
     if callable(value) and getattr(torch.nn.functional, getattr(value, "__name__", ""), None) is value:

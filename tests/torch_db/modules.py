@@ -12,7 +12,7 @@ import torch
 import ember
 from torch_db import scope
 from torch_db.convert import compare, ember_dtype, tensors_in, to_ember
-from torch_db.outcome import FAIL, MISSING, OUT_OF_SCOPE, PASS, Failure, Outcome, guarded, summary
+from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 DTYPES = (torch.float64, torch.float32)
 # nn.Transformer lists 64 configurations per dtype and mode, each a full model with gradients;
@@ -30,16 +30,13 @@ def run_module(info: Any) -> Outcome:
     if ember_cls is None:
         return Outcome(info.name, MISSING, f"no ember.nn.{cls_name}")
     torch.manual_seed(0)
-    try:
-        with guarded():
-            for dtype in DTYPES:
-                for training in (True, False):
-                    _check(info, ember_cls, dtype, training)
-    except Failure as failure:
-        return Outcome(info.name, FAIL, summary(failure))
-    except Exception as error:
-        return Outcome(info.name, FAIL, summary(error))
-    return Outcome(info.name, PASS)
+
+    def check() -> None:
+        for dtype in DTYPES:
+            for training in (True, False):
+                _check(info, ember_cls, dtype, training)
+
+    return judged(info.name, check)
 
 
 def _check(info: Any, ember_cls: type, dtype: torch.dtype, training: bool) -> None:

@@ -12,7 +12,7 @@ import torch
 import ember
 from torch_db import scope
 from torch_db.convert import Unconvertible, compare, tensors_in, to_ember
-from torch_db.outcome import FAIL, MISSING, OUT_OF_SCOPE, PASS, Failure, Outcome, guarded, summary
+from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 
 # A few OpInfos generate hundreds of samples per dtype (max_pool2d: 1440, each with gradients);
@@ -47,20 +47,17 @@ def run_op(op: Any) -> Outcome:
     if not present:
         return Outcome(name, MISSING, "no " + " / ".join(absent))
     torch.manual_seed(0)
-    try:
-        with guarded():
-            compared = sum(_check_dtype(op, name, dtype, present) for dtype in dtypes)
-            _check_errors(op, present[0])
-    except Failure as failure:
-        return Outcome(name, FAIL, summary(failure))
-    except Exception as error:  # a sample generator or the harness itself; still one op's failure
-        return Outcome(name, FAIL, summary(error))
-    if not compared:
-        return Outcome(name, FAIL, f"no sample runs: {present[0].label.replace('ember', 'torch')} rejects "
-                                   "every sample written for the OpInfo's wrapper")
-    if absent:
-        return Outcome(name, FAIL, "every sample passes, but there is no " + " / ".join(absent))
-    return Outcome(name, PASS)
+
+    def check() -> None:
+        compared = sum(_check_dtype(op, name, dtype, present) for dtype in dtypes)
+        _check_errors(op, present[0])
+        if not compared:
+            raise AssertionError(f"no sample runs: {present[0].label.replace('ember', 'torch')} rejects "
+                                 "every sample written for the OpInfo's wrapper")
+        if absent:
+            raise AssertionError("every sample passes, but there is no " + " / ".join(absent))
+
+    return judged(name, check)
 
 
 def _variants(op: Any) -> list:

@@ -10,7 +10,7 @@ import torch
 import ember
 from torch_db import scope
 from torch_db.convert import compare, to_ember
-from torch_db.outcome import FAIL, MISSING, OUT_OF_SCOPE, PASS, Failure, Outcome, guarded, summary
+from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 STEPS = 5
 
@@ -24,16 +24,15 @@ def run_optimizer(info: Any) -> Outcome:
     ember_cls = getattr(ember.optim, cls_name, None)
     if ember_cls is None:
         return Outcome(info.name, MISSING, f"no ember.optim.{cls_name}")
-    try:
-        with guarded():
-            for config in info.optim_inputs_func(device="cpu", dtype=torch.float64):
-                try:
-                    _check_config(info, ember_cls, config.kwargs)
-                except Exception as error:
-                    raise Failure(f"config {config.desc!r} {config.kwargs}", summary(error)) from None
-    except Failure as failure:
-        return Outcome(info.name, FAIL, summary(failure))
-    return Outcome(info.name, PASS)
+
+    def check() -> None:
+        for config in info.optim_inputs_func(device="cpu", dtype=torch.float64):
+            try:
+                _check_config(info, ember_cls, config.kwargs)
+            except Exception as error:
+                raise Failure(f"config {config.desc!r} {config.kwargs}", summary(error)) from None
+
+    return judged(info.name, check)
 
 
 def _problem(lib: Any, params: list) -> Callable:

@@ -4,7 +4,7 @@ import contextlib
 import signal
 import warnings
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 PASS, FAIL, MISSING, OUT_OF_SCOPE = "pass", "fail", "missing", "out of scope"
 STATUSES = (PASS, FAIL, MISSING, OUT_OF_SCOPE)
@@ -60,3 +60,14 @@ def guarded(seconds: int = TIME_LIMIT_S) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+def judged(name: str, check: Callable[[], None]) -> Outcome:
+    """`name` passes when `check()` returns, and fails with the summary of whatever it raises: a
+    crash inside ember is a failure of that entry, never of the harness."""
+    try:
+        with guarded():
+            check()
+    except Exception as error:
+        return Outcome(name, FAIL, summary(error))
+    return Outcome(name, PASS)

@@ -46,6 +46,9 @@ def render(outcomes: dict, cpu_seconds: float) -> str:
         "whether its op is exact; integers and bools exactly); in float64 the gradients for a random "
         "cotangent must match, and second derivatives where the OpInfo supports gradgrad; every error "
         "input must raise torch's exception type. Random sampling ops compare shapes and dtypes only. "
+        "A sample that torch itself rejects when called directly (one written for an OpInfo's "
+        "wrapper), or that needs what ember does not model (a memory_format, `sparse=True`), is "
+        "skipped. "
         f"An OpInfo with more than {SAMPLE_CAP} samples per dtype runs an evenly spaced {SAMPLE_CAP} "
         "of them (max_pool1d/2d/3d, logspace, cdist, unique, searchsorted, svd and a few more).",
         f"A module is built from each configuration of `module_inputs_func` (at most {INPUT_CAP} per "
