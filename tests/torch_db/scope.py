@@ -1,0 +1,123 @@
+"""What of torch's test databases ember does not attempt, each with the reason; and how a torch
+name maps to ember's where the naming rule (`torch.a.b` -> `ember.a.b`, `Tensor.x` ->
+`ember.Tensor.x`) does not apply.
+
+ember is a CPU library of real and integer tensors on NumPy. An entry is out of scope when it
+needs something ember does not model; everything else is in scope and counts as missing until
+ember has it.
+"""
+
+from typing import Optional
+
+import torch
+
+# The dtypes the harness runs, where the OpInfo supports them: ember's real and integer dtypes.
+# float16 is left out: torch computes it through float32 (opmath), NumPy does not, and op_db's
+# float16 samples would double the run for a dtype few users train in on a CPU.
+DTYPES = (torch.float64, torch.float32, torch.int64, torch.int32, torch.int16, torch.int8,
+          torch.uint8, torch.bool)
+
+# Prefixes of OpInfo names and why they are out of scope.
+_PREFIXES = {
+    "fft.": "FFT: ember has no torch.fft",
+    "sparse.": "sparse tensors: ember tensors are dense",
+    "jiterator_": "CUDA-only (jiterator compiles CUDA kernels)",
+    "torch.": "CUDA-only or private aten kernels (torch._scaled_mm, flash/efficient attention)",
+    "_": "private aten entry point, not public API",
+    "native_": "private aten entry point (torch.native_*), not public API",
+}
+
+# Whole OpInfos (name or name.variant) and why they are out of scope.
+_NAMES = {
+    # complex numbers
+    "view_as_complex": "complex tensors: ember has real and integer dtypes only",
+    "complex": "complex tensors: ember has real and integer dtypes only",
+    "polar": "complex tensors: ember has real and integer dtypes only",
+    "cfloat": "complex tensors: ember has real and integer dtypes only",
+    "cdouble": "complex tensors: ember has real and integer dtypes only",
+    "chalf": "complex tensors: ember has real and integer dtypes only",
+    "linalg.eig": "complex outputs (eigenvectors of a general matrix are complex)",
+    "linalg.eigvals": "complex outputs (eigenvalues of a general matrix are complex)",
+    "stft": "FFT (short-time Fourier transform)",
+    "istft": "FFT (inverse short-time Fourier transform)",
+    # sparse, quantized, storage and layout
+    "to_sparse": "sparse tensors: ember tensors are dense",
+    "as_strided": "raw strides over a storage: ember tensors are NumPy arrays without torch's storage model",
+    "as_strided.partial_views": "raw strides over a storage: ember does not model torch's storage",
+    "as_strided_copy": "raw strides over a storage: ember does not model torch's storage",
+    "as_strided_scatter": "raw strides over a storage: ember does not model torch's storage",
+    "bfloat16": "bfloat16: NumPy has no bfloat16 dtype",
+    "bmm.triton_optimized": "CUDA-only (Triton kernel)",
+    "to": "every sample passes a memory_format (channels_last...): ember does not model layouts",
+    "grid_sampler_2d": "private aten kernel behind F.grid_sample (tested through it)",
+    "grid_sampler_3d": "private aten kernel behind F.grid_sample (tested through it)",
+    "max_pool2d_with_indices_backward": "private aten kernel (the backward of max_pool2d)",
+    # random values: torch's generator cannot be reproduced
+    "svd_lowrank": "randomised algorithm: its values follow torch's generator",
+    "pca_lowrank": "randomised algorithm: its values follow torch's generator",
+    "nn.functional.fractional_max_pool2d": "random pooling regions drawn from torch's generator",
+    "nn.functional.fractional_max_pool3d": "random pooling regions drawn from torch's generator",
+}
+
+# Random sampling and uninitialised memory: values cannot match torch's, so only the shape and
+# dtype of the output are compared (and no gradient).
+SHAPE_ONLY = {
+    "cauchy", "exponential", "geometric", "log_normal", "normal", "normal.in_place",
+    "normal.number_mean", "uniform", "bernoulli", "multinomial", "randn", "randn_like",
+    "rand_like", "randint", "randint_like", "nn.functional.dropout", "nn.functional.dropout2d",
+    "nn.functional.dropout3d", "nn.functional.alpha_dropout",
+    "nn.functional.feature_alpha_dropout.with_train", "empty", "empty_like", "new_empty",
+    "new_empty_strided", "empty_strided", "empty_permuted",
+}
+
+# torch names whose ember counterpart has another path (the naming rule's exceptions).
+RENAMED: dict = {}
+
+# OpInfos whose op is a wrapper taking torch's first two arguments in the other order
+# (`lambda x, n: torch.polygamma(n, x)`): both libraries are called with them swapped back.
+SWAPPED = {"einsum", "nn.functional.embedding", "polygamma", "special.polygamma"}
+
+# ModuleInfos (torch.nn names) and why they are out of scope.
+_MODULES = {
+    "nn.FractionalMaxPool2d": "random pooling regions drawn from torch's generator",
+    "nn.FractionalMaxPool3d": "random pooling regions drawn from torch's generator",
+}
+_MODULE_PREFIXES = {
+    "nn.Lazy": "lazy modules: parameters shaped on the first call (UninitializedParameter), not modelled",
+}
+
+# OptimizerInfos and why they are out of scope.
+_OPTIMIZERS = {
+    "SparseAdam": "sparse gradients: ember tensors are dense",
+}
+
+
+def sample_out_of_scope(kwargs: dict) -> bool:
+    """Whether an op sample asks for what ember does not model: `sparse=True` (embedding's sparse
+    gradients)."""
+    return kwargs.get("sparse") is True
+
+
+def op_out_of_scope(name: str, has_real_dtype: bool) -> Optional[str]:
+    """The reason the OpInfo `name` (with its variant) is out of scope, or None."""
+    if name in _NAMES:
+        return _NAMES[name]
+    for prefix, reason in _PREFIXES.items():
+        if name.startswith(prefix) and not name.startswith("__"):
+            return reason
+    if not has_real_dtype:
+        return "complex-only or CUDA-only: no real or integer dtype on the CPU"
+    return None
+
+
+def module_out_of_scope(name: str) -> Optional[str]:
+    """The reason the ModuleInfo `name` (`nn.X`) is out of scope, or None."""
+    for prefix, reason in _MODULE_PREFIXES.items():
+        if name.startswith(prefix):
+            return reason
+    return _MODULES.get(name)
+
+
+def optimizer_out_of_scope(name: str) -> Optional[str]:
+    """The reason the OptimizerInfo `name` is out of scope, or None."""
+    return _OPTIMIZERS.get(name)
