@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from .ops import arithmetic, bitwise, compare, nan_reductions, order_statistics as order, pointwise, unary
+from .ops import arithmetic, bitwise, compare, cumulative, nan_reductions, order_statistics as order, pointwise, unary
 from .ops import special_functions as special, trigonometric as trig
 from .ops.inplace import _inplace
 
@@ -146,7 +146,9 @@ _INPLACE = {
     "bitwise_left_shift": bitwise.bitwise_left_shift, "bitwise_right_shift": bitwise.bitwise_right_shift,
     "gcd": bitwise.gcd, "lcm": bitwise.lcm, "lgamma": special.lgamma, "digamma": special.digamma,
     "mvlgamma": special.mvlgamma, "erfc": special.erfc, "erfinv": special.erfinv, "i0": special.i0,
-    "erf": unary.erf,
+    "erf": unary.erf, "abs": unary.abs, "ceil": unary.ceil, "cos": unary.cos, "floor": unary.floor,
+    "log": unary.log, "reciprocal": unary.reciprocal, "sin": unary.sin, "sqrt": unary.sqrt, "tan": unary.tan,
+    "neg": arithmetic.neg, "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod,
 }
 for _name, _op in _INPLACE.items():
     setattr(ElementwiseMethods, _name + "_", _inplace_method(_op))
