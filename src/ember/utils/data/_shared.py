@@ -171,6 +171,9 @@ class SegmentReader:
         self._fds: Dict[int, int] = {}
 
     def loads(self, message: bytes) -> Tuple[Any, Optional[int]]:
+        # an unrestricted load on purpose: the message comes over a private pipe from this loader's own
+        # worker, running the user's dataset code, and holds its samples (any Python object, as torch's
+        # worker queues carry); no file or other process can reach this pipe
         slot, name, layout, body = pickle.loads(message)
         arrays = []
         if slot is not None:
