@@ -121,17 +121,10 @@ def test_download_checks_caches_and_loads(http_server: Server, cache: Path, chec
 def test_a_legacy_format_checkpoint_loads(http_server: Server, cache: Path, checkpoint: tuple, init_calls: list,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The published files never renamed since before torch 1.6 (vgg16's, vgg16_bn's, mobilenet_v2
-    V1's...) are likely in torch's legacy pickle sequence, not a zip archive. Skipped while
-    ember.load reads zip archives only."""
+    V1's...) are likely in torch's legacy pickle sequence, not a zip archive."""
     data, reference = checkpoint
     legacy = io.BytesIO()
     torch.save(torch.load(io.BytesIO(data)), legacy, _use_new_zipfile_serialization=False)
-    try:
-        ember.load(io.BytesIO(legacy.getvalue()))
-    except RuntimeError as err:
-        if "ember.load reads the zip archive" in str(err):
-            pytest.skip("ember.load does not read torch's legacy format yet")
-        raise
     _publish(http_server, legacy.getvalue(), _named(legacy.getvalue()), R18, monkeypatch)
     model = models.resnet18(weights=R18, progress=False).eval()
     x = np.random.default_rng(0).uniform(-1, 1, (1, 3, 32, 32)).astype(np.float32)
