@@ -72,6 +72,22 @@ def run_all(processes: int = 2) -> tuple:
             {r[2].name: r[3] for r in slowest}, sum(r[3] for r in results))
 
 
+def run_named(names: list) -> list:
+    """The Outcomes of the entries called `names`, in this process; a name no database has is an
+    error (the names are the coverage page's: `add`, `div.floor_rounding`, `nn.Conv3d`, `LBFGS`)."""
+    import torch
+
+    from torch_db.ops import entry_name
+
+    keys = {OPS: entry_name, MODULES: lambda info: info.name, OPTIMIZERS: lambda info: info.name}
+    index = {keys[kind](entry): (kind, i) for kind in KINDS for i, entry in enumerate(_database(kind))}
+    unknown = [name for name in names if name not in index]
+    if unknown:
+        raise SystemExit(f"no entry called {', '.join(unknown)} in torch's test databases")
+    torch.set_num_threads(1)
+    return [_runner(index[name][0])(_database(index[name][0])[index[name][1]]) for name in names]
+
+
 def by_name(outcomes: list) -> dict:
     """{name: Outcome} (names are unique within each database)."""
     return {outcome.name: outcome for outcome in outcomes}
