@@ -31,6 +31,6 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def http_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     """A local HTTP server (`local_http.Server`); a download from it gives up after 5 s of silence."""
-    monkeypatch.setattr(ember.hub, "_TIMEOUT_S", 5.0)
+    monkeypatch.setattr(ember._download, "TIMEOUT_S", 5.0)
     with serving() as server:
         yield server

@@ -16,6 +16,7 @@ import pytest
 
 import ember
 from ember import hub
+from ember._write_aside import written_aside
 from local_http import Server
 
 
@@ -88,7 +89,7 @@ def test_downloads_without_tqdm(http_server: Server, tmp_path: Path, monkeypatch
 
 def test_an_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
-        with hub._written_aside(tmp_path / "f") as part:
+        with written_aside(tmp_path / "f") as part:
             open(part, "wb").write(b"half")
             raise KeyboardInterrupt
     assert os.listdir(tmp_path) == []

@@ -99,7 +99,7 @@ def test_a_dead_first_mirror_falls_through_to_a_good_second(tmp_path, http_serve
 
 
 def test_a_server_that_never_answers_times_out_and_leaves_nothing(tmp_path, monkeypatch, silent_url, capsys):
-    monkeypatch.setattr(ember.hub, "_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(ember._download, "TIMEOUT_S", 0.3)
     monkeypatch.setattr(datasets.MNIST, "mirrors", [silent_url])
     monkeypatch.setattr(datasets.MNIST, "resources", [("t10k-labels-idx1-ubyte.gz", "0" * 32)])
     start = time.monotonic()

@@ -15,8 +15,8 @@ from .. import _dtype
 from .._size import Size
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
+from .._write_aside import written_aside
 from . import _format, _legacy, _safetensors
-from ._atomic import write_aside
 from ._format import FileLike, Global
 
 
@@ -218,6 +218,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     else:
         write = _legacy_writer(obj, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
-        write_aside(f, write)
+        with written_aside(f) as aside, open(aside, "wb") as file:
+            write(file)
     else:
         write(f)

@@ -1,6 +1,6 @@
 """Downloading, checking and unpacking dataset files, as `torchvision.datasets.utils`.
 
-A download is `ember.hub`'s: written beside its destination under a hidden temporary name,
+A download is `ember._download`'s, as `ember.hub`'s: written beside its destination under a hidden temporary name,
 checked (here against its MD5), then renamed into place; an extraction is written aside and
 renamed the same way. So a file under its final name is always whole: a failed, truncated or
 interrupted download leaves nothing.
@@ -20,7 +20,8 @@ import tempfile
 import zipfile
 from typing import IO, Any, Callable, Optional, Union
 
-from ...hub import _download, _hash_file, _written_aside
+from ..._download import download, hash_file
+from ..._write_aside import written_aside
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -31,7 +32,7 @@ class _ChecksumError(RuntimeError):
 
 def calculate_md5(fpath: PathLike, chunk_size: int = 1024 * 1024) -> str:
     """The hex MD5 digest of the file at `fpath`, read in chunks."""
-    return _hash_file(fpath, hashlib.md5(usedforsecurity=False), chunk_size)
+    return hash_file(fpath, hashlib.md5(usedforsecurity=False), chunk_size)
 
 
 def check_md5(fpath: PathLike, md5: str, **kwargs: Any) -> bool:
@@ -66,7 +67,7 @@ def download_url(url: str, root: PathLike, filename: Optional[PathLike] = None, 
     if check_integrity(fpath, md5):
         return
     check = None if md5 is None else functools.partial(_check_md5, url, md5)
-    _download(url, fpath, max_redirect_hops=max_redirect_hops, check=check)
+    download(url, fpath, max_redirect_hops=max_redirect_hops, check=check)
 
 
 def _extract_tar(from_path: str, to_path: str, compression: Optional[str]) -> None:
@@ -123,7 +124,7 @@ def extract_archive(from_path: PathLike, to_path: Optional[PathLike] = None, rem
     suffix, archive_type, compression = _detect_file_type(from_path)
     if archive_type is None:
         target = os.path.join(to_path, os.path.basename(from_path)[: -len(suffix)])
-        with _written_aside(target) as part, _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as src, \
+        with written_aside(target) as part, _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as src, \
                 open(part, "wb") as dst:
             shutil.copyfileobj(src, dst)
         result = target
