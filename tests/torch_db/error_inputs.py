@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import torch
 
-from torch_db.convert import Unconvertible, to_ember
+from torch_db.convert import Unconvertible, tensors_in, to_ember
 from torch_db.outcome import Failure, summary
 
 
@@ -77,20 +77,10 @@ def _optimizer_params(params: Any) -> Any:
     """ember's counterpart of an error input's params, each converted parameter carrying its grad."""
     memo: dict = {}
     converted = to_ember(params, memo)
-    for tensor in _tensors(params):
+    for tensor in tensors_in(params):
         if tensor.grad is not None:
             memo[id(tensor)].grad = to_ember(tensor.grad)
     return converted
-
-
-def _tensors(value: Any) -> list:
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _tensors(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors(v)]
-    return []
 
 
 def check_optimizer_errors(info: Any, ember_cls: type) -> None:
