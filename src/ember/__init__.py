@@ -61,6 +61,7 @@ from .autograd.grad_mode import (
 from .scalar import Value
 from .serialization import load, save
 from . import linalg
+from . import masked
 from .linalg._aliases import cholesky, det, inverse, logdet, matrix_exp, matrix_power, pinverse, qr, slogdet, svd
 from .linalg._aliases import install_tensor_methods as _install_linalg_methods
 

@@ -5,6 +5,7 @@ torch's exception types; the module forms (reprs, buffers, legacy arguments)."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any, Callable
 
@@ -371,3 +372,12 @@ def test_legacy_reduction_arguments(size_average: Any, reduce: Any) -> None:
         e = getattr(ember.nn, name)(size_average=size_average, reduce=reduce)
         t = getattr(torch.nn, name)(size_average=size_average, reduce=reduce)
         assert e.reduction == t.reduction, name
+
+
+@pytest.mark.parametrize("delta", [1 + 0j, "1"])
+def test_huber_loss_module_refuses_a_delta_that_is_no_number(delta: Any) -> None:
+    """torch's HuberLoss checks delta at construction (bool and int pass, as in torch)."""
+    for lib in (torch, ember):
+        with pytest.raises(TypeError, match=f"delta must be a float or int, got: {re.escape(str(type(delta)))}"):
+            lib.nn.HuberLoss(delta=delta)
+    assert ember.nn.HuberLoss(delta=True).delta is True

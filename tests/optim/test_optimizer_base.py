@@ -200,3 +200,20 @@ def test_subclass_of_a_builtin_optimizer_runs_hooks_once() -> None:
     opt.step()
     assert calls == ["pre"]
     np.testing.assert_allclose(a.detach().numpy(), [2.9, -0.2], rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr": "tensor", "foreach": True}, "lr as a Tensor is not supported for capturable=False and foreach=True"),
+    ({"betas": (0.9, "tensor")}, "betas must be either both floats or both Tensors"),
+    ({"betas": ("tensor", "tensor"), "foreach": True}, r"betas\[0\] as a Tensor is not supported"),
+])
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam_tensor_options_raise_torch_errors(name: str, kwargs: dict, message: str) -> None:
+    """Adam's checks of tensor lr and betas, in torch's order, with torch's messages."""
+    for lib in (torch, ember):
+        def value(v: Any) -> Any:
+            return lib.tensor(0.5) if v == "tensor" else v
+
+        given = {k: tuple(value(b) for b in v) if isinstance(v, tuple) else value(v) for k, v in kwargs.items()}
+        with pytest.raises(ValueError, match=message):
+            getattr(lib.optim, name)([lib.zeros(2, requires_grad=True)], **given)

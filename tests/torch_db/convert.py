@@ -31,8 +31,7 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
     if isinstance(value, torch.device):
         return str(value)
     if isinstance(value, torch.nn.Module):
-        raise Unconvertible(f"a torch {type(value).__name__} instance is an argument: the harness "
-                            "cannot rebuild an arbitrary module in ember")
+        return _module(value)
     if isinstance(value, (torch.memory_format, torch.layout, torch.Generator)):
         raise Unconvertible(f"ember has no {type(value).__name__} ({value})")
     if callable(value) and getattr(torch.nn.functional, getattr(value, "__name__", ""), None) is value:
@@ -44,6 +43,22 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
     if isinstance(value, dict):
         return {k: to_ember(v, memo) for k, v in value.items()}
     return value
+
+
+def _module(module: torch.nn.Module) -> Any:
+    """The ember module of the same class, built from the configuration `module` was built with
+    (read back from its submodules), holding its state_dict, in its mode; only the transformer
+    layers (the argument of TransformerEncoder/Decoder) are known."""
+    name = type(module).__name__
+    if name not in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+        raise Unconvertible(f"a torch {name} instance is an argument: the harness rebuilds only transformer layers")
+    attention = module.self_attn
+    rebuilt = getattr(ember.nn, name)(
+        attention.embed_dim, attention.num_heads, module.linear1.out_features, module.dropout.p,
+        to_ember(module.activation), module.norm1.eps, attention.batch_first, module.norm_first,
+        module.linear1.bias is not None, dtype=ember_dtype(module.linear1.weight.dtype))
+    rebuilt.load_state_dict({k: to_ember(v) for k, v in module.state_dict().items()})
+    return rebuilt.train(module.training)
 
 
 def _functional(fn: Any) -> Any:

@@ -2,7 +2,7 @@
 from `module_inputs_func` builds the torch module and ember's, ember's loads torch's state_dict,
 and both run the forward inputs in train and in eval mode; outputs, the state after the forward
 (running statistics), and in float64 the gradients of the inputs and of every parameter for a
-random cotangent must match.
+random cotangent must match; and the ModuleInfo's error inputs raise torch's errors.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ import torch
 import ember
 from torch_db import scope
 from torch_db.convert import compare, ember_dtype, tensors_in, to_ember
+from torch_db.error_inputs import check_module_errors
 from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 DTYPES = (torch.float64, torch.float32)
@@ -35,6 +36,7 @@ def run_module(info: Any) -> Outcome:
         for dtype in DTYPES:
             for training in (True, False):
                 _check(info, ember_cls, dtype, training)
+        check_module_errors(info, ember_cls)
 
     return judged(info.name, check)
 

@@ -1,6 +1,7 @@
 """Running one OptimizerInfo of torch's `optim_db` through ember: for every configuration from
 `optim_inputs_func`, torch's optimizer and ember's start from the same float64 parameters and
-minimise the same loss for a few steps; the parameters must follow the same trajectory.
+minimise the same loss for a few steps; the parameters must follow the same trajectory; and the
+OptimizerInfo's error inputs raise (or warn) torch's errors, with messages matching torch's.
 """
 
 from typing import Any, Callable
@@ -10,6 +11,7 @@ import torch
 import ember
 from torch_db import scope
 from torch_db.convert import compare, to_ember
+from torch_db.error_inputs import check_optimizer_errors
 from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 STEPS = 5
@@ -31,6 +33,7 @@ def run_optimizer(info: Any) -> Outcome:
                 _check_config(info, ember_cls, config.kwargs)
             except Exception as error:
                 raise Failure(f"config {config.desc!r} {config.kwargs}", summary(error)) from None
+        check_optimizer_errors(info, ember_cls)
 
     return judged(info.name, check)
 

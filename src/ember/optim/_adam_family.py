@@ -19,6 +19,25 @@ def check_adam_args(lr: Any, eps: float, betas: tuple[float, float], weight_deca
     _check_nonneg("weight_decay", weight_decay)
 
 
+def check_adam_tensor_lr(lr: Any, foreach: Any, capturable: bool) -> None:
+    """Adam's (and AdamW's) first check: torch's foreach kernels take a tensor lr only when capturable."""
+    if isinstance(lr, Tensor) and foreach and not capturable:
+        raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+
+
+def check_adam_tensor_betas(betas: tuple[Any, Any], foreach: Any, capturable: bool) -> None:
+    """Adam's (and AdamW's) last checks: betas both floats or both 1-element tensors, tensors only
+    when capturable under foreach."""
+    if isinstance(betas[0], Tensor) != isinstance(betas[1], Tensor):
+        raise ValueError("betas must be either both floats or both Tensors")
+    for i, beta in enumerate(betas):
+        if isinstance(beta, Tensor):
+            if foreach and not capturable:
+                raise ValueError(f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
+            if beta.numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+
+
 def decayed_grad(p: Tensor, group: dict[str, Any], lr: float) -> np.ndarray:
     """The gradient after weight decay: L2, :math:`g + \\lambda\\theta`, or, with
     `decoupled_weight_decay`, the parameter shrunk in place, :math:`\\theta (1 - \\gamma\\lambda)`."""

@@ -6,7 +6,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from ._adam_family import check_adam_args, decayed_grad, update_moments
+from ._adam_family import (
+    check_adam_args, check_adam_tensor_betas, check_adam_tensor_lr, decayed_grad, update_moments,
+)
 from .optimizer import Optimizer, ParamsT, _advance_step, _check_implementation_flags, _lazy_state, _scalar
 
 
@@ -43,7 +45,9 @@ class Adam(Optimizer):
         fused: Optional[bool] = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        check_adam_tensor_lr(lr, foreach, capturable)
         check_adam_args(lr, eps, betas, weight_decay)
+        check_adam_tensor_betas(betas, foreach, capturable)
         defaults = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
             "maximize": maximize, "foreach": foreach, "capturable": capturable, "differentiable": differentiable,

@@ -4,7 +4,8 @@ with an optional strong-Wolfe line search (Nocedal & Wright, Numerical Optimizat
 The decisions follow torch's implementation step for step (same iteration counts, same
 stopping tests), so a float64 problem takes the same path in both libraries. Scalars derived
 from the parameters (dot products, step sizes) stay NumPy scalars of the parameters' dtype, as
-torch keeps them 0-d tensors of that dtype.
+torch keeps them 0-d tensors of that dtype. Every `x + alpha * y` (the parameter update and the
+two-loop recursion) is rounded once, as torch's `add_(y, alpha=alpha)` is a fused multiply-add.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .._creation import _fma
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, ParamsT, _check_lr, _scalar
@@ -105,6 +107,14 @@ def _strong_wolfe(evaluate: Callable[[Any], tuple[float, np.ndarray]], t: Any, d
     return bracket_f[low], bracket_g[low], bracket[low], evals
 
 
+def _add_scaled(x: np.ndarray, alpha: Any, y: np.ndarray) -> np.ndarray:
+    """x + alpha * y rounded once to x's dtype (torch's `x.add_(y, alpha=alpha)`, a fused
+    multiply-add); float32 through float64, where the product is exact."""
+    if x.dtype == np.float64:
+        return _fma(y, alpha, x)
+    return (x.astype(np.float64) + np.float64(alpha) * y.astype(np.float64)).astype(x.dtype)
+
+
 def _to_state(value: Any) -> Any:
     """Arrays and NumPy scalars become ember tensors (0-d for scalars), as torch stores them."""
     if isinstance(value, (np.ndarray, np.generic)):
@@ -177,7 +187,7 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             n = p._data.size
-            p._data += t * d[offset:offset + n].reshape(p._data.shape)
+            p._data[...] = _add_scaled(p._data, t, d[offset:offset + n].reshape(p._data.shape))
             p._bump_version()
             offset += n
 
@@ -243,11 +253,11 @@ class LBFGS(Optimizer):
                 q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    q += -al[i] * old_dirs[i]
+                    q = _add_scaled(q, -al[i], old_dirs[i])
                 d = q * h_diag
                 for i in range(len(old_dirs)):
                     be_i = old_dirs[i].dot(d) * ro[i]
-                    d += (al[i] - be_i) * old_stps[i]
+                    d = _add_scaled(d, al[i] - be_i, old_stps[i])
             prev_flat_grad = flat_grad.copy()
             prev_loss = loss
             t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr if state["n_iter"] == 1 else lr

@@ -49,7 +49,10 @@ def _stride(stride: Optional[Size], kernel_size: Size) -> Size:
 
 
 def _batched(input: Tensor, fn: str) -> tuple[Tensor, bool]:
-    """A 4-d input, and whether a batch dim was added; channels and sizes must be non-empty."""
+    """A 4-d input, and whether a batch dim was added; channels and sizes must be non-empty.
+    max_pool2d words a wrong number of dims as torch's max_pool2d_with_indices kernel does."""
+    if input.ndim not in (3, 4) and fn == "max_pool2d":
+        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input, but got: {list(input.shape)}")
     if input.ndim not in (3, 4) or 0 in input._data.shape[-3:]:
         raise RuntimeError(
             f"{fn}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:"
