@@ -1,0 +1,61 @@
+"""Arithmetic as torch's compiled C++ kernels do it, for the special functions that must give
+torch's digits: the C library's own elementary functions (NumPy's vectorised sin, cos, acos,
+exp... differ from it in the last bits), and fused multiply-adds (the kernels are compiled with
+them: a b + c rounded once)."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import math
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+_SPLIT = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit halves
+
+
+@lru_cache(maxsize=None)
+def _c_function(name: str, single: bool) -> Callable[[float], float]:
+    """The C library's `name` (its float version `namef` if single); CPython's math module
+    already calls the C library's double functions. Without a loadable C library, float32
+    falls back on the double function, rounded."""
+    path = ctypes.util.find_library("m") if single else None
+    if path is None:
+        return getattr(math, name)
+    function = getattr(ctypes.CDLL(path), name + "f")
+    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+    return function
+
+
+def libm(name: str, x: np.ndarray) -> np.ndarray:
+    """The C library's elementary function `name` (acos, cos, exp, log...) of each element of x,
+    in x's dtype (float32 or float64)."""
+    function = _c_function(name, x.dtype == np.float32)
+    if x.size == 0:
+        return x.copy()
+    return np.asarray(np.frompyfunc(function, 1, 1)(x), dtype=x.dtype)
+
+
+def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """a b + c rounded once (unless a b is subnormal): in float64 by Dekker's exact product and Knuth's exact sum; float32
+    through float64, where the product is exact."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    with np.errstate(all="ignore"):
+        # Dekker's split overflows past 1e300: scale such factors (and c with them) by 2^-128
+        big_a, big_b = np.abs(a) > 1e290, np.abs(b) > 1e290
+        a, b = np.where(big_a, a * 2.0**-128, a), np.where(big_b, b * 2.0**-128, b)
+        scale = np.where(big_a, 2.0**128, 1.0) * np.where(big_b, 2.0**128, 1.0)
+        c = c / scale
+        product = a * b
+        a_big, b_big = _SPLIT * a, _SPLIT * b
+        a_hi, b_hi = a_big - (a_big - a), b_big - (b_big - b)
+        a_lo, b_lo = a - a_hi, b - b_hi
+        product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo  # a b = product + error
+        total = product + c
+        c_part = total - product
+        sum_error = (product - (total - c_part)) + (c - c_part)  # product + c = total + error
+        fused = total + (sum_error + product_error)
+        return np.where(np.isfinite(fused), fused, total) * scale
