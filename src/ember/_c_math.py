@@ -13,8 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-_SPLIT = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit halves
-
+from ._creation import _fma
 
 @lru_cache(maxsize=None)
 def _c_function(name: str, single: bool) -> Callable[[float], float]:
@@ -39,23 +38,13 @@ def libm(name: str, x: np.ndarray) -> np.ndarray:
 
 
 def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """a b + c rounded once (unless a b is subnormal): in float64 by Dekker's exact product and Knuth's exact sum; float32
-    through float64, where the product is exact."""
+    """a b + c rounded once (unless a b is subnormal): float64 by `ember._creation`'s emulation,
+    with factors past 1e290 (where its exact split overflows) and c scaled by 2^-128 first;
+    float32 through float64, where the product is exact."""
     if a.dtype == np.float32:
         return (a.astype(np.float64) * b + c).astype(np.float32)
     with np.errstate(all="ignore"):
-        # Dekker's split overflows past 1e300: scale such factors (and c with them) by 2^-128
         big_a, big_b = np.abs(a) > 1e290, np.abs(b) > 1e290
         a, b = np.where(big_a, a * 2.0**-128, a), np.where(big_b, b * 2.0**-128, b)
         scale = np.where(big_a, 2.0**128, 1.0) * np.where(big_b, 2.0**128, 1.0)
-        c = c / scale
-        product = a * b
-        a_big, b_big = _SPLIT * a, _SPLIT * b
-        a_hi, b_hi = a_big - (a_big - a), b_big - (b_big - b)
-        a_lo, b_lo = a - a_hi, b - b_hi
-        product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo  # a b = product + error
-        total = product + c
-        c_part = total - product
-        sum_error = (product - (total - c_part)) + (c - c_part)  # product + c = total + error
-        fused = total + (sum_error + product_error)
-        return np.where(np.isfinite(fused), fused, total) * scale
+        return _fma(a, b, c / scale) * scale
