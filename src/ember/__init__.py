@@ -55,6 +55,7 @@ from .ops import (
     sinh, square, std_mean, var_mean, xlogy,
 )
 from . import accelerator, autograd, backends, cuda, nn, optim, special
+from . import signal
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
