@@ -59,6 +59,7 @@ from . import signal
 from ._logspace import logspace
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.finite_differences import gradient
+from .ops.histogram import histogram, histogramdd
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
