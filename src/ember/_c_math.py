@@ -17,15 +17,25 @@ from ._creation import _fma
 
 @lru_cache(maxsize=None)
 def _c_function(name: str, single: bool) -> Callable[[float], float]:
-    """The C library's `name` (its float version `namef` if single); CPython's math module
-    already calls the C library's double functions. Without a loadable C library, float32
-    falls back on the double function, rounded."""
-    path = ctypes.util.find_library("m") if single else None
+    """The C library's `name` (its float version `namef` if single), with C's results at the
+    edges (cos(inf) is NaN, exp(1000) inf, log(0) -inf). Without a loadable C library, the math
+    module's function (the C library's double one), rounded for float32, NaN where it raises."""
+    path = ctypes.util.find_library("m")
     if path is None:
-        return getattr(math, name)
-    function = getattr(ctypes.CDLL(path), name + "f")
-    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+        return _forgiving(getattr(math, name))
+    function = getattr(ctypes.CDLL(path), name + "f" if single else name)
+    kind = ctypes.c_float if single else ctypes.c_double
+    function.restype, function.argtypes = kind, [kind]
     return function
+
+
+def _forgiving(function: Callable[[float], float]) -> Callable[[float], float]:
+    def call(v: float) -> float:
+        try:
+            return function(v)
+        except (ValueError, OverflowError):
+            return math.nan
+    return call
 
 
 def libm(name: str, x: np.ndarray) -> np.ndarray:
