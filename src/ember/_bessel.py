@@ -105,29 +105,29 @@ def bessel_j1(x: np.ndarray) -> np.ndarray:
     return np.where(x < 0, -magnitude, magnitude)
 
 
-def bessel_y0(x: np.ndarray) -> np.ndarray:
+def _second_kind(order: int, x: np.ndarray) -> np.ndarray:
+    """Y0 or Y1: the rational part near 0 plus the logarithmic term with J, the asymptotic form
+    beyond 5; -inf at 0, NaN for x < 0."""
     t = x.dtype.type
-    y = TABLES["y0"]
-
-    def near(x: np.ndarray) -> np.ndarray:
-        x2 = x * x
-        return _polynomial(y["YP"], x2) / _polynomial(y["YQ"], x2) + t(_TWO_OVER_PI) * libm("log", x) * bessel_j0(x)
-
-    return _piecewise(x, [(x <= 5, near), (x > 5, lambda x: _asymptotic(0, x, cosine_first=False)),
-                          (x == 0, lambda x: np.full_like(x, -np.inf)), (x < 0, lambda x: np.full_like(x, np.nan))])
-
-
-def bessel_y1(x: np.ndarray) -> np.ndarray:
-    t = x.dtype.type
-    y = TABLES["y1"]
+    y = TABLES["y0" if order == 0 else "y1"]
 
     def near(x: np.ndarray) -> np.ndarray:
         x2 = x * x
         rational = _polynomial(y["YP"], x2) / _polynomial(y["YQ"], x2)
+        if order == 0:
+            return rational + t(_TWO_OVER_PI) * libm("log", x) * bessel_j0(x)
         return x * rational + t(_TWO_OVER_PI) * (bessel_j1(x) * libm("log", x) - t(1) / x)
 
-    return _piecewise(x, [(x <= 5, near), (x > 5, lambda x: _asymptotic(1, x, cosine_first=False)),
+    return _piecewise(x, [(x <= 5, near), (x > 5, lambda x: _asymptotic(order, x, cosine_first=False)),
                           (x == 0, lambda x: np.full_like(x, -np.inf)), (x < 0, lambda x: np.full_like(x, np.nan))])
+
+
+def bessel_y0(x: np.ndarray) -> np.ndarray:
+    return _second_kind(0, x)
+
+
+def bessel_y1(x: np.ndarray) -> np.ndarray:
+    return _second_kind(1, x)
 
 
 def _modified_i(order: int, x: np.ndarray) -> np.ndarray:
