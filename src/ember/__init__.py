@@ -55,6 +55,11 @@ from .ops import (
     sinh, square, std_mean, var_mean, xlogy,
 )
 from . import accelerator, autograd, backends, cuda, nn, optim, special
+from . import signal
+from ._logspace import logspace
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.finite_differences import gradient
+from .ops.histogram import histogram, histogramdd
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )

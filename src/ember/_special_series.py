@@ -4,8 +4,12 @@ series, recurrences and asymptotic expansions accurate to about 1e-14 relative:
 - lgamma: the standard library's math.lgamma, per element (inf at the poles, as torch).
 - digamma: reflection psi(x) = psi(1 - x) - pi / tan(pi x) below 0, the recurrence
   psi(x) = psi(x + 1) - 1/x up to x >= 10, then ln x - 1/(2x) - sum_k B_2k / (2k x^2k).
+- trigamma psi'(x) as torch computes it (its `trigamma`): reflection psi'(x) = pi^2 / sin^2(pi x)
+  - psi'(1 - x) below 1/2, six steps of psi'(x) = psi'(x + 1) + 1/x^2, then the asymptotic series
+  1/x + 1/(2x^2) + 1/(6x^3) - 1/(30x^5) + 1/(42x^7). Torch stops the series there, so it is
+  accurate to about 5e-10 relative only (near x = 1); ember gives torch's digits, not the exact ones.
 - Hurwitz zeta(s, q) = sum_k (q + k)^-s: the first terms directly until q + k >= 9, the rest by
-  Euler-Maclaurin with Bernoulli numbers; polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x).
+  Euler-Maclaurin with Bernoulli numbers; polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 2.
 - erfc from `_special`'s two halves; erfinv from Winitzki's closed form refined by Halley steps
   on erf (near 0) or erfc (near +-1, where 1 - |x| is exact).
 - Modified Bessel I0, I1: the power series sum_k (x/2)^(2k+nu) / (k! (k+nu)!) up to |x| = 30,
@@ -90,10 +94,33 @@ def zeta(s: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.where((s < 1) | ((q < 0) & ~pole & (s != np.floor(s))) | np.isnan(s) | np.isnan(q), np.nan, out)
 
 
+def trigamma(x: np.ndarray) -> np.ndarray:
+    """psi'(x) by torch's short series (see the module docstring): torch's values, to ~5e-10; a
+    float32 x is computed in float32, as torch does (near a pole sin(pi x) is then off by far
+    more than float32's last bit, and torch's values with it)."""
+    x = np.asarray(x)
+    t = np.float32 if x.dtype == np.float32 else np.float64
+    x = x.astype(t, copy=False)
+    pi = t(math.pi)
+    reflect = x < t(0.5)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sin_pi_x = np.sin(pi * x)
+        result = np.where(reflect, -(pi * pi) / (sin_pi_x * sin_pi_x), t(0))
+        z = np.where(reflect, t(1) - x, x)
+        for _ in range(6):
+            result += t(1) / (z * z)
+            z = z + t(1)
+        ixx = t(1) / (z * z)
+        result += (t(1) + t(1) / (t(2) * z) + ixx * (t(1) / t(6) - ixx * (t(1) / t(30) - ixx * (t(1) / t(42))))) / z
+    return np.where(reflect, -result, result)
+
+
 def polygamma(n: int, x: np.ndarray) -> np.ndarray:
-    """psi^(n)(x), the n-th derivative of digamma; n = 0 is digamma itself."""
+    """psi^(n)(x), the n-th derivative of digamma; n = 0 is digamma itself, n = 1 trigamma."""
     if n == 0:
         return digamma(x)
+    if n == 1:
+        return trigamma(x)
     return (-1) ** (n + 1) * math.factorial(n) * zeta(n + 1, x)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from .ops import arithmetic, bitwise, compare, cumulative, nan_reductions, order_statistics as order, pointwise, unary
+from .ops import arithmetic, bitwise, compare, cumulative, histogram, nan_reductions, order_statistics as order, pointwise, unary
 from .ops import special_functions as special, trigonometric as trig
 from .ops.inplace import _inplace
 
@@ -113,6 +113,8 @@ class ElementwiseMethods:
     def logcumsumexp(self, dim: int) -> Tensor: return nan_reductions.logcumsumexp(self, dim)
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
         return nan_reductions.histc(self, bins, min, max)
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Any = None, density: bool = False) -> Any:
+        return histogram.histogram(self, bins, range=range, weight=weight, density=density)
     def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
         return nan_reductions.bincount(self, weights, minlength)
     def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:

@@ -49,19 +49,12 @@ def ember_op(name: str) -> Callable[..., Any]:
     return fn
 
 
-def _as_float64(args: tuple) -> tuple:
-    return tuple(a.double() if isinstance(a, torch.Tensor) and a.dtype == torch.float32 else a for a in args)
-
-
 def check_samples(
-    name: str, dtype: torch.dtype, kind: str, variant: str = "", grad: bool = True, limit: int = 40, rtol64: float = 0.0,
-    outputs: int = 99, fn: Optional[Callable[..., Any]] = None, reference64: bool = False,
+    name: str, dtype: torch.dtype, kind: str, variant: str = "", grad: bool = True, limit: int = 40,
+    outputs: int = 99, fn: Optional[Callable[..., Any]] = None,
 ) -> int:
-    """Compare every sample of op `name` in `dtype` (float64 to at least `rtol64` where torch's
-    own kernel is known to be less accurate; only the first `outputs` outputs); returns how
-    many ran. `fn` is the ember call where OpInfo's calling convention is its own. `reference64`:
-    the expected float32 values are torch's float64 ones rounded, where torch's float32 kernel is
-    the less accurate one."""
+    """Compare every sample of op `name` in `dtype` (only the first `outputs` outputs); returns
+    how many ran. `fn` is the ember call where OpInfo's calling convention is its own."""
     op = opinfo(name, variant)
     if dtype not in op.supported_dtypes("cpu"):
         return 0
@@ -71,22 +64,19 @@ def check_samples(
         args = (sample.input, *sample.args)
         e_args, e_kwargs = to_ember(args), to_ember(sample.kwargs)
         expected = op.op(*args, **sample.kwargs)
-        if reference64 and dtype == torch.float32:
-            expected = op.op(*_as_float64(args), **sample.kwargs).float()
         got = (fn or ember_op(name))(*e_args, **e_kwargs)
         outs_t, outs_e = _tensors(expected), _tensors(got)
         assert len(outs_t) == len(outs_e), sample
         outs_t, outs_e = outs_t[:outputs], outs_e[:outputs]
         for t, e in zip(outs_t, outs_e):
             rtol, atol = TOLERANCES[kind][str(t.dtype).split(".")[1]] if t.dtype.is_floating_point else (0, 0)
-            rtol = max(rtol, rtol64) if t.dtype == torch.float64 else rtol
             assert tuple(e.shape) == tuple(t.shape), (sample, e.shape, t.shape)
             assert str(e.dtype).split(".")[1] == str(t.dtype).split(".")[1], (sample, e.dtype, t.dtype)
             np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, equal_nan=True,
                                        err_msg=repr(sample))
         if grad:
             rtol, atol = TOLERANCES[kind]["float64"]
-            _compare_grads(args, e_args, outs_t, outs_e, max(rtol, rtol64), atol, sample)
+            _compare_grads(args, e_args, outs_t, outs_e, rtol, atol, sample)
         count += 1
     return count
 

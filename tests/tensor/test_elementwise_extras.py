@@ -83,8 +83,7 @@ def test_inplace_forms_write_what_the_op_returns(method: str, args: tuple) -> No
     np.testing.assert_array_equal(x.numpy(), expected.numpy())
     tx = torch.tensor(values, dtype=torch.float64)
     targs = [torch.tensor(a.numpy()) if isinstance(a, ember.Tensor) else a for a in args]
-    # 1e-9: torch's trigamma (polygamma_(1)) is accurate to 5e-10 only
-    np.testing.assert_allclose(x.numpy(), getattr(tx, method)(*targs).numpy(), rtol=1e-9)
+    np.testing.assert_allclose(x.numpy(), getattr(tx, method)(*targs).numpy(), rtol=1e-10)
 
 
 def test_inplace_float_op_on_an_integer_tensor_is_refused_as_torch() -> None:

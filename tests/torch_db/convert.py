@@ -81,6 +81,8 @@ def ember_dtype(dtype: torch.dtype) -> Any:
 def _tensor(t: torch.Tensor) -> ember.Tensor:
     if t.is_complex() or t.layout != torch.strided or t.is_quantized:
         raise Unconvertible(f"ember has no {t.dtype} {t.layout} tensors")
+    if t.is_meta:  # data-less tensors: an error input about devices
+        raise Unconvertible("ember has no meta tensors")
     try:
         array = numpy(t).copy()
     except ValueError as error:  # past NumPy's 64 dimensions

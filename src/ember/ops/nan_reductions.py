@@ -97,10 +97,11 @@ def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any
 
 
 class LogCumSumExp(Function):
-    """y_j = log sum_{i <= j} e^(x_i);  d/dx_i = sum_{j >= i} g_j e^(x_i - y_j). The reference
-    rule sums g_j e^(m - y_j) in reverse and scales by e^(x_i - m), m the largest y (so double
-    backward is plain arithmetic); the array rule sums in log space over the positive and the
-    negative parts of g, as torch does, which no range of x overflows."""
+    """y_j = log sum_{i <= j} e^(x_i);  d/dx_i = sum_{j >= i} g_j e^(x_i - y_j), summed in log
+    space over the positive and the negative parts of g, as torch does (which no range of x
+    overflows): e^(x_i + rlcse(log g+ - y)_i) - e^(x_i + rlcse(log g- - y)_i), rlcse the
+    logcumsumexp from the end. The reference rule is that formula in ops, torch's, so its double
+    backward is torch's too; the array rule is the same sums on arrays."""
 
     _array_forward = True
 
@@ -115,10 +116,13 @@ class LogCumSumExp(Function):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         d = ctx.dim
-        m = float(out.detach().numpy().max(initial=-np.inf)) if out.numel() else 0.0
-        m = m if np.isfinite(m) else 0.0
-        reverse = (grad * (m - out).exp()).flip([d]).cumsum(d).flip([d])
-        return reverse * (x - m).exp(), None
+        lowest = float(np.finfo(grad._data.dtype).min)  # torch's stand-in for log 0
+        log_abs = grad.abs().log()
+
+        def part(mask: Any) -> Any:
+            return (logcumsumexp((log_abs.where(mask, lowest) - out).flip([d]), d).flip([d]) + x).exp()
+
+        return part(grad > 0) - part(grad < 0), None
 
     @staticmethod
     def backward_arrays(ctx, grad):

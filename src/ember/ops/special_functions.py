@@ -117,24 +117,34 @@ class I0e(_Special):
         return i1e(x) - x.sign() * i0e(x)
 
 
+def _tiny_safe(x: Any) -> tuple[Any, Any]:
+    """(|x| > eps, x with eps where it is not): torch's guard in its i1 and i1e gradients, which
+    keeps their derivatives at 0 finite (0, where 1/x would give NaN)."""
+    eps = float(np.finfo(x._data.dtype).eps)
+    not_tiny = x.abs() > eps
+    return not_tiny, x.where(not_tiny, eps)
+
+
 class I1(_Special):
-    """Modified Bessel function I1(x);  d/dx = I0(x) - I1(x)/x (1/2 at 0)."""
+    """Modified Bessel function I1(x);  d/dx = I0(x) - I1(x)/x (1/2 for |x| <= eps, as torch)."""
 
     _kernel = staticmethod(lambda x: series.bessel_i(x, 1, False))
 
     @staticmethod
     def derivative(x):
-        return (i0(x) - i1(x) / x).where(x != 0, 0.5)
+        not_tiny, safe = _tiny_safe(x)
+        return (i0(safe) - i1(x) * safe.reciprocal()).where(not_tiny, 0.5)
 
 
 class I1e(_Special):
-    """e^-|x| I1(x);  d/dx = i0e(x) - i1e(x) (sgn(x) + 1/x) (1/2 at 0)."""
+    """e^-|x| I1(x);  d/dx = i0e(x) - i1e(x) (sgn(x) + 1/x) (1/2 for |x| <= eps, as torch)."""
 
     _kernel = staticmethod(lambda x: series.bessel_i(x, 1, True))
 
     @staticmethod
     def derivative(x):
-        return (i0e(x) - i1e(x) * (x.sign() + 1 / x)).where(x != 0, 0.5)
+        not_tiny, safe = _tiny_safe(x)
+        return (i0e(safe) - i1e(x) * (safe.sign() + safe.reciprocal())).where(not_tiny, 0.5)
 
 
 def lgamma(input: Any) -> Any:

@@ -1,0 +1,34 @@
+"""ember._c_math: the fused multiply-add rounds a b + c once (checked against exact rational
+arithmetic), and libm gives the C library's values in the input's dtype."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ember._c_math import fma, libm
+
+
+def test_fma_rounds_once_in_float64_and_float32() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=2000) * 10.0 ** rng.integers(-20, 20, 2000), rng.normal(size=2000)
+    c = -(a * b) * (1 + rng.normal(size=2000) * 1e-12)  # c cancels a b: where a single rounding matters
+    a[:3], b[:3], c[:3] = [3e300, 1e-150, 2.0], [4e7, 5e-10, 3.0], [1e307, 0.0, -6.0]
+    exact = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    np.testing.assert_array_equal(fma(a, b, c), exact)
+    assert not np.array_equal(a * b + c, exact)  # plain arithmetic rounds twice
+    ok = (np.abs(a) < 1e30) & (np.abs(c) < 1e30)
+    a32, b32, c32 = a[ok].astype(np.float32), b[ok].astype(np.float32), c[ok].astype(np.float32)
+    exact32 = [float(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z))) for x, y, z in zip(a32, b32, c32)]
+    np.testing.assert_array_equal(fma(a32, b32, c32), np.array(exact32, np.float32))
+
+
+def test_libm_is_the_c_library_in_the_inputs_dtype() -> None:
+    x = np.linspace(-0.99, 0.99, 101)
+    np.testing.assert_array_equal(libm("acos", x), [math.acos(v) for v in x])
+    single = libm("cos", x.astype(np.float32))
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, np.cos(x), rtol=1e-6)
+    assert libm("sin", np.zeros((0, 3))).shape == (0, 3)
