@@ -338,6 +338,25 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "I1e": lambda t: ember.special.i1e(t(3, 4)),
     "EvenlyDistributed": lambda t: ember.median(t(3, 4)),
     "LogCumSumExp": lambda t: ember.logcumsumexp(t(3, 4), 1),
+    # view copies, splits, real-valued complex functions, random draws, zero_ (ops/view_copy.py,
+    # ops/splitting.py, ops/real_complex.py, ops/random_fill.py, ops/storage_inplace.py)
+    "ExpandCopy": lambda t: ember.expand_copy(t(3, 1), (2, 3, 4)),
+    "DiagonalCopy": lambda t: ember.diagonal_copy(t(3, 4, 5), 1, 0, 2),
+    "AliasCopy": lambda t: ember.alias_copy(t(3, 4)),
+    "SqueezeCopy": lambda t: ember.squeeze_copy(t(3, 1, 4)),
+    "SqueezeDimCopy": lambda t: ember.squeeze_copy(t(3, 1, 4), 1),
+    "SqueezeDimsCopy": lambda t: ember.squeeze_copy(t(1, 3, 1), (0, 2)),
+    "UnsqueezeCopy": lambda t: ember.unsqueeze_copy(t(3, 4), 1),
+    "TransposeCopy": lambda t: ember.transpose_copy(t(3, 4, 2), 0, 2),
+    "TCopy": lambda t: ember.t_copy(t(3, 4)),
+    "UnfoldCopy": lambda t: (ember.unfold_copy(t(3, 7), 1, 3, 2), ember.unfold_copy(t(), 0, 1, 1)),
+    "UnbindCopy": lambda t: ember.unbind_copy(t(3, 4), 1)[1:],
+    "SplitWithSizesCopy": lambda t: ember.split_with_sizes_copy(t(5, 4), [2, 3])[0],
+    "UnsafeSplit": lambda t: ember.unsafe_split(t(5, 4), 2, 1)[1],
+    "Angle": lambda t: ember.angle(t(3, 4)),
+    "ConjPhysical": lambda t: (t(3, 4) * 1.0).conj_physical_(),
+    "Bernoulli": lambda t: ember.bernoulli(t.unit(3, 4)),
+    "Zero": lambda t: (t(3, 4) * 1.0).zero_(),
 }
 
 # Functions whose backward never runs, each with the reason.

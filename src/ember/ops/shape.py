@@ -318,17 +318,26 @@ def t(input: Any) -> Any:
 
 
 def squeeze(input: Any, dim: Any = None) -> Any:
+    return _reshape(input, squeezed_shape(input, dim), Squeeze if dim is None else SqueezeDim)
+
+
+def squeezed_shape(input: Any, dim: Any) -> tuple[int, ...]:
+    """input's shape without its size-1 dims (those of `dim`, or all of them for None)."""
     dims = normalize_dims(dim, input.ndim) if dim is not None else None
-    shape = tuple(n for i, n in enumerate(input._data.shape) if not (n == 1 and (dims is None or i in dims)))
-    return _reshape(input, shape, Squeeze if dims is None else SqueezeDim)
+    return tuple(n for i, n in enumerate(input._data.shape) if not (n == 1 and (dims is None or i in dims)))
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
+    return _reshape(input, unsqueezed_shape(input, dim), Unsqueeze)
+
+
+def unsqueezed_shape(input: Any, dim: int) -> tuple[int, ...]:
+    """input's shape with a size-1 dim inserted at `dim`."""
     ndim = input.ndim + 1
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     dim %= ndim
-    return _reshape(input, input._data.shape[:dim] + (1,) + input._data.shape[dim:], Unsqueeze)
+    return input._data.shape[:dim] + (1,) + input._data.shape[dim:]
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
