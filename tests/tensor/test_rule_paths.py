@@ -357,6 +357,13 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "ConjPhysical": lambda t: (t(3, 4) * 1.0).conj_physical_(),
     "Bernoulli": lambda t: ember.bernoulli(t.unit(3, 4)),
     "Zero": lambda t: (t(3, 4) * 1.0).zero_(),
+    "SqueezeDims": lambda t: t(1, 3, 1).squeeze((0, 2)),
+    "TInplace": lambda t: (t(3, 4) * 1.0).t_(),
+    "TransposeInplace": lambda t: (t(3, 4, 2) * 1.0).transpose_(0, 2),
+    "SqueezeInplace": lambda t: (t(3, 1, 4) * 1.0).squeeze_(),
+    "SqueezeDimInplace": lambda t: (t(3, 1, 4) * 1.0).squeeze_(1),
+    "SqueezeDimsInplace": lambda t: (t(1, 3, 1) * 1.0).squeeze_((0, 2)),
+    "UnsqueezeInplace": lambda t: (t(3, 4) * 1.0).unsqueeze_(1),
 }
 
 # Functions whose backward never runs, each with the reason.

@@ -13,7 +13,7 @@ from ..autograd.function import Function
 from ._util import normalize_dims
 from .diagonal import Diagonal, _dims
 from .join import SplitWithSizes, Unbind
-from .shape import Expand, Reshape, T, Transpose, _sizes, squeezed_shape, unsqueezed_shape
+from .shape import Expand, Reshape, T, Transpose, _sizes, squeeze_fn, squeezed_shape, transpose, unsqueezed_shape
 from .splitting import checked_sizes
 from .tile_repeat import Unfold, UnfoldBackward, unfold_dim
 
@@ -156,8 +156,7 @@ def alias_copy(input: Any) -> Any:
 
 def squeeze_copy(input: Any, dim: Optional[Union[int, Sequence[int]]] = None) -> Any:
     """`squeeze` into new memory."""
-    fn = SqueezeCopy if dim is None else SqueezeDimCopy if isinstance(dim, int) else SqueezeDimsCopy
-    return fn.apply(input, squeezed_shape(input, dim))
+    return squeeze_fn(dim, SqueezeCopy, SqueezeDimCopy, SqueezeDimsCopy).apply(input, squeezed_shape(input, dim))
 
 
 def unsqueeze_copy(input: Any, dim: int) -> Any:
@@ -167,23 +166,14 @@ def unsqueeze_copy(input: Any, dim: int) -> Any:
 
 def transpose_copy(input: Any, dim0: int, dim1: int) -> Any:
     """`transpose` into new memory (a 0-d or 1-d input is copied as it is)."""
-    return TransposeCopy.apply(input, _swapped(input.ndim, dim0, dim1))
+    return transpose(input, dim0, dim1, TransposeCopy)
 
 
 def t_copy(input: Any) -> Any:
     """`t` into new memory."""
     if input.ndim > 2:
         raise RuntimeError(f"t_copy() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return TCopy.apply(input, _swapped(input.ndim, 0, -1))
-
-
-def _swapped(ndim: int, dim0: int, dim1: int) -> tuple[int, ...]:
-    """The order of dims with dim0 and dim1 exchanged."""
-    order = list(range(ndim))
-    d0, d1 = normalize_dims(dim0, ndim)[0], normalize_dims(dim1, ndim)[0]
-    if ndim:
-        order[d0], order[d1] = order[d1], order[d0]
-    return tuple(order)
+    return TCopy.apply(input, tuple(reversed(range(input.ndim))))
 
 
 def unfold_copy(input: Any, dimension: int, size: int, step: int) -> Any:
