@@ -364,6 +364,11 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "SqueezeDimInplace": lambda t: (t(3, 1, 4) * 1.0).squeeze_(1),
     "SqueezeDimsInplace": lambda t: (t(1, 3, 1) * 1.0).squeeze_((0, 2)),
     "UnsqueezeInplace": lambda t: (t(3, 4) * 1.0).unsqueeze_(1),
+    "IndexAddDim": lambda t: ember.index_add(t(3, 4), 0, ember.tensor([2, 0, 2]), t(3, 4), alpha=1.5),
+    "IndexCopyDim": lambda t: ember.index_copy(t(3, 4), 1, ember.tensor([3, 0]), t(3, 2)),
+    "IndexFillDim": lambda t: ember.index_fill(t(3, 4), 1, ember.tensor([3, 0]), 2.5),
+    "IndexFillDimTensor": lambda t: ember.index_fill(t(3, 4), 0, ember.tensor([1, 1]), t().sum()),
+    "MaskedScatter": lambda t: ember.masked_scatter(t(3, 1), t.mask(3, 4), t(5, 3)),
 }
 
 # Functions whose backward never runs, each with the reason.
