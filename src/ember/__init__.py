@@ -12,7 +12,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
 
 from ._dtype import (
     bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
-    promote_types, result_type, set_default_dtype, uint8,
+    promote_types, result_type, set_default_dtype, uint8, uint64,
 )
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
 from ._sampling import multinomial
@@ -56,6 +56,7 @@ from .ops.broadcast_shape import broadcast_shapes
 from .ops.diagonal import diagflat
 from .ops.random_fill import bernoulli
 from .ops.storage_inplace import resize_as_, zero_
+from .ops.hash import hash_tensor
 from ._creation_layout import empty_permuted, empty_strided, randint_like, scalar_tensor
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,

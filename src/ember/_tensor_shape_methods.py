@@ -11,7 +11,8 @@ import numpy as np
 from .ops import diagonal as _diag, index_update as _iu, masked as _masked, matmul_add as _mm
 from .ops import shape_inplace as _si, stacking as _st, tile_repeat as _tr, unique as _uq
 from . import _creation_layout as _layout
-from .ops import broadcast_shape as _bs, random_fill as _rf, real_complex as _rc, splitting as _sp, storage_inplace as _sti
+from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
+from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
@@ -66,6 +67,9 @@ class ShapeIndexMethods:
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor: return _sti.resize_(self, *sizes)
     def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
         return _sti.resize_as_(self, the_template)
+
+    def hash_tensor(self, dim: Any = (), *, keepdim: bool = False, mode: int = 0) -> Tensor:
+        return _hash.hash_tensor(self, dim, keepdim=keepdim, mode=mode)
 
     # complex-number methods, as torch defines them for real tensors
     def conj(self) -> Tensor: return _rc.conj(self)
