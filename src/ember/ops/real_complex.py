@@ -18,7 +18,7 @@ from .. import _dtype
 from ..autograd.function import Function
 from ._util import new_zeros
 from .inplace import _inplace
-from .shape import transpose
+from .shape import Clone, transpose
 
 
 def conj(input: Any) -> Any:
@@ -31,21 +31,10 @@ def conj_physical(input: Any) -> Any:
     return input
 
 
-class ConjPhysical(Function):
+class ConjPhysical(Clone):
     """conj_physical_ of a real tensor: its values unchanged;  dx = dy."""
 
-    _array_forward = True
     backward_name = "ConjPhysicalBackward1"
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad
-
-    backward_arrays = backward
 
 
 def conj_physical_(input: Any) -> Any:

@@ -13,7 +13,9 @@ from ..autograd.function import Function
 from ._util import normalize_dims
 from .diagonal import Diagonal, _dims
 from .join import SplitWithSizes, Unbind
-from .shape import Expand, Reshape, T, Transpose, _sizes, squeeze_fn, squeezed_shape, transpose, unsqueezed_shape
+from .shape import (
+    Clone, Expand, Reshape, T, Transpose, _sizes, squeeze_fn, squeezed_shape, transpose, unsqueezed_shape,
+)
 from .splitting import checked_sizes
 from .tile_repeat import Unfold, UnfoldBackward, unfold_dim
 
@@ -44,21 +46,10 @@ class DiagonalCopy(Diagonal):
     forward = _copied(Diagonal.forward)
 
 
-class AliasCopy(Function):
+class AliasCopy(Clone):
     """A copy of x (torch's alias, functionalized);  dx = dy."""
 
-    _array_forward = True
     backward_name = "AliasBackward0_copy"
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad
-
-    backward_arrays = backward
 
 
 class SqueezeCopy(Reshape):
