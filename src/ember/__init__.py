@@ -12,7 +12,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
 
 from ._dtype import (
     bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
-    promote_types, result_type, set_default_dtype, uint8,
+    promote_types, result_type, set_default_dtype, uint8, uint64,
 )
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
 from ._sampling import multinomial
@@ -46,6 +46,18 @@ from .ops.stacking import (
 )
 from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, swapaxes, tile
 from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
+from .ops.view_copy import (
+    alias_copy, diagonal_copy, expand_copy, split_with_sizes_copy, squeeze_copy, t_copy, transpose_copy, unbind_copy,
+    unfold_copy, unsqueeze_copy,
+)
+from .ops.splitting import split_with_sizes, unsafe_chunk, unsafe_split
+from .ops.real_complex import angle, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg
+from .ops.broadcast_shape import broadcast_shapes
+from .ops.diagonal import diagflat
+from .ops.random_fill import bernoulli
+from .ops.storage_inplace import resize_as_, zero_
+from .ops.hash import hash_tensor
+from ._creation_layout import empty_permuted, empty_strided, randint_like, scalar_tensor
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,

@@ -130,7 +130,8 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
     scalars: list = []
     inferred = _data_dtype(data, scalars)
     tensors = any(isinstance(x, _tensor.Tensor) for x in scalars)
-    raw = np.array(_scalars(data) if tensors else data)
+    # uint64 data read as uint64: NumPy reads ints past int64 beside small ones as float64
+    raw = np.array(_scalars(data) if tensors else data, dtype=np.uint64 if dtype is _dtype.uint64 else None)
     kind = raw.dtype.kind
     # Python ints beyond int64: NumPy reads them as uint64 (or objects); NumPy's own unsigned
     # scalars keep their dtype
@@ -142,7 +143,7 @@ def array_from_data(data: Any, dtype: Optional[_dtype.dtype], copy: bool) -> np.
         refused = _first_non_index(data, target) if scalars else None
         overflow = None
         if target._kind == _dtype._INT:
-            if big_ints:
+            if big_ints and target is not _dtype.uint64:
                 raise ValueError(f"Overflow when unpacking long long: {max(raw.flat, key=abs)} is outside int64's range")
             overflow = _first_overflow(raw, target)
         if refused is not None and (overflow is None or refused[0] <= overflow):

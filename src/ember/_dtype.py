@@ -43,11 +43,13 @@ int8 = dtype("int8", np.int8, _INT)
 int16 = dtype("int16", np.int16, _INT)
 int32 = dtype("int32", np.int32, _INT)
 int64 = dtype("int64", np.int64, _INT)
+# torch's shell dtype: what hash_tensor returns; it promotes with no other integer type
+uint64 = dtype("uint64", np.uint64, _INT)
 float16 = dtype("float16", np.float16, _FLOAT)
 float32 = dtype("float32", np.float32, _FLOAT)
 float64 = dtype("float64", np.float64, _FLOAT)
 
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+ALL = (bool_, uint8, int8, int16, int32, int64, uint64, float16, float32, float64)
 _FROM_NUMPY = {d.numpy: d for d in ALL}
 
 _default_float = float32
@@ -57,6 +59,7 @@ _TORCH_NAMES = {
     "int64": ("Long", "long int"), "int32": ("Int", "int"), "int16": ("Short", "short int"),
     "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"), "bool": ("Bool", "bool"),
     "float16": ("Half", "c10::Half"), "float32": ("Float", "float"), "float64": ("Double", "double"),
+    "uint64": ("UInt64", "uint64_t"),
 }
 
 
@@ -124,6 +127,11 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types: the smallest dtype both convert to without losing their category."""
     if a is b:
         return a
+    if (a is uint64 or b is uint64) and a._kind != _FLOAT and b._kind != _FLOAT:
+        raise RuntimeError(
+            "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+            f"{torch_name(a)} and {torch_name(b)}"
+        )
     if a._kind != b._kind:
         high, low = (a, b) if a._kind > b._kind else (b, a)
         return high if high._kind == _FLOAT or low is bool_ else _FROM_NUMPY[np.promote_types(a.numpy, b.numpy)]

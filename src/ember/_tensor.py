@@ -413,6 +413,9 @@ class Tensor(ElementwiseMethods, TensorMethods):
     def byte(self) -> Tensor:
         return self.to(_dtype.uint8)
 
+    def char(self) -> Tensor:
+        return self.to(_dtype.int8)
+
 
 _new = object.__new__
 _tuple_new = tuple.__new__

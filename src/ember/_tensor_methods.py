@@ -9,6 +9,7 @@ import numpy as np
 
 from . import ops
 from ._tensor_shape_methods import ShapeIndexMethods
+from .ops import storage_inplace as _storage
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -284,7 +285,7 @@ class TensorMethods(ShapeIndexMethods):
     def pow_(self, exponent: TensorLike) -> Tensor: return ops.pow_(self, exponent)
     def clamp_(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
         return ops.clamp_(self, min, max)
-    def zero_(self) -> Tensor: return ops.fill_(self, 0)
+    def zero_(self) -> Tensor: return _storage.zero_(self)
     def fill_(self, value: TensorLike) -> Tensor: return ops.fill_(self, value)
     def copy_(self, src: Tensor) -> Tensor: return ops.copy_(self, src)
     def masked_fill_(self, mask: Tensor, value: TensorLike) -> Tensor: return ops.masked_fill_(self, mask, value)

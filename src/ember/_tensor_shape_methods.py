@@ -10,6 +10,9 @@ import numpy as np
 
 from .ops import diagonal as _diag, index_update as _iu, masked as _masked, matmul_add as _mm
 from .ops import shape_inplace as _si, stacking as _st, tile_repeat as _tr, unique as _uq
+from . import _creation_layout as _layout
+from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
+from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
@@ -55,9 +58,53 @@ class ShapeIndexMethods:
     def squeeze_(self, dim: Dim = None) -> Tensor: return _si.squeeze_(self, dim)
     def unsqueeze_(self, dim: int) -> Tensor: return _si.unsqueeze_(self, dim)
 
+    def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return _sp.split_with_sizes(self, split_sizes, dim)
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]: return _sp.unsafe_split(self, split_size, dim)
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: return _sp.unsafe_chunk(self, chunks, dim)
+    def sum_to_size(self, *size: Any) -> Tensor: return _bs.sum_to_size(self, *size)
+    def diagflat(self, offset: int = 0) -> Tensor: return _diag.diagflat(self, offset)
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor: return _sti.resize_(self, *sizes)
+    def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        return _sti.resize_as_(self, the_template)
+
+    def hash_tensor(self, dim: Any = (), *, keepdim: bool = False, mode: int = 0) -> Tensor:
+        return _hash.hash_tensor(self, dim, keepdim=keepdim, mode=mode)
+
+    # complex-number methods, as torch defines them for real tensors
+    def conj(self) -> Tensor: return _rc.conj(self)
+    def conj_physical(self) -> Tensor: return _rc.conj_physical(self)
+    def conj_physical_(self) -> Tensor: return _rc.conj_physical_(self)
+    def resolve_conj(self) -> Tensor: return _rc.resolve_conj(self)
+    def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
+    def angle(self) -> Tensor: return _rc.angle(self)
+    @property
+    def H(self) -> Tensor: return _rc.H(self)
+
+    # random draws
+    def bernoulli(self, p: Optional[float] = None, *, generator: Any = None) -> Tensor:
+        return _rf.bernoulli(self, p, generator=generator)
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor: return _rf.bernoulli_(self, p, generator=generator)
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _rf.cauchy_(self, median, sigma, generator=generator)
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _rf.exponential_(self, lambd, generator=generator)
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor: return _rf.geometric_(self, p, generator=generator)
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        return _rf.log_normal_(self, mean, std, generator=generator)
+    def new_empty_strided(
+        self, size: Sequence[int], stride: Sequence[int], *, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        return _layout.new_empty_strided(self, size, stride, dtype=dtype, device=device, requires_grad=requires_grad)
+
     # memory layout, in elements as torch counts
     def stride(self, dim: Optional[int] = None) -> Any:
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        data = self._data
+        if data.size or any(data.strides):
+            strides = tuple(s // data.itemsize for s in data.strides)
+        else:  # NumPy gives an empty array no strides; torch, the contiguous ones
+            strides = _layout.contiguous_strides(data.shape)
         return strides if dim is None else strides[dim]
     def storage_offset(self) -> int:
         base, link = self._data, self._data.base

@@ -52,6 +52,7 @@ _NAMES = {
     "grid_sampler_2d": "private aten kernel behind F.grid_sample (tested through it)",
     "grid_sampler_3d": "private aten kernel behind F.grid_sample (tested through it)",
     "max_pool2d_with_indices_backward": "private aten kernel (the backward of max_pool2d)",
+    "slice": "private aten op (torch.ops.aten.slice.Tensor, what x[a:b:c] runs); torch has no public slice function",
     # random values: torch's generator cannot be reproduced
     "svd_lowrank": "randomised algorithm: its values follow torch's generator",
     "pca_lowrank": "randomised algorithm: its values follow torch's generator",

@@ -115,3 +115,8 @@ def trace(input: Any) -> Any:
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return Diagonal.apply(input, 0, 0, 1).sum()
+
+
+def diagflat(input: Any, offset: int = 0) -> Any:
+    """The square matrix with input's elements (flattened) on diagonal `offset`, zeros elsewhere."""
+    return diag_embed(input if input.ndim == 1 else input.reshape(-1), offset, 0, 1)

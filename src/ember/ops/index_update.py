@@ -1,9 +1,10 @@
 """Writing slices chosen along one dim: index_add, index_copy, index_fill (and their in-place
 forms), select_scatter and slice_scatter.
 
-Each moves `dim` to the front and writes with index_put, so input's gradient is the gradient
-with the written slices zeroed (kept, for index_add) and the source's is the written slices of
-the gradient (times alpha for index_add), as torch's.
+index_add, index_copy and index_fill are one node each (ops/index_slices.py); select_scatter
+and slice_scatter move `dim` to the front and write with index_put. Either way input's gradient
+is the gradient with the written slices zeroed (kept, for index_add) and the source's is the
+written slices of the gradient (times alpha for index_add), as torch's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from .._creation import tensor
 from .. import _tensor
 from ._util import normalize_dims
+from .index_slices import IndexAddDim, IndexCopyDim, IndexFillDim, IndexFillDimTensor
 from .inplace import _inplace, index_put
 from .shape import movedim, reshape
 
@@ -40,27 +42,27 @@ def _write(input: Any, d: int, idx: np.ndarray, values: Any, accumulate: bool) -
     return reshape(movedim(out, 0, d), input.shape)
 
 
-def _source(input: Any, source: Any, d: int, count: int, op: str) -> Any:
+def _check_source(input: Any, source: Any, d: int, count: int, op: str) -> None:
     if source.dtype != input.dtype:
         raise RuntimeError(f"{op}(): self ({input.dtype}) and source ({source.dtype}) must have the same scalar type")
-    src = reshape(source, (1,)) if source.ndim == 0 else source
+    src_shape = tuple(source.shape) or (1,)
     expected = (input.shape[:d] + (count,) + input.shape[d + 1:]) if input.ndim else (count,)
-    if tuple(src.shape) != expected:
+    if src_shape != expected:
         raise RuntimeError(f"{op}(): source of shape {list(source.shape)} does not match the expected shape {list(expected)}")
-    return movedim(src, d, 0)
 
 
 def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
     """input with alpha * source's slices added at `index` along dim (repeated indices add up)."""
     d, idx = _index(input, dim, index, "index_add")
-    src = _source(input, source, d, idx.size, "index_add")
-    return _write(input, d, idx, src if alpha == 1 else src * alpha, True)
+    _check_source(input, source, d, idx.size, "index_add")
+    return IndexAddDim.apply(input, d, idx, source, alpha)
 
 
 def index_copy(input: Any, dim: int, index: Any, source: Any) -> Any:
     """input with source's slices written at `index` along dim."""
     d, idx = _index(input, dim, index, "index_copy")
-    return _write(input, d, idx, _source(input, source, d, idx.size, "index_copy"), False)
+    _check_source(input, source, d, idx.size, "index_copy")
+    return IndexCopyDim.apply(input, d, idx, source)
 
 
 def index_fill(input: Any, dim: int, index: Any, value: Any) -> Any:
@@ -72,10 +74,8 @@ def index_fill(input: Any, dim: int, index: Any, value: Any) -> Any:
             raise RuntimeError(
                 f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
             )
-        value = value.to(input.dtype)
-    else:
-        value = tensor(value, dtype=input.dtype)
-    return _write(input, d, np.unique(idx), value, False)
+        return IndexFillDimTensor.apply(input, d, idx, value.to(input.dtype))
+    return IndexFillDim.apply(input, d, idx, tensor(value, dtype=input.dtype).item())
 
 
 def index_add_(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:

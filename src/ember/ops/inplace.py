@@ -30,7 +30,8 @@ def _check_leaf(t: Any) -> None:
     if not is_grad_enabled():
         return
     fn = t.grad_fn
-    if fn is not None and issubclass(getattr(fn, "_forward_cls", type), (Split, Unbind)):
+    op = getattr(fn, "_forward_cls", type)
+    if issubclass(op, (Split, Unbind)) and op._is_view:  # unsafe_split's and the copies' pieces are free
         raise RuntimeError(
             f"Output {t._output_nr} of {fn.name()} is a view and is being modified inplace. This view is "
             "the output of a function that returns multiple views. Such functions do not allow the "

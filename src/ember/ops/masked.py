@@ -14,6 +14,7 @@ import numpy as np
 from .._creation import tensor
 from ._util import normalize_dims
 from .gather_scatter import gather
+from .index_slices import MaskedScatter
 from .inplace import _inplace, index_put
 from .shape import expand, reshape
 
@@ -23,13 +24,17 @@ def _check_mask(mask: Any, op: str) -> None:
         raise RuntimeError(f"{op}: expected BoolTensor for mask, got {mask.dtype}")
 
 
-def _broadcast(a: Any, b: Any, op: str) -> tuple[Any, Any]:
+def _broadcast_shape(a: Any, b: Any, op: str) -> tuple[int, ...]:
     try:
-        shape = np.broadcast_shapes(a.shape, b.shape)
+        return np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise RuntimeError(
             f"{op}: the shapes of input {list(a.shape)} and mask {list(b.shape)} cannot be broadcast together"
         ) from None
+
+
+def _broadcast(a: Any, b: Any, op: str) -> tuple[Any, Any]:
+    shape = _broadcast_shape(a, b, op)
     return expand(a, shape), expand(b, shape)
 
 
@@ -47,11 +52,10 @@ def masked_scatter(input: Any, mask: Any, source: Any) -> Any:
         raise RuntimeError(
             f"masked_scatter_: expected self and source to have same dtypes but got {input.dtype} and {source.dtype}"
         )
-    x, m = _broadcast(input, mask, "masked_scatter")
-    count = int(m._data.sum())
-    if count > source.numel():
+    shape = _broadcast_shape(input, mask, "masked_scatter")
+    if int(np.broadcast_to(mask._data, shape).sum()) > source.numel():
         raise RuntimeError("masked_scatter: Number of elements of source < number of ones in mask")
-    return index_put(x, (m,), reshape(source, (-1,))[:count])
+    return MaskedScatter.apply(input, mask, source)
 
 
 def masked_scatter_(input: Any, mask: Any, source: Any) -> Any:

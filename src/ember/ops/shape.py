@@ -115,6 +115,10 @@ class SqueezeDim(Reshape):
     backward_name = "SqueezeBackward1"
 
 
+class SqueezeDims(Reshape):
+    backward_name = "SqueezeBackward2"
+
+
 class Unsqueeze(Reshape):
     backward_name = "UnsqueezeBackward0"
 
@@ -303,32 +307,46 @@ def _permute(input: Any, dims: tuple[int, ...], fn: type) -> Any:
 
 
 def transpose(input: Any, dim0: int, dim1: int, fn: type = Transpose) -> Any:
-    if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return input
-    d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
+    """dims dim0 and dim1 exchanged (a view; of a 0-d or 1-d tensor, a view of the same shape)."""
+    d0, d1 = normalize_dims(dim0, input.ndim)[0], normalize_dims(dim1, input.ndim)[0]
     order = list(range(input.ndim))
-    order[d0], order[d1] = order[d1], order[d0]
+    if order:
+        order[d0], order[d1] = order[d1], order[d0]
     return _permute(input, tuple(order), fn)
 
 
 def t(input: Any) -> Any:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1, T) if input.ndim == 2 else input
+    return _permute(input, tuple(reversed(range(input.ndim))), T)
 
 
 def squeeze(input: Any, dim: Any = None) -> Any:
+    return _reshape(input, squeezed_shape(input, dim), squeeze_fn(dim, Squeeze, SqueezeDim, SqueezeDims))
+
+
+def squeeze_fn(dim: Any, every: type, one: type, several: type) -> type:
+    """The node squeeze records (torch names three: all dims, one dim, a list of dims)."""
+    return every if dim is None else one if isinstance(dim, (int, np.integer)) else several
+
+
+def squeezed_shape(input: Any, dim: Any) -> tuple[int, ...]:
+    """input's shape without its size-1 dims (those of `dim`, or all of them for None)."""
     dims = normalize_dims(dim, input.ndim) if dim is not None else None
-    shape = tuple(n for i, n in enumerate(input._data.shape) if not (n == 1 and (dims is None or i in dims)))
-    return _reshape(input, shape, Squeeze if dims is None else SqueezeDim)
+    return tuple(n for i, n in enumerate(input._data.shape) if not (n == 1 and (dims is None or i in dims)))
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
+    return _reshape(input, unsqueezed_shape(input, dim), Unsqueeze)
+
+
+def unsqueezed_shape(input: Any, dim: int) -> tuple[int, ...]:
+    """input's shape with a size-1 dim inserted at `dim`."""
     ndim = input.ndim + 1
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     dim %= ndim
-    return _reshape(input, input._data.shape[:dim] + (1,) + input._data.shape[dim:], Unsqueeze)
+    return input._data.shape[:dim] + (1,) + input._data.shape[dim:]
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:

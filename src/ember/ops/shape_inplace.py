@@ -8,7 +8,32 @@ from typing import Any, Callable
 
 from ._util import Dim
 from .inplace import _check_leaf
-from .shape import squeeze, t, transpose, unsqueeze
+from .shape import Reshape, T, Transpose, _permute, _reshape, squeeze_fn, squeezed_shape, transpose, unsqueezed_shape
+
+
+# torch numbers the in-place forms' nodes after the out-of-place ones' (TBackward1, ...)
+class TInplace(T):
+    backward_name = "TBackward1"
+
+
+class TransposeInplace(Transpose):
+    backward_name = "TransposeBackward1"
+
+
+class SqueezeInplace(Reshape):
+    backward_name = "SqueezeBackward3"
+
+
+class SqueezeDimInplace(Reshape):
+    backward_name = "SqueezeBackward4"
+
+
+class SqueezeDimsInplace(Reshape):
+    backward_name = "SqueezeBackward5"
+
+
+class UnsqueezeInplace(Reshape):
+    backward_name = "UnsqueezeBackward1"
 
 
 def _restride(self: Any, op: Callable[[Any], Any]) -> Any:
@@ -25,16 +50,19 @@ def _restride(self: Any, op: Callable[[Any], Any]) -> Any:
 
 
 def t_(self: Any) -> Any:
-    return _restride(self, t)
+    if self.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+    return _restride(self, lambda x: _permute(x, tuple(reversed(range(x.ndim))), TInplace))
 
 
 def transpose_(self: Any, dim0: int, dim1: int) -> Any:
-    return _restride(self, lambda x: transpose(x, dim0, dim1))
+    return _restride(self, lambda x: transpose(x, dim0, dim1, TransposeInplace))
 
 
 def squeeze_(self: Any, dim: Dim = None) -> Any:
-    return _restride(self, lambda x: squeeze(x, dim))
+    fn = squeeze_fn(dim, SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)
+    return _restride(self, lambda x: _reshape(x, squeezed_shape(x, dim), fn))
 
 
 def unsqueeze_(self: Any, dim: int) -> Any:
-    return _restride(self, lambda x: unsqueeze(x, dim))
+    return _restride(self, lambda x: _reshape(x, unsqueezed_shape(x, dim), UnsqueezeInplace))

@@ -151,10 +151,16 @@ class UnfoldBackward(Function):
 def unfold(input: Any, dimension: int, size: int, step: int) -> Any:
     """`Tensor.unfold`: every window of `size` elements, `step` apart, along `dimension`."""
     x = reshape(input, (1,)) if input.ndim == 0 else input
-    d = normalize_dims(dimension, x.ndim)[0]
-    if not 0 <= size <= x.shape[d]:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {x.shape[d]} but size is {size}")
-    if step <= 0:
-        raise RuntimeError(f"step is {step} but must be > 0")
+    d = unfold_dim(x.shape, dimension, size, step)
     out = track(Unfold.apply(x, d, size, step), x, lambda t: Unfold.apply(t, d, size, step))
     return reshape(out, (size,)) if input.ndim == 0 else out
+
+
+def unfold_dim(shape: tuple[int, ...], dimension: int, size: int, step: int) -> int:
+    """`dimension` as an axis of a tensor of `shape`, once size and step are checked as torch does."""
+    d = normalize_dims(dimension, len(shape))[0]
+    if not 0 <= size <= shape[d]:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {shape[d]} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return d

@@ -72,7 +72,7 @@ _MISSING_STORAGES = {
 MISSING_DTYPES = frozenset({
     "bfloat16", "complex32", "complex64", "complex128", "qint8", "quint8", "qint32", "quint4x2",
     "quint2x4", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
-    "float4_e2m1fn_x2", "uint16", "uint32", "uint64", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
+    "float4_e2m1fn_x2", "uint16", "uint32", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
     *(f"int{n}" for n in range(1, 8)), *(f"uint{n}" for n in range(1, 8)),
 })
 
