@@ -119,6 +119,8 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "ClampTensor": lambda t: ember.clamp(t(3, 4), t(4) * 0.2 - 1, t(4) * 0.2 + 1),
     "Maximum": lambda t: ember.maximum(t(3, 4), t(4)),
     "Minimum": lambda t: ember.minimum(t(3, 4), t(4)),
+    "Fmax": lambda t: ember.fmax(t(3, 4), t(4)),
+    "Fmin": lambda t: ember.fmin(t(3, 4), t(4)),
     "Where": lambda t: ember.where(t.mask(3, 4), t(3, 4), t(4)),
     # linalg
     "Bmm": lambda t: ember.bmm(t(2, 3, 4), t(2, 4, 5)),

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .. import _dtype
+from .._convert import checked_scalar
 from .._creation import zeros_like
 from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to, wrap_ints
 
@@ -397,15 +398,21 @@ def _is_bool(x: Any) -> bool:
 
 
 def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
-    """`fn.apply(a, b, alpha=alpha)` on the promoted operands; an integral result takes no float alpha,
-    as in torch."""
+    """`fn.apply(a, b, alpha=alpha)` on the promoted operands. An integral result takes no float
+    alpha, and an int alpha is converted into its dtype as torch converts it (`checked_scalar`:
+    uint8 takes -255..255, -3 being 253, so that the sum wraps in the dtype as torch's does)."""
     a, b = promote(input, other)
-    if isinstance(alpha, float) and not _dtype.result_type(a, b).is_floating_point:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    target = _dtype.result_type(a, b)
+    if not target.is_floating_point:
+        if isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        alpha = checked_scalar(alpha, target)[()]
     try:
         return fn.apply(a, b, alpha=alpha)
     except ValueError as e:
         raise as_torch_error(e, a, b) from None
+    except OverflowError:  # a Python int operand beyond the dtype: wrapped, as in apply_binary
+        return fn.apply(*wrap_ints(a, b), alpha=alpha)
 
 
 def mul(input: Any, other: Any) -> Any:

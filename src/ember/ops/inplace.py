@@ -55,7 +55,7 @@ def _records(t: Any, args: tuple) -> bool:
 
 def _write(t: Any, values: np.ndarray) -> None:
     """Store values into t's storage, refusing what torch refuses (float into int, broadcast views)."""
-    if not np.can_cast(values.dtype, t._data.dtype, "same_kind") and values.dtype.kind != t._data.dtype.kind:
+    if _refused_cast(values.dtype, t._data.dtype):
         raise RuntimeError(
             f"result type {_dtype.from_numpy(values.dtype).name} can't be cast to the desired output "
             f"type {t.dtype.name}"
@@ -71,6 +71,13 @@ def _write(t: Any, values: np.ndarray) -> None:
             "single memory location. Please clone() the tensor before performing the operation."
         )
     t._data[...] = values
+
+
+def _refused_cast(source: np.dtype, target: np.dtype) -> bool:
+    """torch's rule for writing a result into a tensor (`canCast`): a float result into an integer
+    or bool tensor, or a non-bool one into a bool tensor, is refused; integers of any width and
+    sign go into each other (cumsum_ on uint8 keeps uint8, wrapping)."""
+    return source.kind == "f" and target.kind in "biu" or source.kind != "b" and target.kind == "b"
 
 
 def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable[[np.ndarray], Any]] = None) -> Any:
@@ -141,7 +148,9 @@ def mul_(t: Any, other: Any) -> Any:
     return _inplace(t, arithmetic.mul, other, fast=lambda a: np.multiply(a, o, out=a, casting="same_kind"))
 
 
-def div_(t: Any, other: Any) -> Any:
+def div_(t: Any, other: Any, *, rounding_mode: Optional[str] = None) -> Any:
+    if rounding_mode is not None:
+        return _inplace(t, lambda x, y: arithmetic.div(x, y, rounding_mode=rounding_mode), other)
     o = _raw(other)
     if t._data.dtype.char == "e":  # float16 over a number computes in float32: div's own path
         return _inplace(t, arithmetic.div, other)

@@ -1,0 +1,45 @@
+"""Tensor methods of the binary ops torch has and the other method tables lack: fmax/fmin,
+`__rdiv__` (Python 2's name, which torch keeps), and the in-place comparisons and logic ops
+(`x.lt_(y)` writes 1/0 into x's own dtype), installed on the class by `install`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._tensor_elementwise import _inplace_method
+from .ops import arithmetic, compare
+from .ops.fmax_fmin import fmax, fmin
+from .ops.inplace import _inplace
+
+_INPLACE = {
+    "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le, "gt": compare.gt, "ge": compare.ge,
+    "logical_and": compare.logical_and, "logical_or": compare.logical_or, "logical_xor": compare.logical_xor,
+    "floor_divide": arithmetic.floor_divide,
+}
+_ALIASES = {"greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le", "not_equal": "ne"}
+
+
+def _fmax(self: Any, other: Any) -> Any:
+    return fmax(self, other)
+
+
+def _fmin(self: Any, other: Any) -> Any:
+    return fmin(self, other)
+
+
+def _rdiv(self: Any, other: Any) -> Any:
+    return self.__rtruediv__(other)
+
+
+def _logical_not_(self: Any) -> Any:
+    return _inplace(self, compare.logical_not)
+
+
+def install(cls: type) -> None:
+    """Add the methods to `cls` (ember.Tensor)."""
+    for name, op in _INPLACE.items():
+        setattr(cls, name + "_", _inplace_method(op))
+    for alias, name in _ALIASES.items():
+        if not hasattr(cls, alias + "_"):
+            setattr(cls, alias + "_", getattr(cls, name + "_"))
+    cls.fmax, cls.fmin, cls.__rdiv__, cls.logical_not_ = _fmax, _fmin, _rdiv, _logical_not_
