@@ -1,20 +1,20 @@
 """Tensor methods of the binary ops torch has and the other method tables lack: fmax/fmin,
 `__rdiv__` (Python 2's name, which torch keeps), and the in-place comparisons and logic ops
-(`x.lt_(y)` writes 1/0 into x's own dtype), installed on the class by `install`."""
+(`x.lt_(y)` writes 1/0 into x's own dtype) with `sign_`, installed on the class by `install`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ._tensor_elementwise import _inplace_method
-from .ops import arithmetic, compare
+from .ops import arithmetic, compare, unary
 from .ops.fmax_fmin import fmax, fmin
 from .ops.inplace import _inplace
 
 _INPLACE = {
     "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le, "gt": compare.gt, "ge": compare.ge,
     "logical_and": compare.logical_and, "logical_or": compare.logical_or, "logical_xor": compare.logical_xor,
-    "floor_divide": arithmetic.floor_divide,
+    "floor_divide": arithmetic.floor_divide, "sign": unary.sign,
 }
 _ALIASES = {"greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le", "not_equal": "ne"}
 

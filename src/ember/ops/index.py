@@ -7,6 +7,7 @@ several times (advanced indexing with repeats), its gradient is the sum, via `np
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence, Union
 
 import numpy as np
@@ -269,7 +270,9 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     if not isinstance(input, _tensor.Tensor) and not isinstance(other, _tensor.Tensor):
         input = condition._make(np.asarray(input, dtype=_dtype.result_type(input, other).numpy), False, None)
     a, b = promote(input, other)
-    if condition.dtype.name != "bool":
+    if condition._data.dtype == np.uint8:
+        condition = _deprecated_uint8_condition(condition)
+    elif condition.dtype.name != "bool":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     if not isinstance(a, _tensor.Tensor):
         a = b._make(put_scalar(a, b.dtype), False, None)
@@ -282,6 +285,17 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
             f"where: condition, input and other of shapes {list(condition.shape)}, {list(a.shape)} and "
             f"{list(b.shape)} cannot be broadcast together"
         ) from None
+
+
+def _deprecated_uint8_condition(condition: Any) -> Any:
+    """torch still takes a uint8 condition (nonzero is true), with a deprecation warning."""
+    warnings.warn(
+        "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+        "future version of PyTorch. Use a boolean condition instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return condition != 0
 
 
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .._dtype import torch_name
+from .._dtype import get_default_dtype, torch_name
 from ..autograd.function import Function
 from . import arithmetic, compare, unary
 from ._util import promote, sum_to
@@ -345,14 +345,20 @@ def isreal(input: Any) -> Any:
 
 
 def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
-    """|input - other| <= atol + rtol |other|, elementwise (equal values, infinities too, are close)."""
+    """|input - other| <= atol + rtol |other|, elementwise (equal values, infinities too, are
+    close; a finite value is never close to an infinity). Integer and bool tensors are compared
+    in the default float dtype, as torch does (uint8 0 and 255 differ by 255, not by 1)."""
     if rtol < 0 or atol < 0:
         raise RuntimeError(f"{'rtol' if rtol < 0 else 'atol'} must be greater than or equal to zero, but got {min(rtol, atol)}")
     if input.dtype != other.dtype:
         raise RuntimeError(f"{torch_name(input.dtype)} did not match {torch_name(other.dtype)}")
     a, b = input._data, other._data
-    with np.errstate(invalid="ignore"):
-        close = (a == b) | (np.abs(a - b) <= atol + rtol * np.abs(b))
+    close = a == b
+    if a.dtype.kind != "f":
+        a, b = (x.astype(get_default_dtype().numpy) for x in (a, b))
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(a - b)
+        close |= np.isfinite(error) & (error <= atol + np.abs(rtol * b))
     if equal_nan:
         close |= np.isnan(a) & np.isnan(b)
     return _constant(input, close)

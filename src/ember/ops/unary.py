@@ -349,7 +349,9 @@ class _Flat(Function):
 
 
 def _sign(x: np.ndarray) -> np.ndarray:
-    """-1, 0 or 1, and 0 for NaN as torch gives (NumPy's sign gives NaN)."""
+    """-1, 0 or 1, and 0 for NaN as torch gives (NumPy's sign gives NaN); a bool is its own sign."""
+    if x.dtype.kind == "b":
+        return x.copy()
     if x.dtype.kind != "f":
         return np.sign(x)
     return np.sign(x, out=np.zeros_like(x), where=~np.isnan(x))
