@@ -56,7 +56,7 @@ from .ops import (
 )
 from ._tensor_args import (
     bitwise_left_shift, bitwise_right_shift, copysign, eq, fmax, fmin, fmod, gcd, ge, gt, lcm, ldexp, le, logaddexp,
-    logical_and, logical_or, logical_xor, lt, max, maximum, min, minimum, ne, rsub, xlogy,
+    logical_and, logical_or, logical_xor, lt, max, maximum, min, minimum, ne, nextafter, remainder, rsub, xlogy,
 )
 from .ops.fill_equal import equal, fill
 from . import accelerator, autograd, backends, cuda, nn, optim, special

@@ -12,8 +12,8 @@ from tensor.conftest import TOLERANCE, assert_same_raise, assert_tensor_like_tor
 
 TENSOR_FIRST = ["eq", "ne", "ge", "gt", "le", "lt", "max", "min", "copysign", "fmod", "rsub"]
 TENSORS_BOTH = ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "gcd", "lcm",
-                "ldexp", "logaddexp"]
-TENSOR_EITHER = ["xlogy", "bitwise_left_shift", "bitwise_right_shift"]
+                "ldexp", "logaddexp", "nextafter"]
+TENSOR_EITHER = ["xlogy", "remainder", "bitwise_left_shift", "bitwise_right_shift"]
 
 
 def _pair(lib):

@@ -13,7 +13,8 @@ import numpy as np
 from .._dtype import get_default_dtype, torch_name
 from ..autograd.function import Function
 from . import arithmetic, compare, unary
-from ._util import promote, sum_to
+from ._util import apply_binary, promote, sum_to
+from .float_bits import FrexpMantissa, Nextafter
 from .trigonometric import binary_float
 
 
@@ -305,10 +306,9 @@ def heaviside(input: Any, values: Any) -> Any:
 
 
 def nextafter(input: Any, other: Any) -> Any:
-    """The next floating-point value after input towards other."""
+    """The next floating-point value after input towards other (`float_bits.Nextafter`)."""
     _refuse_integers("nextafter_cpu", input, other)
-    a, b = promote(input, other)
-    return _constant(a, np.nextafter(a._data, b._data if hasattr(b, "_data") else b))
+    return apply_binary(Nextafter, input, other)
 
 
 class FrexpResult(NamedTuple):
@@ -317,11 +317,12 @@ class FrexpResult(NamedTuple):
 
 
 def frexp(input: Any) -> FrexpResult:
-    """input = mantissa * 2^exponent, |mantissa| in [0.5, 1); exponent int32."""
+    """input = mantissa * 2^exponent, |mantissa| in [0.5, 1); exponent int32 (`float_bits.FrexpMantissa`)."""
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    m, e = np.frexp(input._data)
-    return FrexpResult(_constant(input, m), _constant(input, e.astype(np.int32)))
+    mantissa = FrexpMantissa.apply(input)
+    exponent = np.frexp(input._data)[1].astype(np.int32)
+    return FrexpResult(mantissa, _constant(input, exponent))
 
 
 def signbit(input: Any) -> Any:
