@@ -19,6 +19,7 @@ from .gather_scatter import ScatterAdd
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import normalize_dims, promote, sum_to
 from ._views import track, track_pieces
+from .sort_order import sort_order
 from .join import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
@@ -204,20 +205,14 @@ def _select_grads(grad: Any, cond: Any, shapes: tuple, needs: Sequence[bool]) ->
 
 
 class Sort(Function):
-    """Sorted values and their indices;  dx = dy sent back to each value's origin."""
+    """Sorted values and their indices, ties in torch's order (`sort_order`);  dx = dy sent back
+    to each value's origin."""
 
     _array_forward = True
 
     @staticmethod
     def forward(ctx, x, dim, descending, stable):
-        key = -x if descending and x.dtype.kind != "b" else x
-        idx = np.argsort(key, axis=dim, kind="stable" if stable or descending else "quicksort")
-        if descending and x.dtype.kind == "b":
-            idx = np.flip(np.argsort(x, axis=dim, kind="stable"), dim)
-        elif descending and x.dtype.kind == "f" and np.isnan(x).any():
-            # NaN counts as the largest, as in torch: NumPy put it last, so move it first
-            nan_last = ~np.isnan(np.take_along_axis(x, idx, dim))
-            idx = np.take_along_axis(idx, np.argsort(nan_last, axis=dim, kind="stable"), dim)
+        idx = sort_order(x, dim, descending, stable)
         ctx.shape, ctx.dim = x.shape, dim
         ctx.mark_non_differentiable(idx)
         ctx.save_for_backward(idx)
