@@ -59,6 +59,8 @@ from ._tensor_args import (
     logical_and, logical_or, logical_xor, lt, max, maximum, min, minimum, ne, nextafter, remainder, rsub, xlogy,
 )
 from .ops.fill_equal import equal, fill
+from ._finfo import finfo, iinfo
+from ._printoptions import set_printoptions
 from . import accelerator, autograd, backends, cuda, nn, optim, special
 from .autograd.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._creation import zeros_like
 from .._special import erf as erf_array
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, torch_name
 from ..autograd.function import Function
 
 class Exp(Function):
@@ -468,6 +468,10 @@ def ceil(input: Any) -> Any:
 
 
 def round(input: Any, *, decimals: int = 0) -> Any:
+    """Round half to even, at `decimals` digits after the point (negative: before it); integer
+    tensors only take decimals=0, as in torch."""
+    if decimals and input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{torch_name(input.dtype)}\'')
     return Round.apply(input, decimals)
 
 
