@@ -139,6 +139,14 @@ def test_fmax_fmin_values_and_gradients(name):
                        [a.astype(np.float32), b.astype(np.float32)], *TOLERANCE["float32"])
 
 
+@pytest.mark.parametrize("name", ["fmax", "fmin"])
+def test_fmax_fmin_node_names(name):
+    def node(lib):
+        return getattr(lib, name)(lib.ones(2, requires_grad=True), lib.zeros(2)).grad_fn.name()
+
+    assert node(ember) == node(torch)
+
+
 @pytest.mark.parametrize("dtypes", [("uint8", "int64"), ("bool", "bool"), ("int32", "float32")])
 def test_fmax_promotes_as_torch(dtypes):
     a, b = np.array([1, 0, 3]), np.array([0, 2, 1])

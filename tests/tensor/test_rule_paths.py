@@ -355,6 +355,7 @@ NO_BACKWARD: dict[str, str] = {
     # bases: only their subclasses are applied, each with its sample
     "_Compare": "base of the comparisons",
     "_DivRounded": "base of div's floor and trunc rounding modes",
+    "_NanIgnoringPick": "base of fmax, fmin",
     "_Flat": "base of sign, floor, ceil, round, trunc",
     "_Pointwise": "base of the inverse trigonometric and hyperbolic functions",
     "_Special": "base of the gamma, error-function and Bessel functions",
