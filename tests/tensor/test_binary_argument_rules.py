@@ -36,6 +36,15 @@ def test_a_number_second_is_refused(name):
                       match="position 2")
 
 
+@pytest.mark.parametrize("name", TENSORS_BOTH + ["logical_and_", "logical_or_", "logical_xor_", "gcd_", "lcm_", "ldexp_", "nextafter_"])
+def test_methods_refuse_a_number_where_torch_does(name):
+    assert_same_raise(lambda: getattr(_pair(ember)[0], name)(2), lambda: getattr(_pair(torch)[0], name)(2),
+                      match=f"{name}(): argument 'other' (position 1)")
+    e, t = _pair(ember), _pair(torch)
+    if not name.endswith("_") and name not in ("ldexp", "logaddexp", "nextafter"):
+        assert_tensor_like_torch(getattr(e[0], name)(e[1]), getattr(t[0], name)(t[1]), *TOLERANCE["float64"])
+
+
 @pytest.mark.parametrize("name", TENSOR_FIRST[:6] + ["copysign", "fmod", "rsub"] + TENSOR_EITHER)
 def test_a_number_where_torch_takes_one_still_works(name):
     e, t = getattr(ember, name)(_pair(ember)[0], 2), getattr(torch, name)(_pair(torch)[0], 2)

@@ -42,7 +42,7 @@ def _add_scaled(input: Any, product: Any, beta: Any, alpha: Any, op: str) -> Any
             f"{op}: the shape of input {list(input.shape)} cannot be broadcast to the product's shape {list(product.shape)}"
         ) from None
     if input.dtype is _dtype.bool_:
-        return (base if beta else base.logical_and(False)) | (product if alpha else product.logical_and(False))
+        return (base & bool(beta)) | (product & bool(alpha))
     if beta == 0:
         base = masked_fill(base, tensor(True), 0)
     elif beta != 1:
