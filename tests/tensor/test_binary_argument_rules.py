@@ -206,3 +206,29 @@ def test_var_std_correction_none_is_the_default(name, kwargs):
     compare_with_torch(lambda lib, x: getattr(lib, name)(x, **kwargs), lambda lib, x: getattr(lib, name)(x, **kwargs),
                        [a], 1e-10, 1e-13)
     compare_with_torch(lambda lib, x: getattr(x, name)(**kwargs), lambda lib, x: getattr(x, name)(**kwargs), [a], 1e-10, 1e-13)
+
+
+@pytest.mark.parametrize("name", ["add_", "sub_", "mul_", "div_", "copy_", "remainder_", "pow_", "floor_divide_", "eq_",
+                                  "fill_"])
+@pytest.mark.parametrize("dtypes", [("uint8", "int64"), ("int8", "int64"), ("int32", "uint8"), ("float32", "float64"),
+                                    ("int64", "float32"), ("bool", "int64"), ("bool", "bool"), ("uint8", "bool")])
+def test_inplace_casts_its_result_as_torch(name, dtypes):
+    """Integers of any width and sign go into each other (wrapping); a float into an integer, or a
+    number into a bool, is refused."""
+    def run(lib):
+        a = lib.tensor([1, 2, 3], dtype=getattr(lib, dtypes[0]))
+        b = lib.tensor([1, 2, 1], dtype=getattr(lib, dtypes[1]))
+        getattr(a, name)(b[0] if name == "fill_" else b)
+        return a
+
+    try:
+        want = run(torch)
+    except RuntimeError:
+        assert_same_raise(lambda: run(ember), lambda: run(torch))
+        return
+    assert_tensor_like_torch(run(ember), want, 0.0, 0.0)
+
+
+def test_fill_refuses_a_value_tensor_with_dimensions():
+    assert_same_raise(lambda: ember.ones(3).fill_(ember.ones(2)), lambda: torch.ones(3).fill_(torch.ones(2)), match="0-dimension")
+    assert_same_raise(lambda: ember.fill(ember.ones(3), ember.ones(1)), lambda: torch.fill(torch.ones(3), torch.ones(1)))

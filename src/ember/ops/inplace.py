@@ -89,11 +89,13 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
             _write(t, t._data)
         try:
             fast(t._data)
-        except TypeError:
-            raise RuntimeError(
-                f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
-                f"output type {t.dtype.name}"
-            ) from None
+        except TypeError:  # NumPy's "same_kind" refusal; torch's rule (`_refused_cast`) is wider
+            result = _dtype.result_type(t, *args)
+            if _refused_cast(result.numpy, t._data.dtype):
+                raise RuntimeError(
+                    f"result type {result.name} can't be cast to the desired output type {t.dtype.name}"
+                ) from None
+            # an integer result of another sign (uint8.add_(int64)): the general path writes it
         except (ValueError, OverflowError):
             pass  # shapes, or an int beyond t's dtype: the general path below handles both as torch
         else:
@@ -207,6 +209,10 @@ def _everywhere(x: Any) -> Any:
 def fill_(t: Any, value: Any) -> Any:
     """Every element <- value (a number or a 0-d tensor); the gradient to t is 0. A number t's
     dtype cannot hold is refused, as torch refuses it (`checked_scalar`)."""
+    if isinstance(value, _tensor.Tensor) and value.ndim:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+        )
     v = value._data if isinstance(value, _tensor.Tensor) else checked_scalar(value, t.dtype)
     return _inplace(t, lambda x, val: masked_fill(x, _everywhere(x), val), value, fast=lambda a: a.fill(v))
 
