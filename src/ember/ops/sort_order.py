@@ -8,8 +8,9 @@ pairs; a 1-d ascending integer sort of at least 32768 elements goes to fbgemm's 
 which is stable; int32, int64, float32 and float64 go to x86-simd-sort, whose tie order depends
 on the CPU's vector width, and which ember leaves to NumPy (the values are the same; only the
 indices of equal elements may differ). `introsort_order` replays GCC's introsort on a row with
-ties: the same pivots, partitions and final insertion sort, in Python (O(n log n) steps; only
-rows that have ties pay for it).
+ties: the same pivots, partitions and final insertion sort, in Python. That is the cost of
+torch's indices: O(n log n) Python steps, about 5 microseconds an element (0.5 s for a row of
+100,000 int8 values), paid only by unstable sorts of these dtypes in rows that have ties.
 """
 
 from __future__ import annotations
