@@ -66,6 +66,13 @@ from .ops import (
     nanmean, nanmedian, nanquantile, nansum, nextafter, polygamma, positive, quantile, rad2deg, sgn, signbit, sinc,
     sinh, square, std_mean, var_mean, xlogy,
 )
+from ._tensor_args import (
+    bitwise_left_shift, bitwise_right_shift, copysign, eq, fmax, fmin, fmod, gcd, ge, gt, lcm, ldexp, le, logaddexp,
+    logical_and, logical_or, logical_xor, lt, max, maximum, min, minimum, ne, nextafter, remainder, rsub, xlogy,
+)
+from .ops.fill_equal import equal, fill
+from ._finfo import finfo, iinfo
+from ._printoptions import set_printoptions
 from . import accelerator, autograd, backends, cuda, nn, optim, special
 from . import signal
 from ._logspace import logspace
@@ -83,6 +90,9 @@ from .linalg._aliases import cholesky, det, inverse, logdet, matrix_exp, matrix_
 from .linalg._aliases import install_tensor_methods as _install_linalg_methods
 
 _install_linalg_methods(Tensor)
+from ._tensor_binops import install as _install_binop_methods
+
+_install_binop_methods(Tensor)
 
 __version__ = "0.1.0"
 

@@ -160,11 +160,11 @@ class TensorMethods(ShapeIndexMethods):
     def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmax(self, dim, keepdim)
     def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> Tensor: return ops.argmin(self, dim, keepdim)
     def var(
-        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: Optional[float] = None
     ) -> Tensor:
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
     def std(
-        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1
+        self, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: Optional[float] = None
     ) -> Tensor:
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
     def norm(self, p: Union[float, str] = "fro", dim: Dim = None, keepdim: bool = False) -> Tensor:
@@ -217,7 +217,9 @@ class TensorMethods(ShapeIndexMethods):
     def movedim(self, source: Dim, destination: Dim) -> Tensor: return ops.movedim(self, source, destination)
     moveaxis = movedim
     def repeat(self, *sizes: Shape) -> Tensor: return ops.repeat(self, *sizes)
-    def flip(self, *dims: Shape) -> Tensor: return ops.flip(self, dims[0] if len(dims) == 1 else dims)
+    def flip(self, *dims: Any, **dims_keyword: Shape) -> Tensor:
+        """`x.flip(0, 1)`, `x.flip((0, 1))` or `x.flip(dims=(0, 1))`, as torch accepts them."""
+        return ops.flip(self, *dims, **dims_keyword) if dims_keyword else ops.flip(self, dims[0] if len(dims) == 1 else dims)
     def roll(self, shifts: Shape, dims: Dim = None) -> Tensor: return ops.roll(self, shifts, dims)
     def tril(self, diagonal: int = 0) -> Tensor: return ops.tril(self, diagonal)
     def triu(self, diagonal: int = 0) -> Tensor: return ops.triu(self, diagonal)
@@ -281,7 +283,8 @@ class TensorMethods(ShapeIndexMethods):
     def add_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor: return ops.add_(self, other, alpha=alpha)
     def sub_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor: return ops.sub_(self, other, alpha=alpha)
     def mul_(self, other: TensorLike) -> Tensor: return ops.mul_(self, other)
-    def div_(self, other: TensorLike) -> Tensor: return ops.div_(self, other)
+    def div_(self, other: TensorLike, *, rounding_mode: Optional[str] = None) -> Tensor:
+        return ops.div_(self, other, rounding_mode=rounding_mode)
     def pow_(self, exponent: TensorLike) -> Tensor: return ops.pow_(self, exponent)
     def clamp_(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> Tensor:
         return ops.clamp_(self, min, max)

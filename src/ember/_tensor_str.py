@@ -16,10 +16,12 @@ import numpy as np
 
 from . import _dtype
 
+# torch's PRINT_OPTS, set by ember.set_printoptions (`_printoptions`); SCI_MODE None chooses per tensor
 PRECISION = 4
-THRESHOLD = 1000
+THRESHOLD: float = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE = None
 
 
 class _Formatter:
@@ -39,7 +41,7 @@ class _Formatter:
         lo, hi = np.abs(nonzero).min(), np.abs(nonzero).max()
         self.int_mode = bool(np.all(np.ceil(nonzero) == nonzero))
         spread = hi / lo > 1000.0 or hi > 1.0e8
-        self.sci_mode = spread if self.int_mode else spread or lo < 1.0e-4
+        self.sci_mode = (spread if self.int_mode else spread or lo < 1.0e-4) if SCI_MODE is None else SCI_MODE
         if self.sci_mode:
             lengths = [len(f"{v:.{PRECISION}e}") for v in nonzero.tolist()]
         elif self.int_mode:

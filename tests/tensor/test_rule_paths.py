@@ -119,6 +119,12 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "ClampTensor": lambda t: ember.clamp(t(3, 4), t(4) * 0.2 - 1, t(4) * 0.2 + 1),
     "Maximum": lambda t: ember.maximum(t(3, 4), t(4)),
     "Minimum": lambda t: ember.minimum(t(3, 4), t(4)),
+    "DivFloor": lambda t: ember.div(t(3, 4), t.pos(4), rounding_mode="floor") * t(3, 4),
+    "DivTrunc": lambda t: ember.div(t(3, 4), t.pos(4), rounding_mode="trunc") * t(3, 4),
+    "FrexpMantissa": lambda t: ember.frexp(t(3, 4)).mantissa,
+    "Nextafter": lambda t: ember.nextafter(t(3, 4), t(4)),
+    "Fmax": lambda t: ember.fmax(t(3, 4), t(4)),
+    "Fmin": lambda t: ember.fmin(t(3, 4), t(4)),
     "Where": lambda t: ember.where(t.mask(3, 4), t(3, 4), t(4)),
     # linalg
     "Bmm": lambda t: ember.bmm(t(2, 3, 4), t(2, 4, 5)),
@@ -379,6 +385,8 @@ NO_BACKWARD: dict[str, str] = {
     "DelayedError": "once_differentiable's guard: its backward raises (tests/autograd/test_function_protocol.py)",
     # bases: only their subclasses are applied, each with its sample
     "_Compare": "base of the comparisons",
+    "_DivRounded": "base of div's floor and trunc rounding modes",
+    "_NanIgnoringPick": "base of fmax, fmin",
     "_Flat": "base of sign, floor, ceil, round, trunc",
     "_Pointwise": "base of the inverse trigonometric and hyperbolic functions",
     "_Special": "base of the gamma, error-function and Bessel functions",

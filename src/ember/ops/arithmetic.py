@@ -18,7 +18,9 @@ import numpy as np
 
 from ..autograd.function import Function
 from .. import _dtype
+from .._convert import checked_scalar
 from .._creation import zeros_like
+from .div_rounding import DivFloor, DivTrunc, check_integer_division
 from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to, wrap_ints
 
 _ndarray = np.ndarray
@@ -288,7 +290,9 @@ class Neg(Function):
 
 class Remainder(Function):
     """a mod b (sign of b, as Python and torch);  d/da = 1,  d/db = -(a // b), floor division
-    with Python's (and torch's) rule at infinities: 3 // -inf is -1, where floor(3 / -inf) is -0."""
+    with Python's (and torch's) rule at infinities: 3 // -inf is -1, where floor(3 / -inf) is -0.
+    The quotient is div(a, b, rounding_mode='floor'), whose own derivative is zero (torch's), so
+    the second derivative is zero."""
 
     _array_forward = True
 
@@ -297,7 +301,7 @@ class Remainder(Function):
         ctx.save_for_backward(a, b)
         out = np.remainder(a, b)
         if out.dtype.kind in "iu":
-            _check_integer_division(a, b, out, "remainder")
+            check_integer_division(a, b, out, "remainder")
         return out
 
     @staticmethod
@@ -306,7 +310,7 @@ class Remainder(Function):
         da, db = ctx.needs_input_grad
         return (
             sum_to(grad, a.shape) if da else None,
-            sum_to(-grad * floor_divide(a, b), b.shape) if db else None,
+            sum_to(-grad * DivFloor.apply(a, b), b.shape) if db else None,
         )
 
 
@@ -319,20 +323,12 @@ class FloorDivide(Function):
     def forward(ctx, a, b):
         out = np.floor_divide(a, b)
         if out.dtype.kind in "iu":
-            _check_integer_division(a, b, out, "div_floor")
+            check_integer_division(a, b, out, "div_floor")
         return out
 
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError("derivative for floor_divide is not implemented")
-
-
-def _check_integer_division(a: Any, b: Any, out: Any, kernel: str) -> None:
-    """torch refuses integer division by zero, where NumPy gives 0, and division of two bools."""
-    if (a if type(a) is _ndarray else b).dtype.kind == "b":  # promoted: both are bools
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
-    if out.size and (not b.all() if type(b) is _ndarray else b == 0):
-        raise RuntimeError("ZeroDivisionError: integer division by zero; convert to a float dtype to get inf or nan")
 
 
 def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
@@ -397,15 +393,21 @@ def _is_bool(x: Any) -> bool:
 
 
 def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> Any:
-    """`fn.apply(a, b, alpha=alpha)` on the promoted operands; an integral result takes no float alpha,
-    as in torch."""
+    """`fn.apply(a, b, alpha=alpha)` on the promoted operands. An integral result takes no float
+    alpha, and an int alpha is converted into its dtype as torch converts it (`checked_scalar`:
+    uint8 takes -255..255, -3 being 253, so that the sum wraps in the dtype as torch's does)."""
     a, b = promote(input, other)
-    if isinstance(alpha, float) and not _dtype.result_type(a, b).is_floating_point:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    target = _dtype.result_type(a, b)
+    if not target.is_floating_point:
+        if isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        alpha = checked_scalar(alpha, target)[()]
     try:
         return fn.apply(a, b, alpha=alpha)
     except ValueError as e:
         raise as_torch_error(e, a, b) from None
+    except OverflowError:  # a Python int operand beyond the dtype: wrapped, as in apply_binary
+        return fn.apply(*wrap_ints(a, b), alpha=alpha)
 
 
 def mul(input: Any, other: Any) -> Any:
@@ -413,16 +415,17 @@ def mul(input: Any, other: Any) -> Any:
 
 
 def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
-    """True division (integers give the default float dtype); rounding_mode 'floor' or 'trunc'."""
+    """True division (integers give the default float dtype); rounding_mode 'floor' or 'trunc'
+    rounds the quotient in the operands' dtype (`div_rounding`: its derivative is zero)."""
+    if rounding_mode is None:
+        return apply_binary(Div, *float_operands(input, other))
     if rounding_mode == "floor":
-        return floor_divide(input, other)
+        return apply_binary(DivFloor, input, other)
     if rounding_mode == "trunc":
-        if _dtype.result_type(input, other).is_floating_point:
-            return div(input, other).trunc()
-        # integers, exactly: floor and trunc differ where the quotient is negative and inexact
-        quotient = floor_divide(input, other)
-        return quotient + ((quotient * other != input) & (quotient < 0))
-    return apply_binary(Div, *float_operands(input, other))
+        return apply_binary(DivTrunc, input, other)
+    raise RuntimeError(
+        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+    )
 
 
 def pow(input: Any, exponent: Any) -> Any:

@@ -152,11 +152,18 @@ def invert(input: Any) -> Any:
 
 
 def all(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
-    return input._make(np.asarray(np.all(input._data, axis=dim, keepdims=keepdim)), False, None)
+    """True where every element is nonzero; bool, but uint8 for a uint8 input, as in torch."""
+    return _truth(np.all, input, dim, keepdim)
 
 
 def any(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
-    return input._make(np.asarray(np.any(input._data, axis=dim, keepdims=keepdim)), False, None)
+    """True where some element is nonzero; bool, but uint8 for a uint8 input, as in torch."""
+    return _truth(np.any, input, dim, keepdim)
+
+
+def _truth(fn: Any, input: Any, dim: Any, keepdim: bool) -> Any:
+    out = np.asarray(fn(input._data, axis=dim, keepdims=keepdim))
+    return input._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out, False, None)
 
 
 class Maximum(Function):

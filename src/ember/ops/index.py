@@ -7,6 +7,7 @@ several times (advanced indexing with repeats), its gradient is the sum, via `np
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence, Union
 
 import numpy as np
@@ -18,6 +19,7 @@ from .gather_scatter import ScatterAdd
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import normalize_dims, promote, sum_to
 from ._views import track, track_pieces
+from .sort_order import sort_order
 from .join import Split, SplitWithSizes, Unbind
 from .reduce import return_types
 
@@ -203,20 +205,14 @@ def _select_grads(grad: Any, cond: Any, shapes: tuple, needs: Sequence[bool]) ->
 
 
 class Sort(Function):
-    """Sorted values and their indices;  dx = dy sent back to each value's origin."""
+    """Sorted values and their indices, ties in torch's order (`sort_order`);  dx = dy sent back
+    to each value's origin."""
 
     _array_forward = True
 
     @staticmethod
     def forward(ctx, x, dim, descending, stable):
-        key = -x if descending and x.dtype.kind != "b" else x
-        idx = np.argsort(key, axis=dim, kind="stable" if stable or descending else "quicksort")
-        if descending and x.dtype.kind == "b":
-            idx = np.flip(np.argsort(x, axis=dim, kind="stable"), dim)
-        elif descending and x.dtype.kind == "f" and np.isnan(x).any():
-            # NaN counts as the largest, as in torch: NumPy put it last, so move it first
-            nan_last = ~np.isnan(np.take_along_axis(x, idx, dim))
-            idx = np.take_along_axis(idx, np.argsort(nan_last, axis=dim, kind="stable"), dim)
+        idx = sort_order(x, dim, descending, stable)
         ctx.shape, ctx.dim = x.shape, dim
         ctx.mark_non_differentiable(idx)
         ctx.save_for_backward(idx)
@@ -269,7 +265,9 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     if not isinstance(input, _tensor.Tensor) and not isinstance(other, _tensor.Tensor):
         input = condition._make(np.asarray(input, dtype=_dtype.result_type(input, other).numpy), False, None)
     a, b = promote(input, other)
-    if condition.dtype.name != "bool":
+    if condition._data.dtype == np.uint8:
+        condition = _deprecated_uint8_condition(condition)
+    elif condition.dtype.name != "bool":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     if not isinstance(a, _tensor.Tensor):
         a = b._make(put_scalar(a, b.dtype), False, None)
@@ -282,6 +280,17 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
             f"where: condition, input and other of shapes {list(condition.shape)}, {list(a.shape)} and "
             f"{list(b.shape)} cannot be broadcast together"
         ) from None
+
+
+def _deprecated_uint8_condition(condition: Any) -> Any:
+    """torch still takes a uint8 condition (nonzero is true), with a deprecation warning."""
+    warnings.warn(
+        "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+        "future version of PyTorch. Use a boolean condition instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return condition != 0
 
 
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:

@@ -56,7 +56,7 @@ def _records(t: Any, args: tuple) -> bool:
 
 def _write(t: Any, values: np.ndarray) -> None:
     """Store values into t's storage, refusing what torch refuses (float into int, broadcast views)."""
-    if not np.can_cast(values.dtype, t._data.dtype, "same_kind") and values.dtype.kind != t._data.dtype.kind:
+    if _refused_cast(values.dtype, t._data.dtype):
         raise RuntimeError(
             f"result type {_dtype.from_numpy(values.dtype).name} can't be cast to the desired output "
             f"type {t.dtype.name}"
@@ -74,6 +74,13 @@ def _write(t: Any, values: np.ndarray) -> None:
     t._data[...] = values
 
 
+def _refused_cast(source: np.dtype, target: np.dtype) -> bool:
+    """torch's rule for writing a result into a tensor (`canCast`): a float result into an integer
+    or bool tensor, or a non-bool one into a bool tensor, is refused; integers of any width and
+    sign go into each other (cumsum_ on uint8 keeps uint8, wrapping)."""
+    return source.kind == "f" and target.kind in "biu" or source.kind != "b" and target.kind == "b"
+
+
 def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable[[np.ndarray], Any]] = None) -> Any:
     """t <- op(t, *args), in t's storage. `fast(array)`, if given, does the same update in place
     with NumPy when no graph is recorded."""
@@ -83,11 +90,13 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
             _write(t, t._data)
         try:
             fast(t._data)
-        except TypeError:
-            raise RuntimeError(
-                f"result type {_dtype.result_type(t, *args).name} can't be cast to the desired "
-                f"output type {t.dtype.name}"
-            ) from None
+        except TypeError:  # NumPy's "same_kind" refusal; torch's rule (`_refused_cast`) is wider
+            result = _dtype.result_type(t, *args)
+            if _refused_cast(result.numpy, t._data.dtype):
+                raise RuntimeError(
+                    f"result type {result.name} can't be cast to the desired output type {t.dtype.name}"
+                ) from None
+            # an integer result of another sign (uint8.add_(int64)): the general path writes it
         except (ValueError, OverflowError):
             pass  # shapes, or an int beyond t's dtype: the general path below handles both as torch
         else:
@@ -142,7 +151,9 @@ def mul_(t: Any, other: Any) -> Any:
     return _inplace(t, arithmetic.mul, other, fast=lambda a: np.multiply(a, o, out=a, casting="same_kind"))
 
 
-def div_(t: Any, other: Any) -> Any:
+def div_(t: Any, other: Any, *, rounding_mode: Optional[str] = None) -> Any:
+    if rounding_mode is not None:
+        return _inplace(t, lambda x, y: arithmetic.div(x, y, rounding_mode=rounding_mode), other)
     o = _raw(other)
     if t._data.dtype.char == "e":  # float16 over a number computes in float32: div's own path
         return _inplace(t, arithmetic.div, other)
@@ -199,6 +210,10 @@ def _everywhere(x: Any) -> Any:
 def fill_(t: Any, value: Any) -> Any:
     """Every element <- value (a number or a 0-d tensor); the gradient to t is 0. A number t's
     dtype cannot hold is refused, as torch refuses it (`checked_scalar`)."""
+    if isinstance(value, _tensor.Tensor) and value.ndim:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+        )
     v = value._data if isinstance(value, _tensor.Tensor) else checked_scalar(value, t.dtype)
     return _inplace(t, lambda x, val: masked_fill(x, _everywhere(x), val), value, fast=lambda a: a.fill(v))
 

@@ -220,7 +220,22 @@ def einsum(equation: Any, *operands: Any) -> Any:
         equation, operands = _sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if any(not op.dtype.is_floating_point for op in operands):
+        operands = _summed_first(equation, operands)
     return Einsum.apply(equation, *operands)
+
+
+def _summed_first(equation: str, operands: tuple) -> tuple:
+    """The integer operands as torch's einsum takes them: one with a letter no other operand and
+    not the output has is summed over it first, and torch's sum gives int64, so `i->` on int32
+    is int64 while `i,i->` stays int32. Those operands are widened to int64 here."""
+    inputs, output = _parse(equation, operands)
+    widened = []
+    for i, (sub, op) in enumerate(zip(inputs, operands)):
+        elsewhere = output + "".join(s for j, s in enumerate(inputs) if j != i)
+        private = any(c not in elsewhere for c in sub)
+        widened.append(op.long() if private and not op.dtype.is_floating_point else op)
+    return tuple(widened)
 
 
 def _sublist_equation(args: tuple) -> tuple[str, tuple]:

@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from .. import _tensor
+from .. import _dtype, _tensor
 from .._creation import tensor
 from ._util import normalize_dims
 from .index import masked_fill, select
@@ -25,17 +25,24 @@ from .shape import expand, permute, reshape
 
 
 def _add_scaled(input: Any, product: Any, beta: Any, alpha: Any, op: str) -> Any:
-    """beta * input + alpha * product, input broadcast to product's shape."""
+    """beta * input + alpha * product, input broadcast to product's shape. For integer tensors,
+    torch's addr refuses a float beta or alpha and the other products truncate it toward zero
+    (addmv(beta=1.7) scales by 1); bool tensors (addr) give (beta and input) or (alpha and product)."""
     if input.dtype != product.dtype:
         raise RuntimeError(f"{op}: expected self and the product to have the same dtype, but got {input.dtype} and {product.dtype}")
-    if not input.dtype.is_floating_point and (isinstance(beta, float) or isinstance(alpha, float)):
-        raise RuntimeError("For integral input tensors, argument beta must not be a floating point number.")
+    if not input.dtype.is_floating_point:
+        for name, value in (("beta", beta), ("alpha", alpha)):
+            if op == "addr" and isinstance(value, float):
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+        beta, alpha = int(beta), int(alpha)
     try:
         base = expand(input, product.shape)
     except RuntimeError:
         raise RuntimeError(
             f"{op}: the shape of input {list(input.shape)} cannot be broadcast to the product's shape {list(product.shape)}"
         ) from None
+    if input.dtype is _dtype.bool_:
+        return (base & bool(beta)) | (product & bool(alpha))
     if beta == 0:
         base = masked_fill(base, tensor(True), 0)
     elif beta != 1:
@@ -68,7 +75,8 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
 
 def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
     """beta * input + alpha * sum over the batch of batch1[i] @ batch2[i]."""
-    return _add_scaled(input, bmm(batch1, batch2).sum(0), beta, alpha, "addbmm")
+    products = bmm(batch1, batch2)
+    return _add_scaled(input, products.sum(0, dtype=products.dtype), beta, alpha, "addbmm")
 
 
 def _inplace_form(op: Any) -> Any:
@@ -122,10 +130,10 @@ def tensordot(a: Any, b: Any, dims: Union[int, Sequence[Any], Any] = 2) -> Any:
     da = [normalize_dims(d, a.ndim)[0] for d in da]
     db = [normalize_dims(d, b.ndim)[0] for d in db]
     for i, j in zip(da, db):
-        if a.shape[i] == 1 and b.shape[j] != 1:  # torch sums the other side over a dim of size 1
-            b = b.sum(j, keepdim=True)
+        if a.shape[i] == 1 and b.shape[j] != 1:  # torch sums the other side over a dim of size 1, in its dtype
+            b = b.sum(j, keepdim=True, dtype=b.dtype)
         elif b.shape[j] == 1 and a.shape[i] != 1:
-            a = a.sum(i, keepdim=True)
+            a = a.sum(i, keepdim=True, dtype=a.dtype)
         elif a.shape[i] != b.shape[j]:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} and second has "

@@ -37,15 +37,38 @@ def nanmean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = 
     return arithmetic.div(nansum(input, dim, keepdim, dtype=dtype), count)
 
 
-def aminmax(input: Any, *, dim: Optional[int] = None, keepdim: bool = False) -> Any:
-    """(amin, amax) along dim, of all elements by default."""
+def aminmax(input: Any, *, dim: Optional[int] = None, keepdim: bool = False, out: Optional[tuple] = None) -> Any:
+    """(amin, amax) along dim, of all elements by default; written into `out` (two tensors of
+    input's dtype, resized as needed) when given."""
+    result = _aminmax(input, dim, keepdim)
+    return result if out is None else aminmax_result(*(_write_out(o, r) for o, r in zip(out, result)))
+
+
+def _write_out(out: Any, result: Any) -> Any:
+    """`result` stored into the `out=` tensor, which must have its dtype (torch casts no out=
+    tensor here); a tensor of another shape is resized, as torch resizes it."""
+    if out.dtype != result.dtype:
+        raise RuntimeError(
+            f"Expected out tensor to have dtype {_dtype.c_name(result.dtype)}, but got "
+            f"{_dtype.c_name(out.dtype)} instead; pass out tensors of the input's dtype"
+        )
+    if out.shape == result.shape:
+        out._data[...] = result._data
+    else:
+        out._data = result._data.copy()
+    out._bump_version()
+    return out
+
+
+def _aminmax(input: Any, dim: Optional[int], keepdim: bool) -> Any:
     if input.numel() == 0 and dim is None:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
     if input.numel() == 0:  # reducing a non-empty dim of an empty tensor: empty results
         d = normalize_dims(dim, input.ndim)[0]
         if input.shape[d] == 0:
             raise IndexError(f"aminmax(): Expected reduction dim {d} to have non-zero size.")
-        return aminmax_result(reduce.sum(input, d, keepdim), reduce.sum(input, d, keepdim))
+        empty = reduce.sum(input, d, keepdim, dtype=input.dtype)
+        return aminmax_result(empty, empty.clone())
     dims = () if dim is None else dim
     return aminmax_result(reduce.amin(input, dims, keepdim), reduce.amax(input, dims, keepdim))
 

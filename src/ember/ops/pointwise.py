@@ -10,10 +10,11 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .._dtype import torch_name
+from .._dtype import get_default_dtype, torch_name
 from ..autograd.function import Function
 from . import arithmetic, compare, unary
-from ._util import promote, sum_to
+from ._util import apply_binary, promote, sum_to
+from .float_bits import FrexpMantissa, Nextafter
 from .trigonometric import binary_float
 
 
@@ -305,10 +306,9 @@ def heaviside(input: Any, values: Any) -> Any:
 
 
 def nextafter(input: Any, other: Any) -> Any:
-    """The next floating-point value after input towards other."""
+    """The next floating-point value after input towards other (`float_bits.Nextafter`)."""
     _refuse_integers("nextafter_cpu", input, other)
-    a, b = promote(input, other)
-    return _constant(a, np.nextafter(a._data, b._data if hasattr(b, "_data") else b))
+    return apply_binary(Nextafter, input, other)
 
 
 class FrexpResult(NamedTuple):
@@ -317,11 +317,12 @@ class FrexpResult(NamedTuple):
 
 
 def frexp(input: Any) -> FrexpResult:
-    """input = mantissa * 2^exponent, |mantissa| in [0.5, 1); exponent int32."""
+    """input = mantissa * 2^exponent, |mantissa| in [0.5, 1); exponent int32 (`float_bits.FrexpMantissa`)."""
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    m, e = np.frexp(input._data)
-    return FrexpResult(_constant(input, m), _constant(input, e.astype(np.int32)))
+    mantissa = FrexpMantissa.apply(input)
+    exponent = np.frexp(input._data)[1].astype(np.int32)
+    return FrexpResult(mantissa, _constant(input, exponent))
 
 
 def signbit(input: Any) -> Any:
@@ -345,14 +346,20 @@ def isreal(input: Any) -> Any:
 
 
 def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
-    """|input - other| <= atol + rtol |other|, elementwise (equal values, infinities too, are close)."""
+    """|input - other| <= atol + rtol |other|, elementwise (equal values, infinities too, are
+    close; a finite value is never close to an infinity). Integer and bool tensors are compared
+    in the default float dtype, as torch does (uint8 0 and 255 differ by 255, not by 1)."""
     if rtol < 0 or atol < 0:
         raise RuntimeError(f"{'rtol' if rtol < 0 else 'atol'} must be greater than or equal to zero, but got {min(rtol, atol)}")
     if input.dtype != other.dtype:
         raise RuntimeError(f"{torch_name(input.dtype)} did not match {torch_name(other.dtype)}")
     a, b = input._data, other._data
-    with np.errstate(invalid="ignore"):
-        close = (a == b) | (np.abs(a - b) <= atol + rtol * np.abs(b))
+    close = a == b
+    if a.dtype.kind != "f":
+        a, b = (x.astype(get_default_dtype().numpy) for x in (a, b))
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(a - b)
+        close |= np.isfinite(error) & (error <= atol + np.abs(rtol * b))
     if equal_nan:
         close |= np.isnan(a) & np.isnan(b)
     return _constant(input, close)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._creation import zeros_like
 from .._special import erf as erf_array
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, torch_name
 from ..autograd.function import Function
 
 class Exp(Function):
@@ -349,7 +349,9 @@ class _Flat(Function):
 
 
 def _sign(x: np.ndarray) -> np.ndarray:
-    """-1, 0 or 1, and 0 for NaN as torch gives (NumPy's sign gives NaN)."""
+    """-1, 0 or 1, and 0 for NaN as torch gives (NumPy's sign gives NaN); a bool is its own sign."""
+    if x.dtype.kind == "b":
+        return x.copy()
     if x.dtype.kind != "f":
         return np.sign(x)
     return np.sign(x, out=np.zeros_like(x), where=~np.isnan(x))
@@ -466,6 +468,10 @@ def ceil(input: Any) -> Any:
 
 
 def round(input: Any, *, decimals: int = 0) -> Any:
+    """Round half to even, at `decimals` digits after the point (negative: before it); integer
+    tensors only take decimals=0, as in torch."""
+    if decimals and input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{torch_name(input.dtype)}\'')
     return Round.apply(input, decimals)
 
 

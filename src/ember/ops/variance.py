@@ -92,20 +92,22 @@ def _var_backward(grad: Any, x: Any, axes: Optional[tuple[int, ...]], correction
         return _expand_back(grad * scale, x.shape, axes, keepdim) * diff
 
 
-def var(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
-    """sum (x - mean)^2 / (n - correction); torch's default correction is 1 (Bessel).
+def var(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: Optional[float] = None) -> Any:
+    """sum (x - mean)^2 / (n - correction); torch's default correction (None) is 1 (Bessel).
     `unbiased` is the older spelling of correction 1 or 0, and torch reads `var(True)` as it."""
     dim, correction = _variance_args(input, dim, unbiased, correction, "var")
     return Var.apply(input, _axes(input, dim), correction, keepdim)
 
 
-def std(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: float = 1) -> Any:
+def std(input: Any, dim: Dim = None, unbiased: Optional[bool] = None, keepdim: bool = False, *, correction: Optional[float] = None) -> Any:
     """sqrt(var(...)), one node (StdBackward0) as in torch."""
     dim, correction = _variance_args(input, dim, unbiased, correction, "std")
     return Std.apply(input, _axes(input, dim), correction, keepdim)
 
 
-def _variance_args(input: Any, dim: Any, unbiased: Optional[bool], correction: float, name: str) -> tuple[Any, float]:
+def _variance_args(
+    input: Any, dim: Any, unbiased: Optional[bool], correction: Optional[float], name: str
+) -> tuple[Any, float]:
     """(dim, correction) from var/std's arguments, read as torch reads them: a bool in dim's place
     is `unbiased` (`x.std(False)`), and only floating-point tensors are accepted."""
     if input._data.dtype.kind != "f":
@@ -117,4 +119,4 @@ def _variance_args(input: Any, dim: Any, unbiased: Optional[bool], correction: f
         dim, unbiased = None, dim
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    return dim, correction
+    return dim, 1 if correction is None else correction

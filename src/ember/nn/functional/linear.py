@@ -76,5 +76,5 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tens
     x1 = input1.reshape(-1, in1)
     x2 = input2.reshape(-1, 1, in2)
     left = (x1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
-    out = (left * x2).sum(-1).reshape(batch + (out_features,))
+    out = (left * x2).sum(-1, dtype=left.dtype).reshape(batch + (out_features,))  # integers stay in their dtype, as torch's
     return out if bias is None else out + bias
