@@ -193,7 +193,14 @@ def _adaptive_size(input: Tensor, output_size: OptionalSize, nd: int, fn: str) -
     return out
 
 
-def _adaptive_input(input: Tensor, fn: str) -> tuple[Tensor, bool]:
+def _output_size_fits(input: Tensor, output_size: OptionalSize) -> None:
+    """torch's F.adaptive_*_pool{2,3}d check: a sequence output_size needs an input with more dims."""
+    if not (output_size is None or isinstance(output_size, int)) and input.ndim <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+
+
+def _adaptive_input(input: Tensor, output_size: OptionalSize, fn: str) -> tuple[Tensor, bool]:
+    _output_size_fits(input, output_size)
     if input.ndim not in (3, 4):
         raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
@@ -206,7 +213,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OptionalSize) -> Tensor:
     >>> F.adaptive_avg_pool2d(ember.ones(2, 3, 7, 9), (2, 4)).shape
     (2, 3, 2, 4)
     """
-    x, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_avg_pool2d")
     out = _adaptive_size(x, output_size, 2, "adaptive_avg_pool2d")
     plans = tuple(None if m == n else adaptive_avg_plan(n, m) for n, m in zip(x._data.shape[2:], out))
     y = AdaptiveAvgPool2D.apply(x, plans)
@@ -224,7 +231,7 @@ def adaptive_max_pool2d(
 ) -> Union[Tensor, tuple[Tensor, Tensor]]:
     """y[n, c, i, j] = max over the bins of adaptive_avg_pool2d; with return_indices also the
     flat index h W + w of each maximum. The gradient goes to the maximum (first on ties)."""
-    x, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_max_pool2d")
     out = _adaptive_size(x, output_size, 2, "adaptive_max_pool2d")
     values, indices = AdaptiveMaxPool2D.apply(x, out)
     if unbatched:
