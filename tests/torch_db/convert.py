@@ -31,8 +31,7 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
     if isinstance(value, torch.device):
         return str(value)
     if isinstance(value, torch.nn.Module):
-        raise Unconvertible(f"a torch {type(value).__name__} instance is an argument: the harness "
-                            "cannot rebuild an arbitrary module in ember")
+        return _stateless_module(value)
     if isinstance(value, (torch.memory_format, torch.layout, torch.Generator)):
         raise Unconvertible(f"ember has no {type(value).__name__} ({value})")
     if callable(value) and getattr(torch.nn.functional, getattr(value, "__name__", ""), None) is value:
@@ -44,6 +43,22 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
     if isinstance(value, dict):
         return {k: to_ember(v, memo) for k, v in value.items()}
     return value
+
+
+def _stateless_module(module: torch.nn.Module) -> Any:
+    """The ember module of the same class for a torch module that holds no tensors (a
+    `distance_function=nn.PairwiseDistance()` argument): its configuration is its public
+    attributes, which the ember one is given; a module with parameters or buffers is refused."""
+    cls = getattr(ember.nn, type(module).__name__, None)
+    if cls is None or any(True for _ in module.parameters()) or any(True for _ in module.buffers()):
+        raise Unconvertible(f"a torch {type(module).__name__} instance is an argument: the harness "
+                            "rebuilds only modules without tensors that ember also has")
+    rebuilt = cls.__new__(cls)
+    ember.nn.Module.__init__(rebuilt)
+    for name, attribute in vars(module).items():
+        if not name.startswith("_"):
+            setattr(rebuilt, name, attribute)
+    return rebuilt
 
 
 def _functional(fn: Any) -> Any:
