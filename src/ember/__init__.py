@@ -46,6 +46,7 @@ from .ops.stacking import (
 )
 from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, swapaxes, tile
 from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
+from .ops.padding import constant_pad_nd
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,
