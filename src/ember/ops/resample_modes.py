@@ -19,7 +19,7 @@ from typing import Optional
 
 import numpy as np
 
-from .resample import Plan, Resample, source_positions
+from .resample import Plan, Resample, apply_taps, source_positions
 
 A = -0.75
 
@@ -32,12 +32,23 @@ def nearest_exact_plan(size: int, out: int, scale: Optional[float]) -> Plan:
     return index[None, :], None, None, size
 
 
+def _multiply_add(a: np.ndarray, b: np.ndarray, c: float) -> np.ndarray:
+    """a * b + c as torch's compiled kernel computes it: one fused multiply-add, rounded once. In
+    float32 that is the float64 result rounded to float32 (the product is exact in float64);
+    float64 has no wider type here and rounds the product and the sum."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    return a * b + c
+
+
 def _near(s: np.ndarray) -> np.ndarray:
-    return ((A + 2) * s - (A + 3)) * s * s + 1
+    """(A + 2)|s|^3 - (A + 3)|s|^2 + 1 as ((A + 2) s - (A + 3)) s s + 1, the first step fused."""
+    return _multiply_add(np.full_like(s, A + 2), s, -(A + 3)) * s * s + 1
 
 
 def _far(s: np.ndarray) -> np.ndarray:
-    return ((A * s - 5 * A) * s + 8 * A) * s - 4 * A
+    """A|s|^3 - 5A|s|^2 + 8A|s| - 4A as ((A s - 5A) s + 8A) s - 4A, the first two steps fused."""
+    return _multiply_add(_multiply_add(np.full_like(s, A), s, -5 * A), s, 8 * A) * s - 4 * A
 
 
 def cubic_plan(size: int, out: int, scale: Optional[float], align_corners: bool, dtype: np.dtype) -> Plan:
@@ -47,7 +58,8 @@ def cubic_plan(size: int, out: int, scale: Optional[float], align_corners: bool,
     src = source_positions(size, out, scale, align_corners, dtype)
     x0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
     t = np.clip(src - x0.astype(dtype), f(0), f(1))
-    weights = np.stack([_far(t + f(1)), _near(t), _near(f(1) - t), _far(f(2) - t)]).astype(dtype)
+    opposite = f(1) - t  # torch's w_3 = W((1 - t) + 1), rounded twice in float32, not W(2 - t)
+    weights = np.stack([_far(t + f(1)), _near(t), _near(opposite), _far(opposite + f(1))]).astype(dtype)
     index = np.clip(x0[None, :] + np.arange(-1, 3)[:, None], 0, size - 1)
     return index, weights, None, size
 
@@ -73,4 +85,13 @@ class UpsampleTrilinear3D(Resample):
 
 
 class UpsampleBicubic2D(Resample):
-    pass
+    """Bicubic taps applied W first: torch's kernel sums each output's 16 taps as four sums of
+    four along W (one per input row) weighted along H, so float32 rounds as torch's does."""
+
+    @staticmethod
+    def forward(ctx, x, plans):
+        ctx.plans = plans
+        for axis in reversed(range(2, 2 + len(plans))):
+            if plans[axis - 2] is not None:
+                x = apply_taps(x, axis, plans[axis - 2])
+        return x
