@@ -92,6 +92,19 @@ class ResampleAdjoint(Function):
         return Resample.apply(grad, ctx.plans), None
 
 
+class WidthFirstResample(Resample):
+    """Resample with the last axis's taps applied first, then the others backwards: the order
+    of torch's separable and bicubic kernels, which float32 rounds by."""
+
+    @staticmethod
+    def forward(ctx, x, plans):
+        ctx.plans = plans
+        for axis in reversed(range(2, 2 + len(plans))):
+            if plans[axis - 2] is not None:
+                x = apply_taps(x, axis, plans[axis - 2])
+        return x
+
+
 class AdaptiveAvgPool2D(Resample):
     pass
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence, Union
 
+import numpy as np
+
 from ..._tensor import Tensor
 from ...ops.conv import Geometry, geometry
 from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale, pool_output_size
@@ -18,6 +20,7 @@ from ...ops.resample_modes import (
     UpsampleBicubic2D, UpsampleNearest3D, UpsampleNearestExact1D, UpsampleNearestExact2D, UpsampleNearestExact3D,
     UpsampleTrilinear3D, cubic_plan, nearest_exact_plan,
 )
+from ...ops.resample_separable import separable_interpolate
 from ...ops.resample import (
     AdaptiveAvgPool2D, UpsampleBilinear2D, UpsampleLinear1D, UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan,
     linear_plan, nearest_plan,
@@ -314,7 +317,6 @@ def interpolate(
             raise ValueError(
                 "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"
             )
-        raise NotImplementedError("interpolate: antialias=True is not implemented in ember")
     if mode in _LINEAR_DIMS and input.ndim != _LINEAR_DIMS[mode] + 2:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_DIMS[mode] + 2}D input")
     out, scales = _output_and_scales(input, size, scale_factor, recompute_scale_factor)
@@ -331,6 +333,8 @@ def interpolate(
             f"Input and output sizes should be greater than 0, but got input ({names.format(*spatial)}) output "
             f"({names.format(*out)})"
         )
+    if antialias or (mode in ("bilinear", "bicubic") and input._data.dtype == np.uint8):
+        return separable_interpolate(input, mode, out, scales, bool(align_corners), antialias)
     if mode == "nearest":
         plans = tuple(nearest_plan(n, o, s) for n, o, s in zip(spatial, out, scales))
     elif mode == "nearest-exact":
