@@ -58,6 +58,7 @@ from .ops.random_fill import bernoulli
 from .ops.storage_inplace import resize_as_, zero_
 from .ops.hash import hash_tensor
 from ._creation_layout import empty_permuted, empty_strided, randint_like, scalar_tensor
+from .ops.padding import constant_pad_nd
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,

@@ -196,6 +196,8 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "UpsampleNearestExact3D": lambda t: F.interpolate(t(1, 2, 3, 2, 3), scale_factor=1.7, mode="nearest-exact"),
     "UpsampleTrilinear3D": lambda t: F.interpolate(t(1, 2, 3, 2, 3), scale_factor=1.7, mode="trilinear"),
     "UpsampleBicubic2D": lambda t: F.interpolate(t(1, 2, 3, 4), size=(5, 7), mode="bicubic"),
+    "UpsampleBicubic2DAa": lambda t: F.interpolate(t(1, 2, 7, 6), size=(3, 9), mode="bicubic", antialias=True),
+    "UpsampleBilinear2DAa": lambda t: F.interpolate(t(1, 2, 7, 6), size=(4, 2), mode="bilinear", antialias=True),
     "Im2Col": lambda t: F.unfold(t(2, 3, 5, 6), (2, 3), padding=1, stride=2),
     "Col2Im": lambda t: F.fold(t(2, 6, 12), (4, 5), (1, 2), stride=(1, 2), padding=(0, 1)),
     "MaxUnpool": lambda t: F.max_unpool2d(*F.max_pool2d(t(2, 3, 6, 6), 3, 1, 1, return_indices=True), 3, 1, 1),
@@ -396,6 +398,8 @@ NO_BACKWARD: dict[str, str] = {
     "Tri": "base of tril, triu",
     "ReflectionPad": "base of the 1-, 2- and 3-d reflection pads",
     "ReplicationPad": "base of the 1-, 2- and 3-d replication pads",
+    "WidthFirstResample": "base of bicubic and the antialiased resamplers",
+    "_Antialias": "base of the antialiased bilinear and bicubic resamplers",
 }
 
 

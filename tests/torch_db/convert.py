@@ -48,10 +48,10 @@ def to_ember(value: Any, memo: Optional[dict] = None) -> Any:
 def _module(module: torch.nn.Module) -> Any:
     """The ember module of the same class, built from the configuration `module` was built with
     (read back from its submodules), holding its state_dict, in its mode; only the transformer
-    layers (the argument of TransformerEncoder/Decoder) are known."""
+    layers (the argument of TransformerEncoder/Decoder) and modules without tensors are known."""
     name = type(module).__name__
     if name not in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
-        raise Unconvertible(f"a torch {name} instance is an argument: the harness rebuilds only transformer layers")
+        return _stateless_module(module)
     attention = module.self_attn
     rebuilt = getattr(ember.nn, name)(
         attention.embed_dim, attention.num_heads, module.linear1.out_features, module.dropout.p,
@@ -59,6 +59,22 @@ def _module(module: torch.nn.Module) -> Any:
         module.linear1.bias is not None, dtype=ember_dtype(module.linear1.weight.dtype))
     rebuilt.load_state_dict({k: to_ember(v) for k, v in module.state_dict().items()})
     return rebuilt.train(module.training)
+
+
+def _stateless_module(module: torch.nn.Module) -> Any:
+    """The ember module of the same class for a torch module that holds no tensors (a
+    `distance_function=nn.PairwiseDistance()` argument): its configuration is its public
+    attributes, which the ember one is given; a module with parameters or buffers is refused."""
+    cls = getattr(ember.nn, type(module).__name__, None)
+    if cls is None or any(True for _ in module.parameters()) or any(True for _ in module.buffers()):
+        raise Unconvertible(f"a torch {type(module).__name__} instance is an argument: the harness "
+                            "rebuilds only modules without tensors that ember also has")
+    rebuilt = cls.__new__(cls)
+    ember.nn.Module.__init__(rebuilt)
+    for name, attribute in vars(module).items():
+        if not name.startswith("_"):
+            setattr(rebuilt, name, attribute)
+    return rebuilt
 
 
 def _functional(fn: Any) -> Any:

@@ -124,11 +124,11 @@ def _samples(op: Any, dtype: torch.dtype) -> Iterator:
 
 def _check_dtype(op: Any, name: str, dtype: torch.dtype, variants: list) -> int:
     """Check every sample of `dtype` through every variant; the number of calls compared."""
-    shape_only = name in scope.SHAPE_ONLY
     compared = 0
     for index, sample in _samples(op, dtype):
         if scope.sample_out_of_scope(sample.kwargs):
             continue
+        shape_only = scope.sample_shape_only(name, sample.kwargs)
         where = _describe(dtype, index, sample)
         for number, variant in enumerate(variants):
             inplace = variant.label.endswith("_")
@@ -151,7 +151,7 @@ def _check_dtype(op: Any, name: str, dtype: torch.dtype, variants: list) -> int:
                 if inplace:
                     compare(sample.input, converted[0], f"{variant.label} input", values=not shape_only)
                 if number == 0 and dtype is torch.float64 and not shape_only and not inplace:
-                    _check_grads(op, sample, converted, expected, actual)
+                    _check_grads(op, sample, converted, expected, actual, name not in scope.NO_CPU_GRADGRAD)
             except AssertionError as error:
                 raise Failure(where, summary(error)) from None
             compared += 1
@@ -168,8 +168,10 @@ def _differentiable(outputs: Any) -> list:
     return [i for i, t in enumerate(tensors_in(outputs)) if t.requires_grad]
 
 
-def _check_grads(op: Any, sample: Any, converted: tuple, expected: Any, actual: Any) -> None:
-    """Gradients for a random cotangent, then second derivatives for another (gradgrad)."""
+def _check_grads(op: Any, sample: Any, converted: tuple, expected: Any, actual: Any, gradgrad: bool) -> None:
+    """Gradients for a random cotangent, then second derivatives for another (where `gradgrad`
+    and the OpInfo supports it)."""
+    gradgrad = gradgrad and op.supports_gradgrad
     inputs = [t for t in tensors_in((sample.input, sample.args, sample.kwargs)) if t.requires_grad]
     ember_inputs = [t for t in tensors_in(converted) if t.requires_grad]
     chosen = _differentiable(expected)
@@ -177,11 +179,11 @@ def _check_grads(op: Any, sample: Any, converted: tuple, expected: Any, actual: 
         return
     outs = [tensors_in(expected)[i] for i in chosen]
     ember_outs = [tensors_in(actual)[i] for i in chosen]
-    grads, ember_grads = _grads(outs, ember_outs, inputs, ember_inputs, op.supports_gradgrad, "backward")
+    grads, ember_grads = _grads(outs, ember_outs, inputs, ember_inputs, gradgrad, "backward")
     for i, (torch_grad, ember_grad) in enumerate(zip(grads, ember_grads)):
         compare(torch_grad, ember_grad, f"grad of input {i}")
     pairs = [(g, e) for g, e in zip(grads, ember_grads) if g.requires_grad]
-    if not op.supports_gradgrad or not pairs:
+    if not gradgrad or not pairs:
         return
     firsts, ember_firsts = [g for g, _ in pairs], [e for _, e in pairs]
     seconds, ember_seconds = _grads(firsts, ember_firsts, inputs, ember_inputs, False, "double backward")

@@ -71,6 +71,20 @@ SHAPE_ONLY = {
     "new_empty_strided", "empty_strided", "empty_permuted",
 }
 
+# Ops that draw random numbers in some samples only: those samples compare shape and dtype (as
+# SHAPE_ONLY), the others their values and gradients. rrelu draws its negative slopes when
+# training; attention drops weights when dropout_p > 0.
+SHAPE_ONLY_WHEN = {
+    "nn.functional.rrelu": lambda kwargs: bool(kwargs.get("training", False)),
+    "nn.functional.scaled_dot_product_attention": lambda kwargs: kwargs.get("dropout_p", 0.0) > 0,
+}
+
+# OpInfos that claim gradgrad but whose CPU kernel torch cannot differentiate twice (the OpInfo
+# skips test_fn_gradgrad on the CPU): their first derivatives are compared, not the second.
+NO_CPU_GRADGRAD = {
+    "nn.functional.scaled_dot_product_attention",  # _scaled_dot_product_flash_attention_for_cpu_backward
+}
+
 # torch names whose ember counterpart has another path (the naming rule's exceptions).
 RENAMED: dict = {}
 
@@ -97,6 +111,11 @@ def sample_out_of_scope(kwargs: dict) -> bool:
     """Whether an op sample asks for what ember does not model: `sparse=True` (embedding's sparse
     gradients)."""
     return kwargs.get("sparse") is True
+
+
+def sample_shape_only(name: str, kwargs: dict) -> bool:
+    """Whether the OpInfo `name`'s sample with these kwargs is random (SHAPE_ONLY, SHAPE_ONLY_WHEN)."""
+    return name in SHAPE_ONLY or (name in SHAPE_ONLY_WHEN and SHAPE_ONLY_WHEN[name](kwargs))
 
 
 def op_out_of_scope(name: str, has_real_dtype: bool) -> Optional[str]:

@@ -214,7 +214,11 @@ def _backward_arrays(
             dw -= _contract(dy_f, o_sums * inv_std, p_axes)
     if need_b:
         db = _sum(dy_f, p_axes)
-    if need_x:
+    if need_x and len(shape) == 2:  # layer norm's work shape (B, M)
+        n = max(z.size // max(mean.size, 1), 1)
+        dx = _layer_norm_dx(dy, xw, w, mean, inv_std, axes, n, dyz_f if z is xw and not flat else None)
+        dx = dx.reshape(x.shape)
+    elif need_x:
         n = max(z.size // max(mean.size, 1), 1)
         s1 = _sum(dy_f, axes) if w is None else _contract(dy_f, w, axes)
         t = _sum(dyz_f, axes) if w is None else _contract(dyz_f, w, axes)
@@ -239,6 +243,31 @@ def _backward_arrays(
     return dx, dw, db
 
 
+def _layer_norm_dx(
+    dy: np.ndarray, x: np.ndarray, w: Optional[np.ndarray], mean: np.ndarray, inv_std: np.ndarray,
+    axes: tuple[int, ...], n: int, dy_x: Optional[np.ndarray],
+) -> np.ndarray:
+    """Layer norm's dx in the order of torch's CPU kernel, so that it rounds as torch does (a
+    one-element row gives torch's few-ulp residue, not 0): with r = inv_std, g = dy * w,
+
+        ds = sum(dy * x * w),  db = sum(g),  b = (db * mean - ds) * r^3 / n,
+        c = -b * mean - db * r / n,            dx = r * dy * w + b * x + c.
+
+    `dy_x` is dy * x when the caller has it (a buffer of x's size this may overwrite)."""
+    dy_x = dy * x if dy_x is None else dy_x
+    ds = _sum(dy_x, axes) if w is None else _contract(dy_x, w, axes)
+    db = _sum(dy, axes) if w is None else _contract(dy, w, axes)
+    scale = x.dtype.type(1) / x.dtype.type(n)
+    b = (db * mean - ds) * inv_std * inv_std * inv_std * scale
+    c = -b * mean - db * inv_std * scale
+    dx = dy * inv_std
+    if w is not None:
+        dx *= w
+    dx += np.multiply(x, b, out=dy_x)
+    dx += c
+    return dx
+
+
 def _backward_graph(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor]) -> tuple:
     """The same gradients with Tensor ops and the statistics rebuilt from x, so that a
     `create_graph=True` backward records how they depend on x, w and dy."""
@@ -251,7 +280,16 @@ def _backward_graph(ctx, grad: Tensor, x: Tensor, weight: Optional[Tensor]) -> t
     dy = grad.reshape(shape)
     p_axes = _broadcast_axes(param_shape)
     dx = dw = db = None
-    if need_x:
+    if need_x and len(shape) == 2:  # layer norm, as _layer_norm_dx computes it
+        w = None if weight is None else weight.reshape(param_shape)
+        mean, dy_x = xw.mean(axes, keepdim=True), dy * xw
+        ds = (dy_x if w is None else dy_x * w).sum(axes, keepdim=True)
+        db = (dy if w is None else dy * w).sum(axes, keepdim=True)
+        scale = 1.0 / max(math.prod(shape[a] for a in axes), 1)
+        b = (db * mean - ds) * inv_std * inv_std * inv_std * scale
+        r_dy = inv_std * dy
+        dx = ((r_dy if w is None else r_dy * w) + b * xw + (-b * mean - db * inv_std * scale)).reshape(x.shape)
+    elif need_x:
         g = dy if weight is None else dy * weight.reshape(param_shape)
         dx = ((g - g.mean(axes, keepdim=True) - xhat * (g * xhat).mean(axes, keepdim=True)) * inv_std).reshape(x.shape)
     if need_w:

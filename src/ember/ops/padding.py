@@ -344,3 +344,15 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[
     if nd not in (1, 2, 3) or input.ndim not in (nd + 1, nd + 2):
         raise NotImplementedError(_RANK_ERROR.format(size=len(widths), ndim=input.ndim))
     return _GATHERS[mode][nd - 1].apply(input, widths)
+
+
+_pad = pad  # F.pad by a name that constant_pad_nd's argument `pad` does not hide
+
+
+def constant_pad_nd(input: Any, pad: Sequence[int], value: float = 0) -> Any:
+    """torch.constant_pad_nd: F.pad's constant mode, `value` outside (negative widths crop).
+
+    >>> ember.constant_pad_nd(ember.tensor([1., 2.]), (1, 2), 9.0)
+    tensor([9., 1., 2., 9., 9.])
+    """
+    return _pad(input, pad, "constant", value)

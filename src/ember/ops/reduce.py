@@ -214,7 +214,8 @@ class MinDim(ExtremumDim):
 
 
 class Norm(Function):
-    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
+    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0;
+    for p < 1, 0 where x_i is 0, with sign(x_i) |x_i|^(p-1) ||x||^(1-p) grouped as torch groups it);
     p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum; p = 0: the
     count of nonzero x_i, with no gradient (as torch's)."""
 
@@ -255,8 +256,12 @@ class Norm(Function):
             dx = x.sign()
         elif p == 2:
             dx = (x / n).where(n != 0, 0.0)
+        elif p < 1:  # torch's grouping, so that a second derivative rounds as torch's does
+            scaled = (x.sign() * x.abs() ** (p - 1)).where(x != 0, 0.0)
+            return scaled * g * n ** (1 - p), None, None, None
         else:
-            dx = (x * x.abs() ** (p - 2) / n ** (p - 1)).where(n != 0, 0.0)
+            scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+            return scaled * (g / n ** (p - 1)).where(n != 0, 0.0), None, None, None
         return g * dx, None, None, None
 
 

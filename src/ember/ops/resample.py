@@ -26,7 +26,7 @@ def on_axis(a: np.ndarray, axis: int, ndim: int) -> np.ndarray:
     return a.reshape((-1,) + (1,) * (ndim - 1 - axis))
 
 
-def _apply_taps(x: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
+def apply_taps(x: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
     index, weight, valid, _ = plan
     out = None
     for t in range(index.shape[0]):
@@ -66,7 +66,7 @@ class Resample(Function):
         ctx.plans = plans
         for axis, plan in enumerate(plans, start=2):
             if plan is not None:
-                x = _apply_taps(x, axis, plan)
+                x = apply_taps(x, axis, plan)
         return x
 
     @staticmethod
@@ -90,6 +90,19 @@ class ResampleAdjoint(Function):
     @staticmethod
     def backward(ctx, grad):
         return Resample.apply(grad, ctx.plans), None
+
+
+class WidthFirstResample(Resample):
+    """Resample with the last axis's taps applied first, then the others backwards: the order
+    of torch's separable and bicubic kernels, which float32 rounds by."""
+
+    @staticmethod
+    def forward(ctx, x, plans):
+        ctx.plans = plans
+        for axis in reversed(range(2, 2 + len(plans))):
+            if plans[axis - 2] is not None:
+                x = apply_taps(x, axis, plans[axis - 2])
+        return x
 
 
 class AdaptiveAvgPool2D(Resample):

@@ -19,7 +19,7 @@ from typing import Optional
 
 import numpy as np
 
-from .resample import Plan, Resample, source_positions
+from .resample import Plan, Resample, WidthFirstResample, source_positions
 
 A = -0.75
 
@@ -32,12 +32,23 @@ def nearest_exact_plan(size: int, out: int, scale: Optional[float]) -> Plan:
     return index[None, :], None, None, size
 
 
-def _near(s: np.ndarray) -> np.ndarray:
-    return ((A + 2) * s - (A + 3)) * s * s + 1
+def _multiply_add(a: np.ndarray, b: np.ndarray, c: float) -> np.ndarray:
+    """a * b + c as torch's compiled kernel computes it: one fused multiply-add, rounded once. In
+    float32 that is the float64 result rounded to float32 (the product is exact in float64);
+    float64 has no wider type here and rounds the product and the sum."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    return a * b + c
 
 
-def _far(s: np.ndarray) -> np.ndarray:
-    return ((A * s - 5 * A) * s + 8 * A) * s - 4 * A
+def keys_near(s: np.ndarray, a: float = A) -> np.ndarray:
+    """(a + 2)|s|^3 - (a + 3)|s|^2 + 1 as ((a + 2) s - (a + 3)) s s + 1, the first step fused."""
+    return _multiply_add(np.full_like(s, a + 2), s, -(a + 3)) * s * s + 1
+
+
+def keys_far(s: np.ndarray, a: float = A) -> np.ndarray:
+    """a|s|^3 - 5a|s|^2 + 8a|s| - 4a as ((a s - 5a) s + 8a) s - 4a, the first two steps fused."""
+    return _multiply_add(_multiply_add(np.full_like(s, a), s, -5 * a), s, 8 * a) * s - 4 * a
 
 
 def cubic_plan(size: int, out: int, scale: Optional[float], align_corners: bool, dtype: np.dtype) -> Plan:
@@ -47,7 +58,8 @@ def cubic_plan(size: int, out: int, scale: Optional[float], align_corners: bool,
     src = source_positions(size, out, scale, align_corners, dtype)
     x0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
     t = np.clip(src - x0.astype(dtype), f(0), f(1))
-    weights = np.stack([_far(t + f(1)), _near(t), _near(f(1) - t), _far(f(2) - t)]).astype(dtype)
+    opposite = f(1) - t  # torch's w_3 = W((1 - t) + 1), rounded twice in float32, not W(2 - t)
+    weights = np.stack([keys_far(t + f(1)), keys_near(t), keys_near(opposite), keys_far(opposite + f(1))]).astype(dtype)
     index = np.clip(x0[None, :] + np.arange(-1, 3)[:, None], 0, size - 1)
     return index, weights, None, size
 
@@ -72,5 +84,6 @@ class UpsampleTrilinear3D(Resample):
     pass
 
 
-class UpsampleBicubic2D(Resample):
-    pass
+class UpsampleBicubic2D(WidthFirstResample):
+    """Bicubic taps applied W first: torch's kernel sums each output's 16 taps as four sums of
+    four along W (one per input row) weighted along H, so float32 rounds as torch's does."""

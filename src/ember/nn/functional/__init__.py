@@ -38,3 +38,5 @@ from .margin_loss import (
     triplet_margin_with_distance_loss,
 )
 from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss
+from .alpha_dropout import alpha_dropout, feature_alpha_dropout
+from .upsample import upsample_bilinear, upsample_nearest

@@ -29,6 +29,12 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def bernoulli_keep(shape: tuple[int, ...], p: float, generator: Optional[_random.Generator]) -> np.ndarray:
+    """A boolean mask of `shape`, each element True (kept) with probability 1 - p."""
+    rng = (generator or _random.default_generator).numpy
+    return rng.random(shape, dtype=np.float32) >= p
+
+
 def _apply_mask(
     input: Tensor, p: float, training: bool, inplace: bool, mask_shape: tuple[int, ...], generator: Optional[_random.Generator]
 ) -> Tensor:
@@ -44,9 +50,7 @@ def _apply_mask(
     if p == 1.0:
         mask = np.zeros((), dtype=dtype)
     else:
-        rng = (generator or _random.default_generator).numpy
-        keep = rng.random(mask_shape, dtype=np.float32) >= p
-        mask = np.where(keep, dtype.type(1 / (1 - p)), dtype.type(0))
+        mask = np.where(bernoulli_keep(mask_shape, p, generator), dtype.type(1 / (1 - p)), dtype.type(0))
     factor = input._make(mask, False, None)
     return input.mul_(factor) if inplace else input * factor
 

@@ -70,7 +70,16 @@ def batch_norm(
     >>> F.batch_norm(ember.tensor([[0.0], [2.0]]), None, None, training=True)
     tensor([[-1.0000],
             [ 1.0000]])
+
+    An empty input is returned as a copy scaled by weight[0] and shifted by bias[0] (torch's
+    shortcut, which keeps the output in the graph and checks nothing else).
     """
+    if training:
+        _verify_batch_size(input._data.shape)
+    if input.numel() == 0:
+        out = input.clone()
+        out = out if weight is None else out * weight[0]
+        return out if bias is None else out + bias[0]
     if input.ndim < 2:
         raise IndexError(f"batch_norm: expected input of shape (N, C, *), got {input.ndim}-D input of shape {list(input.shape)}")
     channels = input._data.shape[1]
@@ -85,10 +94,9 @@ def batch_norm(
         if running_mean is None:
             raise RuntimeError("running_mean must be defined in evaluation mode")
         return _batch_norm_eval(input, running_mean, running_var, weight, bias, eps)
-    _verify_batch_size(input._data.shape)
     n, length = input._data.shape[0], math.prod(input._data.shape[2:])
     out, mean, var = NativeBatchNorm.apply(input, weight, bias, (n, channels, length), (0, 2), (1, channels, 1), eps)
-    if running_mean is not None and input.numel():
+    if running_mean is not None:
         count = n * length
         _update_running(running_mean, mean._data, momentum)
         _update_running(running_var, var._data * (count / (count - 1)), momentum)
@@ -122,6 +130,17 @@ def _batch_norm_eval(
     return input * scale.reshape(view) + shift.reshape(view)
 
 
+def _normalized_shape(normalized_shape: Union[int, Sequence[int]]) -> tuple[int, ...]:
+    """normalized_shape as a tuple of ints; layer_norm and rms_norm refuse an empty one."""
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer)) else tuple(int(s) for s in normalized_shape)
+    if not shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, "
+            "but got normalized_shape = []"
+        )
+    return shape
+
+
 def layer_norm(
     input: Tensor,
     normalized_shape: Union[int, Sequence[int]],
@@ -135,12 +154,7 @@ def layer_norm(
     >>> F.layer_norm(ember.tensor([[1.0, 3.0]]), (2,))
     tensor([[-1.0000,  1.0000]])
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
-    if not shape:
-        raise RuntimeError(
-            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, "
-            "but got normalized_shape = []"
-        )
+    shape = _normalized_shape(normalized_shape)
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t._data.shape) != shape:
             raise RuntimeError(

@@ -17,7 +17,7 @@ from ... import _dtype
 from ..._tensor import Tensor
 from ...ops.normalization import NativeBatchNorm
 from ...ops.padding import pad
-from .normalization import _check_dtypes, _check_eps, _update_running, batch_norm
+from .normalization import _check_dtypes, _check_eps, _normalized_shape, _update_running, batch_norm
 from .pooling import avg_pool2d
 
 __all__ = ["instance_norm", "local_response_norm", "rms_norm"]
@@ -74,7 +74,7 @@ def rms_norm(
     >>> F.rms_norm(ember.tensor([[3.0, 4.0]]), (2,), eps=0.0)
     tensor([[0.8485, 1.1314]])
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(int(s) for s in normalized_shape)
+    shape = _normalized_shape(normalized_shape)
     nd = len(shape)
     if tuple(input.shape[input.ndim - nd:]) != shape or input.ndim < nd:
         raise RuntimeError(

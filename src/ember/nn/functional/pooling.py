@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence, Union
 
+import numpy as np
+
 from ..._tensor import Tensor
 from ...ops.conv import Geometry, geometry
 from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale, pool_output_size
@@ -18,6 +20,7 @@ from ...ops.resample_modes import (
     UpsampleBicubic2D, UpsampleNearest3D, UpsampleNearestExact1D, UpsampleNearestExact2D, UpsampleNearestExact3D,
     UpsampleTrilinear3D, cubic_plan, nearest_exact_plan,
 )
+from ...ops.resample_separable import separable_interpolate
 from ...ops.resample import (
     AdaptiveAvgPool2D, UpsampleBilinear2D, UpsampleLinear1D, UpsampleNearest1D, UpsampleNearest2D, adaptive_avg_plan,
     linear_plan, nearest_plan,
@@ -196,7 +199,14 @@ def _adaptive_size(input: Tensor, output_size: OptionalSize, nd: int, fn: str) -
     return out
 
 
-def _adaptive_input(input: Tensor, fn: str) -> tuple[Tensor, bool]:
+def _output_size_fits(input: Tensor, output_size: OptionalSize) -> None:
+    """torch's F.adaptive_*_pool{2,3}d check: a sequence output_size needs an input with more dims."""
+    if not (output_size is None or isinstance(output_size, int)) and input.ndim <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+
+
+def _adaptive_input(input: Tensor, output_size: OptionalSize, fn: str) -> tuple[Tensor, bool]:
+    _output_size_fits(input, output_size)
     if input.ndim not in (3, 4):
         raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
@@ -209,7 +219,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OptionalSize) -> Tensor:
     >>> F.adaptive_avg_pool2d(ember.ones(2, 3, 7, 9), (2, 4)).shape
     (2, 3, 2, 4)
     """
-    x, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_avg_pool2d")
     out = _adaptive_size(x, output_size, 2, "adaptive_avg_pool2d")
     plans = tuple(None if m == n else adaptive_avg_plan(n, m) for n, m in zip(x._data.shape[2:], out))
     y = AdaptiveAvgPool2D.apply(x, plans)
@@ -227,7 +237,7 @@ def adaptive_max_pool2d(
 ) -> Union[Tensor, tuple[Tensor, Tensor]]:
     """y[n, c, i, j] = max over the bins of adaptive_avg_pool2d; with return_indices also the
     flat index h W + w of each maximum. The gradient goes to the maximum (first on ties)."""
-    x, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_max_pool2d")
     out = _adaptive_size(x, output_size, 2, "adaptive_max_pool2d")
     values, indices = AdaptiveMaxPool2D.apply(x, out)
     if unbatched:
@@ -310,7 +320,6 @@ def interpolate(
             raise ValueError(
                 "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"
             )
-        raise NotImplementedError("interpolate: antialias=True is not implemented in ember")
     if mode in _LINEAR_DIMS and input.ndim != _LINEAR_DIMS[mode] + 2:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_DIMS[mode] + 2}D input")
     out, scales = _output_and_scales(input, size, scale_factor, recompute_scale_factor)
@@ -327,6 +336,8 @@ def interpolate(
             f"Input and output sizes should be greater than 0, but got input ({names.format(*spatial)}) output "
             f"({names.format(*out)})"
         )
+    if antialias or (mode in ("bilinear", "bicubic") and input._data.dtype == np.uint8):
+        return separable_interpolate(input, mode, out, scales, bool(align_corners), antialias)
     if mode == "nearest":
         plans = tuple(nearest_plan(n, o, s) for n, o, s in zip(spatial, out, scales))
     elif mode == "nearest-exact":

@@ -10,7 +10,7 @@ from typing import Optional, Sequence, Union
 from ..._tensor import Tensor
 from ...ops.pool import AdaptiveMaxPool2D, AvgPool2D, MaxPool2DWithIndices, avg_pool_scale
 from ...ops.resample import AdaptiveAvgPool2D, adaptive_avg_plan
-from .pooling import _adaptive_size, _pool_geometry, _stride
+from .pooling import _adaptive_size, _output_size_fits, _pool_geometry, _stride
 
 __all__ = ["adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d", "max_pool3d"]
 
@@ -78,7 +78,8 @@ def avg_pool3d(
     return y.squeeze(0) if unbatched else y
 
 
-def _adaptive_input(input: Tensor, fn: str, colon: str) -> tuple[Tensor, bool]:
+def _adaptive_input(input: Tensor, output_size: OptionalSize, fn: str, colon: str) -> tuple[Tensor, bool]:
+    _output_size_fits(input, output_size)
     if input.ndim not in (4, 5):
         raise RuntimeError(f"{fn}(): Expected 4D or 5D tensor, but got{colon} {list(input.shape)}")
     return (input.unsqueeze(0), True) if input.ndim == 4 else (input, False)
@@ -91,7 +92,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: OptionalSize) -> Tensor:
     >>> F.adaptive_avg_pool3d(ember.ones(1, 2, 5, 7, 3), (2, 3, 1)).shape
     (1, 2, 2, 3, 1)
     """
-    x, unbatched = _adaptive_input(input, "adaptive_avg_pool3d", "")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_avg_pool3d", "")
     out = _adaptive_size(x, output_size, 3, "adaptive_avg_pool3d")
     plans = tuple(None if m == n else adaptive_avg_plan(n, m) for n, m in zip(x.shape[2:], out))
     y = AdaptiveAvgPool2D.apply(x, plans)
@@ -103,7 +104,7 @@ def adaptive_max_pool3d(
 ) -> Union[Tensor, tuple[Tensor, Tensor]]:
     """y[n, c, t, i, j] = max over the bins of adaptive_avg_pool3d; with return_indices also the
     flat index (d H + h) W + w of each maximum."""
-    x, unbatched = _adaptive_input(input, "adaptive_max_pool3d", ":")
+    x, unbatched = _adaptive_input(input, output_size, "adaptive_max_pool3d", ":")
     out = _adaptive_size(x, output_size, 3, "adaptive_max_pool3d")
     values, indices = AdaptiveMaxPool2D.apply(x, out)
     if unbatched:

@@ -50,13 +50,13 @@ from .padding import __all__ as _padding_all
 __all__ += _padding_all
 
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
-from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .normalization import GroupNorm, LayerNorm
 from .sparse import Embedding
 
 __all__ += [
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout", "Dropout1d", "Dropout2d",
-    "Dropout3d", "Embedding",
+    "Dropout3d", "Embedding", "AlphaDropout", "FeatureAlphaDropout",
 ]
 
 from .activation_attention import MultiheadAttention, NonDynamicallyQuantizableLinear
