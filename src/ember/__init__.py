@@ -100,3 +100,8 @@ def is_floating_point(input: Tensor) -> "bool":
 
 def numel(input: Tensor) -> "int":
     return input.numel()
+
+
+from ._out import can_cast, install as _install_out  # noqa: E402  (after every function and alias)
+
+_install_out(globals())

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .. import _dtype
+from .._out import Rule, written
 from .._creation import zeros_like
 from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to, wrap_ints
 
@@ -335,15 +336,19 @@ def _check_integer_division(a: Any, b: Any, out: Any, kernel: str) -> None:
         raise RuntimeError("ZeroDivisionError: integer division by zero; convert to a float dtype to get inf or nan")
 
 
-def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
+def add(input: Any, other: Any, *, alpha: float = 1, out: Any = None) -> Any:
     """input + alpha * other, broadcasting."""
+    if out is not None:
+        return written(add, Rule.CAST, (input, other), {"alpha": alpha}, out)
     if alpha != 1:
         return _apply_scaled(AddScaled, input, other, alpha)
     return apply_binary(Add, input, other)
 
 
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
+def sub(input: Any, other: Any, *, alpha: float = 1, out: Any = None) -> Any:
     """input - alpha * other, broadcasting; a bool operand is refused, as torch refuses it."""
+    if out is not None:
+        return written(sub, Rule.CAST, (input, other), {"alpha": alpha}, out)
     if alpha != 1:
         refuse_bool(input, other)
         return _apply_scaled(SubScaled, input, other, -alpha)
@@ -408,12 +413,16 @@ def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> 
         raise as_torch_error(e, a, b) from None
 
 
-def mul(input: Any, other: Any) -> Any:
+def mul(input: Any, other: Any, *, out: Any = None) -> Any:
+    if out is not None:
+        return written(mul, Rule.CAST, (input, other), {}, out)
     return apply_binary(Mul, input, other)
 
 
-def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
+def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -> Any:
     """True division (integers give the default float dtype); rounding_mode 'floor' or 'trunc'."""
+    if out is not None:
+        return written(div, Rule.CAST, (input, other), {"rounding_mode": rounding_mode}, out)
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
