@@ -46,6 +46,8 @@ from .ops.stacking import (
 )
 from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, swapaxes, tile
 from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
+from .ops.selection import isin, kthvalue, msort, nonzero_static, unravel_index
+from .ops.selection import install_tensor_methods as _install_selection_methods
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,
@@ -65,6 +67,7 @@ from .linalg._aliases import cholesky, det, inverse, logdet, matrix_exp, matrix_
 from .linalg._aliases import install_tensor_methods as _install_linalg_methods
 
 _install_linalg_methods(Tensor)
+_install_selection_methods(Tensor)
 
 __version__ = "0.1.0"
 

@@ -186,7 +186,8 @@ FUNCTIONS = {
                "eq ne lt le gt ge logical_and logical_or logical_xor floor_divide copysign nextafter lerp "
                "addcmul addcdiv max min bitwise_and bitwise_or bitwise_xor",
     Rule.SAME: "abs neg floor ceil round trunc sign sgn frac clamp clamp_min clamp_max where nan_to_num bitwise_not",
-    Rule.SELECT: "masked_select take gather index_select amax amin mm bmm matmul mv multinomial sort topk nonzero",
+    Rule.SELECT: "masked_select take gather index_select amax amin mm bmm matmul mv multinomial sort topk nonzero "
+                 "kthvalue msort nonzero_static",
     Rule.JOIN: "cat stack hstack vstack dstack column_stack",
     Rule.REDUCE: "sum prod mean cumsum cumprod nansum",
     Rule.CREATE: "arange linspace zeros ones full empty rand randn randint eye randperm normal",
