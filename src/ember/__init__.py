@@ -48,6 +48,8 @@ from .ops.tile_repeat import fliplr, flipud, ravel, repeat_interleave, rot90, sw
 from .ops.unique import bucketize, searchsorted, unique, unique_consecutive
 from .ops.selection import isin, kthvalue, msort, nonzero_static, unravel_index
 from .ops.selection import install_tensor_methods as _install_selection_methods
+from .ops.index_reduce import index_reduce
+from .ops.index_reduce import install_tensor_methods as _install_index_reduce_methods
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,
@@ -68,6 +70,7 @@ from .linalg._aliases import install_tensor_methods as _install_linalg_methods
 
 _install_linalg_methods(Tensor)
 _install_selection_methods(Tensor)
+_install_index_reduce_methods(Tensor)
 
 __version__ = "0.1.0"
 
