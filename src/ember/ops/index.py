@@ -14,7 +14,8 @@ import numpy as np
 from .. import _dtype, _tensor
 from .._convert import checked_scalar, put_scalar
 from ..autograd.function import Function
-from .gather_scatter import ScatterAdd
+from ._topk_order import topk_indices
+from .gather_scatter import ScatterAdd, gather
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import normalize_dims, promote, sum_to
 from ._views import track, track_pieces
@@ -305,19 +306,20 @@ def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = 
 
 
 def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-    """The k largest (smallest) along dim, with their indices. A 0-d input gives its element
-    for k = 1 and also for k = 0, as torch gives it."""
+    """The k largest (smallest) along dim, with their indices: torch's indices, also among equal
+    values and with sorted=False (`topk_indices`); the values are gathered there, so the
+    gradient reaches those elements. A 0-d input gives its element for k = 1 and also for k = 0,
+    as torch gives it."""
     d = normalize_dims(dim, max(input.ndim, 1))[0]
     if input.ndim == 0:
         if k not in (0, 1):
             raise RuntimeError(f"selected index k out of range: k={k}, a 0-d tensor has one element")
         values, indices = topk(input.reshape(1), 1, 0, largest, sorted)
         return return_types["topk"](values.reshape(()), indices.reshape(()))
-    if not 0 <= k <= (input.shape[d] if input.ndim else 1):
+    if not 0 <= k <= input.shape[d]:
         raise RuntimeError(f"selected index k out of range: k={k}, size along dim {d} is {input.shape[d]}")
-    values, indices = sort(input, d, descending=largest, stable=True)
-    key = (slice(None),) * d + (slice(0, k),)
-    return return_types["topk"](values[key], indices[key])
+    indices = input._make(topk_indices(input._data, k, d, largest, sorted), False, None)
+    return return_types["topk"](gather(input, d, indices), indices)
 
 
 def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
