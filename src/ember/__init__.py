@@ -110,4 +110,4 @@ def numel(input: Tensor) -> "int":
 
 from ._out import can_cast, install as _install_out  # noqa: E402  (after every function and alias)
 
-_install_out(globals())
+_install_out(globals(), vars(special))

@@ -194,14 +194,16 @@ FUNCTIONS = {
 }
 
 
-def install(namespace: dict) -> None:
-    """Give the FUNCTIONS of `namespace` (ember's) out=; an alias (`concat` of `cat`) gets the
-    same wrapper. Internal calls and Tensor methods keep the unwrapped functions."""
+def install(namespace: dict, *aliases: dict) -> None:
+    """Give the FUNCTIONS of `namespace` (ember's) out=; an alias (`concat` of `cat`, here or in
+    a namespace of `aliases`, `special.psi` of `digamma`) gets the same wrapper. Internal calls
+    and Tensor methods keep the unwrapped functions."""
     wrappers = {}
     for rule, names in FUNCTIONS.items():
         for name in names.split():
             fn = namespace[name]
             wrappers[id(fn)] = out_variant(rule)(fn)
-    for name, value in list(namespace.items()):
-        if id(value) in wrappers and callable(value):
-            namespace[name] = wrappers[id(value)]
+    for space in (namespace, *aliases):
+        for name, value in list(space.items()):
+            if id(value) in wrappers and callable(value):
+                space[name] = wrappers[id(value)]

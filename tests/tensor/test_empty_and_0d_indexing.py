@@ -105,3 +105,11 @@ def test_masked_fill_refuses_what_torch_refuses() -> None:
 def test_embedding_needs_a_2d_weight(shape: tuple) -> None:
     with pytest.raises(RuntimeError, match="'weight' must be 2-D"):
         ember.nn.functional.embedding(ember.tensor([[0, 0], [0, 0]]), ember.randn(*shape))
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.ones(2, 3), lambda lib: (lib.ones(5, 1, 1), None)])
+def test_cat_refuses_what_is_not_a_sequence_of_tensors(make: Callable[[Any], Any]) -> None:
+    with pytest.raises(TypeError):
+        torch.cat(make(torch))
+    with pytest.raises(TypeError, match="Tensor"):
+        ember.cat(make(ember))
