@@ -311,6 +311,9 @@ def randperm(n: int, *, generator: Optional[_random.Generator] = None, dtype: Op
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Normal samples; mean and std may be tensors (elementwise) or numbers with `size`."""
+    if size is not None and (isinstance(mean, _tensor.Tensor) or isinstance(std, _tensor.Tensor)):
+        raise TypeError("normal(): size is taken only with a number mean and std; a tensor mean or std "
+                        "gives the shape itself: drop size, or pass numbers")
     check_normal_std(std)
     m = mean._data if isinstance(mean, _tensor.Tensor) else mean
     s = std._data if isinstance(std, _tensor.Tensor) else std

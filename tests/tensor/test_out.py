@@ -163,3 +163,12 @@ def test_calls_without_out_reach_the_function_itself() -> None:
     """Tensor methods and operators keep the unwrapped functions; ember.add takes out itself."""
     assert ember.Tensor.__add__ is ember.ops.add and ember.add is ember.ops.add
     assert ember.cat.__wrapped__ is ember.ops.cat and ember.concat is ember.cat
+
+
+def test_normal_takes_size_only_with_numbers_as_torch() -> None:
+    with pytest.raises(TypeError):
+        torch.normal(torch.ones(3), 0, -1)
+    with pytest.raises(TypeError, match="size is taken only with a number mean and std"):
+        ember.normal(ember.ones(3), 0, -1)
+    out = ember.empty(0, dtype=ember.float64)
+    assert ember.normal(1.6, 0.3, (2, 3), device="cpu", out=out) is out and out.shape == (2, 3)
