@@ -67,9 +67,14 @@ def out_variant(rule: Rule) -> Callable[[Callable], Callable]:
 
 def written(fn: Callable, rule: Rule, args: tuple, kwargs: dict, out: Any) -> Any:
     """`fn(*args, **kwargs)` written into `out` (a Tensor, or a tuple for several results)."""
+    from ._tensor import Tensor
+
     name = fn.__name__
     inputs = _tensors(args, kwargs)
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    for t in outs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(t).__name__}")
     _check_grad(name, inputs + list(outs))
     for t in outs:
         _check_overlap(t, inputs, rule)
@@ -92,7 +97,7 @@ def _tensors(args: tuple, kwargs: dict) -> list:
     """The tensor arguments, including those inside a list or tuple argument (cat's)."""
     from ._tensor import Tensor
 
-    found = []
+    found: list = []
     for a in list(args) + list(kwargs.values()):
         for item in a if isinstance(a, (list, tuple)) else (a,):
             if isinstance(item, Tensor):

@@ -172,3 +172,10 @@ def test_normal_takes_size_only_with_numbers_as_torch() -> None:
         ember.normal(ember.ones(3), 0, -1)
     out = ember.empty(0, dtype=ember.float64)
     assert ember.normal(1.6, 0.3, (2, 3), device="cpu", out=out) is out and out.shape == (2, 3)
+
+
+def test_out_must_be_a_tensor() -> None:
+    with pytest.raises(TypeError):
+        torch.exp(torch.ones(2), out=np.empty(2))
+    with pytest.raises(TypeError, match="argument 'out' must be Tensor, not ndarray"):
+        ember.exp(ember.ones(2), out=np.empty(2))
