@@ -59,6 +59,10 @@ from .ops.storage_inplace import resize_as_, zero_
 from .ops.hash import hash_tensor
 from ._creation_layout import empty_permuted, empty_strided, randint_like, scalar_tensor
 from .ops.padding import constant_pad_nd
+from .ops.selection import isin, kthvalue, msort, nonzero_static, unravel_index
+from .ops.selection import install_tensor_methods as _install_selection_methods
+from .ops.index_reduce import index_reduce
+from .ops.index_reduce import install_tensor_methods as _install_index_reduce_methods
 from .ops import (
     acos, acosh, addcdiv, addcmul, aminmax, asin, asinh, atan, atan2, atanh, bincount, bitwise_left_shift,
     bitwise_right_shift, clamp_max, clamp_min, copysign, cosh, count_nonzero, cummax, cummin, deg2rad, diff, digamma,
@@ -94,6 +98,8 @@ _install_linalg_methods(Tensor)
 from ._tensor_binops import install as _install_binop_methods
 
 _install_binop_methods(Tensor)
+_install_selection_methods(Tensor)
+_install_index_reduce_methods(Tensor)
 
 __version__ = "0.1.0"
 
@@ -129,3 +135,8 @@ def is_floating_point(input: Tensor) -> "bool":
 
 def numel(input: Tensor) -> "int":
     return input.numel()
+
+
+from ._out import can_cast, install as _install_out  # noqa: E402  (after every function and alias)
+
+_install_out(globals(), vars(special))

@@ -175,6 +175,11 @@ def checked_number(value: Any, dtype: _dtype.dtype) -> Any:
     element skips that check and gives inf; ember refuses there too)."""
     if isinstance(value, _tensor.Tensor):
         value = value.item()
+    if isinstance(value, complex):  # torch keeps a complex number's real part only when imag is 0
+        if value.imag:
+            raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow: {value} has an "
+                               "imaginary part, and ember has no complex dtypes; pass its .real")
+        value = value.real
     if dtype._kind == _dtype._INT:
         low, high = _range(dtype, isinstance(value, (float, np.floating)))
         if not low <= value <= high:

@@ -162,6 +162,8 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Optional[_dtype.dtype] 
     if steps < 0:
         raise RuntimeError(f"number of steps must be non-negative, got {steps}")
     dtype = _dtype.get_default_dtype() if dtype is None else as_dtype(dtype)
+    if dtype.name == "bool":
+        raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
     first, last = checked_scalar(start, dtype), checked_scalar(end, dtype)
     if steps <= 1:
         return _new(np.full(steps, first), requires_grad, device)
@@ -307,8 +309,11 @@ def randperm(n: int, *, generator: Optional[_random.Generator] = None, dtype: Op
     return _new(_gen(generator).permutation(n).astype(d.numpy), False, device)
 
 
-def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None) -> _tensor.Tensor:
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None, requires_grad: bool = False) -> _tensor.Tensor:
     """Normal samples; mean and std may be tensors (elementwise) or numbers with `size`."""
+    if size is not None and (isinstance(mean, _tensor.Tensor) or isinstance(std, _tensor.Tensor)):
+        raise TypeError("normal(): size is taken only with a number mean and std; a tensor mean or std "
+                        "gives the shape itself: drop size, or pass numbers")
     check_normal_std(std)
     m = mean._data if isinstance(mean, _tensor.Tensor) else mean
     s = std._data if isinstance(std, _tensor.Tensor) else std
@@ -318,7 +323,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Optional[Sequence[int]] = None
     if d.kind != "f":
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_dtype.torch_name(_dtype.from_numpy(d))}\'')
     data = _gen(generator).normal(m, s, size=shape).astype(d)
-    return _new(data, False)
+    return _new(data, requires_grad, device)
 
 
 def rand_like(input: _tensor.Tensor, *, generator: Optional[_random.Generator] = None, dtype: Optional[_dtype.dtype] = None, device: Any = None) -> _tensor.Tensor:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .ops import arithmetic, bitwise, compare, cumulative, histogram, nan_reductions, order_statistics as order, pointwise, unary
 from .ops import special_functions as special, trigonometric as trig
+from .ops import shape
 from .ops.inplace import _inplace
 
 if TYPE_CHECKING:
@@ -160,3 +161,5 @@ for _alias, _name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arc
 ElementwiseMethods.polygamma_ = _inplace_method(special.polygamma, first=True)  # type: ignore[attr-defined]
 for _name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not"):
     setattr(ElementwiseMethods, _name + "_", _inplace_method(getattr(compare, _name)))
+ElementwiseMethods.tril_ = _inplace_method(shape.tril)  # type: ignore[attr-defined]
+ElementwiseMethods.triu_ = _inplace_method(shape.triu)  # type: ignore[attr-defined]

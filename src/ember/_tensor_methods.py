@@ -296,6 +296,10 @@ class TensorMethods(ShapeIndexMethods):
         return ops.uniform_(self, a, b, generator=generator)
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Optional[Generator] = None) -> Tensor:
         return ops.normal_(self, mean, std, generator=generator)
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Optional[Generator] = None) -> Tensor:
+        from ._sampling import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
     def exp_(self) -> Tensor: return ops.exp_(self)
     def relu_(self) -> Tensor: return ops.relu_(self)
     def tanh_(self) -> Tensor: return ops.tanh_(self)

@@ -19,6 +19,7 @@ import numpy as np
 from ..autograd.function import Function
 from .. import _dtype
 from .._convert import checked_scalar
+from .._out import Rule, written
 from .._creation import zeros_like
 from .div_rounding import DivFloor, DivTrunc, check_integer_division
 from ._util import apply_binary, as_torch_error, float_operands, half_opmath, is_tensor, opmath, promote, sum_to, wrap_ints
@@ -331,15 +332,19 @@ class FloorDivide(Function):
         raise RuntimeError("derivative for floor_divide is not implemented")
 
 
-def add(input: Any, other: Any, *, alpha: float = 1) -> Any:
+def add(input: Any, other: Any, *, alpha: float = 1, out: Any = None) -> Any:
     """input + alpha * other, broadcasting."""
+    if out is not None:
+        return written(add, Rule.CAST, (input, other), {"alpha": alpha}, out)
     if alpha != 1:
         return _apply_scaled(AddScaled, input, other, alpha)
     return apply_binary(Add, input, other)
 
 
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Any:
+def sub(input: Any, other: Any, *, alpha: float = 1, out: Any = None) -> Any:
     """input - alpha * other, broadcasting; a bool operand is refused, as torch refuses it."""
+    if out is not None:
+        return written(sub, Rule.CAST, (input, other), {"alpha": alpha}, out)
     if alpha != 1:
         refuse_bool(input, other)
         return _apply_scaled(SubScaled, input, other, -alpha)
@@ -410,13 +415,17 @@ def _apply_scaled(fn: type[AddScaled], input: Any, other: Any, alpha: float) -> 
         return fn.apply(*wrap_ints(a, b), alpha=alpha)
 
 
-def mul(input: Any, other: Any) -> Any:
+def mul(input: Any, other: Any, *, out: Any = None) -> Any:
+    if out is not None:
+        return written(mul, Rule.CAST, (input, other), {}, out)
     return apply_binary(Mul, input, other)
 
 
-def div(input: Any, other: Any, *, rounding_mode: Any = None) -> Any:
+def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -> Any:
     """True division (integers give the default float dtype); rounding_mode 'floor' or 'trunc'
     rounds the quotient in the operands' dtype (`div_rounding`: its derivative is zero)."""
+    if out is not None:
+        return written(div, Rule.CAST, (input, other), {"rounding_mode": rounding_mode}, out)
     if rounding_mode is None:
         return apply_binary(Div, *float_operands(input, other))
     if rounding_mode == "floor":

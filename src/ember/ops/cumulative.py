@@ -116,12 +116,20 @@ def exclusive_cumprod(x: Any, dim: int) -> Any:
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
     """Cumulative sum along dim (bools and integers in int64), in `dtype` if given (`in_dtype`)."""
+    _refuse_bool(dtype, "cumsum")
     return in_dtype(lambda x: Cumsum.apply(x, normalize_dims(dim, x.ndim)[0]), input, dtype)
 
 
 def cumprod(input: Any, dim: int, *, dtype: Optional[_dtype.dtype] = None) -> Any:
     """Cumulative product along dim (bools and integers in int64), in `dtype` if given."""
+    _refuse_bool(dtype, "cumprod")
     return in_dtype(lambda x: Cumprod.apply(x, normalize_dims(dim, x.ndim)[0]), input, dtype)
+
+
+def _refuse_bool(dtype: Any, name: str) -> None:
+    """torch has no bool kernel for the cumulative sum and product (`dtype=` or a bool out=)."""
+    if dtype is not None and dtype.name == "bool":
+        raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
 
 
 def in_dtype(reduce: Callable[[Any], Any], input: Any, dtype: Any) -> Any:

@@ -119,6 +119,8 @@ class ScatterWithReduce(Function):
 def gather(input: Any, dim: int, index: Any) -> Any:
     """out[i][j] = input[i][index[i][j]] (dim=1); index has input's number of dims and is no
     larger in the others."""
+    if index._data.size == 0:  # torch checks nothing of an empty index, not even its dtype
+        return input.reshape(-1)[:0].reshape(index._data.shape)
     d = _check_scatter_gather("gather", input, dim, index)
     if input.ndim == 0 or index.ndim == 0:  # torch reads a 0-d tensor here as one element
         return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index._data.shape)

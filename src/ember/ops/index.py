@@ -15,7 +15,8 @@ import numpy as np
 from .. import _dtype, _tensor
 from .._convert import checked_scalar, put_scalar
 from ..autograd.function import Function
-from .gather_scatter import ScatterAdd
+from ._topk_order import topk_indices
+from .gather_scatter import ScatterAdd, gather
 from ._index_key import Advanced, add_at, is_advanced, read, to_key, torch_index_error, write
 from ._util import normalize_dims, promote, sum_to
 from ._views import track, track_pieces
@@ -238,7 +239,13 @@ def getitem(input: Any, key: Any) -> Any:
 
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
-    d = normalize_dims(dim, input.ndim)[0]
+    """input's slices along dim at the int32/int64 indices in the vector index; a 0-d input takes
+    one index, 0, and stays 0-d, as in torch."""
+    d = normalize_dims(dim, max(input.ndim, 1))[0]
+    if input.ndim == 0:
+        if index.numel() != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+        return index_select(input.reshape(1), 0, index.reshape(1)).reshape(())
     if index.dtype.name not in ("int32", "int64"):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
@@ -254,6 +261,9 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     if mask.dtype.name != "bool":
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
     if isinstance(value, _tensor.Tensor):
+        if value.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s); pass value.squeeze() or a number")
         return MaskedFillTensor.apply(input, mask, value.to(input.dtype))
     return MaskedFill.apply(input, mask, checked_scalar(value, input.dtype))
 
@@ -305,12 +315,20 @@ def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = 
 
 
 def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
-    if not 0 <= k <= (input.shape[d] if input.ndim else 1):
+    """The k largest (smallest) along dim, with their indices: torch's indices, also among equal
+    values and with sorted=False (`topk_indices`); the values are gathered there, so the
+    gradient reaches those elements. A 0-d input gives its element for k = 1 and also for k = 0,
+    as torch gives it."""
+    d = normalize_dims(dim, max(input.ndim, 1))[0]
+    if input.ndim == 0:
+        if k not in (0, 1):
+            raise RuntimeError(f"selected index k out of range: k={k}, a 0-d tensor has one element")
+        values, indices = topk(input.reshape(1), 1, 0, largest, sorted)
+        return return_types["topk"](values.reshape(()), indices.reshape(()))
+    if not 0 <= k <= input.shape[d]:
         raise RuntimeError(f"selected index k out of range: k={k}, size along dim {d} is {input.shape[d]}")
-    values, indices = sort(input, d, descending=largest, stable=True)
-    key = (slice(None),) * d + (slice(0, k),)
-    return return_types["topk"](values[key], indices[key])
+    indices = input._make(topk_indices(input._data, k, d, largest, sorted), False, None)
+    return return_types["topk"](gather(input, d, indices), indices)
 
 
 def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:

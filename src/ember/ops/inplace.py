@@ -21,7 +21,7 @@ from . import arithmetic, compare, unary
 from ._views import in_multi_view, leaf_base, rebase
 from ._index_key import add_at, index_put_key, is_advanced, read, to_key, torch_index_error, write
 from .gather_scatter import scatter, scatter_add
-from .index import IndexPut, IndexPutAccumulate, masked_fill
+from .index import IndexPut, IndexPutAccumulate, MaskedFillTensor, masked_fill
 from .scatter_reduce import scatter_reduce
 from .join import Split, Unbind
 
@@ -221,7 +221,7 @@ def fill_(t: Any, value: Any) -> Any:
 def copy_(t: Any, src: Any) -> Any:
     """t <- src (broadcast, cast to t's dtype); the gradient goes to src."""
     s = _raw(src)
-    return _inplace(t, lambda x, y: masked_fill(x, _everywhere(x), y.to(x.dtype)), src,
+    return _inplace(t, lambda x, y: MaskedFillTensor.apply(x, _everywhere(x), y.to(x.dtype)), src,
                     fast=lambda a: np.copyto(a, s, casting="unsafe"))
 
 

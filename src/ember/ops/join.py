@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import normalize_dims
 from .shape import _dim
@@ -106,10 +106,15 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
     """The tensors joined along dim. As in torch, an empty 1-d tensor beside others is skipped
     (`out = tensor([]); out = cat([out, x])`); its dtype still takes part in the promotion, and
     it receives no gradient (torch gives it an empty one)."""
+    if isinstance(tensors, _tensor.Tensor):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor; "
+                        "wrap it: cat([t])")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
+        if not isinstance(t, _tensor.Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     tensors = _common_dtype(tensors)

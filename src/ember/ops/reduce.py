@@ -141,12 +141,13 @@ class Extremum(Function):
 
     _array_forward = True
     _nan_takes_gradient = False
+    _name = "max"
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim, largest):
         fn = np.max if largest else np.min
         if x.size == 0:
-            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0.")
+            _check_empty_reduction(x, axes, cls._name)
         out = np.asarray(fn(x, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim, ctx.nan_takes_gradient = axes, keepdim, cls._nan_takes_gradient
@@ -171,14 +172,28 @@ class MaxAll(Extremum):
 class MinAll(Extremum):
     backward_name = "MinBackward1"
     _nan_takes_gradient = True
+    _name = "min"
+
+
+def _check_empty_reduction(x: np.ndarray, axes: Any, name: str) -> None:
+    """torch reduces an empty tensor only along non-empty dims: over all of it is a RuntimeError,
+    along an empty dim an IndexError."""
+    if axes is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    for d in axes:
+        if x.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 class Amax(Extremum):
     backward_name = "AmaxBackward0"
+    _name = "amax"
 
 
 class Amin(Extremum):
     backward_name = "AminBackward0"
+    _name = "amin"
 
 
 class ExtremumDim(Function):

@@ -388,11 +388,19 @@ def roll(input: Any, shifts: Shape, dims: Any = None) -> Any:
 
 
 def tril(input: Any, diagonal: int = 0) -> Any:
+    _check_matrices(input, "tril")
     return Tril.apply(input, diagonal, False)
 
 
 def triu(input: Any, diagonal: int = 0) -> Any:
+    _check_matrices(input, "triu")
     return Triu.apply(input, diagonal, True)
+
+
+def _check_matrices(input: Any, name: str) -> None:
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape "
+                           f"{list(input.shape)}; add one with unsqueeze(0)")
 
 
 def cast(input: Any, dtype: _dtype.dtype) -> Any:

@@ -54,6 +54,8 @@ def embedding(
         raise NotImplementedError(
             "embedding(sparse=True): ember has no sparse tensors, so gradients are always dense; use sparse=False"
         )
+    if weight.ndim != 2:
+        raise RuntimeError(f"'weight' must be 2-D, got shape {list(weight.shape)}: (num_embeddings, embedding_dim)")
     num = weight._data.shape[0]
     if padding_idx is None:
         padding_idx = -1
