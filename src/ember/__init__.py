@@ -65,6 +65,10 @@ from .linalg._aliases import cholesky, det, inverse, logdet, matrix_exp, matrix_
 from .linalg._aliases import install_tensor_methods as _install_linalg_methods
 
 _install_linalg_methods(Tensor)
+from .linalg._top_level import *  # noqa: F401,F403  (torch.lu, torch.cov, ...)
+from .linalg._top_level import install_tensor_methods as _install_top_level_methods
+
+_install_top_level_methods(Tensor)
 
 __version__ = "0.1.0"
 

@@ -23,6 +23,7 @@ EMBER: dict[str, Callable[..., Any]] = {
     **{f"linalg.{name}": getattr(L, name) for name in L.__all__ if name != "LinAlgError"},
     "det": ember.det, "inverse": ember.inverse, "cholesky": ember.cholesky, "logdet": ember.logdet,
     "pinverse": ember.pinverse, "svd": ember.svd, "qr": ember.qr, "matrix_exp": ember.matrix_exp, "norm": ember.norm,
+    "cov": ember.cov, "corrcoef": ember.corrcoef,
 }
 # variants whose op is a lambda on torch's function
 EMBER_VARIANTS = {
