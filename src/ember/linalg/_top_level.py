@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from ..ops.covariance import corrcoef, cov
+from ._triangular import cholesky_inverse, cholesky_solve, triangular_solve
 
-__all__ = ["corrcoef", "cov"]
+__all__ = ["cholesky_inverse", "cholesky_solve", "corrcoef", "cov", "triangular_solve"]
 
-_TENSOR_METHODS = {"cov": cov, "corrcoef": corrcoef}
+_TENSOR_METHODS = {
+    "cov": cov, "corrcoef": corrcoef, "cholesky_inverse": cholesky_inverse, "cholesky_solve": cholesky_solve,
+    "triangular_solve": triangular_solve,
+}
 
 
 def install_tensor_methods(cls: type) -> None:
