@@ -25,7 +25,8 @@ EMBER: dict[str, Callable[..., Any]] = {
     "det": ember.det, "inverse": ember.inverse, "cholesky": ember.cholesky, "logdet": ember.logdet,
     "pinverse": ember.pinverse, "svd": ember.svd, "qr": ember.qr, "matrix_exp": ember.matrix_exp, "norm": ember.norm,
     "cov": ember.cov, "corrcoef": ember.corrcoef, "triangular_solve": ember.triangular_solve,
-    "cholesky_solve": ember.cholesky_solve, "cholesky_inverse": ember.cholesky_inverse,
+    "cholesky_solve": ember.cholesky_solve, "cholesky_inverse": ember.cholesky_inverse, "lu": ember.lu,
+    "lu_unpack": ember.lu_unpack, "lu_solve": ember.lu_solve,
 }
 # variants whose op is a lambda on torch's function
 EMBER_VARIANTS = {
