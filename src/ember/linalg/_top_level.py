@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from ..ops.covariance import corrcoef, cov
+from ..ops.pairwise_distance import cdist, pdist
 from ._lu import lu_unpack, torch_lu as lu, torch_lu_solve as lu_solve
 from ._triangular import cholesky_inverse, cholesky_solve, triangular_solve
 
-__all__ = ["cholesky_inverse", "cholesky_solve", "corrcoef", "cov", "lu", "lu_solve", "lu_unpack", "triangular_solve"]
+__all__ = [
+    "cdist", "cholesky_inverse", "cholesky_solve", "corrcoef", "cov", "lu", "lu_solve", "lu_unpack", "pdist",
+    "triangular_solve",
+]
 
 _TENSOR_METHODS = {
     "cov": cov, "corrcoef": corrcoef, "cholesky_inverse": cholesky_inverse, "cholesky_solve": cholesky_solve,
