@@ -26,7 +26,7 @@ EMBER: dict[str, Callable[..., Any]] = {
     "pinverse": ember.pinverse, "svd": ember.svd, "qr": ember.qr, "matrix_exp": ember.matrix_exp, "norm": ember.norm,
     "cov": ember.cov, "corrcoef": ember.corrcoef, "triangular_solve": ember.triangular_solve,
     "cholesky_solve": ember.cholesky_solve, "cholesky_inverse": ember.cholesky_inverse, "lu": ember.lu,
-    "lu_unpack": ember.lu_unpack, "lu_solve": ember.lu_solve,
+    "lu_unpack": ember.lu_unpack, "lu_solve": ember.lu_solve, "renorm": ember.renorm,
 }
 # variants whose op is a lambda on torch's function
 EMBER_VARIANTS = {
