@@ -29,11 +29,25 @@ def vector_norm(x: Any, ord: float = 2, dim: Dim = None, keepdim: bool = False, 
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     if dtype is not None:
         x = x.to(dtype)
+    if math.isinf(ord) and 0 in tuple(x.shape):
+        _check_identity(x, ord, dim)
     if x.ndim == 0:  # a scalar is a vector of one; dim 0 or -1 names it
         normalize_dims(dim, 0)
         return Norm.apply(x.reshape(1), float(ord), None, False).reshape(())
     axes = None if dim is None or dim == () else normalize_dims(dim, x.ndim)
     return Norm.apply(x, float(ord), axes, keepdim)
+
+
+def _check_identity(x: Any, ord: float, dim: Dim) -> None:
+    """max and min have no identity: the inf-norms of an empty reduction are torch's error."""
+    name = f"linalg.vector_norm cannot compute the {ord} norm on"
+    if dim is None or dim == ():
+        raise RuntimeError(f"{name} an empty tensor because the operation does not have an identity")
+    for d in (dim,) if isinstance(dim, int) else dim:
+        if x.shape[d] == 0:
+            raise RuntimeError(
+                f"{name} the dimension {d}because this dimension is empty and the operation does not have an identity"
+            )
 
 
 _MATRIX_ORDS = ("fro", "nuc", 2, -2, 1, -1, math.inf, -math.inf)
@@ -57,12 +71,24 @@ def matrix_norm(
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in ("nuc", 2, -2):
         s = svdvals(A.movedim((d0, d1), (-2, -1)))
-        out = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        out = s.sum(-1) if ord == "nuc" else _extreme(s, -1, False, ord > 0)
         return _keep(out, (d0, d1)) if keepdim else out
     across, along = (d0, d1) if abs(ord) == 1 else (d1, d0)
     sums = A.abs().sum(across, keepdim=True)
-    out = sums.amax(along, keepdim=True) if ord > 0 else sums.amin(along, keepdim=True)
+    if not keepdim and sums.shape[along] == 0 and ord < 0:  # torch names the dim after dropping `across`
+        raise IndexError(f"amin(): Expected reduction dim {along - (across < along)} to have non-zero size.")
+    out = _extreme(sums, along, True, ord > 0)
     return out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+
+
+def _extreme(x: Any, dim: int, keepdim: bool, largest: bool) -> Any:
+    """amax or amin over dim; over an empty dim the largest is 0 (torch's matrix norms of an
+    empty matrix) and the smallest is torch's IndexError."""
+    if x.shape[dim] == 0:
+        if not largest:
+            raise IndexError(f"amin(): Expected reduction dim {dim} to have non-zero size.")
+        return x.sum(dim, keepdim=keepdim)
+    return x.amax(dim, keepdim=keepdim) if largest else x.amin(dim, keepdim=keepdim)
 
 
 def _keep(out: Any, dims: tuple[int, int]) -> Any:
