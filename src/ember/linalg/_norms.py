@@ -112,3 +112,37 @@ def norm(A: Any, ord: Any = None, dim: Dim = None, keepdim: bool = False, *, dty
     if A.ndim == 1:
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
     raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.ndim}D.")
+
+
+_COND_ORDS = (None, "fro", "nuc", 2, -2, 1, -1, math.inf, -math.inf)
+
+
+def cond(A: Any, p: Union[str, float, None] = None) -> Any:
+    """The condition number ||A||_p ||A^-1||_p; for p = None or +-2 the ratio of the extreme
+    singular values (sigma_max / sigma_min, or its inverse for -2), defined for rectangular A.
+    For the other orders a singular (or nan) A has condition number inf; an empty A has 0."""
+    if A.ndim < 2:
+        if isinstance(p, str):  # torch's string orders check the shape first, in their own words
+            raise RuntimeError(f"linalg.cond(ord={p}): The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if p not in _COND_ORDS and not isinstance(p, str):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if p not in (None, 2, -2) and A.shape[-1] != A.shape[-2]:
+        name = p if isinstance(p, str) else ("inf" if p == math.inf else "-inf" if p == -math.inf else int(p))
+        raise RuntimeError(
+            f"linalg.cond(ord={name}): A must be batches of square matrices, but they are {A.shape[-2]} by "
+            f"{A.shape[-1]} matrices"
+        )
+    if p not in _COND_ORDS:
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if not A.numel():
+        return ops.zeros_like(A).sum((-2, -1))
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        big, small = s[..., 0], s[..., -1]
+        return small / big if p == -2 else big / small
+    from ._solvers import inv_ex
+
+    inverse, info = inv_ex(A)
+    inverse = ops.where((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf, inverse)
+    return ops.nan_to_num(matrix_norm(A, p) * matrix_norm(inverse, p), math.inf, math.inf, -math.inf)
