@@ -17,7 +17,7 @@ import numpy as np
 
 from .._creation import tensor
 from .._dtype import torch_name
-from ._triangular import _check_float
+from ._triangular import _check_b_fits, _check_float, _check_same_dtype
 
 linalg_ldl_factor = namedtuple("linalg_ldl_factor", ["LD", "pivots"])
 linalg_ldl_factor_ex = namedtuple("linalg_ldl_factor_ex", ["LD", "pivots", "info"])
@@ -166,21 +166,13 @@ def ldl_solve(LD: Any, pivots: Any, B: Any, *, hermitian: bool = False) -> Any:
         raise RuntimeError(f"{name}: The input tensor LD must have at least 2 dimensions.")
     if B.ndim < 2:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(B.ndim, 1)}, {max(B.ndim, 1) - 1}], but got -2)")
-    if LD.shape[-1] != B.shape[-2]:
-        raise RuntimeError(
-            f"Incompatible matrix sizes for {name}: each A matrix is {LD.shape[-2]} by {LD.shape[-1]} but each b matrix "
-            f"is {B.shape[-2]} by {B.shape[-1]}"
-        )
+    _check_b_fits(name, LD, B)
     if tuple(pivots.shape) != tuple(LD.shape[:-1]):
         raise RuntimeError(
             f"{name}: Expected LD.shape[:-1] and pivots.shape to be the same, but got pivots with shape "
             f"{list(pivots.shape)} instead"
         )
-    if B.dtype != LD.dtype:
-        raise RuntimeError(
-            f"Expected b and A to have the same dtype, but found b of type {torch_name(B.dtype)} and A of type "
-            f"{torch_name(LD.dtype)} instead."
-        )
+    _check_same_dtype(B, LD)
     _check_float("ldl_solve", LD)
     batch = np.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
     n = LD.shape[-1]

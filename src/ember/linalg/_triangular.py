@@ -20,6 +20,23 @@ def _check_float(kernel: str, *tensors: Any) -> None:
             raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{torch_name(t.dtype)}\'')
 
 
+def _check_b_fits(name: str, A: Any, b: Any) -> None:
+    """torch's message when b's rows are not A's columns (the older solves)."""
+    if A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for {name}: each A matrix is {A.shape[-2]} by {A.shape[-1]} "
+            f"but each b matrix is {b.shape[-2]} by {b.shape[-1]}"
+        )
+
+
+def _check_same_dtype(b: Any, A: Any) -> None:
+    if b.dtype != A.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {torch_name(b.dtype)} and A of type "
+            f"{torch_name(A.dtype)} instead."
+        )
+
+
 def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Any:
     """X with A X = B (left) or X A = B, A upper or lower triangular (only that triangle is read;
     its diagonal is taken as ones when unitriangular); batch dimensions broadcast."""
@@ -49,11 +66,7 @@ def triangular_solve(
             f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has {b.ndim} dimensions instead"
         )
     check_matrix("torch.triangular_solve", A, floating=False)
-    if A.shape[-1] != b.shape[-2]:
-        raise RuntimeError(
-            f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by {A.shape[-1]} "
-            f"but each b matrix is {b.shape[-2]} by {b.shape[-1]}"
-        )
+    _check_b_fits("triangular_solve", A, b)
     _check_float("triangular_solve", A, b)
     X = SolveTriangular.apply(A.mT if transpose else A, b, upper != transpose, unitriangular)
     return triangular_solve_result(X, A.clone())
@@ -69,16 +82,8 @@ def cholesky_solve(input: Any, input2: Any, upper: bool = False) -> Any:
         raise RuntimeError(
             f"A must be batches of square matrices, but they are {input2.shape[-2]} by {input2.shape[-1]} matrices"
         )
-    if input2.shape[-1] != input.shape[-2]:
-        raise RuntimeError(
-            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {input2.shape[-2]} by {input2.shape[-1]} "
-            f"but each b matrix is {input.shape[-2]} by {input.shape[-1]}"
-        )
-    if input.dtype != input2.dtype:
-        raise RuntimeError(
-            f"Expected b and A to have the same dtype, but found b of type {torch_name(input.dtype)} and A of type "
-            f"{torch_name(input2.dtype)} instead."
-        )
+    _check_b_fits("cholesky_solve", input2, input)
+    _check_same_dtype(input, input2)
     _check_float("cholesky_solve", input)
     return CholeskySolve.apply(input, input2, upper)
 
