@@ -104,7 +104,7 @@ def pinv(A: Any, rcond: Any = None, hermitian: bool = False, *, atol: Any = None
     if rcond is not None:
         rtol = rcond
     if not A.numel():  # torch returns an empty A^T shape before looking at atol and rtol
-        return zeros(tuple(A.shape[:-2]) + (A.shape[-1], A.shape[-2]), dtype=A.dtype)
+        return A.mT.clone()
     return Pinv.apply(A, _number(atol), _number(rtol), hermitian)
 
 
