@@ -100,6 +100,10 @@ from ._tensor_binops import install as _install_binop_methods
 _install_binop_methods(Tensor)
 _install_selection_methods(Tensor)
 _install_index_reduce_methods(Tensor)
+from .linalg._top_level import *  # noqa: F401,F403  (torch.lu, torch.cov, ...)
+from .linalg._top_level import install_tensor_methods as _install_top_level_methods
+
+_install_top_level_methods(Tensor)
 
 __version__ = "0.1.0"
 

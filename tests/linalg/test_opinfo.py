@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from torch.testing._internal.common_methods_invocations import op_db
+from torch.testing._internal.opinfo import core as opinfo_core
 
 import ember
 from ember import autograd
@@ -23,6 +24,9 @@ EMBER: dict[str, Callable[..., Any]] = {
     **{f"linalg.{name}": getattr(L, name) for name in L.__all__ if name != "LinAlgError"},
     "det": ember.det, "inverse": ember.inverse, "cholesky": ember.cholesky, "logdet": ember.logdet,
     "pinverse": ember.pinverse, "svd": ember.svd, "qr": ember.qr, "matrix_exp": ember.matrix_exp, "norm": ember.norm,
+    "cov": ember.cov, "corrcoef": ember.corrcoef, "triangular_solve": ember.triangular_solve,
+    "cholesky_solve": ember.cholesky_solve, "cholesky_inverse": ember.cholesky_inverse, "lu": ember.lu,
+    "lu_unpack": ember.lu_unpack, "lu_solve": ember.lu_solve, "renorm": ember.renorm,
 }
 # variants whose op is a lambda on torch's function
 EMBER_VARIANTS = {
@@ -46,10 +50,23 @@ def _substitute(x: Any, new: dict[int, Any]) -> Any:
     return new.get(id(x), x)
 
 
+def _triangular_unit_diagonal(op: Callable, *args: Any, upper: bool = False, idx: int = 0, **kwargs: Any) -> Any:
+    """ember's gradcheck_wrapper_triangular_input_real_positive_diagonal (torch's calls torch
+    functions): args[idx] with ones on its diagonal, then its upper or lower triangle."""
+    arg = args[idx]
+    arg = arg - ember.diag_embed(arg.diagonal(0, -2, -1)) + ember.eye(arg.shape[-1], dtype=arg.dtype)
+    arg = arg.triu() if upper else arg.tril()
+    return op(*args[:idx], arg, *args[idx + 1 :], upper, **kwargs)
+
+
+EMBER_WRAPPERS = {opinfo_core.gradcheck_wrapper_triangular_input_real_positive_diagonal: _triangular_unit_diagonal}
+
+
 def _call(op: Any, fn: Callable, sample: Any, args: tuple, wrapped: bool) -> Any:
     """fn on the sample (its gradcheck wrapper first, as torch's gradient tests call it)."""
     input, rest, kwargs = args
-    out = op.gradcheck_wrapper(fn, input, *rest, **kwargs) if wrapped else fn(input, *rest, **kwargs)
+    wrapper = EMBER_WRAPPERS.get(op.gradcheck_wrapper, op.gradcheck_wrapper) if fn is not op.op else op.gradcheck_wrapper
+    out = wrapper(fn, input, *rest, **kwargs) if wrapped else fn(input, *rest, **kwargs)
     return sample.output_process_fn_grad(out)
 
 

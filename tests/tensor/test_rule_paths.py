@@ -142,6 +142,12 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "MatrixExp": lambda t: ember.linalg.matrix_exp(t(2, 3, 3)),
     "Pinv": lambda t: ember.linalg.pinv(t(4, 3)),
     "Lstsq": lambda t: ember.linalg.lstsq(t(4, 3), t(4, 2)).solution,
+    "SolveTriangular": lambda t: ember.linalg.solve_triangular(t(2, 3, 3) + 4 * ember.eye(3), t(3, 2), upper=True),
+    "LUFactor": lambda t: (ember.linalg.lu_factor(t(2, 3, 3)).LU, ember.linalg.lu(t(3, 4)), ember.linalg.lu(t(4, 2))),
+    "LpDistance": lambda t: [ember.cdist(t(2, 3, 4), t(5, 4), p=p) for p in (0.5, 1.0, 2.0, 3.0, float("inf"))],
+    "EuclideanDist": lambda t: ember.cdist(t(3, 4), t(5, 4), compute_mode="use_mm_for_euclid_dist"),
+    "_PdistNamed": lambda t: F.pdist(t(4, 3)),
+    "CholeskySolve": lambda t: ember.cholesky_solve(t(2, 3, 2), ember.linalg.cholesky(_spd(t(3, 3)))),
     "Mv": lambda t: ember.mv(t(3, 4), t(4)),
     # conv
     "Convolution": lambda t: F.conv2d(t(2, 3, 5, 5), t(4, 3, 3, 3), t(4), padding=1),

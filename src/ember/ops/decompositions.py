@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._linalg_checks import diag_embed, diagonal, not_positive_definite
+from ._linalg_checks import LinAlgError, diag_embed, diagonal, not_positive_definite
 from .solve import solve
 
 
@@ -117,6 +117,22 @@ class Eigh(Function):
         return V @ inner @ V.mT, None
 
 
+def _svd(A: np.ndarray, full_matrices: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NumPy's SVD with torch's (MKL's) answer to non-finite input: a matrix holding a nan does
+    not converge (LinAlgError); one holding only infinities has nan singular values and vectors."""
+    infinite = ~np.isfinite(A).all((-2, -1))
+    if not infinite.any():
+        return np.linalg.svd(A, full_matrices=full_matrices)
+    nan = np.isnan(A).any((-2, -1)).reshape(-1)
+    if nan.any():
+        prefix = f"(Batch element {int(nan.argmax())}): " if A.ndim > 2 else ""
+        raise LinAlgError(
+            f"linalg.svd: {prefix}The algorithm failed to converge because the input matrix contained non-finite values."
+        )
+    U, S, Vh = np.linalg.svd(np.where(infinite[..., None, None], 0, A), full_matrices=full_matrices)
+    return tuple(np.where(infinite.reshape(infinite.shape + (1,) * (x.ndim - A.ndim + 2)), np.nan, x) for x in (U, S, Vh))
+
+
 class SVD(Function):
     """A = U diag(S) Vh (k = min(m, n) singular values);  with J = skew(U^T gU), K = skew(V^T gV):
     dA = U [(J S_j + S_i K) / (S_j^2 - S_i^2) + diag(gS)] Vh
@@ -128,7 +144,7 @@ class SVD(Function):
 
     @staticmethod
     def forward(ctx, A, full_matrices):
-        U, S, Vh = np.linalg.svd(A, full_matrices=full_matrices)
+        U, S, Vh = _svd(A, full_matrices)
         ctx.save_for_backward(U, S, Vh)
         ctx.set_materialize_grads(False)
         return U, S, Vh

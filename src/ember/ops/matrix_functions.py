@@ -13,10 +13,11 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._linalg_checks import eye_like
+from ._matrix_exp_taylor import expm
 
 
 class MatrixExp(Function):
-    """exp(A) = sum A^k / k!;  dA = exp([[A^T, g], [0, A^T]])[:n, n:]."""
+    """exp(A) = sum A^k / k! (torch's Taylor approximants, `_matrix_exp_taylor.py`);  dA = exp([[A^T, g], [0, A^T]])[:n, n:]."""
 
     _array_forward = True
     backward_name = "LinalgMatrixExpBackward0"
@@ -24,7 +25,8 @@ class MatrixExp(Function):
     @staticmethod
     def forward(ctx, A):
         ctx.save_for_backward(A)
-        return _expm(A) if A.shape[-1] else A.copy()
+        n = A.shape[-1]
+        return expm(A) if n > 1 else np.exp(A) if n else A.copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,35 +42,6 @@ class MatrixExp(Function):
 
 def matrix_exp(A: Any) -> Any:
     return MatrixExp.apply(A)
-
-
-# Higham's degree-13 Pade approximant of exp (SIAM J. Matrix Anal. Appl. 26(4), 2005), accurate
-# to double precision for 1-norms up to THETA_13; larger matrices are scaled by 2^-s first and
-# the result squared s times.
-_PADE_13 = (
-    64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0, 129060195264000.0,
-    10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0, 1.0,
-)
-_THETA_13 = 5.371920351148152
-
-
-def _expm(A: np.ndarray) -> np.ndarray:
-    """exp of each matrix by scaling and squaring the [13/13] Pade approximant."""
-    a = A.astype(np.float64) if A.dtype != np.float64 else A
-    norm = np.abs(a).sum(-2).max(-1)
-    s = np.maximum(0, np.ceil(np.log2(np.maximum(norm, 1e-300) / _THETA_13))).astype(int)
-    a = a / (2.0 ** s)[..., None, None]
-    b = _PADE_13
-    eye = np.eye(a.shape[-1])
-    a2 = a @ a
-    a4 = a2 @ a2
-    a6 = a4 @ a2
-    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
-    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-    r = np.linalg.solve(v - u, v + u)
-    for i in range(int(s.max(initial=0))):
-        r = np.where((i < s)[..., None, None], r @ r, r)
-    return r.astype(A.dtype, copy=False)
 
 
 class Pinv(Function):

@@ -269,14 +269,15 @@ class Norm(Function):
             dx = x.sign() * hit / hit.sum(axes, keepdim=True)
         elif p == 1:
             dx = x.sign()
-        elif p == 2:
+        elif p == 2:  # x / n masked at n = 0: its second derivative there is nan, as torch's
             dx = (x / n).where(n != 0, 0.0)
         elif p < 1:  # torch's grouping, so that a second derivative rounds as torch's does
             scaled = (x.sign() * x.abs() ** (p - 1)).where(x != 0, 0.0)
             return scaled * g * n ** (1 - p), None, None, None
-        else:
+        else:  # 1 / n^(p-1) only where n != 0: no branch holds 0/0, so higher derivatives are 0 there
             scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
-            return scaled * (g / n ** (p - 1)).where(n != 0, 0.0), None, None, None
+            nonzero = n != 0
+            return scaled * (g / n.where(nonzero, 1.0) ** (p - 1)).where(nonzero, 0.0), None, None, None
         return g * dx, None, None, None
 
 

@@ -7,6 +7,7 @@ from .activation import (
     elu, gelu, hardtanh, leaky_relu, log_softmax, mish, relu, relu6, selu, sigmoid, silu, softmax, softplus, tanh,
 )
 from .linear import bilinear, linear
+from ...ops.pairwise_distance import pdist
 from .distance import (
     cosine_embedding_loss, cosine_similarity, margin_ranking_loss, normalize, pairwise_distance, triplet_margin_loss,
 )
