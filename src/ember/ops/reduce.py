@@ -16,6 +16,7 @@ from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import Dim, add_reduce, normalize_dims, opmath
 from .cumulative import exclusive_cumprod, in_dtype
+from .pnorm import p_norm, p_norm_backward
 
 
 def _return_type(name: str) -> type:
@@ -214,9 +215,10 @@ class MinDim(ExtremumDim):
 
 
 class Norm(Function):
-    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0);
-    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum; p = 0: the
-    count of nonzero x_i, with no gradient (as torch's)."""
+    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0,
+    and for p < 2 where x_i = 0); p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient
+    of that extremum; p = 0: the count of nonzero x_i, with no gradient (as torch's). Other p than
+    0, 1, 2, ±inf: `ops.pnorm`, torch's summation order and libm's pow."""
 
     _array_forward = True
     backward_name = "LinalgVectorNormBackward0"
@@ -235,7 +237,7 @@ class Norm(Function):
         elif p == 1:
             out = np.sum(a, axis=axes, keepdims=keepdim)
         else:
-            out = np.sum(a**p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+            out = p_norm(x, p, axes, keepdim)
         out = np.asarray(out)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
@@ -256,7 +258,7 @@ class Norm(Function):
         elif p == 2:
             dx = (x / n).where(n != 0, 0.0)
         else:
-            dx = (x * x.abs() ** (p - 2) / n ** (p - 1)).where(n != 0, 0.0)
+            return p_norm_backward(x, n, g, p), None, None, None
         return g * dx, None, None, None
 
 
