@@ -4,6 +4,7 @@ contract, torch's zero handling, the size-1 shortcut, float32, gradcheck and gra
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -107,3 +108,22 @@ def test_gradcheck_and_gradgradcheck(p: float) -> None:
     x = ember.tensor(RNG.uniform(0.5, 2.0, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4)), requires_grad=True)
     assert gradcheck(lambda t: ember.linalg.vector_norm(t, p, 1), (x,))
     assert gradgradcheck(lambda t: ember.linalg.vector_norm(t, p, 1), (x,))
+
+
+@pytest.mark.parametrize("p", [-1.5, -1, math.inf, -math.inf, 3.0, 0.5])
+@pytest.mark.parametrize(("shape", "dim"), [((0,), None), ((0, 3), None), ((0, 3), 0), ((0, 3), (0, 1)), ((3, 0), (0,)),
+                                            ((0, 3), 1), ((0, 3), -2), ((2, 0, 3), (0, 2))])
+def test_empty_inputs_and_dims_as_torch(p: float, shape: tuple, dim: Any) -> None:
+    """A norm without an identity (p < 0, ±inf) over nothing raises torch's error; else the
+    result is torch's (0 for p > 0, empty where no dimension is reduced to nothing)."""
+    for t_fn, e_fn in ((torch.linalg.vector_norm, ember.linalg.vector_norm), (torch.norm, ember.norm)):
+        try:
+            expected = t_fn(torch.zeros(shape, dtype=torch.float64), p, dim)
+        except RuntimeError as error:
+            with pytest.raises(RuntimeError) as raised:
+                e_fn(ember.zeros(shape, dtype=ember.float64), p, dim)
+            assert str(raised.value) == str(error)
+            continue
+        got = e_fn(ember.zeros(shape, dtype=ember.float64), p, dim)
+        assert tuple(got.shape) == tuple(expected.shape)
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())

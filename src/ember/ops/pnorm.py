@@ -17,6 +17,7 @@ sum into per-thread chunks; ember keeps one running sum, so there the last bits 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
@@ -34,14 +35,30 @@ def p_norm(x: np.ndarray, p: float, axes: Optional[tuple[int, ...]], keepdim: bo
     acc_type = np.result_type(x.dtype, np.float32)
     order = acc_type.type(p)
     kept = [i for i in range(x.ndim) if i not in reduced]
-    terms = np.transpose(np.abs(x), kept + list(reduced)).reshape([x.shape[i] for i in kept] + [-1])
+    length = math.prod(x.shape[i] for i in reduced)
+    terms = np.transpose(np.abs(x), kept + list(reduced)).reshape([x.shape[i] for i in kept] + [length])
     with np.errstate(divide="ignore", over="ignore"):
         powers = np.float_power(terms, order).astype(acc_type)
-        total = np.cumsum(powers, axis=-1)[..., -1] if powers.shape[-1] else powers.sum(-1)
+        total = np.cumsum(powers, axis=-1)[..., -1] if length else powers.sum(-1)
         out = np.float_power(total, acc_type.type(1) / order).astype(x.dtype)
     if keepdim:
         out = out.reshape([1 if i in reduced else n for i, n in enumerate(x.shape)])
     return np.asarray(out)
+
+
+def check_identity(shape: tuple[int, ...], ord: float, dim: Any) -> None:
+    """torch's RuntimeError for a norm without an identity (ord < 0 or ±inf: a min or max) over
+    an empty tensor (dim None or empty) or an empty dimension named in `dim` (as given)."""
+    if not (ord < 0 or math.isinf(ord)):
+        return
+    dims = () if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims and 0 in shape:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
+                           "operation does not have an identity")
+    for d in dims:
+        if shape[d] == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension {d}because this "
+                               "dimension is empty and the operation does not have an identity")
 
 
 def p_norm_backward(x: Any, norm: Any, grad: Any, p: float) -> Any:

@@ -16,7 +16,7 @@ from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import Dim, add_reduce, normalize_dims, opmath
 from .cumulative import exclusive_cumprod, in_dtype
-from .pnorm import p_norm, p_norm_backward
+from .pnorm import check_identity, p_norm, p_norm_backward
 
 
 def _return_type(name: str) -> type:
@@ -375,4 +375,6 @@ def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> 
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
-    return Norm.apply(input, p, _axes(input, dim), keepdim)
+    axes = _axes(input, dim)
+    check_identity(input.shape, p, dim)
+    return Norm.apply(input, p, axes, keepdim)
