@@ -48,6 +48,16 @@ def test_clip_grad_norm_as_torch(norm_type: Any, max_norm: float, dtype: str, rt
     assert clipped == (not np.array_equal(_grads(e)[0], _grads(_params(ember, dtype))[0]))
 
 
+@pytest.mark.parametrize("norm_type", [3.0, 0.5, 1.5, -1.0, 4.0])
+def test_clip_grad_norm_general_p_is_torchs_bit_for_bit(norm_type: float) -> None:
+    """The total norm of a general p is torch's vector_norm of the per-tensor vector_norms, whose
+    float64 value ember reproduces exactly (`ops.pnorm`)."""
+    for seed in range(10):
+        e, t = _params(ember, seed=seed), _params(torch, seed=seed)
+        e_total = clip_grad_norm_(e, 1.0, norm_type=norm_type)
+        assert e_total.item() == torch.nn.utils.clip_grad_norm_(t, 1.0, norm_type=norm_type).item()
+
+
 def test_clip_grad_norm_scales_to_max_norm() -> None:
     params = _params(ember, scale=10.0)
     before = clip_grad_norm_(params, 1.0).item()

@@ -15,6 +15,7 @@ from .. import ops
 from .._dtype import torch_name
 from ..ops._linalg_checks import check_matrix
 from ..ops._util import normalize_dims
+from ..ops.pnorm import check_identity
 from ..ops.reduce import Norm
 from ._decompositions import svdvals
 
@@ -35,6 +36,7 @@ def vector_norm(x: Any, ord: float = 2, dim: Dim = None, keepdim: bool = False, 
         normalize_dims(dim, 0)
         return Norm.apply(x.reshape(1), float(ord), None, False).reshape(())
     axes = None if dim is None or dim == () else normalize_dims(dim, x.ndim)
+    check_identity(x.shape, ord, dim)
     return Norm.apply(x, float(ord), axes, keepdim)
 
 

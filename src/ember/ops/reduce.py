@@ -16,6 +16,7 @@ from .. import _dtype, _tensor
 from ..autograd.function import Function
 from ._util import Dim, add_reduce, normalize_dims, opmath
 from .cumulative import exclusive_cumprod, in_dtype
+from .pnorm import check_identity, p_norm, p_norm_backward
 
 
 def _return_type(name: str) -> type:
@@ -229,10 +230,10 @@ class MinDim(ExtremumDim):
 
 
 class Norm(Function):
-    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0;
-    for p < 1, 0 where x_i is 0, with sign(x_i) |x_i|^(p-1) ||x||^(1-p) grouped as torch groups it);
-    p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient of that extremum; p = 0: the
-    count of nonzero x_i, with no gradient (as torch's)."""
+    """||x||_p = (sum |x_i|^p)^(1/p);  d/dx_i = x_i |x_i|^(p-2) / ||x||^(p-1) (0 where the norm is 0,
+    and for p < 2 where x_i = 0); p = inf: max |x_i|, p = -inf: min |x_i|, each with the gradient
+    of that extremum; p = 0: the count of nonzero x_i, with no gradient (as torch's). Other p than
+    0, 1, 2, ±inf: `ops.pnorm`, torch's summation order and libm's pow."""
 
     _array_forward = True
     backward_name = "LinalgVectorNormBackward0"
@@ -251,7 +252,7 @@ class Norm(Function):
         elif p == 1:
             out = np.sum(a, axis=axes, keepdims=keepdim)
         else:
-            out = np.sum(a**p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+            out = p_norm(x, p, axes, keepdim)
         out = np.asarray(out)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
@@ -271,13 +272,8 @@ class Norm(Function):
             dx = x.sign()
         elif p == 2:  # x / n masked at n = 0: its second derivative there is nan, as torch's
             dx = (x / n).where(n != 0, 0.0)
-        elif p < 1:  # torch's grouping, so that a second derivative rounds as torch's does
-            scaled = (x.sign() * x.abs() ** (p - 1)).where(x != 0, 0.0)
-            return scaled * g * n ** (1 - p), None, None, None
-        else:  # 1 / n^(p-1) only where n != 0: no branch holds 0/0, so higher derivatives are 0 there
-            scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
-            nonzero = n != 0
-            return scaled * (g / n.where(nonzero, 1.0) ** (p - 1)).where(nonzero, 0.0), None, None, None
+        else:
+            return p_norm_backward(x, n, g, p), None, None, None
         return g * dx, None, None, None
 
 
@@ -394,4 +390,6 @@ def norm(input: Any, p: Any = "fro", dim: Dim = None, keepdim: bool = False) -> 
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {input.dtype}")
     p = 2 if p in ("fro", None) else float(p)
-    return Norm.apply(input, p, _axes(input, dim), keepdim)
+    axes = _axes(input, dim)
+    check_identity(input.shape, p, dim)
+    return Norm.apply(input, p, axes, keepdim)

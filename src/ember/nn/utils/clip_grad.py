@@ -10,6 +10,7 @@ from typing import Iterable, Union
 import numpy as np
 
 from ..._tensor import Tensor
+from ...ops.pnorm import p_norm
 
 TensorOrTensors = Union[Tensor, Iterable[Tensor]]
 
@@ -34,7 +35,7 @@ def _vector_norm(x: np.ndarray, p: float) -> np.ndarray:
         return a.sum()
     if p == 2:
         return np.sqrt(np.dot(a, a))
-    return (a**p).sum() ** (1.0 / p)
+    return p_norm(a, p, None, False)
 
 
 def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
