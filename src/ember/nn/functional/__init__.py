@@ -38,3 +38,4 @@ from .margin_loss import (
     triplet_margin_with_distance_loss,
 )
 from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss
+from .linear_cross_entropy import linear_cross_entropy
