@@ -289,6 +289,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
         F.nll_loss(t(5, 4), ember.tensor(_TARGET), reduction="none"),
     ),
     "XLogX": lambda t: F.kl_div(t(3, 4), t.unit(3, 4), reduction="batchmean"),
+    "CtcLoss": lambda t: F.ctc_loss(t(6, 2, 4).log_softmax(2), ember.tensor([[1, 2, 2], [3, 0, 0]]), [6, 5], [3, 1], reduction="none"),
     "ClampedNorm": lambda t: F.cosine_similarity(t(3, 4), t(3, 4)),
     # layers
     "Linear": lambda t: F.linear(t(3, 4), t(5, 4), t(5)),

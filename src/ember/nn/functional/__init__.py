@@ -40,3 +40,4 @@ from .margin_loss import (
 from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss
 from .linear_cross_entropy import linear_cross_entropy
 from .multi_head_attention import multi_head_attention_forward
+from .ctc import ctc_loss

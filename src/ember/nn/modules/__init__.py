@@ -123,3 +123,7 @@ __all__ += ["ParameterDict", "ParameterList"]
 from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions
 
 __all__ += ["LinearCrossEntropyLoss", "LinearCrossEntropyOptions"]
+
+from .ctc_loss import CTCLoss
+
+__all__ += ["CTCLoss"]
