@@ -57,3 +57,29 @@ def test_graph_matches_torch(name: str) -> None:
     ours = GRAPHS[name](ember.nn.functional, _inputs(ember))
     assert structure(ours.grad_fn) == structure(theirs.grad_fn)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_linear_transpose_node_is_tensor_t() -> None:
+    """F.linear's own 2-D transpose node (no dimension bookkeeping) against Tensor.t(): the same
+    view, node name and gradient, and the same version counter (an in-place change of the
+    weight after the forward is caught at backward when the input's gradient needs the weight,
+    and not otherwise, as in torch)."""
+    from ember.ops.linear import WeightT
+
+    w = ember.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    fast, reference = WeightT.apply(w), w.t()
+    np.testing.assert_array_equal(fast.detach().numpy(), reference.detach().numpy())
+    assert fast.grad_fn.name() == reference.grad_fn.name() == "TBackward0"
+    upstream = ember.tensor(np.arange(6.0).reshape(3, 2))
+    (g_fast,) = ember.autograd.grad((fast * upstream).sum(), w)
+    (g_ref,) = ember.autograd.grad((reference * upstream).sum(), w)
+    np.testing.assert_array_equal(g_fast.numpy(), g_ref.numpy())
+    for lib, weight in ((torch, torch.tensor(w.detach().numpy(), requires_grad=True)), (ember, w)):
+        x = lib.ones(4, 3, dtype=lib.float64, requires_grad=True)
+        only_weight = lib.nn.functional.linear(x.detach(), weight)
+        both = lib.nn.functional.linear(x, weight)
+        with lib.no_grad():
+            weight.mul_(2.0)
+        only_weight.sum().backward()
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            both.sum().backward()

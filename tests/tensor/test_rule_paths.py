@@ -297,6 +297,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     # layers
     "LinearAddmm": lambda t: (F.linear(t(3, 4), t(5, 4), t(5)), F.linear(t(2, 3, 4), t(5, 4), t(5))),
     "LinearMm": lambda t: F.linear(t(3, 4), t(5, 4)),
+    "WeightT": lambda t: F.linear(t(3, 4), t(5, 4), t(5)),
     "UnsafeView": lambda t: F.linear(t(2, 3, 4), t(5, 4)),
     "SqueezeLast": lambda t: F.linear(t(4), t(5, 4)),
     "NativeBatchNorm": lambda t: F.batch_norm(t(4, 3, 5), None, None, t(3), t(3), training=True),

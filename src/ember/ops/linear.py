@@ -16,12 +16,38 @@ from ._util import sum_to
 from .shape import Reshape
 
 
+def _save(ctx, x, wt, need_x: bool, need_wt: bool) -> None:
+    """Keep only what the gradients asked for need, as torch does: X for dWt, Wt for dX (so an
+    in-place change of the weight after the forward is an error only when dX needs it)."""
+    ctx.save_for_backward(x if need_wt else None, wt if need_x else None)
+
+
 def _mm_grads(ctx, grad, need_x: bool, need_wt: bool) -> tuple:
     """d(x @ wt): dx = dY wt^T,  d(wt) = X^T dY, computed as (dY^T X)^T (W's layout)."""
     x, wt = ctx.saved_tensors
     dx = grad @ wt.mT if need_x else None
     dwt = (grad.mT @ x).mT if need_wt else None
     return dx, dwt
+
+
+class WeightT(Function):
+    """W^T of the 2-D weight, a view (TBackward0, as `Tensor.t()` records it);  dW = dY^T.
+    `t()` itself goes through the general permutation; this is its 2-D case without the
+    dimension bookkeeping, on the path of every linear layer."""
+
+    _array_forward = True
+    _is_view = True
+    backward_name = "TBackward0"
+
+    @staticmethod
+    def forward(ctx, w):
+        return w.T
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.mT
+
+    backward_arrays = backward
 
 
 class LinearAddmm(Function):
@@ -33,7 +59,8 @@ class LinearAddmm(Function):
 
     @staticmethod
     def forward(ctx, bias, x, wt):
-        ctx.save_for_backward(x, wt)
+        if ctx.needs_input_grad:  # empty when no graph is recorded
+            _save(ctx, x, wt, *ctx.needs_input_grad[1:])
         ctx.bias_shape = bias.shape
         out = x @ wt
         out += bias
@@ -56,7 +83,8 @@ class LinearMm(Function):
 
     @staticmethod
     def forward(ctx, x, wt):
-        ctx.save_for_backward(x, wt)
+        if ctx.needs_input_grad:  # empty when no graph is recorded
+            _save(ctx, x, wt, *ctx.needs_input_grad)
         return x @ wt
 
     @staticmethod
@@ -83,7 +111,7 @@ class SqueezeLast(Reshape):
 def affine(input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> Tensor:
     """input W^T + b for a checked input (*, in), W (out, in), b (out,) or None, through the
     nodes torch records (see `nn.functional.linear`)."""
-    wt = weight.t()
+    wt = WeightT.apply(weight)
     if input.ndim == 2:
         return LinearMm.apply(input, wt) if bias is None else LinearAddmm.apply(bias, input, wt)
     shape = input._data.shape[:-1] + (wt._data.shape[1],)
