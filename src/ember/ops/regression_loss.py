@@ -57,6 +57,17 @@ class MseLoss(Function):
     backward_arrays = backward
 
 
+def _clipped_grads(ctx: Any, grad: Any, choose: Any) -> tuple:
+    """The input gradients of smooth-l1 and Huber: with (limit, outer, inner) = ctx.slopes, the
+    slope is -outer below -limit, outer above limit and inner * (x - y) between; `choose` is
+    `where` on Tensors (the reference rule) or np.where on arrays."""
+    x, y = ctx.saved_tensors
+    limit, outer, inner = ctx.slopes
+    diff = x - y
+    slope = choose(diff < -limit, -outer, choose(diff > limit, outer, inner * diff))
+    return (*_input_grads(ctx, slope * grad), None, None)
+
+
 class SmoothL1Loss(Function):
     """With z = |x - y|: l = 0.5 z^2 / beta where z < beta, else z - 0.5 beta (beta > 0);
     dl/dx = norm * grad * ((x - y) / beta where z < beta, else sign(x - y)),  dl/dy = -dl/dx."""
@@ -66,48 +77,31 @@ class SmoothL1Loss(Function):
     @staticmethod
     def forward(ctx, x, y, reduction, beta):
         ctx.save_for_backward(x, y)
-        ctx.reduction, ctx.n, ctx.beta = reduction, x.size, beta
+        ctx.reduction, ctx.n = reduction, x.size
+        norm = _norm(ctx)
+        ctx.slopes = (beta, norm, norm / beta)
         z = np.abs(x - y)
         return _reduce(np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        diff, norm, beta = x - y, _norm(ctx), ctx.beta
-        slope = where(diff < -beta, -norm, where(diff > beta, norm, norm * diff / beta))
-        return (*_input_grads(ctx, slope * grad), None, None)
+        return _clipped_grads(ctx, grad, where)
 
     @staticmethod
     def backward_arrays(ctx, grad):
-        x, y = ctx.saved_tensors
-        diff, norm, beta = x - y, _norm(ctx), ctx.beta
-        slope = np.where(diff < -beta, -norm, np.where(diff > beta, norm, norm * diff / beta)).astype(x.dtype, copy=False)
-        return (*_input_grads(ctx, slope * grad), None, None)
+        return _clipped_grads(ctx, grad, np.where)
 
 
-class HuberLoss(Function):
+class HuberLoss(SmoothL1Loss):
     """With z = |x - y|: l = 0.5 z^2 where z < delta, else delta (z - 0.5 delta);
-    dl/dx = norm * grad * (x - y clamped to [-delta, delta]),  dl/dy = -dl/dx."""
-
-    _array_forward = True
+    dl/dx = norm * grad * (x - y clamped to [-delta, delta]),  dl/dy = -dl/dx (smooth-l1's rule
+    with its slopes: delta outside, 1 inside)."""
 
     @staticmethod
     def forward(ctx, x, y, reduction, delta):
         ctx.save_for_backward(x, y)
-        ctx.reduction, ctx.n, ctx.delta = reduction, x.size, delta
+        ctx.reduction, ctx.n = reduction, x.size
+        norm = _norm(ctx)
+        ctx.slopes = (delta, norm * delta, norm)
         z = np.abs(x - y)
         return _reduce(np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        diff, norm, delta = x - y, _norm(ctx), ctx.delta
-        slope = where(diff < -delta, -norm * delta, where(diff > delta, norm * delta, norm * diff))
-        return (*_input_grads(ctx, slope * grad), None, None)
-
-    @staticmethod
-    def backward_arrays(ctx, grad):
-        x, y = ctx.saved_tensors
-        diff, norm, delta = x - y, _norm(ctx), ctx.delta
-        slope = np.where(diff < -delta, -norm * delta, np.where(diff > delta, norm * delta, norm * diff))
-        return (*_input_grads(ctx, slope.astype(x.dtype, copy=False) * grad), None, None)
