@@ -43,6 +43,12 @@ def _hooked_linear(x: ember.Tensor) -> ember.Tensor:
     return layer(x)
 
 
+def _bce_input_gradient(x: ember.Tensor, target: ember.Tensor) -> ember.Tensor:
+    """The input gradient of binary cross-entropy as a differentiable graph (its own node)."""
+    loss = F.binary_cross_entropy(x, target, weight=ember.tensor(np.full(4, 0.5)))
+    return autograd.grad(loss, x, create_graph=True)[0]
+
+
 class Leaves:
     """Makes the random float64 leaves (requires_grad) of one program, and remembers them."""
 
@@ -278,6 +284,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "LogSigmoid": lambda t: F.logsigmoid(t(3, 4)),
     # losses, distances
     "BinaryCrossEntropy": lambda t: F.binary_cross_entropy(t.unit(3, 4), t.unit(3, 4), weight=ember.tensor(np.full(4, 0.5))),
+    "BinaryCrossEntropyGrad": lambda t: _bce_input_gradient(t.unit(3, 4), t.unit(3, 4)),
     "BinaryCrossEntropyWithLogits": lambda t: F.binary_cross_entropy_with_logits(t(3, 4), t.unit(3, 4), pos_weight=ember.tensor(np.full(4, 1.5))),
     "CrossEntropy": lambda t: (
         F.cross_entropy(t(5, 4), ember.tensor(_TARGET)),

@@ -25,6 +25,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._util import sum_to
 from .unary import softplus
 
 _BCE_EPSILON = float(np.float32(1e-12))
@@ -242,11 +243,43 @@ class BinaryCrossEntropy(Function):
         x, t, w = ctx.saved_tensors
         dx = dt = None
         if ctx.needs_input_grad[0]:
-            dx = _finish(ctx, grad * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON), w)
+            dx = BinaryCrossEntropyGrad.apply(grad, x, t, w, ctx.n)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore"):
                 dt = _finish(ctx, grad * ((-x).log1p() - x.log()), w)
         return dx, dt, None, None
+
+
+class BinaryCrossEntropyGrad(Function):
+    """Binary cross-entropy's input gradient g = grad (x - t) / max(x (1 - x), eps) w / n as a
+    node of its own, so that its derivatives are torch's (with eps' = 1e-12 in double):
+    d/dgrad = (x - t) / ((x + eps') (1 - x + eps')) w / n,  d/dt = -grad w / max(x (1 - x), eps) / n,
+    d/dx = (x^2 - 2 x t + t) / ((x + eps')^2 (1 - x + eps')^2) grad w / n."""
+
+    _array_forward = True
+    backward_name = "BinaryCrossEntropyBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, x, t, w, n):
+        ctx.save_for_backward(grad, x, t, w)
+        ctx.n = n
+        dx = grad * (x - t) / np.maximum(x * (1 - x), _BCE_EPSILON)
+        return _finish(ctx, dx, w)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x, t, w = ctx.saved_tensors
+        need_grad, need_x, need_t = ctx.needs_input_grad[:3]
+        denominator = (x * (1 - x)).clamp(min=_BCE_EPSILON)
+        d_grad = d_x = d_t = None
+        if need_grad:
+            d_grad = sum_to(_finish(ctx, (x - t) / ((x + 1e-12) * (1 - x + 1e-12)) * gg, w), grad.shape)
+        if need_x:
+            curvature = (x * x - 2 * x * t + t) / ((x + 1e-12).pow(2) * (1 - x + 1e-12).pow(2))
+            d_x = _finish(ctx, curvature * (gg * grad), w)
+        if need_t:
+            d_t = _finish(ctx, -(gg * grad) / denominator, w)
+        return d_grad, d_x, d_t, None, None
 
 
 class BinaryCrossEntropyWithLogits(Function):
