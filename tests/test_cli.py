@@ -102,7 +102,7 @@ def test_graph_falls_back_to_html_without_dot(tmp_path, capsys, monkeypatch):
 
 TENSOR_GRAPH_LABELS = (
     "0.weight", "(4, 2)", "0.bias", "(4)", "2.weight", "(1, 4)", "2.bias", "(1)",
-    "AccumulateGrad", "TanhBackward0", "MeanBackward0",
+    "AccumulateGrad", "TanhBackward0", "MseLossBackward0",
 )
 
 

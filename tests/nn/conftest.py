@@ -117,3 +117,15 @@ def grad_leaves(value: Any) -> list:
     if isinstance(value, dict):
         return [t for v in value.values() for t in grad_leaves(v)]
     return []
+
+
+def assert_same_error(call: Callable[[Any], Any], ember_spelling: Callable[[str], str] = lambda s: s) -> None:
+    """`call(torch)` raises; `call(ember)` must raise the same type with the same message
+    (`ember_spelling` maps torch's message where ember names a type its own way)."""
+    import pytest
+
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(theirs.type) as ours:
+        call(ember)
+    assert str(ours.value) == ember_spelling(str(theirs.value))

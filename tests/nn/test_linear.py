@@ -135,12 +135,14 @@ def test_bilinear_gradcheck_and_gradgradcheck() -> None:
     assert gradgradcheck(F.bilinear, args)
 
 
-def test_linear_is_one_node_and_skips_unneeded_gradients() -> None:
+def test_linear_is_torchs_addmm_node_and_skips_unneeded_gradients() -> None:
     x = ember.ones(2, 3)
     w = ember.ones(4, 3, requires_grad=True)
     out = F.linear(x, w, ember.ones(4))
-    assert type(out.grad_fn).__name__ == "LinearBackward0"
-    assert [n for n, _ in out.grad_fn.next_functions] == [None, w.grad_fn or w._accumulator(), None]
+    assert type(out.grad_fn).__name__ == "AddmmBackward0"
+    bias_edge, x_edge, (transpose, _) = out.grad_fn.next_functions
+    assert bias_edge == (None, 0) and x_edge == (None, 0) and transpose.name() == "TBackward0"
+    assert [n for n, _ in transpose.next_functions] == [w._accumulator()]
     out.sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), np.full((4, 3), 2.0, np.float32))
     assert x.grad is None

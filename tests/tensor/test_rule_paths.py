@@ -43,6 +43,12 @@ def _hooked_linear(x: ember.Tensor) -> ember.Tensor:
     return layer(x)
 
 
+def _bce_input_gradient(x: ember.Tensor, target: ember.Tensor) -> ember.Tensor:
+    """The input gradient of binary cross-entropy as a differentiable graph (its own node)."""
+    loss = F.binary_cross_entropy(x, target, weight=ember.tensor(np.full(4, 0.5)))
+    return autograd.grad(loss, x, create_graph=True)[0]
+
+
 class Leaves:
     """Makes the random float64 leaves (requires_grad) of one program, and remembers them."""
 
@@ -292,6 +298,7 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "LogSigmoid": lambda t: F.logsigmoid(t(3, 4)),
     # losses, distances
     "BinaryCrossEntropy": lambda t: F.binary_cross_entropy(t.unit(3, 4), t.unit(3, 4), weight=ember.tensor(np.full(4, 0.5))),
+    "BinaryCrossEntropyGrad": lambda t: _bce_input_gradient(t.unit(3, 4), t.unit(3, 4)),
     "BinaryCrossEntropyWithLogits": lambda t: F.binary_cross_entropy_with_logits(t(3, 4), t.unit(3, 4), pos_weight=ember.tensor(np.full(4, 1.5))),
     "CrossEntropy": lambda t: (
         F.cross_entropy(t(5, 4), ember.tensor(_TARGET)),
@@ -303,9 +310,17 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
         F.nll_loss(t(5, 4), ember.tensor(_TARGET), reduction="none"),
     ),
     "XLogX": lambda t: F.kl_div(t(3, 4), t.unit(3, 4), reduction="batchmean"),
+    "MseLoss": lambda t: (F.mse_loss(t(3, 4), t(3, 4)), F.mse_loss(t(3, 4), t(3, 4), reduction="none")),
+    "SmoothL1Loss": lambda t: (F.smooth_l1_loss(t(3, 4), t(3, 4), beta=0.7), F.smooth_l1_loss(t(3, 4), t(3, 4), reduction="sum")),
+    "HuberLoss": lambda t: (F.huber_loss(t(3, 4), t(3, 4), delta=0.6), F.huber_loss(t(3, 4), t(3, 4), reduction="none")),
+    "CtcLoss": lambda t: F.ctc_loss(t(6, 2, 4).log_softmax(2), ember.tensor([[1, 2, 2], [3, 0, 0]]), [6, 5], [3, 1], reduction="none"),
     "ClampedNorm": lambda t: F.cosine_similarity(t(3, 4), t(3, 4)),
     # layers
-    "Linear": lambda t: F.linear(t(3, 4), t(5, 4), t(5)),
+    "LinearAddmm": lambda t: (F.linear(t(3, 4), t(5, 4), t(5)), F.linear(t(2, 3, 4), t(5, 4), t(5))),
+    "LinearMm": lambda t: F.linear(t(3, 4), t(5, 4)),
+    "WeightT": lambda t: F.linear(t(3, 4), t(5, 4), t(5)),
+    "UnsafeView": lambda t: F.linear(t(2, 3, 4), t(5, 4)),
+    "SqueezeLast": lambda t: F.linear(t(4), t(5, 4)),
     "NativeBatchNorm": lambda t: F.batch_norm(t(4, 3, 5), None, None, t(3), t(3), training=True),
     "NativeLayerNorm": lambda t: (F.layer_norm(t(3, 4, 5), (5,), t(5), t(5)), F.layer_norm(t(3, 4) + 5.0, (4,))),
     "NativeGroupNorm": lambda t: F.group_norm(t(2, 4, 3), 2, t(4), t(4)),

@@ -25,6 +25,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._util import sum_to
 from .unary import softplus
 
 _BCE_EPSILON = float(np.float32(1e-12))
@@ -206,58 +207,106 @@ class CrossEntropy(Function):
         return dx, None, None, None, None, None
 
 
+def _reduce_elementwise(ctx: Any, loss: np.ndarray, reduction: str) -> np.ndarray:
+    """An elementwise loss reduced inside its node, as torch's fused losses do; `ctx.n` is the
+    divisor 'mean' applies to the gradient (1 otherwise)."""
+    ctx.n = loss.size if reduction == "mean" else 1
+    if reduction == "none":
+        return loss
+    return np.asarray(np.mean(loss)) if reduction == "mean" else np.asarray(loss.sum())
+
+
+def _finish(ctx: Any, dx: Any, w: Any) -> Any:
+    """torch's last two steps of a fused loss's input gradient: times the weight, over n."""
+    if w is not None:
+        dx = dx * w
+    return dx / ctx.n if ctx.n != 1 else dx
+
+
 class BinaryCrossEntropy(Function):
-    """l = -w (t log x + (1 - t) log(1 - x)), each log clamped below at -100 as torch's;
-    dl/dx = w (x - t) / max(x (1 - x), eps),  dl/dt = w (log(1 - x) - log x), with torch's
-    eps: 1e-12 rounded to float32 (a `float` constant in its kernel) whatever the dtype."""
+    """l = -w (t log x + (1 - t) log(1 - x)), each log clamped below at -100 as torch's, then
+    reduced; dl/dx = grad (x - t) / max(x (1 - x), eps) w / n,  dl/dt = grad w (log(1 - x) - log x) / n
+    (n the element count for 'mean', else 1), with torch's eps: 1e-12 rounded to float32 (a
+    `float` constant in its kernel) whatever the dtype."""
 
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, x, t, w):
+    def forward(ctx, x, t, w, reduction):
         ctx.save_for_backward(x, t, w)
         with np.errstate(divide="ignore"):
             out = (t - 1) * np.maximum(np.log1p(-x), -100) - t * np.maximum(np.log(x), -100)
-        return out if w is None else out * w
+        return _reduce_elementwise(ctx, out if w is None else out * w, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         x, t, w = ctx.saved_tensors
-        g = grad if w is None else grad * w
         dx = dt = None
         if ctx.needs_input_grad[0]:
-            dx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
+            dx = BinaryCrossEntropyGrad.apply(grad, x, t, w, ctx.n)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore"):
-                dt = g * ((-x).log1p() - x.log())
-        return dx, dt, None
+                dt = _finish(ctx, grad * ((-x).log1p() - x.log()), w)
+        return dx, dt, None, None
+
+
+class BinaryCrossEntropyGrad(Function):
+    """Binary cross-entropy's input gradient g = grad (x - t) / max(x (1 - x), eps) w / n as a
+    node of its own, so that its derivatives are torch's (with eps' = 1e-12 in double):
+    d/dgrad = (x - t) / ((x + eps') (1 - x + eps')) w / n,  d/dt = -grad w / max(x (1 - x), eps) / n,
+    d/dx = (x^2 - 2 x t + t) / ((x + eps')^2 (1 - x + eps')^2) grad w / n."""
+
+    _array_forward = True
+    backward_name = "BinaryCrossEntropyBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, x, t, w, n):
+        ctx.save_for_backward(grad, x, t, w)
+        ctx.n = n
+        dx = grad * (x - t) / np.maximum(x * (1 - x), _BCE_EPSILON)
+        return _finish(ctx, dx, w)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x, t, w = ctx.saved_tensors
+        need_grad, need_x, need_t = ctx.needs_input_grad[:3]
+        denominator = (x * (1 - x)).clamp(min=_BCE_EPSILON)
+        d_grad = d_x = d_t = None
+        if need_grad:
+            d_grad = sum_to(_finish(ctx, (x - t) / ((x + 1e-12) * (1 - x + 1e-12)) * gg, w), grad.shape)
+        if need_x:
+            curvature = (x * x - 2 * x * t + t) / ((x + 1e-12).pow(2) * (1 - x + 1e-12).pow(2))
+            d_x = _finish(ctx, curvature * (gg * grad), w)
+        if need_t:
+            d_t = _finish(ctx, -(gg * grad) / denominator, w)
+        return d_grad, d_x, d_t, None, None
 
 
 class BinaryCrossEntropyWithLogits(Function):
     """With s = softplus(-x) = max(-x, 0) + log1p(e^-|x|) (no exp overflows) and
-    L = 1 + (pos_weight - 1) t:   l = w ((1 - t) x + L s);
-    dl/dx = w ((1 - t) - L sigmoid(-x)),   dl/dt = w ((pos_weight - 1) s - x)."""
+    L = 1 + (pos_weight - 1) t:   l = w ((1 - t) x + L s), then reduced;
+    dl/dx = grad ((1 - t) - L sigmoid(-x)) w / n,   dl/dt = grad ((pos_weight - 1) s - x) w / n
+    (n the element count for 'mean', else 1)."""
 
     _array_forward = True
 
     @staticmethod
-    def forward(ctx, x, t, w, pw):
+    def forward(ctx, x, t, w, pw, reduction):
         ctx.save_for_backward(x, t, w, pw)
         s = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
         out = (1 - t) * x + (s if pw is None else (1 + (pw - 1) * t) * s)
-        return out if w is None else out * w
+        return _reduce_elementwise(ctx, out if w is None else out * w, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         x, t, w, pw = ctx.saved_tensors
-        g = grad if w is None else grad * w
         dx = dt = None
         if ctx.needs_input_grad[0]:
             s = (-x).sigmoid()
-            dx = g * ((1 - t) - (s if pw is None else (1 + (pw - 1) * t) * s))
+            dx = _finish(ctx, grad * ((1 - t) - (s if pw is None else (1 + (pw - 1) * t) * s)), w)
         if ctx.needs_input_grad[1]:
-            dt = -g * x if pw is None else g * ((pw - 1) * softplus(-x) - x)
-        return dx, dt, None, None
+            dt = _finish(ctx, -grad * x if pw is None else grad * ((pw - 1) * softplus(-x) - x), w)
+        return dx, dt, None, None, None
 
 
 class XLogX(Function):

@@ -37,7 +37,7 @@ import numpy as np
 from .. import autograd
 from .._tensor import Tensor
 from ..autograd.function import Function
-from .linear import Linear
+from .linear import affine
 from .join import cat, stack
 
 
@@ -119,7 +119,7 @@ def _input_grads(
 def _linear(x: Tensor, w: Optional[Tensor], b: Optional[Tensor]) -> Tensor:
     """x W^T + b with Tensor ops; x + b when W is None."""
     if w is not None:
-        return Linear.apply(x, w, b)
+        return affine(x, w, b)
     return x if b is None else x + b
 
 

@@ -41,3 +41,6 @@ from .margin_loss import (
 from .likelihood_loss import gaussian_nll_loss, poisson_nll_loss
 from .alpha_dropout import alpha_dropout, feature_alpha_dropout
 from .upsample import upsample_bilinear, upsample_nearest
+from .linear_cross_entropy import linear_cross_entropy
+from .multi_head_attention import multi_head_attention_forward
+from .ctc import ctc_loss

@@ -7,7 +7,7 @@ from typing import Optional
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops.linear import Linear
+from ...ops.linear import affine
 
 __all__ = ["bilinear", "linear"]
 
@@ -43,16 +43,20 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
     """y = input @ weight^T + bias: input (*, in_features), weight (out_features, in_features),
     bias (out_features,) -> y (*, out_features).
 
+    Recorded as torch records it: AddmmBackward0 (bias, input, TBackward0 of weight), or
+    MmBackward0 (input, TBackward0 of weight) without a bias; an input of another rank is viewed
+    to 2-D before and the result viewed back after (ViewBackward0 both sides with a bias;
+    ViewBackward0 / UnsafeViewBackward0 without, UnsqueezeBackward0 / SqueezeBackward4 for 1-D).
+
     >>> F.linear(ember.ones(4, 3), ember.ones(2, 3)).shape
     (4, 2)
     """
-    if _valid(input._data, weight._data, None if bias is None else bias._data):
-        return Linear.apply(input, weight, bias)
-    _check(input, weight, bias)
-    if weight.ndim == 1:
-        out = input @ weight
-        return out if bias is None else out + bias
-    return Linear.apply(input, weight, bias)
+    if not _valid(input._data, weight._data, None if bias is None else bias._data):
+        _check(input, weight, bias)
+        if weight.ndim == 1:
+            out = input @ weight
+            return out if bias is None else out + bias
+    return affine(input, weight, bias)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:

@@ -21,6 +21,7 @@ from ... import _dtype, ops
 from ..._tensor import Tensor
 from ...autograd.grad_mode import is_grad_enabled
 from ...ops._util import broadcast_error
+from ...ops.regression_loss import HuberLoss, MseLoss, SmoothL1Loss
 from ...ops.loss import (
     BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, NllLoss, XLogX, check_class_target, torch_name,
 )
@@ -77,11 +78,13 @@ def broadcast_shape(a: Tensor, b: Tensor) -> tuple[int, ...]:
         raise broadcast_error(a.shape, b.shape) from None
 
 
-def _float_difference(name: str, input: Tensor, target: Tensor) -> Tensor:
-    diff = input - target
-    if not diff.is_floating_point():
-        raise NotImplementedError(f'"{name}" not implemented for \'{torch_name(diff.dtype)}\'; convert with .float()')
-    return diff
+def _float_operands(name: str, input: Tensor, target: Tensor, dtype: Optional[_dtype.dtype] = None) -> tuple[Tensor, Tensor]:
+    """input and target in one floating dtype (their promoted one unless `dtype` is given), or
+    torch's error naming the kernel when it is an integer type."""
+    dtype = dtype or _dtype.result_type(input, target)
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f'"{name}" not implemented for \'{torch_name(dtype)}\'; convert with .float()')
+    return input.to(dtype), target.to(dtype)
 
 
 def _weighted(loss: Tensor, weight: Optional[Tensor], input: Tensor, reduction: str, mean_by_weight: bool) -> Tensor:
@@ -103,11 +106,15 @@ def mse_loss(
     input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
     reduction: str = "mean", weight: Optional[Tensor] = None,
 ) -> Tensor:
-    """(x - y)^2 per element;  d/dx = 2 (x - y),  d/dy = -2 (x - y)."""
+    """(x - y)^2 per element;  d/dx = 2 (x - y),  d/dy = -2 (x - y). One MseLossBackward0 node, as
+    torch records it (with a weight: (x - y)^2 * w, composed as torch composes it)."""
     input, target = _broadcast(input, target)
     reduction = legacy_reduction(size_average, reduce, reduction)
-    diff = _float_difference("mse_cpu", input, target)
-    return _weighted(diff * diff, weight, input, reduction, True)
+    input, target = _float_operands("mse_cpu", input, target)
+    if weight is not None:
+        return _weighted((input - target).pow(2), weight, input, reduction, True)
+    check_reduction(reduction)
+    return MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(
@@ -125,30 +132,32 @@ def smooth_l1_loss(
     reduction: str = "mean", beta: float = 1.0,
 ) -> Tensor:
     """With z = |x - y|: 0.5 z^2 / beta where z < beta, else z - 0.5 beta (l1_loss when beta = 0);
-    d/dx = (x - y) / beta where z < beta, else sign(x - y)."""
+    d/dx = (x - y) / beta where z < beta, else sign(x - y). One SmoothL1LossBackward0 node."""
     input, target = _broadcast(input, target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
         return reduce_loss((input - target).abs(), reduction)
-    diff = _float_difference("smooth_l1_cpu", input, target)
-    z = diff.abs()
-    return reduce_loss(ops.where(z < beta, diff * diff * (0.5 / beta), z - 0.5 * beta), reduction)
+    input, target = _float_operands("smooth_l1_cpu", input, target)
+    check_reduction(reduction)
+    return SmoothL1Loss.apply(input, target, reduction, float(beta))
 
 
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Optional[Tensor] = None,
 ) -> Tensor:
     """With z = |x - y|: 0.5 z^2 where z < delta, else delta (z - 0.5 delta), i.e. delta times
-    smooth_l1 with beta = delta;  d/dx = x - y where z < delta, else delta sign(x - y)."""
+    smooth_l1 with beta = delta;  d/dx = x - y where z < delta, else delta sign(x - y). One
+    HuberLossBackward0 node; torch computes it in the input's dtype when that is a float one."""
     input, target = _broadcast(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    diff = _float_difference("huber_cpu", input, target)
-    z = diff.abs()
-    loss = ops.where(z < delta, diff * diff * 0.5, (z - 0.5 * delta) * delta)
-    return _weighted(loss, weight, input, reduction, False)
+    input, target = _float_operands("huber_cpu", input, target, input.dtype if input.is_floating_point() else None)
+    if weight is not None:
+        return _weighted(HuberLoss.apply(input, target, "none", float(delta)), weight, input, reduction, False)
+    check_reduction(reduction)
+    return HuberLoss.apply(input, target, reduction, float(delta))
 
 
 def _no_grad_weight(weight: Optional[Tensor], function: str, argument: str = "weight") -> None:
@@ -160,12 +169,15 @@ def _no_grad_weight(weight: Optional[Tensor], function: str, argument: str = "we
 
 
 def _class_loss(fn: type, input: Tensor, target: Tensor, weight: Optional[Tensor], ignore_index: int,
-                reduction: str, *extra: float) -> Tensor:
-    """Run a fused class-index loss on (N, C, d1...) layout; a 1-D input (C,) with a 0-d target
-    is a batch of one, squeezed back afterwards."""
+                reduction: str, *extra: float, log_softmax: bool = False) -> Tensor:
+    """Run a fused class-index loss on (N, C, d1...) layout, on log_softmax(input) over the class
+    dim when asked (cross-entropy as torch records it: NllLoss over LogSoftmax); a 1-D input (C,)
+    with a 0-d target is a batch of one, squeezed back afterwards."""
     check_reduction(reduction)
     check_class_target(input, target, weight, ignore_index)
     _no_grad_weight(weight, "nll_loss_forward")
+    if log_softmax:
+        input = ops.log_softmax(input, 0 if input.ndim == 1 else 1)
     if input.ndim > 1:
         return fn.apply(input, target, weight, ignore_index, reduction, *extra)
     out = fn.apply(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction, *extra)
@@ -205,7 +217,9 @@ def cross_entropy(
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{torch_name(input.dtype)}'")
-    return _class_loss(CrossEntropy, input, target, weight, ignore_index, reduction, float(label_smoothing))
+    if label_smoothing:
+        return _class_loss(CrossEntropy, input, target, weight, ignore_index, reduction, float(label_smoothing))
+    return _class_loss(NllLoss, input, target, weight, ignore_index, reduction, log_softmax=True)
 
 
 def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Optional[Tensor], ignore_index: int,
@@ -223,11 +237,13 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Optional
     weighted = ops.log_softmax(input, class_dim) * target
     if weight is not None:
         weighted = weighted * weight.reshape([-1 if d == class_dim else 1 for d in range(input.ndim)])
-    loss = -weighted.sum(class_dim)
-    if reduction == "mean":
+    if reduction != "none":  # torch's order: the total, negated, then divided
+        total = -weighted.sum()
+        if reduction == "sum":
+            return total
         samples = input.numel() // n_classes if n_classes else 0
-        return loss.sum() / samples if samples else loss.sum() * math.nan
-    return loss.sum() if reduction == "sum" else loss
+        return total / samples if samples else total * math.nan
+    return -weighted.sum(class_dim)
 
 
 def binary_cross_entropy(
@@ -253,7 +269,7 @@ def binary_cross_entropy(
         raise RuntimeError("all elements of target should be between 0 and 1")
     if weight is not None:
         weight = weight.to(input.dtype)
-    return reduce_loss(BinaryCrossEntropy.apply(input, target, weight), reduction)
+    return BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -278,7 +294,7 @@ def binary_cross_entropy_with_logits(
     input, target = input.to(result), target.to(result)
     weight = None if weight is None else weight.to(result)
     pos_weight = None if pos_weight is None else pos_weight.to(result)
-    return reduce_loss(BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight), reduction)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
 def kl_div(

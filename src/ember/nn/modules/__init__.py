@@ -119,3 +119,11 @@ __all__ += [
 from .container_params import ParameterDict, ParameterList
 
 __all__ += ["ParameterDict", "ParameterList"]
+
+from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions
+
+__all__ += ["LinearCrossEntropyLoss", "LinearCrossEntropyOptions"]
+
+from .ctc_loss import CTCLoss
+
+__all__ += ["CTCLoss"]

@@ -25,7 +25,8 @@ from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from .activation import GELU, ReLU
-from .activation_attention import MultiheadAttention, _as_float_mask
+from ..functional.multi_head_attention import as_float_mask as _as_float_mask
+from .activation_attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
