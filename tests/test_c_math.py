@@ -3,12 +3,14 @@ arithmetic), and libm gives the C library's values in the input's dtype."""
 
 from __future__ import annotations
 
+import ctypes.util
 import math
 from fractions import Fraction
 
 import numpy as np
+import pytest
 
-from ember._c_math import fma, libm
+from ember._c_math import _c_single, fma, libm
 
 
 def test_fma_rounds_once_in_float64_and_float32() -> None:
@@ -32,3 +34,24 @@ def test_libm_is_the_c_library_in_the_inputs_dtype() -> None:
     assert single.dtype == np.float32
     np.testing.assert_allclose(single, np.cos(x), rtol=1e-6)
     assert libm("sin", np.zeros((0, 3))).shape == (0, 3)
+
+
+def test_libm_gives_cs_values_where_the_math_module_raises() -> None:
+    edges = np.array([1000.0, -1000.0, 0.0, -1.0, np.inf, -np.inf, np.nan])
+    for dtype in (np.float64, np.float32):
+        x = edges.astype(dtype)
+        np.testing.assert_array_equal(libm("exp", x), np.array([np.inf, 0, 1, math.exp(-1), np.inf, 0, np.nan], dtype))
+        np.testing.assert_array_equal(libm("log", x), np.array([math.log(1000), np.nan, -np.inf, np.nan, np.inf, np.nan, np.nan], dtype))
+        assert np.isnan(libm("cos", x[4:])).all() and np.isnan(libm("acos", x[:2])).all()
+
+
+def test_libm_without_a_c_math_library_uses_the_double_functions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no libm: float32 falls back to the double function, rounded, with C's edges."""
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    _c_single.cache_clear()
+    try:
+        x = np.array([0.5, 1000.0, 0.0, np.inf], np.float32)
+        np.testing.assert_array_equal(libm("exp", x), np.array([math.exp(0.5), np.inf, 1, np.inf], np.float32))
+        np.testing.assert_array_equal(libm("log", x)[2:], [-np.inf, np.inf])
+    finally:
+        _c_single.cache_clear()

@@ -9,42 +9,51 @@ import ctypes
 import ctypes.util
 import math
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
 from ._creation import _fma
 
+
 @lru_cache(maxsize=None)
-def _c_function(name: str, single: bool) -> Callable[[float], float]:
-    """The C library's `name` (its float version `namef` if single), with C's results at the
-    edges (cos(inf) is NaN, exp(1000) inf, log(0) -inf). Without a loadable C library, the math
-    module's function (the C library's double one), rounded for float32, NaN where it raises."""
+def _c_single(name: str) -> Optional[Callable[[float], float]]:
+    """The C library's float function `namef` (cosf, expf...), or None without a loadable C
+    math library (Windows has none by that name; Linux and macOS do)."""
     path = ctypes.util.find_library("m")
     if path is None:
-        return _forgiving(getattr(math, name))
-    function = getattr(ctypes.CDLL(path), name + "f" if single else name)
-    kind = ctypes.c_float if single else ctypes.c_double
-    function.restype, function.argtypes = kind, [kind]
+        return None
+    function = getattr(ctypes.CDLL(path), name + "f")
+    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
     return function
 
 
-def _forgiving(function: Callable[[float], float]) -> Callable[[float], float]:
+def _double(name: str) -> Callable[[float], float]:
+    """The C library's double function `name`, through the math module (which calls it), with
+    C's results where math raises instead: exp(1000) is inf, log(0) -inf, cos(inf) NaN."""
+    function = getattr(math, name)
+    edge = getattr(np, _NUMPY_NAMES.get(name, name))
+
     def call(v: float) -> float:
         try:
             return function(v)
         except (ValueError, OverflowError):
-            return math.nan
+            with np.errstate(all="ignore"):
+                return float(edge(v))
     return call
+
+
+_NUMPY_NAMES = {"acos": "arccos"}
 
 
 def libm(name: str, x: np.ndarray) -> np.ndarray:
     """The C library's elementary function `name` (acos, cos, exp, log...) of each element of x,
-    in x's dtype (float32 or float64)."""
-    function = _c_function(name, x.dtype == np.float32)
-    if x.size == 0:
-        return x.copy()
-    return np.asarray(np.frompyfunc(function, 1, 1)(x), dtype=x.dtype)
+    in x's dtype: float32 by the C library's float function where there is one (else the double
+    one, rounded), float64 by its double one. One call per element: about 0.2 s per million
+    elements in float64, 1.3 s in float32 (ctypes)."""
+    function = _c_single(name) if x.dtype == np.float32 else None
+    values = x.ravel().tolist()
+    return np.fromiter(map(function or _double(name), values), x.dtype, len(values)).reshape(x.shape)
 
 
 def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

@@ -61,6 +61,19 @@ def test_trajectory_matches_torch(kwargs: dict) -> None:
         np.testing.assert_allclose(e, t, rtol=1e-12, atol=0)
 
 
+def test_float32_update_is_torchs_bit_for_bit() -> None:
+    """The update p - lr' O is one fused multiply-add in float32, with lr' rounded to float32."""
+    rng = np.random.default_rng(2)
+    start, grads = rng.normal(size=(6, 4)).astype(np.float32) * 3, rng.normal(size=(5, 6, 4)).astype(np.float32)
+    params = [lib.tensor(start.copy(), requires_grad=True) for lib in (ember, torch)]
+    optimizers = [lib.optim.Muon([p], lr=0.37) for lib, p in zip((ember, torch), params)]
+    for g in grads:
+        for lib, p, opt in zip((ember, torch), params, optimizers):
+            p.grad = lib.tensor(g.copy())
+            opt.step()
+        np.testing.assert_array_equal(params[0].detach().numpy(), params[1].detach().numpy())
+
+
 def test_tensor_lr_is_used_in_its_dtype() -> None:
     """torch keeps a tensor lr a 0-d tensor: (1 - lr * weight_decay) is computed in float32."""
     start = [np.random.default_rng(1).normal(size=(4, 3))]

@@ -59,6 +59,7 @@ def test_integer_input_and_coordinates_give_torchs_float_dtype() -> None:
     ((3, 3), {"edge_order": 3}, RuntimeError, "only supports edge_order=1 and edge_order=2"),
     ((3, 3), {"spacing": 0.1, "dim": (1, 1)}, RuntimeError, "appears multiple times"),
     ((3, 3), {"dim": 3}, IndexError, "Dimension out of range"),
+    ((), {"dim": 0}, IndexError, "Dimension specified as 0 but tensor has no dimensions"),
     ((3, 1), {}, RuntimeError, "at least edge_order\\+1"),
     ((2, 2), {"edge_order": 2}, RuntimeError, "at least edge_order\\+1"),
 ])

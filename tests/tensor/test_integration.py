@@ -63,6 +63,13 @@ def test_integer_samples_zero_samples_and_dtypes_as_torch() -> None:
             np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
     assert ember.trapezoid(ember.ones(2, 0)).tolist() == [0.0, 0.0]
     assert tuple(ember.cumulative_trapezoid(ember.ones(2, 0)).shape) == (2, 0)
+    for x_shape in ((0,), (1, 0)):  # coordinates broadcast against the zero pairs of samples
+        got = ember.cumulative_trapezoid(ember.ones(0), ember.ones(*x_shape))
+        assert got.shape == torch.cumulative_trapezoid(torch.ones(0), torch.ones(x_shape)).shape
+    with pytest.raises(RuntimeError, match="size of tensor a"):
+        torch.cumulative_trapezoid(torch.ones(3, 0), torch.ones(1, 3, 0))
+    with pytest.raises(RuntimeError):
+        ember.cumulative_trapezoid(ember.ones(3, 0), ember.ones(1, 3, 0))
 
 
 @pytest.mark.parametrize("call, error, message", [

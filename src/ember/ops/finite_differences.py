@@ -81,6 +81,8 @@ def gradient(input: Tensor, *, spacing: Spacing = 1, dim: Union[int, Sequence[in
         raise RuntimeError(f"torch.gradient expected spacing to be unspecified, {expected}")
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    if dims and input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if dims:
         normalize_dims(dims, input.ndim)
     wrapped = [d % input.ndim for d in dims]

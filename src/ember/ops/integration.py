@@ -8,7 +8,6 @@ from typing import Any, Optional
 
 from .._tensor import Tensor
 from ._util import normalize_dims
-from .index import narrow
 
 
 def _checked(name: str, y: Tensor, x: Optional[Tensor], dx: Any) -> None:
@@ -30,14 +29,17 @@ def _spacing(name: str, y: Tensor, x: Tensor, dim: int) -> Tensor:
         x = x.reshape([x.shape[0] if d == dim else 1 for d in range(y.ndim)])
     elif x.ndim < y.ndim:
         x = x.reshape((1,) * (y.ndim - x.ndim) + tuple(x.shape))
-    n = x.shape[dim]
-    return narrow(x, dim, 1, n - 1) - narrow(x, dim, 0, n - 1)
+    return _along(x, dim, slice(1, None)) - _along(x, dim, slice(0, -1))
+
+
+def _along(t: Tensor, dim: int, part: slice) -> Tensor:
+    """t[part] along dim (empty where t has fewer elements than part skips, as torch's slice)."""
+    return t[(slice(None),) * dim + (part,)]
 
 
 def _pair_sums(y: Tensor, dim: int) -> Tensor:
     """y_i + y_(i+1) along dim."""
-    n = y.shape[dim]
-    return narrow(y, dim, 0, n - 1) + narrow(y, dim, 1, n - 1)
+    return _along(y, dim, slice(0, -1)) + _along(y, dim, slice(1, None))
 
 
 def trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = None, dim: int = -1) -> Tensor:
@@ -63,8 +65,6 @@ def cumulative_trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[
     (dx / 2 (y_i + y_(i+1)) with a constant spacing); one element fewer than y along dim."""
     _checked("cumulative_trapezoid", y, x, dx)
     (d,) = normalize_dims(dim, max(y.ndim, 1))
-    if y.shape[d] == 0:  # torch keeps y's empty shape, in the formula's float dtype
-        return y * 0.5
     if x is not None:
         return ((_spacing("cumulative_trapezoid", y, x, d) * _pair_sums(y, d)) / 2.0).cumsum(d)
     return (float(1 if dx is None else dx) / 2.0 * _pair_sums(y, d)).cumsum(d)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .._creation import _fma
+from .._c_math import fma
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, ParamsT, _check_lr, _scalar
@@ -108,11 +108,9 @@ def _strong_wolfe(evaluate: Callable[[Any], tuple[float, np.ndarray]], t: Any, d
 
 
 def _add_scaled(x: np.ndarray, alpha: Any, y: np.ndarray) -> np.ndarray:
-    """x + alpha * y rounded once to x's dtype (torch's `x.add_(y, alpha=alpha)`, a fused
-    multiply-add); float32 through float64, where the product is exact."""
-    if x.dtype == np.float64:
-        return _fma(y, alpha, x)
-    return (x.astype(np.float64) + np.float64(alpha) * y.astype(np.float64)).astype(x.dtype)
+    """x + alpha * y rounded once to x's dtype, alpha first rounded to it: torch's
+    `x.add_(y, alpha=alpha)`, a fused multiply-add."""
+    return fma(y, np.asarray(alpha, x.dtype), x)
 
 
 def _to_state(value: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .._creation import _fma
+from .._c_math import fma
 from .._tensor import Tensor
 from .optimizer import Optimizer, ParamsT, _check_lr, _lerp_, _new_state
 
@@ -151,6 +151,7 @@ class Muon(Optimizer):
                 update = zeropower_via_newtonschulz(update, group["ns_coefficients"], group["ns_steps"], group["eps"])
                 p._data *= type(lr)(1) - lr * type(lr)(group["weight_decay"])
                 adjusted = float(_adjusted_lr(lr, group["adjust_lr_fn"], p._data.shape))
-                p._data[...] = _fma(update.astype(p._data.dtype), -adjusted, p._data)
+                dtype = p._data.dtype  # torch's add_(update, alpha=-lr) rounds alpha to the parameter's dtype
+                p._data[...] = fma(update.astype(dtype), np.asarray(-adjusted, dtype), p._data)
                 p._bump_version()
         return loss
