@@ -99,20 +99,21 @@ def trigamma(x: np.ndarray) -> np.ndarray:
     float32 x is computed in float32, as torch does (near a pole sin(pi x) is then off by far
     more than float32's last bit, and torch's values with it)."""
     x = np.asarray(x)
-    t = np.float32 if x.dtype == np.float32 else np.float64
-    x = x.astype(t, copy=False)
-    pi = t(math.pi)
-    reflect = x < t(0.5)
+    dtype = np.float32 if x.dtype == np.float32 else np.float64
+    one, pi = dtype(1), dtype(math.pi)
+    x = x.astype(dtype, copy=False)
+    below_half = x < dtype(0.5)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        sin_pi_x = np.sin(pi * x)
-        result = np.where(reflect, -(pi * pi) / (sin_pi_x * sin_pi_x), t(0))
-        z = np.where(reflect, t(1) - x, x)
-        for _ in range(6):
-            result += t(1) / (z * z)
-            z = z + t(1)
-        ixx = t(1) / (z * z)
-        result += (t(1) + t(1) / (t(2) * z) + ixx * (t(1) / t(6) - ixx * (t(1) / t(30) - ixx * (t(1) / t(42))))) / z
-    return np.where(reflect, -result, result)
+        sine = np.sin(pi * x)
+        acc = np.where(below_half, -(pi * pi) / (sine * sine), dtype(0))  # reflection: psi'(1 - x) - acc
+        z = np.where(below_half, one - x, x)
+        for _ in range(6):  # psi'(z) = 1/z^2 + psi'(z + 1)
+            acc += one / (z * z)
+            z = z + one
+        w = one / (z * z)
+        bernoulli_terms = one / dtype(6) - w * (one / dtype(30) - w * (one / dtype(42)))
+        acc += (one + one / (dtype(2) * z) + w * bernoulli_terms) / z
+    return np.where(below_half, -acc, acc)
 
 
 def polygamma(n: int, x: np.ndarray) -> np.ndarray:
