@@ -27,6 +27,7 @@ from ...autograd.grad_mode import no_grad
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
 from . import _hooks, _state_dict
+from ._paths import DottedPaths
 from ._state_dict import _IncompatibleKeys
 
 M = TypeVar("M", bound="Module")
@@ -51,7 +52,7 @@ def _checked_name(module: Module, kind: str, name: Any, registry: dict[str, Any]
         raise KeyError(f"attribute '{name}' already exists")
 
 
-class Module:
+class Module(DottedPaths):
     """Base class of layers and models: subclass, register parts in `__init__`, define `forward`.
 
     Calling the module runs the forward pre-hooks, `forward`, then the forward hooks.
@@ -161,55 +162,6 @@ class Module:
         self._modules[name] = module
 
     register_module = add_module
-
-    def get_submodule(self, target: str) -> Module:
-        """The module at a dotted path, e.g. `model.get_submodule("encoder.layers.0")`."""
-        module = self
-        for item in target.split(".") if target else ():
-            if not hasattr(module, item):
-                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
-            module = getattr(module, item)
-            if not isinstance(module, Module):
-                raise AttributeError(f"`{item}` is not an nn.Module")
-        return module
-
-    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
-        """Put `module` at a dotted path: replace the module there or, unless `strict`, add it to
-        the existing parent, e.g. `model.set_submodule("encoder.0", nn.Linear(3, 3))`."""
-        if target == "":
-            raise ValueError("Cannot set the submodule without a target name!")
-        if not isinstance(module, Module):
-            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
-        parent_path, _, name = target.rpartition(".")
-        parent = self.get_submodule(parent_path)
-        if hasattr(parent, name):
-            if not isinstance(getattr(parent, name), Module):
-                raise AttributeError(f"`{name}` is not an nn.Module")
-        elif strict:
-            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
-        setattr(parent, name, module)
-
-    def get_parameter(self, target: str) -> Parameter:
-        """The parameter at a dotted path, e.g. `model.get_parameter("encoder.0.weight")`."""
-        owner, name = self._owner_of(target)
-        param = getattr(owner, name)
-        if not isinstance(param, Parameter):
-            raise AttributeError(f"`{name}` is not an nn.Parameter")
-        return param
-
-    def get_buffer(self, target: str) -> Tensor:
-        """The buffer at a dotted path, e.g. `model.get_buffer("bn.running_mean")`."""
-        owner, name = self._owner_of(target)
-        if name not in owner._buffers:
-            raise AttributeError(f"`{name}` is not a buffer")
-        return getattr(owner, name)
-
-    def _owner_of(self, target: str) -> tuple[Module, str]:
-        path, _, name = target.rpartition(".")
-        owner = self.get_submodule(path)
-        if not hasattr(owner, name):
-            raise AttributeError(f"{owner._get_name()} has no attribute `{name}`")
-        return owner, name
 
     # iteration, in registration order
     def named_modules(
