@@ -113,3 +113,18 @@ def test_cat_refuses_what_is_not_a_sequence_of_tensors(make: Callable[[Any], Any
         torch.cat(make(torch))
     with pytest.raises(TypeError, match="Tensor"):
         ember.cat(make(ember))
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize(("shape", "dim"), [((0,), None), ((3, 0), 1), ((3, 0), -1), ((0, 2), None)])
+def test_arg_extremum_of_an_empty_reduction_raises_torchs_index_error(name: str, shape: tuple, dim: Any) -> None:
+    messages = []
+    for lib in (torch, ember):
+        with pytest.raises(IndexError) as caught:
+            getattr(lib, name)(lib.zeros(shape), dim)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+
+
+def test_arg_extremum_over_a_nonempty_dim_of_an_empty_tensor_is_empty() -> None:
+    assert tuple(ember.argmax(ember.zeros(3, 0), 0).shape) == tuple(torch.argmax(torch.zeros(3, 0), 0).shape) == (0,)

@@ -372,11 +372,18 @@ def argmin(input: Any, dim: Optional[int] = None, keepdim: bool = False) -> Any:
 
 
 def _arg(fn: Any, input: Any, dim: Optional[int], keepdim: bool) -> Any:
+    """argmax/argmin: an empty reduction raises torch's IndexError (NumPy's would be ValueError)."""
+    name = fn.__name__
     if dim is None:
+        if input._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(fn(input._data))
         out = out.reshape((1,) * input.ndim) if keepdim else out
     else:
-        out = fn(input._data, axis=normalize_dims(dim, input.ndim)[0] if input.ndim else None, keepdims=keepdim)
+        axis = normalize_dims(dim, input.ndim)[0] if input.ndim else None
+        if axis is not None and input.shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+        out = fn(input._data, axis=axis, keepdims=keepdim)
     return input._make(np.asarray(out, dtype=np.int64), False, None)
 
 
