@@ -11,7 +11,7 @@ import torch
 
 import ember
 from torch_db import scope
-from torch_db.convert import Unconvertible, compare, tensors_in, to_ember
+from torch_db.convert import Unconvertible, compare, tensors_in, to_ember, to_ember_aliased
 from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
 
 
@@ -50,7 +50,7 @@ def run_op(op: Any) -> Outcome:
 
     def check() -> None:
         compared = sum(_check_dtype(op, name, dtype, present) for dtype in dtypes)
-        _check_errors(op, present[0])
+        _check_errors(op, present)
         if not compared:
             raise AssertionError(f"no sample runs: {present[0].label.replace('ember', 'torch')} rejects "
                                  "every sample written for the OpInfo's wrapper")
@@ -208,19 +208,22 @@ def _grads(outs: list, ember_outs: list, inputs: list, ember_inputs: list, creat
             [ember.zeros_like(x) if g is None else g for g, x in zip(ember_grads, ember_inputs)])
 
 
-def _check_errors(op: Any, variant: Variant) -> None:
+def _check_errors(op: Any, variants: list) -> None:
+    """Each error input must make ember raise torch's error type. An error input is written for
+    the OpInfo's own op, which may be a variant other than the function (`normal.in_place`'s is
+    `Tensor.normal_`): it runs through the first variant whose torch call raises that type; where
+    none does, the error is the OpInfo wrapper's, and the input is passed over. Tensors keep their
+    memory relations (`to_ember_aliased`): an `out=` that overlaps an input is an error input."""
     if op.error_inputs_func is None:
         return
     for index, error_input in enumerate(op.error_inputs("cpu")):
         sample, wanted = error_input.sample_input, error_input.error_type
         where = f"error input {index} ({_describe(sample.input.dtype if isinstance(sample.input, torch.Tensor) else torch.float32, index, sample).split('(', 1)[1]}"
+        variant = next((v for v in variants if _raises(v.torch_call, sample, wanted)), None)
+        if variant is None:
+            continue
         try:
-            variant.torch_call(sample.input, sample.args, sample.kwargs)
-            continue  # the error is the OpInfo wrapper's, not this call's
-        except Exception:
-            pass
-        try:
-            converted = to_ember((sample.input, sample.args, sample.kwargs))
+            converted = to_ember_aliased((sample.input, sample.args, sample.kwargs))
         except Unconvertible:
             continue
         try:
@@ -228,5 +231,17 @@ def _check_errors(op: Any, variant: Variant) -> None:
         except wanted:
             continue
         except Exception as error:
-            raise Failure(where, f"torch raises {wanted.__name__}, ember {summary(error)}") from None
-        raise Failure(where, f"torch raises {wanted.__name__}, ember accepts it")
+            raise Failure(where, f"{variant.label}: torch raises {wanted.__name__}, ember {summary(error)}") from None
+        raise Failure(where, f"{variant.label}: torch raises {wanted.__name__}, ember accepts it")
+
+
+def _raises(call: Callable, sample: Any, wanted: type) -> bool:
+    """Whether torch's `call` raises `wanted` on `sample` (variants are tried function first, the
+    in-place method last, so that no variant runs on what an in-place call has written)."""
+    try:
+        call(sample.input, sample.args, sample.kwargs)
+    except wanted:
+        return True
+    except Exception:
+        return False
+    return False
