@@ -130,7 +130,7 @@ def _check_dtype(op: Any, name: str, dtype: torch.dtype, variants: list) -> int:
     for index, sample in _samples(op, dtype):
         if scope.sample_out_of_scope(sample.kwargs):
             continue
-        shape_only = scope.sample_shape_only(name, sample.kwargs)
+        shape_only = scope.sample_shape_only(name, sample.kwargs, sample.args)
         where = _describe(dtype, index, sample)
         for number, variant in enumerate(variants):
             inplace = variant.label.endswith("_")

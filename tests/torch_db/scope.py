@@ -72,11 +72,15 @@ SHAPE_ONLY = {
 }
 
 # Ops that draw random numbers in some samples only: those samples compare shape and dtype (as
-# SHAPE_ONLY), the others their values and gradients. rrelu draws its negative slopes when
-# training; attention drops weights when dropout_p > 0.
+# SHAPE_ONLY), the others their values and gradients. Each rule takes the sample's (args, kwargs).
+# rrelu draws its negative slopes when training; attention drops weights when dropout_p > 0
+# (multi_head_attention_forward's dropout_p is its 11th argument, the sample's args[9], and
+# applies only when training, which defaults to True).
 SHAPE_ONLY_WHEN = {
-    "nn.functional.rrelu": lambda kwargs: bool(kwargs.get("training", False)),
-    "nn.functional.scaled_dot_product_attention": lambda kwargs: kwargs.get("dropout_p", 0.0) > 0,
+    "nn.functional.rrelu": lambda args, kwargs: bool(kwargs.get("training", False)),
+    "nn.functional.scaled_dot_product_attention": lambda args, kwargs: kwargs.get("dropout_p", 0.0) > 0,
+    "nn.functional.multi_head_attention_forward":
+        lambda args, kwargs: kwargs.get("training", True) and len(args) > 9 and args[9] > 0,
 }
 
 # OpInfos that claim gradgrad but whose CPU kernel torch cannot differentiate twice (the OpInfo
@@ -113,9 +117,10 @@ def sample_out_of_scope(kwargs: dict) -> bool:
     return kwargs.get("sparse") is True
 
 
-def sample_shape_only(name: str, kwargs: dict) -> bool:
-    """Whether the OpInfo `name`'s sample with these kwargs is random (SHAPE_ONLY, SHAPE_ONLY_WHEN)."""
-    return name in SHAPE_ONLY or (name in SHAPE_ONLY_WHEN and SHAPE_ONLY_WHEN[name](kwargs))
+def sample_shape_only(name: str, kwargs: dict, args: tuple = ()) -> bool:
+    """Whether the OpInfo `name`'s sample with these args and kwargs is random (SHAPE_ONLY,
+    SHAPE_ONLY_WHEN)."""
+    return name in SHAPE_ONLY or (name in SHAPE_ONLY_WHEN and bool(SHAPE_ONLY_WHEN[name](args, kwargs)))
 
 
 def op_out_of_scope(name: str, has_real_dtype: bool) -> Optional[str]:
