@@ -89,6 +89,18 @@ NO_CPU_GRADGRAD = {
     "nn.functional.scaled_dot_product_attention",  # _scaled_dot_product_flash_attention_for_cpu_backward
 }
 
+# OpInfos whose outputs are defined only up to sign (eigenvectors, singular vectors): torch's
+# signs are the choice of MKL's LAPACK, which no other LAPACK (every scipy driver) reproduces. The
+# OpInfo's samples declare the well-defined part in `output_process_fn_grad` (abs(eigenvectors);
+# singular vectors cut to k = len(S), then |U|, S, |Vh| or U @ Vh), which torch's own gradcheck
+# differentiates: values and gradients of these compare through that function, applied to both
+# libraries' outputs. A wrong singular value, a wrong |entry| or a wrong U @ Vh still fails.
+SIGN_AMBIGUOUS = {
+    "linalg.eigh": "eigenvectors are defined up to sign: compared as abs(eigenvectors)",
+    "linalg.svd": "singular vectors are defined up to sign: compared as |U|, S, |Vh| and U @ Vh",
+    "svd": "singular vectors are defined up to sign: compared as |U|, S, |V^H| and U @ V^H",
+}
+
 # torch names whose ember counterpart has another path (the naming rule's exceptions).
 RENAMED: dict = {}
 
