@@ -50,8 +50,11 @@ def _shared_view(t: torch.Tensor, storages: dict) -> Optional[ember.Tensor]:
         whole = torch.empty(0, dtype=t.dtype).set_(storage, 0, (storage.nbytes() // t.element_size(),))
         storages[key] = whole.numpy().copy()
     base = storages[key]
-    array = np.lib.stride_tricks.as_strided(base[t.storage_offset():], tuple(t.shape),
-                                            tuple(s * base.itemsize for s in t.stride()))
+    try:
+        array = np.lib.stride_tricks.as_strided(base[t.storage_offset():], tuple(t.shape),
+                                                tuple(s * base.itemsize for s in t.stride()))
+    except ValueError as error:  # past NumPy's 64 dimensions
+        raise Unconvertible(str(error)) from None
     converted = ember.from_numpy(array)
     if t.requires_grad:
         converted.requires_grad_(True)

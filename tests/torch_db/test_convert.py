@@ -44,3 +44,10 @@ def test_plain_conversion_copies_each_tensor() -> None:
     ex, ev = to_ember([x, x[1:4]])
     ex[1] = 100.0
     assert ev.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_past_numpys_dimensions_is_unconvertible_in_both_conversions() -> None:
+    deep = torch.zeros((1,) * 65)
+    for convert in (to_ember, to_ember_aliased):
+        with pytest.raises(Unconvertible, match="64"):
+            convert(deep)
