@@ -9,8 +9,10 @@ measured against the larger of |reference| and the magnitude of the terms summed
 result of the op on the inputs' absolute values (for a convolution exactly sum |x| |w| + |b|; any
 summation order's error is bounded by n u times it). Where a sum cancels (a result of 0.02 from
 terms of 50), both libraries' float32 errors are noise of the terms' size, and torch's error at
-that one element is a draw from it, not a measure of its accuracy. A result off by a relative
-1e-4 fails; float64 keeps the exact contract.
+that one element is a draw from it, not a measure of its accuracy. Attention is not a sum of
+products of its inputs: its magnitude is the condition of softmax(s) V under the rounding of the
+logits s (`_attention_magnitude`). A result off by a relative 1e-4 fails; float64 keeps the exact
+contract.
 """
 
 from typing import Any, Callable
@@ -38,10 +40,38 @@ def in_float64(value: Any, absolute: bool = False) -> Any:
     return value
 
 
-def float64_runs(call: Callable, arguments: tuple) -> tuple:
-    """(reference, magnitude): `call` on `arguments` in float64, and on their absolute values."""
+def float64_runs(call: Callable, arguments: tuple, name: str = "") -> tuple:
+    """(reference, magnitude): `call` on `arguments` (input, args, kwargs) in float64, and the
+    magnitude of its terms: `call` on their absolute values, or the OpInfo `name`'s own measure."""
+    exact = in_float64(arguments)
     with torch.no_grad():
-        return call(*in_float64(arguments)), call(*in_float64(arguments, absolute=True))
+        reference = call(*exact)
+        if name in _MAGNITUDES:
+            return reference, _MAGNITUDES[name](reference, exact[0], *exact[1], **exact[2])
+        return reference, call(*in_float64(arguments, absolute=True))
+
+
+def _attention_magnitude(out: torch.Tensor, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
+                         attn_mask: Any = None, dropout_p: float = 0.0, is_causal: bool = False,
+                         scale: Any = None, enable_gqa: bool = False) -> torch.Tensor:
+    """The scale of float32 rounding in out = softmax(s) V, s = scale Q K^T (+ mask): with P the
+    attention weights, sum_j P_ij (|V_jd| + |V_jd - out_id| scale sum_c |Q_ic K_jc|): the weighted
+    sum's own terms, plus what an error of the logits' terms' size moves out by (d out_i / d s_ij =
+    P_ij (V_j - out_i)). P comes from torch's attention with the identity as V."""
+    if enable_gqa:
+        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
+        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+    source = key.shape[-2]
+    identity = torch.eye(source, dtype=key.dtype).expand(key.shape[:-2] + (source, source))
+    weights = torch.nn.functional.scaled_dot_product_attention(query, key, identity, attn_mask, 0.0, is_causal,
+                                                               scale=scale)
+    factor = query.shape[-1] ** -0.5 if scale is None else scale
+    logit_terms = factor * (query.abs() @ key.abs().transpose(-2, -1))
+    spread = (value.unsqueeze(-3) - out.unsqueeze(-2)).abs()  # [..., L, S, Ev]
+    return (weights.unsqueeze(-1) * (value.abs().unsqueeze(-3) + spread * logit_terms.unsqueeze(-1))).sum(-2)
+
+
+_MAGNITUDES = {"nn.functional.scaled_dot_product_attention": _attention_magnitude}
 
 
 def compare_by_accuracy(expected: Any, actual: Any, reference: Any, magnitude: Any, where: str = "output") -> None:

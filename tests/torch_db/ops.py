@@ -153,7 +153,7 @@ def _check_dtype(op: Any, name: str, dtype: torch.dtype, variants: list) -> int:
                 raise Failure(where, f"{variant.label}: {summary(error)}") from None
             try:
                 if dtype is torch.float32 and name in scope.FLOAT32_BY_ACCURACY and not shape_only:
-                    runs = float64_runs(variant.torch_call, (sample.input, sample.args, sample.kwargs))
+                    runs = float64_runs(variant.torch_call, (sample.input, sample.args, sample.kwargs), name)
                     compare_by_accuracy(expected, actual, *runs, variant.label)
                 else:
                     compare(expected, actual, variant.label, values=not shape_only)
