@@ -132,6 +132,20 @@ def test_second_derivative_raises_as_torch() -> None:
     assert messages[0] == messages[1]
 
 
+@pytest.mark.parametrize("wrt", ["log_probs", "grad_output"])
+def test_second_derivative_in_either_input_raises_as_torch(wrt: str) -> None:
+    """The first gradient's graph reaches log_probs and the incoming gradient: a derivative in
+    either asked of autograd.grad raises, not a zero for an unused input."""
+    for lib in (torch, ember):
+        log_probs = _log_probs(lib, 6, 2, 4, "float64")
+        loss = lib.nn.functional.ctc_loss(log_probs, lib.tensor([[1, 2], [3, 3]]), [6, 5], [2, 2], reduction="none")
+        cotangent = lib.ones(2, dtype=lib.float64, requires_grad=True)
+        (grad,) = lib.autograd.grad(loss, log_probs, cotangent, create_graph=True)
+        with pytest.raises(RuntimeError, match="derivative for aten::_ctc_loss_backward is not implemented"):
+            lib.autograd.grad(grad, log_probs if wrt == "log_probs" else cotangent, lib.ones_like(grad),
+                              allow_unused=True)
+
+
 def test_graph_names_match_torch() -> None:
     names = []
     for lib in (torch, ember):

@@ -90,6 +90,16 @@ def test_bernoulli_out_refuses_overlapping_memory():
     assert ember.bernoulli(ember.ones(6), out=out) is out and out.tolist() == [1.0] * 6
 
 
+def test_bernoulli_out_may_be_its_input_but_not_a_part_of_it():
+    writable_expanded = ember.from_numpy(np.lib.stride_tricks.as_strided(np.zeros(1), (6,), (0,)))
+    assert_same_raise(lambda: ember.bernoulli(ember.rand(6), out=writable_expanded),
+                      lambda: torch.bernoulli(torch.rand(6), out=torch.zeros(1).expand(6)), "single memory location")
+    e, t = ember.ones(7), torch.ones(7)
+    assert_same_raise(lambda: ember.bernoulli(e[1:], out=e[:6]), lambda: torch.bernoulli(t[1:], out=t[:6]),
+                      "single memory location")
+    assert ember.bernoulli(e, out=e) is e and e.tolist() == [1.0] * 7
+
+
 def test_the_generator_argument_repeats_draws():
     a = ember.zeros(5).exponential_(generator=ember.Generator().manual_seed(7))
     b = ember.zeros(5).exponential_(generator=ember.Generator().manual_seed(7))

@@ -3,6 +3,13 @@
 Tensors become ember tensors of the same dtype and values (a leaf that requires grad where the
 torch one does); `torch.dtype`, `torch.device` and containers convert recursively; anything else
 (numbers, strings, slices, None) passes as it is.
+
+`to_ember` copies each tensor; `to_ember_aliased` keeps the memory relations between them: the
+tensors that share a torch storage become NumPy views, with the same offsets and strides, of one
+copy of that storage. Error inputs are converted that way, as some are errors only because of
+aliasing (an `out=` that is an `expand()`ed tensor or a view of an input, which torch refuses);
+samples keep independent copies, as the op harness checks an in-place variant's input after the
+call, and a view of another sample tensor would see that write.
 """
 
 from typing import Any, Optional
@@ -16,6 +23,42 @@ from tolerances import REDUCTION, TOLERANCES
 
 class Unconvertible(TypeError):
     """A torch value ember has no counterpart for (a complex tensor, a memory format...)."""
+
+
+def to_ember_aliased(value: Any) -> Any:
+    """`to_ember(value)`, except that tensors sharing a torch storage share memory in ember too
+    (views of one NumPy copy of the storage, with torch's offsets and strides)."""
+    memo: dict = {}
+    storages: dict = {}
+    for t in tensors_in(value):
+        if isinstance(t, torch.Tensor):
+            shared = _shared_view(t, storages)
+            if shared is not None:
+                memo[id(t)] = shared
+    return to_ember(value, memo)
+
+
+def _shared_view(t: torch.Tensor, storages: dict) -> Optional[ember.Tensor]:
+    """`t` as an ember tensor over `storages`' copy of its torch storage (made on first use), or
+    None for a tensor `_tensor` converts on its own terms (no plain strided storage to share)."""
+    if (t.is_complex() or t.layout != torch.strided or t.is_quantized or t.is_meta or t.is_conj()
+            or t.is_neg() or t._is_zerotensor() or t.untyped_storage().nbytes() == 0):
+        return None
+    storage = t.untyped_storage()
+    key = (storage.data_ptr(), t.dtype)
+    if key not in storages:
+        whole = torch.empty(0, dtype=t.dtype).set_(storage, 0, (storage.nbytes() // t.element_size(),))
+        storages[key] = whole.numpy().copy()
+    base = storages[key]
+    try:
+        array = np.lib.stride_tricks.as_strided(base[t.storage_offset():], tuple(t.shape),
+                                                tuple(s * base.itemsize for s in t.stride()))
+    except ValueError as error:  # past NumPy's 64 dimensions
+        raise Unconvertible(str(error)) from None
+    converted = ember.from_numpy(array)
+    if t.requires_grad:
+        converted.requires_grad_(True)
+    return converted
 
 
 def to_ember(value: Any, memo: Optional[dict] = None) -> Any:

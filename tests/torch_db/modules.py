@@ -2,15 +2,18 @@
 from `module_inputs_func` builds the torch module and ember's, ember's loads torch's state_dict,
 and both run the forward inputs in train and in eval mode; outputs, the state after the forward
 (running statistics), and in float64 the gradients of the inputs and of every parameter for a
-random cotangent must match; and the ModuleInfo's error inputs raise torch's errors.
+random cotangent must match; and the ModuleInfo's error inputs raise torch's errors. The float32
+outputs of scope.FLOAT32_BY_ACCURACY's modules compare by accuracy (torch_db.accuracy).
 """
 
+import copy
 from typing import Any
 
 import torch
 
 import ember
 from torch_db import scope
+from torch_db.accuracy import compare_by_accuracy, in_float64
 from torch_db.convert import compare, ember_dtype, tensors_in, to_ember
 from torch_db.error_inputs import check_module_errors
 from torch_db.outcome import MISSING, OUT_OF_SCOPE, Failure, Outcome, judged, summary
@@ -65,10 +68,25 @@ def _check_input(info: Any, ember_cls: type, dtype: torch.dtype, training: bool,
     converted = to_ember((forward.args, forward.kwargs))
     expected = torch_module(*forward.args, **forward.kwargs)
     actual = ember_module(*converted[0], **converted[1])
-    compare(expected, actual, "output")
+    if dtype is torch.float32 and info.name in scope.FLOAT32_BY_ACCURACY:
+        compare_by_accuracy(expected, actual, *_float64_runs(torch_module, forward.args, forward.kwargs))
+    else:
+        compare(expected, actual, "output")
     compare(list(torch_module.state_dict().values()), list(ember_module.state_dict().values()), "state_dict")
     if grad:
         _check_grads(torch_module, ember_module, (forward.args, forward.kwargs), converted, expected, actual)
+
+
+def _float64_runs(torch_module: Any, args: tuple, kwargs: dict) -> tuple:
+    """(reference, magnitude) for a float32 module (torch_db.accuracy): a float64 copy of it on
+    the inputs in float64, and the same with every parameter and input made absolute."""
+    exact = copy.deepcopy(torch_module).double()
+    absolute = copy.deepcopy(exact)
+    with torch.no_grad():
+        for parameter in absolute.parameters():
+            parameter.abs_()
+        return (exact(*in_float64(args), **in_float64(kwargs)),
+                absolute(*in_float64(args, absolute=True), **in_float64(kwargs, absolute=True)))
 
 
 def _check_grads(torch_module: Any, ember_module: Any, torch_inputs: Any, ember_inputs: Any,

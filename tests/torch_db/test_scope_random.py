@@ -19,6 +19,18 @@ def test_sample_shape_only(name, kwargs, random):
     assert scope.sample_shape_only(name, kwargs) is random
 
 
+_MHA_ARGS = (None, None, 2, 1, None, None, None, None, False)
+
+
+@pytest.mark.parametrize(("dropout_p", "kwargs", "random"), [
+    (0.5, {"training": True}, True), (0.5, {}, True), (0.5, {"training": False}, False),
+    (0.0, {"training": True}, False),
+])
+def test_attention_forward_is_random_when_training_with_dropout(dropout_p, kwargs, random):
+    name = "nn.functional.multi_head_attention_forward"
+    assert scope.sample_shape_only(name, kwargs, _MHA_ARGS + (dropout_p,)) is random
+
+
 def test_rrelu_in_training_is_random_and_in_evaluation_is_not():
     x = torch.randn(50, dtype=torch.float64)
     draws = [torch.nn.functional.rrelu(x, training=True) for _ in range(2)]

@@ -107,9 +107,11 @@ class CtcLoss(Function):
     def backward(ctx, grad):
         (log_probs,) = ctx.saved_tensors
         # torch defines no derivative of this gradient, in log_probs or in grad: a node that
-        # raises when differentiated stands for the whole dependence
+        # raises when differentiated, with log_probs and grad as its inputs (so that a derivative
+        # in either reaches it), stands for the whole dependence
         dx = _gradient(ctx, log_probs._data) * grad._data.reshape(1, -1, 1)
-        return DelayedError.apply(_NO_DOUBLE_BACKWARD, Tensor._make(dx, True, None)), None, None, None, None, None
+        value = DelayedError.apply(_NO_DOUBLE_BACKWARD, Tensor._make(dx, False, None), log_probs, grad)[0]
+        return value, None, None, None, None, None
 
     @staticmethod
     def backward_arrays(ctx, grad):

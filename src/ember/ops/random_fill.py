@@ -17,6 +17,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .. import _dtype, _random, _tensor
+from .._out import Rule, _check_overlap
 from .._creation import random_float_dtype
 from ..autograd.function import Function
 from ._util import new_zeros
@@ -104,6 +105,7 @@ def bernoulli(
         result = Bernoulli.apply(input, gen)
     if out is None:
         return result
+    _check_overlap(out, [input], Rule.SAME)  # out may be input itself, not a part of it
     _write(out, result._data)
     out._bump_version()
     return out
