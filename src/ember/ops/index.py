@@ -335,7 +335,7 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
     d = normalize_dims(dim, input.ndim)[0]
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
+        step = _split_step(int(split_size_or_sections), n)
         sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
@@ -348,9 +348,25 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
     return track_pieces(fn.apply(input, sizes, d), input)
 
 
+def _split_step(step: int, n: int) -> int:
+    """split's size per piece, checked as torch does; 0 is only valid for an empty dim (one piece)."""
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and n:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    return step or 1
+
+
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
+    """`chunks` pieces of ceil(n / chunks) along dim (fewer when they run out); of an empty dim,
+    `chunks` empty pieces, as torch."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = normalize_dims(dim, input.ndim)[0]
-    return split(input, max(1, -(-input._data.shape[d] // chunks)), d)
+    n = input._data.shape[d]
+    if n == 0:
+        return split(input, [0] * chunks, d)
+    return split(input, max(1, -(-n // chunks)), d)
 
 
 def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
