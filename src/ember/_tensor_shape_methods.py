@@ -12,6 +12,7 @@ from .ops import diagonal as _diag, index_update as _iu, masked as _masked, matm
 from .ops import shape_inplace as _si, stacking as _st, tile_repeat as _tr, unique as _uq
 from . import _creation_layout as _layout
 from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
+from .ops import view_copy as _vc
 from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
@@ -77,6 +78,9 @@ class ShapeIndexMethods:
     def conj_physical_(self) -> Tensor: return _rc.conj_physical_(self)
     def resolve_conj(self) -> Tensor: return _rc.resolve_conj(self)
     def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
+    @property
+    def real(self) -> Tensor: return _rc.real(self)
+    def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
     def angle(self) -> Tensor: return _rc.angle(self)
     @property
     def H(self) -> Tensor: return _rc.H(self)

@@ -370,6 +370,12 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 
 
 def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
+    """input[start:start + length] along dim (a view); start may be a 0-d integer Tensor."""
+    return _view(input, narrow_key(input, dim, start, length))
+
+
+def narrow_key(input: Any, dim: int, start: Any, length: int) -> tuple:
+    """narrow's index key, after torch's checks of dim, start and length."""
     if isinstance(start, _tensor.Tensor):
         if start.ndim != 0 or start.dtype.is_floating_point or start.dtype.name == "bool":
             raise RuntimeError("start must be an 0-dim integral Tensor.")
@@ -385,7 +391,7 @@ def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
     start = start + n if start < 0 else start
     if not 0 <= length <= n - start:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _view(input, (slice(None),) * d + (slice(start, start + length),))
+    return (slice(None),) * d + (slice(start, start + length),)
 
 
 def select(input: Any, dim: int, index: int) -> Any:
