@@ -54,6 +54,7 @@ from .ops.view_copy import narrow_copy, permute_copy, view_copy
 from .ops.splitting import split_with_sizes, unsafe_chunk, unsafe_split
 from .ops.real_complex import angle, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg
 from .ops.real_complex import real
+from .ops.dist import dist
 from .ops.broadcast_shape import broadcast_shapes
 from .ops.diagonal import diagflat
 from .ops.random_fill import bernoulli

@@ -13,6 +13,7 @@ from .ops import shape_inplace as _si, stacking as _st, tile_repeat as _tr, uniq
 from . import _creation_layout as _layout
 from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
 from .ops import view_copy as _vc
+from .ops.dist import dist as _dist
 from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class ShapeIndexMethods:
     def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
     @property
     def real(self) -> Tensor: return _rc.real(self)
+    def dist(self, other: Tensor, p: float = 2) -> Tensor: return _dist(self, other, p)
     def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
     def angle(self) -> Tensor: return _rc.angle(self)
     @property
