@@ -55,6 +55,7 @@ from .ops.splitting import split_with_sizes, unsafe_chunk, unsafe_split
 from .ops.real_complex import angle, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg
 from .ops.real_complex import real
 from .ops.dist import dist
+from .ops.incomplete_gamma import igamma, igammac
 from .ops.broadcast_shape import broadcast_shapes
 from .ops.diagonal import diagflat
 from .ops.random_fill import bernoulli

@@ -14,6 +14,8 @@ from . import _creation_layout as _layout
 from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
 from .ops import view_copy as _vc
 from .ops.dist import dist as _dist
+from .ops import incomplete_gamma as _ig
+from .ops.inplace import _inplace as _in_place
 from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
@@ -81,6 +83,10 @@ class ShapeIndexMethods:
     def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
     @property
     def real(self) -> Tensor: return _rc.real(self)
+    def igamma(self, other: Tensor) -> Tensor: return _ig.igamma(self, other)
+    def igammac(self, other: Tensor) -> Tensor: return _ig.igammac(self, other)
+    def igamma_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igamma, other)
+    def igammac_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igammac, other)
     def dist(self, other: Tensor, p: float = 2) -> Tensor: return _dist(self, other, p)
     def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
     def angle(self) -> Tensor: return _rc.angle(self)

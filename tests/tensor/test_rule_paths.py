@@ -357,6 +357,8 @@ SAMPLES: dict[str, Callable[[Leaves], Any]] = {
     "NanToNum": lambda t: ember.nan_to_num(t(3, 4) / 0.0),
     "Lgamma": lambda t: ember.lgamma(t(3, 4)),
     "Digamma": lambda t: ember.digamma(t(3, 4)),
+    "Igamma": lambda t: ember.igamma(t.pos(3, 4).detach(), t.pos(3, 4)),
+    "Igammac": lambda t: ember.igammac(t.pos(4).detach(), t.pos(3, 4)),
     "Polygamma": lambda t: ember.polygamma(2, t.pos(3, 4)),
     "Erfc": lambda t: ember.erfc(t(3, 4)),
     "Erfinv": lambda t: ember.erfinv(t.unit(3, 4)),
