@@ -4,15 +4,17 @@ Q(a, x) = 1 - P(a, x) on float64 arrays, branch for branch as torch's CPU kernel
 of P (DLMF 8.11.4), the continued fraction of Q (Cephes), and the series of Q for small x
 (DLMF 8.7.3), chosen by the same tests on a and x.
 
-The elementary functions are the C library's, as torch's (`_c_math`): Q's small-x series
-cancels, and NumPy's log and exp differ from it in the last bit. Two differences, both below the float64 comparison tolerance: the prefactor x^a e^-x / Gamma(a)
-is exp(a ln x - x - lgamma(a)) everywhere (torch switches to a Lanczos form when x is within
-0.4 a of a, which keeps about 1e-15 more for large a), and torch's uniform asymptotic expansion
-(Temme, DLMF 8.12) for 20 < a with |x - a| < 0.3 a (or 4.5 sqrt(a) past a = 200) is replaced
-by the same series and continued fraction. That one is NOT below the tolerance: torch's expansion
-is off by up to about 2e-9 relative there (P(21, 15): torch 0.08297090988067844, the exact value
-0.08297091003146023, ember 0.0829709100314604), and for a past about 1e5 near x = a the series
-run out of their 2000 terms, where torch's expansion is the accurate one.
+The elementary functions and lgamma are the C library's, as torch's (`_c_math`): Q's small-x
+series cancels, and NumPy's log and exp and Python's lgamma differ from it in the last bits. For 20 < a with |x - a| < 0.3 a (or
+4.5 sqrt(a) past a = 200) torch uses Temme's uniform asymptotic expansion (DLMF 8.12.3/8.12.4),
+and so does ember, with the same coefficients (`_igamma_coefficients`, computed exactly by
+scripts/igamma_coefficients.py) and the same stopping rules, and as torch divides by sqrt(2 pi a) with pi rounded to float32
+(`c10::pi<float>`): torch's digits there, which are about 1e-9 relative from the exact values
+(P(21, 15): torch and ember 0.08297090988067844, exactly 0.08297091003146023).
+
+One difference, below the float64 comparison tolerance: the prefactor x^a e^-x / Gamma(a) is
+exp(a ln x - x - lgamma(a)) everywhere (torch switches to a Lanczos form when x is within 0.4 a of
+a, which keeps about 1e-15 more).
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ from __future__ import annotations
 import numpy as np
 
 from ._c_math import libm
-from ._special_series import lgamma
+from ._igamma_coefficients import D
 
 _MACHEP = 1.11022302462515654042e-16
 _MAXLOG = 7.09782712893383996843e2
 _BIG = 4.503599627370496e15
 _BIGINV = 2.22044604925031308085e-16
 _MAXITER = 2000
+_PI_FLOAT32 = float(np.float32(np.pi))  # torch's expansion divides by sqrt(2 pi a) with pi in float
+
+
+def lgamma(x: np.ndarray) -> np.ndarray:
+    """The C library's lgamma (Python's math.lgamma is CPython's own, a few ulps away)."""
+    return libm("lgamma", np.asarray(x, np.float64))
 
 
 def _prefactor(a: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -95,6 +103,46 @@ def _q_continued_fraction(a: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.where(ax == 0, 0.0, ans * ax)
 
 
+def _asymptotic(a: np.ndarray, x: np.ndarray, lower: bool) -> np.ndarray:
+    """P (lower) or Q by Temme's expansion: 1/2 erfc(-+eta sqrt(a/2)) -+ e^(-a eta^2 / 2) /
+    sqrt(2 pi a) sum_k a^-k sum_n d_{k,n} eta^n, eta^2 / 2 = lambda - 1 - ln(lambda), lambda = x/a;
+    each sum stops where torch's does (a term below MACHEP of the sum, or growing)."""
+    sign = -1.0 if lower else 1.0
+    with np.errstate(all="ignore"):
+        lam, sigma = x / a, (x - a) / a
+        root = np.sqrt(-2 * (libm("log1p", sigma) - sigma))
+        eta = np.where(lam > 1, root, np.where(lam < 1, -root, 0.0))
+        res = 0.5 * libm("erfc", sign * eta * np.sqrt(a / 2))
+        powers = [np.ones_like(eta)]
+        for _ in range(1, len(D[0])):
+            powers.append(eta * powers[-1])
+        total, afac = np.zeros_like(a), np.ones_like(a)
+        old = np.full(a.shape, np.inf)
+        running = np.ones(a.shape, bool)
+        for row in D:
+            ck = np.full(a.shape, row[0])
+            inner = np.ones(a.shape, bool)
+            for n in range(1, len(row)):
+                term = row[n] * powers[n]
+                ck = np.where(inner, ck + term, ck)
+                inner &= ~(np.abs(term) < _MACHEP * np.abs(ck))
+            term = ck * afac
+            running &= ~(np.abs(term) > old)
+            total = np.where(running, total + term, total)
+            running &= ~(np.abs(term) < _MACHEP * np.abs(total))
+            old, afac = np.abs(term), afac / a
+            if not running.any():
+                break
+        return res + sign * libm("exp", -0.5 * a * eta * eta) * total / np.sqrt(2 * _PI_FLOAT32 * a)
+
+
+def _asymptotic_region(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Where torch switches to the expansion: a ~ x for large a."""
+    with np.errstate(all="ignore"):
+        ratio = np.abs(x - a) / a
+        return ((a > 20) & (a < 200) & (ratio < 0.3)) | ((a > 200) & (ratio < 4.5 / np.sqrt(a)))
+
+
 def _edges(a: np.ndarray, x: np.ndarray, lower: bool) -> tuple[np.ndarray, np.ndarray]:
     """torch's special cases: (mask, values) where a or x is negative, zero or infinite."""
     p_or_q = (lambda p: p) if lower else (lambda p: 1.0 - p)
@@ -145,7 +193,9 @@ def _p_regular(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 def _regularized(a: np.ndarray, x: np.ndarray, lower: bool) -> np.ndarray:
     a, x = (np.array(v, np.float64) for v in np.broadcast_arrays(a, x))
     mask, values = _edges(a, x, lower)
-    regular = ~mask
+    expansion = ~mask & _asymptotic_region(a, x)
+    values[expansion] = _asymptotic(a[expansion], x[expansion], lower)
+    regular = ~mask & ~expansion
     values[regular] = (_p_regular if lower else _q_regular)(a[regular], x[regular])
     return values
 

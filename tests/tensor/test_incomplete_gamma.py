@@ -26,9 +26,22 @@ def _compare(name, a, x, dtype="float64"):
 def test_every_branch_matches_torch(name, dtype):
     """Series of P, continued fraction and series of Q: x around 0.5, 1, 1.1 and a, a from 1e-2 to 20."""
     rng = np.random.default_rng(0)
-    a = np.concatenate([rng.uniform(0.01, 10, 3000), rng.uniform(10, 20, 500)])
-    x = np.concatenate([rng.uniform(0, 15, 3000), rng.uniform(5, 30, 500)])
+    a = np.concatenate([rng.uniform(0.01, 10, 3000), rng.uniform(10, 20, 500), rng.uniform(0, 1e-3, 300)])
+    x = np.concatenate([rng.uniform(0, 15, 3000), rng.uniform(5, 30, 500), rng.uniform(0, 2, 300)])
     _compare(name, a, x, dtype)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_asymptotic_expansion_matches_torch(name):
+    """20 < a with x near a: torch's Temme expansion, digits included (its pi is a float's)."""
+    rng = np.random.default_rng(1)
+    a = np.concatenate([rng.uniform(20, 200, 1000), rng.uniform(200, 1e5, 500), [21.0]])
+    x = np.concatenate([a[:1000] * rng.uniform(0.65, 1.35, 1000),
+                        a[1000:1500] + rng.uniform(-4, 4, 500) * np.sqrt(a[1000:1500]), [15.0]])
+    _compare(name, a, x)
+    if name == "igamma":
+        assert ember.igamma(ember.tensor(21.0, dtype=ember.float64), ember.tensor(15.0, dtype=ember.float64)).item() == \
+            torch.igamma(torch.tensor(21.0, dtype=torch.float64), torch.tensor(15.0, dtype=torch.float64)).item()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -40,7 +53,7 @@ def test_edge_values_match_torch(name):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(NAMES), st.floats(1e-3, 20), st.floats(0, 60))
+@given(st.sampled_from(NAMES), st.floats(1e-6, 400), st.floats(0, 500))
 def test_random_points_match_torch(name, a, x):
     _compare(name, np.array([a]), np.array([x]))
 
@@ -100,3 +113,16 @@ def test_errors_match_torch(name, call):
         call(torch, name)
     with pytest.raises(expected.type):
         call(ember, name)
+
+
+def test_expansion_coefficients_are_the_generated_ones():
+    """src/ember/_igamma_coefficients.py is what scripts/igamma_coefficients.py computes."""
+    import runpy
+    from pathlib import Path
+
+    from ember._igamma_coefficients import D
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "igamma_coefficients.py"
+    computed = runpy.run_path(str(script))["coefficients"]()
+    assert [list(row) for row in D] == computed
+    assert D[0][:4] == (-1 / 3, 1 / 12, -2 / 135, 1 / 864)
