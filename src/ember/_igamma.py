@@ -5,12 +5,17 @@ of P (DLMF 8.11.4), the continued fraction of Q (Cephes), and the series of Q fo
 (DLMF 8.7.3), chosen by the same tests on a and x.
 
 The elementary functions and lgamma are the C library's, as torch's (`_c_math`): Q's small-x
-series cancels, and NumPy's log and exp and Python's lgamma differ from it in the last bits. For 20 < a with |x - a| < 0.3 a (or
-4.5 sqrt(a) past a = 200) torch uses Temme's uniform asymptotic expansion (DLMF 8.12.3/8.12.4),
-and so does ember, with the same coefficients (`_igamma_coefficients`, computed exactly by
-scripts/igamma_coefficients.py) and the same stopping rules, and as torch divides by sqrt(2 pi a) with pi rounded to float32
-(`c10::pi<float>`): torch's digits there, which are about 1e-9 relative from the exact values
-(P(21, 15): torch and ember 0.08297090988067844, exactly 0.08297091003146023).
+series cancels, and NumPy's log and exp and Python's lgamma differ from it in the last bits.
+
+For 20 < a with |x - a| < 0.3 a (or 4.5 sqrt(a) past a = 200) torch uses Temme's uniform
+asymptotic expansion (DLMF 8.12.3/8.12.4), and so does ember, with the same coefficients
+(`_igamma_coefficients`, computed exactly by scripts/igamma_coefficients.py), the same stopping
+rules, and torch's division by sqrt(2 pi a) with pi rounded to float32 (`c10::pi<float>`). That
+costs about 1e-9 relative against the exact values, and gives torch's digits (P(21, 15): torch
+and ember 0.08297090988067844, exactly 0.08297091003146023).
+
+Float32 and float16 inputs are computed in float64 and rounded (torch runs the same steps in
+float, with float's MACHEP): within the float32 tolerance, not torch's last bits.
 
 One difference, below the float64 comparison tolerance: the prefactor x^a e^-x / Gamma(a) is
 exp(a ln x - x - lgamma(a)) everywhere (torch switches to a Lanczos form when x is within 0.4 a of

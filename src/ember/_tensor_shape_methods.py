@@ -75,6 +75,13 @@ class ShapeIndexMethods:
     def hash_tensor(self, dim: Any = (), *, keepdim: bool = False, mode: int = 0) -> Tensor:
         return _hash.hash_tensor(self, dim, keepdim=keepdim, mode=mode)
 
+    def igamma(self, other: Tensor) -> Tensor: return _ig.igamma(self, other)
+    def igammac(self, other: Tensor) -> Tensor: return _ig.igammac(self, other)
+    def igamma_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igamma, other)
+    def igammac_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igammac, other)
+    def dist(self, other: Tensor, p: float = 2) -> Tensor: return _dist(self, other, p)
+    def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
+
     # complex-number methods, as torch defines them for real tensors
     def conj(self) -> Tensor: return _rc.conj(self)
     def conj_physical(self) -> Tensor: return _rc.conj_physical(self)
@@ -83,12 +90,6 @@ class ShapeIndexMethods:
     def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
     @property
     def real(self) -> Tensor: return _rc.real(self)
-    def igamma(self, other: Tensor) -> Tensor: return _ig.igamma(self, other)
-    def igammac(self, other: Tensor) -> Tensor: return _ig.igammac(self, other)
-    def igamma_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igamma, other)
-    def igammac_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igammac, other)
-    def dist(self, other: Tensor, p: float = 2) -> Tensor: return _dist(self, other, p)
-    def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
     def angle(self) -> Tensor: return _rc.angle(self)
     @property
     def H(self) -> Tensor: return _rc.H(self)

@@ -1,9 +1,8 @@
 """torch's complex-number functions on ember's real tensors, where each is what torch makes it
-for a real input: `conj`, `conj_physical`, `resolve_conj` and `resolve_neg` give the input itself
-(no copy, no node; a real tensor has no conjugate or negative bit to resolve; `conj_physical_`
-is still an in-place op, as in torch), `Tensor.H` is the
-transpose, `real` gives the input itself, and `angle` is the argument of a real number: 0 for x >= 0 (-0.0 included), pi for
-x < 0, NaN for NaN.
+for a real input: `conj`, `conj_physical`, `resolve_conj`, `resolve_neg` and `real` give the
+input itself (no copy, no node; a real tensor has no conjugate or negative bit to resolve;
+`conj_physical_` is still an in-place op, as in torch), `Tensor.H` is the transpose, and `angle`
+is the argument of a real number: 0 for x >= 0 (-0.0 included), pi for x < 0, NaN for NaN.
 """
 
 from __future__ import annotations
