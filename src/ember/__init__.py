@@ -50,8 +50,12 @@ from .ops.view_copy import (
     alias_copy, diagonal_copy, expand_copy, split_with_sizes_copy, squeeze_copy, t_copy, transpose_copy, unbind_copy,
     unfold_copy, unsqueeze_copy,
 )
+from .ops.view_copy import narrow_copy, permute_copy, view_copy
 from .ops.splitting import split_with_sizes, unsafe_chunk, unsafe_split
 from .ops.real_complex import angle, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg
+from .ops.real_complex import real
+from .ops.dist import dist
+from .ops.incomplete_gamma import igamma, igammac
 from .ops.broadcast_shape import broadcast_shapes
 from .ops.diagonal import diagflat
 from .ops.random_fill import bernoulli

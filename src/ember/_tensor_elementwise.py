@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .ops import arithmetic, bitwise, compare, cumulative, histogram, nan_reductions, order_statistics as order, pointwise, unary
 from .ops import special_functions as special, trigonometric as trig
 from .ops import shape
-from .ops.inplace import _inplace
+from .ops.inplace import _inplace, check_cast
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
@@ -122,13 +122,16 @@ class ElementwiseMethods:
         return nan_reductions.diff(self, n, dim, prepend, append)
 
 
-def _inplace_method(op: Any, *, first: bool = False) -> Any:
-    """`t.name_(*args)`: t <- op(t, *args) in t's storage (`first`: op takes an int before t)."""
+def _inplace_method(op: Any, *, first: bool = False, cast_first: bool = False) -> Any:
+    """`t.name_(*args)`: t <- op(t, *args) in t's storage (`first`: op takes an int before t;
+    `cast_first`: a result type t cannot hold is refused before op runs, as torch's bitwise ops)."""
     if first:
         def method(self: Any, n: int) -> Any:
             return _inplace(self, lambda t: op(n, t))
     else:
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if cast_first:
+                check_cast(self, *args)
             return _inplace(self, lambda t, *a: op(t, *a, **kwargs), *args)
     method.__doc__ = f"In-place {op.__name__}."
     return method
@@ -160,6 +163,6 @@ for _alias, _name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arc
     setattr(ElementwiseMethods, _alias + "_", getattr(ElementwiseMethods, _name + "_"))
 ElementwiseMethods.polygamma_ = _inplace_method(special.polygamma, first=True)  # type: ignore[attr-defined]
 for _name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not"):
-    setattr(ElementwiseMethods, _name + "_", _inplace_method(getattr(compare, _name)))
+    setattr(ElementwiseMethods, _name + "_", _inplace_method(getattr(compare, _name), cast_first=True))
 ElementwiseMethods.tril_ = _inplace_method(shape.tril)  # type: ignore[attr-defined]
 ElementwiseMethods.triu_ = _inplace_method(shape.triu)  # type: ignore[attr-defined]

@@ -12,6 +12,10 @@ from .ops import diagonal as _diag, index_update as _iu, masked as _masked, matm
 from .ops import shape_inplace as _si, stacking as _st, tile_repeat as _tr, unique as _uq
 from . import _creation_layout as _layout
 from .ops import broadcast_shape as _bs, hash as _hash, random_fill as _rf, real_complex as _rc
+from .ops import view_copy as _vc
+from .ops.dist import dist as _dist
+from .ops import incomplete_gamma as _ig
+from .ops.inplace import _inplace as _in_place
 from .ops import splitting as _sp, storage_inplace as _sti
 
 if TYPE_CHECKING:
@@ -71,12 +75,21 @@ class ShapeIndexMethods:
     def hash_tensor(self, dim: Any = (), *, keepdim: bool = False, mode: int = 0) -> Tensor:
         return _hash.hash_tensor(self, dim, keepdim=keepdim, mode=mode)
 
+    def igamma(self, other: Tensor) -> Tensor: return _ig.igamma(self, other)
+    def igammac(self, other: Tensor) -> Tensor: return _ig.igammac(self, other)
+    def igamma_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igamma, other)
+    def igammac_(self, other: Tensor) -> Tensor: return _in_place(self, _ig.igammac, other)
+    def dist(self, other: Tensor, p: float = 2) -> Tensor: return _dist(self, other, p)
+    def narrow_copy(self, dim: int, start: Any, length: int) -> Tensor: return _vc.narrow_copy(self, dim, start, length)
+
     # complex-number methods, as torch defines them for real tensors
     def conj(self) -> Tensor: return _rc.conj(self)
     def conj_physical(self) -> Tensor: return _rc.conj_physical(self)
     def conj_physical_(self) -> Tensor: return _rc.conj_physical_(self)
     def resolve_conj(self) -> Tensor: return _rc.resolve_conj(self)
     def resolve_neg(self) -> Tensor: return _rc.resolve_neg(self)
+    @property
+    def real(self) -> Tensor: return _rc.real(self)
     def angle(self) -> Tensor: return _rc.angle(self)
     @property
     def H(self) -> Tensor: return _rc.H(self)

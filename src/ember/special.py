@@ -24,6 +24,7 @@ from .ops.special_polynomials import (
 )
 from .ops.special_functions import digamma, erfc, erfcx, erfinv, i0, i0e, i1, i1e, lgamma, mvlgamma, polygamma
 from .ops.unary import erf, expm1, log1p, round, sigmoid as expit
+from .ops.incomplete_gamma import igamma as gammainc, igammac as gammaincc
 
 __all__ = [
     "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
@@ -36,6 +37,7 @@ __all__ = [
     "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
     "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi",
     "round", "sinc", "softmax", "xlog1py", "xlogy", "zeta",
+    "gammainc", "gammaincc",
 ]
 
 gammaln = lgamma

@@ -33,14 +33,14 @@ def _numerical(func: Callable, inputs: tuple, x: Any, n_out: int, eps: float) ->
     """d(output k)/d(x) by central differences, one input element at a time. `func` runs in grad
     mode: gradgradcheck's func is itself a backward pass."""
     cols = [np.zeros((o, x.numel())) for o in n_out]
-    flat = x._data.reshape(-1)
-    for j in range(flat.size):
-        orig = flat[j]
-        flat[j] = orig + eps
+    data = x._data  # indexed in place: reshape(-1) of a non-C-contiguous array would be a copy
+    for j, at in enumerate(np.ndindex(data.shape)):
+        orig = data[at]
+        data[at] = orig + eps
         plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
-        flat[j] = orig - eps
+        data[at] = orig - eps
         minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
-        flat[j] = orig
+        data[at] = orig
         for k, (p, m) in enumerate(zip(plus, minus)):
             cols[k][:, j] = (p - m) / (2 * eps)
     return cols

@@ -82,6 +82,19 @@ def diagonal(A: Any, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Any:
     return flat[..., : k * (cols + 1) : cols + 1] if k else flat[..., :0]
 
 
+def reflectors_product(A: Any, tau: Any) -> Any:
+    """The m x m product H_1 H_2 ... H_k of the k = tau.shape[-1] reflectors stored in A's first
+    k columns (H_i = I - tau_i v_i v_i^T, v_i: column i below the diagonal, 1 on it), built from
+    differentiable ops; no checks (the callers make them)."""
+    m, n = A.shape[-2:]
+    V = A.tril(-1) + eye(m, n, dtype=A.dtype)
+    Q = eye(m, dtype=A.dtype).expand(tuple(A.shape[:-2]) + (m, m))
+    for i in range(tau.shape[-1]):
+        v = V[..., :, i : i + 1]
+        Q = Q - (Q @ v) @ (tau[..., i : i + 1].unsqueeze(-1) * v.mT)
+    return Q
+
+
 def householder_product(A: Any, tau: Any) -> Any:
     """The first n columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
     A below the diagonal with a 1 on it (LAPACK's orgqr), composed from differentiable ops."""
@@ -98,12 +111,7 @@ def householder_product(A: Any, tau: Any) -> Any:
         )
     if n < tau.shape[-1]:
         raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
-    identity = eye(m, dtype=A.dtype)
-    V = A.tril(-1) + eye(m, n, dtype=A.dtype)
-    Q = identity.expand(tuple(A.shape[:-2]) + (m, m))
-    for i in range(tau.shape[-1]):
-        v = V[..., :, i : i + 1]
-        Q = Q - (Q @ v) @ (tau[..., i : i + 1].unsqueeze(-1) * v.mT)
+    Q = reflectors_product(A, tau)
     if not tau.shape[-1]:  # no reflectors: the identity, still in A's graph (as torch's)
         return ops.where(zeros(A.shape, dtype=bool_), A, Q[..., :, :n])
     return Q[..., :, :n]

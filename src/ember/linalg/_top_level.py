@@ -7,18 +7,19 @@ from ..ops.covariance import corrcoef, cov
 from ..ops.pairwise_distance import cdist, pdist
 from ..ops.renorm import renorm, renorm_
 from ._geqrf import geqrf
+from ._ormqr import ormqr
 from ._lu import lu_unpack, torch_lu as lu, torch_lu_solve as lu_solve
 from ._triangular import cholesky_inverse, cholesky_solve, triangular_solve
 
 __all__ = [
     "cdist", "cholesky_inverse", "cholesky_solve", "corrcoef", "cov", "geqrf", "lu", "lu_solve", "lu_unpack", "pdist",
-    "renorm", "triangular_solve",
+    "renorm", "triangular_solve", "ormqr",
 ]
 
 _TENSOR_METHODS = {
     "cov": cov, "corrcoef": corrcoef, "cholesky_inverse": cholesky_inverse, "cholesky_solve": cholesky_solve,
     "triangular_solve": triangular_solve, "lu": lu, "lu_solve": lu_solve,
-    "renorm": renorm, "renorm_": renorm_, "geqrf": geqrf,
+    "renorm": renorm, "renorm_": renorm_, "geqrf": geqrf, "ormqr": ormqr,
 }
 
 

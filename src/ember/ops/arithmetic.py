@@ -437,9 +437,20 @@ def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -
     )
 
 
+def _refuse_numbers(name: str, input: Any, exponent: Any) -> None:
+    """torch's pow and float_power take a Tensor on at least one side."""
+    raise TypeError(
+        f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
+        f"{type(exponent).__name__}): one of input and exponent must be a Tensor (use Python's ** "
+        f"for two numbers, or wrap one in ember.tensor)"
+    )
+
+
 def pow(input: Any, exponent: Any) -> Any:
-    """input ** exponent, for a Tensor or number on either side."""
+    """input ** exponent, for a Tensor or number on either side (not both: torch's TypeError)."""
     if not is_tensor(exponent) and not isinstance(exponent, np.ndarray):
+        if not is_tensor(input):
+            _refuse_numbers("pow", input, exponent)
         a, p = promote(input, exponent)
         if a._data.dtype.kind == "b":  # bool ** bool stays bool in torch (NumPy's is int8)
             return Pow.apply(a, p).bool()

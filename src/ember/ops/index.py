@@ -335,7 +335,7 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
     d = normalize_dims(dim, input.ndim)[0]
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
+        step = _split_step(int(split_size_or_sections), n)
         sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
@@ -348,12 +348,34 @@ def split(input: Any, split_size_or_sections: Union[int, Sequence[int]], dim: in
     return track_pieces(fn.apply(input, sizes, d), input)
 
 
+def _split_step(step: int, n: int) -> int:
+    """split's size per piece, checked as torch does; 0 is only valid for an empty dim (one piece)."""
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and n:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    return step or 1
+
+
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
+    """`chunks` pieces of ceil(n / chunks) along dim (fewer when they run out); of an empty dim,
+    `chunks` empty pieces, as torch."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = normalize_dims(dim, input.ndim)[0]
-    return split(input, max(1, -(-input._data.shape[d] // chunks)), d)
+    n = input._data.shape[d]
+    if n == 0:
+        return split(input, [0] * chunks, d)
+    return split(input, max(1, -(-n // chunks)), d)
 
 
 def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
+    """input[start:start + length] along dim (a view); start may be a 0-d integer Tensor."""
+    return _view(input, narrow_key(input, dim, start, length))
+
+
+def narrow_key(input: Any, dim: int, start: Any, length: int) -> tuple:
+    """narrow's index key, after torch's checks of dim, start and length."""
     if isinstance(start, _tensor.Tensor):
         if start.ndim != 0 or start.dtype.is_floating_point or start.dtype.name == "bool":
             raise RuntimeError("start must be an 0-dim integral Tensor.")
@@ -369,7 +391,7 @@ def narrow(input: Any, dim: int, start: Any, length: int) -> Any:
     start = start + n if start < 0 else start
     if not 0 <= length <= n - start:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _view(input, (slice(None),) * d + (slice(start, start + length),))
+    return (slice(None),) * d + (slice(start, start + length),)
 
 
 def select(input: Any, dim: int, index: int) -> Any:

@@ -81,6 +81,15 @@ def _refused_cast(source: np.dtype, target: np.dtype) -> bool:
     return source.kind == "f" and target.kind in "biu" or source.kind != "b" and target.kind == "b"
 
 
+def check_cast(t: Any, *args: Any) -> None:
+    """Raise torch's RuntimeError when the result type of t and args cannot be written into t."""
+    result = _dtype.result_type(t, *args)
+    if _refused_cast(result.numpy, t._data.dtype):
+        raise RuntimeError(
+            f"result type {result.name} can't be cast to the desired output type {t.dtype.name}"
+        ) from None
+
+
 def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable[[np.ndarray], Any]] = None) -> Any:
     """t <- op(t, *args), in t's storage. `fast(array)`, if given, does the same update in place
     with NumPy when no graph is recorded."""
@@ -91,11 +100,7 @@ def _inplace(t: Any, op: Callable[..., Any], *args: Any, fast: Optional[Callable
         try:
             fast(t._data)
         except TypeError:  # NumPy's "same_kind" refusal; torch's rule (`_refused_cast`) is wider
-            result = _dtype.result_type(t, *args)
-            if _refused_cast(result.numpy, t._data.dtype):
-                raise RuntimeError(
-                    f"result type {result.name} can't be cast to the desired output type {t.dtype.name}"
-                ) from None
+            check_cast(t, *args)
             # an integer result of another sign (uint8.add_(int64)): the general path writes it
         except (ValueError, OverflowError):
             pass  # shapes, or an int beyond t's dtype: the general path below handles both as torch

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from . import shape
+from ._std_sort import std_sort_order
 from ._util import normalize_dims
 from .gather_scatter import gather
 from .index import sort
@@ -170,13 +171,14 @@ def nanquantile(input: Any, q: Any, dim: Optional[int] = None, keepdim: bool = F
 
 
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Any:
-    """The most frequent value along dim (the smallest on a tie) and the index of its last
-    occurrence, as torch's CPU kernel."""
+    """The most frequent value along dim (the smallest on a tie) and, as torch's CPU kernel,
+    the index of the occurrence its std::sort leaves last (`_std_sort`): the last occurrence
+    for up to 16 elements, an unstable pick beyond."""
     if input.ndim == 0:
         return return_types["mode"](input.clone(), input._make(np.zeros((), np.int64), False, None))
     d = _dim(input, dim)
     a = np.moveaxis(input._data, d, -1)
-    order = np.argsort(a, axis=-1, kind="stable")
+    order = std_sort_order(a)
     s = np.take_along_axis(a, order, -1)
     n = s.shape[-1]
     new_run = np.ones(s.shape, bool)
@@ -188,7 +190,7 @@ def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Any:
     is_end[..., :-1] = new_run[..., 1:]
     score = np.where(is_end, length, 0)
     best_end = np.argmax(score, axis=-1)[..., None]  # the first (smallest) longest run
-    index = np.take_along_axis(order, best_end, -1)  # a stable sort puts the last occurrence at the run's end
+    index = np.take_along_axis(order, best_end, -1)
     return _select("mode", input, d, keepdim, np.moveaxis(index, -1, d))
 
 

@@ -258,7 +258,10 @@ def frac(input: Any) -> Any:
 
 
 def float_power(input: Any, exponent: Any) -> Any:
-    """input ** exponent in float64."""
+    """input ** exponent in float64 (a Tensor on at least one side)."""
+    if not hasattr(input, "_data") and not hasattr(exponent, "_data"):
+        arithmetic._refuse_numbers("float_power", input, exponent)
+
     def double(x: Any) -> Any:
         return x.double() if hasattr(x, "_data") else float(x)
 

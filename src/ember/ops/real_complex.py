@@ -1,9 +1,8 @@
 """torch's complex-number functions on ember's real tensors, where each is what torch makes it
-for a real input: `conj`, `conj_physical`, `resolve_conj` and `resolve_neg` give the input itself
-(no copy, no node; a real tensor has no conjugate or negative bit to resolve; `conj_physical_`
-is still an in-place op, as in torch), `Tensor.H` is the
-transpose, and `angle` is the argument of a real number: 0 for x >= 0 (-0.0 included), pi for
-x < 0, NaN for NaN.
+for a real input: `conj`, `conj_physical`, `resolve_conj`, `resolve_neg` and `real` give the
+input itself (no copy, no node; a real tensor has no conjugate or negative bit to resolve;
+`conj_physical_` is still an in-place op, as in torch), `Tensor.H` is the transpose, and `angle`
+is the argument of a real number: 0 for x >= 0 (-0.0 included), pi for x < 0, NaN for NaN.
 """
 
 from __future__ import annotations
@@ -41,6 +40,11 @@ def conj_physical_(input: Any) -> Any:
     """In place: the values stay, but as in torch it is an in-place op (the version moves, a leaf
     that requires grad refuses, a ConjPhysicalBackward1 node is recorded)."""
     return _inplace(input, ConjPhysical.apply, fast=lambda array: None)
+
+
+def real(input: Any) -> Any:
+    """The real part: a real tensor is its own (torch returns the tensor itself, no node)."""
+    return input
 
 
 def resolve_conj(input: Any) -> Any:

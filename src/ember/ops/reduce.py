@@ -351,6 +351,9 @@ def _extremum(input: Any, dim: Any, keepdim: bool, largest: bool) -> Any:
     axis = normalize_dims(dim, input.ndim)[0] if input.ndim else None
     if axis is None:
         return result(input.clone(), input.new_zeros((), dtype=_dtype.int64))
+    if input._data.shape[axis] == 0:
+        name = "max" if largest else "min"
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     return result(*(MaxDim if largest else MinDim).apply(input, axis, keepdim, largest))
 
 

@@ -291,6 +291,12 @@ def _distinct_dims(dims: list[int], ndim: int, name: str) -> list[int]:
 
 
 def permute(input: Any, *dims: Shape) -> Any:
+    return _permute(input, permuted_dims(input, dims), Permute)
+
+
+def permuted_dims(input: Any, dims: Sequence[Shape]) -> tuple[int, ...]:
+    """permute's order, checked as torch's (one entry per dim, in range, no repeats), made
+    non-negative."""
     dims = _sizes(dims)
     if len(dims) != input.ndim:
         raise RuntimeError(
@@ -299,7 +305,7 @@ def permute(input: Any, *dims: Shape) -> Any:
             f"equal to len(dims) = {len(dims)}"
         )
     normalize_dims(dims, input.ndim)  # range and repeat checks
-    return _permute(input, tuple(d % input.ndim for d in dims), Permute)
+    return tuple(d % input.ndim for d in dims)
 
 
 def _permute(input: Any, dims: tuple[int, ...], fn: type) -> Any:

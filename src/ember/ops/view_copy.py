@@ -12,9 +12,11 @@ import numpy as np
 from ..autograd.function import Function
 from ._util import normalize_dims
 from .diagonal import Diagonal, _dims
+from .index import Slice, narrow_key
 from .join import SplitWithSizes, Unbind
 from .shape import (
-    Clone, Expand, Reshape, T, Transpose, _sizes, squeeze_fn, squeezed_shape, transpose, unsqueezed_shape,
+    Clone, Expand, Permute, Reshape, T, Transpose, _sizes, permuted_dims, squeeze_fn, squeezed_shape,
+    transpose, unsqueezed_shape,
 )
 from .splitting import checked_sizes
 from .tile_repeat import Unfold, UnfoldBackward, unfold_dim
@@ -92,6 +94,28 @@ class TCopy(T):
     _is_view = False
     backward_name = "TBackward0_copy"
     forward = _copied(T.forward)
+
+
+class ViewCopy(SqueezeCopy):
+    """view, copied;  dx = dy reshaped back."""
+
+    backward_name = "ViewBackward0_copy"
+
+
+class PermuteCopy(Permute):
+    """permute, copied;  dx = dy permuted by the inverse order."""
+
+    _is_view = False
+    backward_name = "PermuteBackward0_copy"
+    forward = _copied(Permute.forward)
+
+
+class NarrowCopy(Slice):
+    """narrow, copied;  dx = zeros with dy in the narrowed range."""
+
+    _is_view = False
+    backward_name = "NarrowCopyBackward0"
+    forward = _copied(Slice.forward)
 
 
 class UnfoldCopy(Function):
@@ -183,3 +207,22 @@ def split_with_sizes_copy(input: Any, split_sizes: Sequence[int], dim: int = 0) 
     """`split_with_sizes` into new memory."""
     d, sizes = checked_sizes(input, split_sizes, dim)
     return SplitWithSizesCopy.apply(input, sizes, d)
+
+
+def view_copy(input: Any, *size: Any) -> Any:
+    """`view` into new memory: the shape (-1 inferred, the element count kept) whatever the
+    strides, as torch's."""
+    return ViewCopy.apply(input, _sizes(size))
+
+
+def permute_copy(input: Any, dims: Sequence[int]) -> Any:
+    """`permute` into new memory."""
+    return PermuteCopy.apply(input, permuted_dims(input, (dims,)))
+
+
+def narrow_copy(input: Any, dim: int, start: Any, length: int) -> Any:
+    """`narrow` into new memory. As torch's, a dim past the last is a RuntimeError (its kernel's
+    check), a dim before the first an IndexError (the usual wrap)."""
+    if input.ndim and dim >= input.ndim:
+        raise RuntimeError(f"narrow_copy(): dim {dim} is out of range for a tensor with {input.ndim} dimensions")
+    return NarrowCopy.apply(input, narrow_key(input, dim, start, length))

@@ -9,8 +9,11 @@ requiring grad (the graph then records the activation on a copy of the old value
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Callable, Optional
+
+import numpy as np
 
 from ... import ops
 from ..._tensor import Tensor
@@ -87,8 +90,30 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    """x clipped to [min_val, max_val]."""
+    """x clipped to [min_val, max_val]; an integer x keeps its dtype, the bounds cut toward zero
+    to integers first (as torch: hardtanh(int, -0.5, 0.5) is 0 everywhere)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if not input.is_floating_point():
+        min_val, max_val = _integer_bounds(input, min_val, max_val)
     return _maybe_inplace(input, inplace, lambda x: Hardtanh.apply(x, min_val, max_val))
+
+
+def _integer_bounds(input: Tensor, min_val: float, max_val: float) -> tuple[int, int]:
+    """hardtanh's bounds for an integer input, with torch's checks: no bools, no negative bound
+    for an unsigned dtype, each bound within the dtype's range."""
+    kind = input._data.dtype
+    if kind == bool:
+        raise RuntimeError("Bool inputs not supported for hardtanh; convert the input with .long() first")
+    info = np.iinfo(kind)
+    if not all(math.isfinite(v) and info.min <= math.trunc(v) <= info.max for v in (min_val, max_val)):
+        if kind.kind == "u" and min_val <= -1:
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+        raise RuntimeError(
+            f"value cannot be converted to type {input.dtype.name} without overflow: hardtanh's bounds "
+            f"({min_val}, {max_val}) must lie within [{info.min}, {info.max}]"
+        )
+    return math.trunc(min_val), math.trunc(max_val)
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:

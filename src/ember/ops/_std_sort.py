@@ -1,0 +1,72 @@
+"""The arrangement C++'s `std::sort` (libstdc++'s introsort) leaves when it sorts (value, index)
+pairs by value alone, as torch's CPU `mode` kernel does: which of several equal values ends up
+last decides the index `mode` returns.
+
+libstdc++ partitions segments longer than 16 (median of three moved to the front, then Hoare's
+unguarded partition, which swaps the k-th element >= pivot from the left with the k-th element
+<= pivot from the right until they cross), then runs one insertion sort over everything, which
+is stable. So the result is a stable sort of the array as the partitions left it. Each partition
+is computed at once with NumPy: the two scans meet at the first k where the k-th left stop is not
+before the k-th right stop, and the pairs before it are swapped together.
+
+One difference: past 2 log2(n) levels of partitioning libstdc++ switches to heapsort (inputs
+built to defeat the median of three); there the segment keeps its order (a stable sort).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_THRESHOLD = 16
+
+
+def std_sort_order(a: np.ndarray) -> np.ndarray:
+    """Along the last axis: the original positions in the order std::sort leaves them."""
+    n = a.shape[-1]
+    if n <= _THRESHOLD:
+        return np.argsort(a, axis=-1, kind="stable")
+    rows = a.reshape(-1, n)
+    out = np.empty(rows.shape, np.int64)
+    for r, row in enumerate(rows):
+        perm = _partitioned(row)
+        out[r] = perm[np.argsort(row[perm], kind="stable")]
+    return out.reshape(a.shape)
+
+
+def _partitioned(values: np.ndarray) -> np.ndarray:
+    """The positions as introsort's partitioning loop leaves them (before its insertion sort)."""
+    v, perm = values.copy(), np.arange(len(values))
+    stack = [(0, len(v), 2 * (len(v).bit_length() - 1))]
+    while stack:
+        first, last, depth = stack.pop()
+        while last - first > _THRESHOLD and depth > 0:
+            depth -= 1
+            cut = _partition(v, perm, first, last)
+            stack.append((cut, last, depth))
+            last = cut
+    return perm
+
+
+def _swap(v: np.ndarray, perm: np.ndarray, i: np.ndarray, j: np.ndarray) -> None:
+    v[i], v[j] = v[j], v[i].copy()
+    perm[i], perm[j] = perm[j], perm[i].copy()
+
+
+def _partition(v: np.ndarray, perm: np.ndarray, first: int, last: int) -> int:
+    """libstdc++'s __unguarded_partition_pivot on v[first:last] (and perm alongside): the cut."""
+    a, b, c = first + 1, first + (last - first) // 2, last - 1
+    if v[a] < v[b]:
+        median = b if v[b] < v[c] else (c if v[a] < v[c] else a)
+    else:
+        median = a if v[a] < v[c] else (c if v[b] < v[c] else b)
+    _swap(v, perm, np.array([first]), np.array([median]))
+    pivot = v[first]
+    left = np.flatnonzero(~(v[first + 1 : last] < pivot)) + first + 1
+    right = (np.flatnonzero(~(pivot < v[first:last])) + first)[::-1]
+    m = min(len(left), len(right))
+    crossed = np.flatnonzero(left[:m] >= right[:m])
+    k = int(crossed[0]) if crossed.size else m
+    if k == 0:
+        return int(left[0])
+    _swap(v, perm, left[:k], right[:k])
+    return int(min(left[k], right[k - 1])) if k < len(left) else int(right[k - 1])
