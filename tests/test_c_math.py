@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from ember._c_math import _c_single, fma, libm
+from ember._c_math import _c_function, fma, libm
 
 
 def test_fma_rounds_once_in_float64_and_float32() -> None:
@@ -45,13 +45,28 @@ def test_libm_gives_cs_values_where_the_math_module_raises() -> None:
         assert np.isnan(libm("cos", x[4:])).all() and np.isnan(libm("acos", x[:2])).all()
 
 
+@pytest.mark.skipif(ctypes.util.find_library("m") is None, reason="no C math library to compare with (Windows)")
+def test_lgamma_is_the_c_librarys_not_cpythons() -> None:
+    """CPython computes math.lgamma itself, a few ulps from the C library's (which torch calls);
+    erfc and the rest are the C library's through the math module."""
+    c = ctypes.CDLL(ctypes.util.find_library("m"))
+    x = np.concatenate([np.linspace(-4.5, 30, 2001), np.geomspace(1e-6, 1e-2, 200)])
+    for name in ("lgamma", "erfc"):
+        function = getattr(c, name)
+        function.restype, function.argtypes = ctypes.c_double, [ctypes.c_double]
+        np.testing.assert_array_equal(libm(name, x), [function(v) for v in x])
+    assert any(math.lgamma(v) != libm("lgamma", np.array([v]))[0] for v in x)
+    np.testing.assert_array_equal(libm("lgamma", np.array([0.0, -2.0, 1e308])), [np.inf, np.inf, np.inf])
+    np.testing.assert_array_equal(libm("erfc", np.array([-np.inf, np.inf, np.nan])), [2.0, 0.0, np.nan])
+
+
 def test_libm_without_a_c_math_library_uses_the_double_functions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows has no libm: float32 falls back to the double function, rounded, with C's edges."""
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
-    _c_single.cache_clear()
+    _c_function.cache_clear()
     try:
         x = np.array([0.5, 1000.0, 0.0, np.inf], np.float32)
         np.testing.assert_array_equal(libm("exp", x), np.array([math.exp(0.5), np.inf, 1, np.inf], np.float32))
         np.testing.assert_array_equal(libm("log", x)[2:], [-np.inf, np.inf])
     finally:
-        _c_single.cache_clear()
+        _c_function.cache_clear()

@@ -17,33 +17,47 @@ from ._creation import _fma
 
 
 @lru_cache(maxsize=None)
-def _c_single(name: str) -> Optional[Callable[[float], float]]:
-    """The C library's float function `namef` (cosf, expf...), or None without a loadable C
-    math library (Windows has none by that name; Linux and macOS do)."""
+def _c_function(name: str, kind: type) -> Optional[Callable[[float], float]]:
+    """The C library's function `name` taking and returning `kind` (ctypes.c_float or c_double),
+    or None without a loadable C math library (Windows has none by that name; Linux and macOS do)."""
     path = ctypes.util.find_library("m")
     if path is None:
         return None
-    function = getattr(ctypes.CDLL(path), name + "f")
-    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+    function = getattr(ctypes.CDLL(path), name)
+    function.restype, function.argtypes = kind, [kind]
     return function
 
 
+def _c_single(name: str) -> Optional[Callable[[float], float]]:
+    """The C library's float function `namef` (cosf, expf...), or None."""
+    return _c_function(name + "f", ctypes.c_float)
+
+
+# CPython computes these itself instead of calling the C library (its lgamma is a few ulps away)
+_CPYTHON_OWN = {"lgamma"}
+# C's value where the math module raises instead, for the functions NumPy has no ufunc of
+_C_EDGES = {"lgamma": math.inf}
+_NUMPY_NAMES = {"acos": "arccos"}
+
+
 def _double(name: str) -> Callable[[float], float]:
-    """The C library's double function `name`, through the math module (which calls it), with
-    C's results where math raises instead: exp(1000) is inf, log(0) -inf, cos(inf) NaN."""
+    """The C library's double function `name`: through the math module (which calls it, one
+    Python call cheaper than ctypes) except for what CPython computes itself, with C's results
+    where math raises instead: exp(1000) is inf, log(0) -inf, cos(inf) NaN, lgamma(0) inf."""
+    own = _c_function(name, ctypes.c_double) if name in _CPYTHON_OWN else None
+    if own is not None:
+        return own
     function = getattr(math, name)
-    edge = getattr(np, _NUMPY_NAMES.get(name, name))
 
     def call(v: float) -> float:
         try:
             return function(v)
         except (ValueError, OverflowError):
+            if name in _C_EDGES:
+                return _C_EDGES[name]
             with np.errstate(all="ignore"):
-                return float(edge(v))
+                return float(getattr(np, _NUMPY_NAMES.get(name, name))(v))
     return call
-
-
-_NUMPY_NAMES = {"acos": "arccos"}
 
 
 def libm(name: str, x: np.ndarray) -> np.ndarray:
