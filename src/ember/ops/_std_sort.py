@@ -9,8 +9,10 @@ is stable. So the result is a stable sort of the array as the partitions left it
 is computed at once with NumPy: the two scans meet at the first k where the k-th left stop is not
 before the k-th right stop, and the pairs before it are swapped together.
 
-One difference: past 2 log2(n) levels of partitioning libstdc++ switches to heapsort (inputs
-built to defeat the median of three); there the segment keeps its order (a stable sort).
+Past 2 log2(n) levels of partitioning libstdc++ heap-sorts the segment instead (make_heap then
+sort_heap; only inputs built to defeat the median of three get there): that is replayed element
+by element, as it is here. torch's `mode` and its unstable sort of small integer dtypes
+(`sort_order`) both use this order.
 """
 
 from __future__ import annotations
@@ -33,13 +35,21 @@ def std_sort_order(a: np.ndarray) -> np.ndarray:
     return out.reshape(a.shape)
 
 
+def depth_limit(n: int) -> int:
+    """How many levels of partitioning libstdc++ allows before it heap-sorts: 2 floor(log2 n)."""
+    return 2 * (n.bit_length() - 1)
+
+
 def _partitioned(values: np.ndarray) -> np.ndarray:
     """The positions as introsort's partitioning loop leaves them (before its insertion sort)."""
     v, perm = values.copy(), np.arange(len(values))
-    stack = [(0, len(v), 2 * (len(v).bit_length() - 1))]
+    stack = [(0, len(v), depth_limit(len(v)))]
     while stack:
         first, last, depth = stack.pop()
-        while last - first > _THRESHOLD and depth > 0:
+        while last - first > _THRESHOLD:
+            if depth == 0:
+                _heap_sort(v, perm, first, last)
+                break
             depth -= 1
             cut = _partition(v, perm, first, last)
             stack.append((cut, last, depth))
@@ -70,3 +80,42 @@ def _partition(v: np.ndarray, perm: np.ndarray, first: int, last: int) -> int:
         return int(left[0])
     _swap(v, perm, left[:k], right[:k])
     return int(min(left[k], right[k - 1])) if k < len(left) else int(right[k - 1])
+
+
+def _heap_sort(v: np.ndarray, perm: np.ndarray, first: int, last: int) -> None:
+    """libstdc++'s fallback when the depth limit runs out, on v[first:last] (and perm alongside):
+    make_heap, then sort_heap."""
+    keys, index = v.tolist(), perm.tolist()
+    _heap_sort_lists(keys, index, first, last)
+    v[first:last], perm[first:last] = keys[first:last], index[first:last]
+
+
+def _heap_sort_lists(keys: list, index: list, first: int, last: int) -> None:
+    length = last - first
+    for parent in range((length - 2) // 2, -1, -1):
+        _adjust_heap(keys, index, first, parent, length, (keys[first + parent], index[first + parent]))
+    while last - first > 1:
+        last -= 1
+        value = (keys[last], index[last])
+        keys[last], index[last] = keys[first], index[first]
+        _adjust_heap(keys, index, first, 0, last - first, value)
+
+
+def _adjust_heap(keys: list, index: list, first: int, hole: int, length: int, value: tuple) -> None:
+    top, child = hole, hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if keys[first + child] < keys[first + child - 1]:
+            child -= 1
+        keys[first + hole], index[first + hole] = keys[first + child], index[first + child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        keys[first + hole], index[first + hole] = keys[first + child - 1], index[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and keys[first + parent] < value[0]:
+        keys[first + hole], index[first + hole] = keys[first + parent], index[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    keys[first + hole], index[first + hole] = value
