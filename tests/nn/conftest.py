@@ -11,6 +11,7 @@ import torch
 
 import ember
 from tolerances import REDUCTION, TOLERANCES
+from torch_db.convert import tensors_in
 
 # layers sum (matmul, conv, normalization) or call libm: the contract's "reduction" class
 TOLERANCE = TOLERANCES[REDUCTION]
@@ -92,31 +93,9 @@ def count_nodes(root: Any) -> dict[str, int]:
     return counts
 
 
-def to_ember(value: Any) -> Any:
-    """torch tensors (keeping requires_grad) and dtypes inside nested lists, tuples and dicts as
-    ember's: the arguments of a torch OpInfo sample or ModuleInfo input, for ember."""
-    if isinstance(value, torch.Tensor):
-        return ember.tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(to_ember(v) for v in value)
-    if isinstance(value, dict):
-        return {k: to_ember(v) for k, v in value.items()}
-    if isinstance(value, torch.dtype):
-        return getattr(ember, str(value).removeprefix("torch."))
-    if type(value) is torch.nn.PairwiseDistance:  # triplet_margin_with_distance_loss's distance_function
-        return ember.nn.PairwiseDistance(value.norm, value.eps, value.keepdim)
-    return value
-
-
 def grad_leaves(value: Any) -> list:
     """The tensors requiring grad in a (nested) container, in order."""
-    if isinstance(value, (torch.Tensor, ember.Tensor)):
-        return [value] if value.requires_grad else []
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in grad_leaves(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in grad_leaves(v)]
-    return []
+    return [t for t in tensors_in(value) if t.requires_grad]
 
 
 def assert_same_error(call: Callable[[Any], Any], ember_spelling: Callable[[str], str] = lambda s: s) -> None:

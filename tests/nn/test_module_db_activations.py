@@ -17,7 +17,9 @@ import ember
 import ember.nn as nn
 from tolerances import REDUCTION, TOLERANCES
 
-from .conftest import grad_leaves, to_ember
+from torch_db.convert import to_ember
+
+from .conftest import grad_leaves
 
 NAMES = [
     "CELU", "GLU", "Hardshrink", "Hardswish", "LogSigmoid", "PReLU", "Softmax2d", "Softmin", "Softshrink",

@@ -15,7 +15,9 @@ import ember
 import ember.nn.functional as F
 from tolerances import REDUCTION, TOLERANCES
 
-from .conftest import grad_leaves, to_ember
+from torch_db.convert import to_ember
+
+from .conftest import grad_leaves
 
 NAMES = (
     "hardswish hardsigmoid glu softsign tanhshrink softshrink hardshrink threshold logsigmoid softmin prelu rrelu celu "

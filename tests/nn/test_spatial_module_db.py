@@ -13,8 +13,7 @@ from torch.testing._internal.common_modules import module_db
 import ember
 import ember.nn as nn
 from tolerances import REDUCTION, TOLERANCES
-
-from .conftest import to_ember
+from torch_db.convert import to_ember
 
 RTOL, ATOL = TOLERANCES[REDUCTION]["float64"]
 

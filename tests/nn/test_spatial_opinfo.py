@@ -14,7 +14,7 @@ import ember
 import ember.nn.functional as F
 from tolerances import REDUCTION, TOLERANCES
 
-from .conftest import to_ember
+from torch_db.convert import to_ember
 
 RTOL, ATOL = TOLERANCES[REDUCTION]["float64"]
 

@@ -12,34 +12,9 @@ from torch.testing._internal.common_methods_invocations import op_db
 
 import ember
 from tolerances import FLOAT32_LONG_SUM, REDUCTION, TOLERANCES
+from torch_db.convert import tensors_in, to_ember
 
 OPS = {(op.name, op.variant_test_name): op for op in op_db}
-
-
-def to_ember(x: Any) -> Any:
-    if isinstance(x, torch.Tensor):
-        return ember.tensor(x.detach().numpy().copy(), requires_grad=x.requires_grad)
-    if isinstance(x, torch.dtype):
-        return getattr(ember, str(x).split(".")[1])
-    if isinstance(x, torch.device):
-        return str(x)
-    if isinstance(x, torch.Size):
-        return tuple(x)
-    if isinstance(x, (list, tuple)):
-        return type(x)(to_ember(v) for v in x)
-    if isinstance(x, dict):
-        return {k: to_ember(v) for k, v in x.items()}
-    return x
-
-
-def _leaves(x: Any) -> list:
-    if isinstance(x, (torch.Tensor, ember.Tensor)):
-        return [x]
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _leaves(v)]
-    if isinstance(x, dict):
-        return [t for v in x.values() for t in _leaves(v)]
-    return []
 
 
 def ember_callable(op: Any) -> Callable[..., Any]:
@@ -65,14 +40,14 @@ def check_sample(op: Any, sample: Any, kind: str, grad: bool = True, fn: Optiona
     e_args = to_ember(t_args)
     expected = op.op(*t_args, **sample.kwargs)
     got = (fn or ember_callable(op))(*e_args, **to_ember(sample.kwargs))
-    t_out, e_out = _leaves(expected), _leaves(got)
+    t_out, e_out = tensors_in(expected), tensors_in(got)
     assert len(t_out) == len(e_out), f"{len(e_out)} outputs, torch has {len(t_out)}"
     for i, (t, e) in enumerate(zip(t_out, e_out)):
         _close(e.detach().numpy(), t.detach().numpy(), kind, f"output {i} of {sample}")
     if not grad:
         return
-    t_in = [t for t in _leaves(t_args) + _leaves(sample.kwargs) if t.requires_grad]
-    e_in = [t for t in _leaves(e_args) + _leaves(to_ember(sample.kwargs)) if t.requires_grad]
+    t_in = [t for t in tensors_in(t_args) + tensors_in(sample.kwargs) if t.requires_grad]
+    e_in = [t for t in tensors_in(e_args) + tensors_in(to_ember(sample.kwargs)) if t.requires_grad]
     pairs = [(t, e) for t, e in zip(t_out, e_out) if t.requires_grad and t.grad_fn is not None]
     if not t_in or not pairs:
         return

@@ -11,35 +11,13 @@ from torch.testing._internal.common_methods_invocations import op_db
 
 import ember
 from tests.tolerances import TOLERANCES
+from torch_db.convert import tensors_in, to_ember
 
 OPS = {(op.name, op.variant_test_name): op for op in op_db}
 
 
 def opinfo(name: str, variant: str = "") -> Any:
     return OPS[(name, variant)]
-
-
-def to_ember(x: Any) -> Any:
-    """torch tensors (anywhere in tuples, lists and dicts) as ember leaves; the rest as it is."""
-    if isinstance(x, torch.Tensor):
-        return ember.tensor(x.detach().numpy().copy(), requires_grad=x.requires_grad)
-    if isinstance(x, (tuple, list)):
-        return type(x)(to_ember(v) for v in x)
-    if isinstance(x, dict):
-        return {k: to_ember(v) for k, v in x.items()}
-    if isinstance(x, torch.dtype):
-        return getattr(ember, str(x).split(".")[1])
-    return x
-
-
-def _tensors(x: Any) -> list:
-    if isinstance(x, (torch.Tensor, ember.Tensor)):
-        return [x]
-    if isinstance(x, (tuple, list)):
-        return [t for v in x for t in _tensors(v)]
-    if isinstance(x, dict):
-        return [t for v in x.values() for t in _tensors(v)]
-    return []
 
 
 def ember_op(name: str) -> Callable[..., Any]:
@@ -65,7 +43,7 @@ def check_samples(
         e_args, e_kwargs = to_ember(args), to_ember(sample.kwargs)
         expected = op.op(*args, **sample.kwargs)
         got = (fn or ember_op(name))(*e_args, **e_kwargs)
-        outs_t, outs_e = _tensors(expected), _tensors(got)
+        outs_t, outs_e = tensors_in(expected), tensors_in(got)
         assert len(outs_t) == len(outs_e), sample
         outs_t, outs_e = outs_t[:outputs], outs_e[:outputs]
         for t, e in zip(outs_t, outs_e):
@@ -82,8 +60,8 @@ def check_samples(
 
 
 def _compare_grads(args: Any, e_args: Any, outs_t: list, outs_e: list, rtol: float, atol: float, sample: Any) -> None:
-    leaves_t = [t for t in _tensors(args) if t.requires_grad]
-    leaves_e = [e for e in _tensors(e_args) if e.requires_grad]
+    leaves_t = [t for t in tensors_in(args) if t.requires_grad]
+    leaves_e = [e for e in tensors_in(e_args) if e.requires_grad]
     assert all(e.requires_grad for t, e in zip(outs_t, outs_e) if t.requires_grad), f"no graph: {sample!r}"
     pairs = [(t, e) for t, e in zip(outs_t, outs_e) if t.requires_grad and t.dtype.is_floating_point]
     if not pairs or not leaves_t:
