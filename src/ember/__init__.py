@@ -10,6 +10,10 @@ import warnings as _warnings
 # NumPy's floating-point warnings where ember's own modules compute, and nowhere else.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
 
+from ._malloc import tune as _tune_malloc
+
+_tune_malloc()
+
 from ._dtype import (
     bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
     promote_types, result_type, set_default_dtype, uint8, uint64,
