@@ -85,9 +85,9 @@ def _partition(v: np.ndarray, perm: np.ndarray, first: int, last: int) -> int:
 def _heap_sort(v: np.ndarray, perm: np.ndarray, first: int, last: int) -> None:
     """libstdc++'s fallback when the depth limit runs out, on v[first:last] (and perm alongside):
     make_heap, then sort_heap."""
-    keys, index = v.tolist(), perm.tolist()
-    _heap_sort_lists(keys, index, first, last)
-    v[first:last], perm[first:last] = keys[first:last], index[first:last]
+    keys, index = v[first:last].tolist(), perm[first:last].tolist()
+    _heap_sort_lists(keys, index, 0, last - first)
+    v[first:last], perm[first:last] = keys, index
 
 
 def _heap_sort_lists(keys: list, index: list, first: int, last: int) -> None:

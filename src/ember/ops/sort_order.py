@@ -36,9 +36,9 @@ def sort_order(x: np.ndarray, dim: int, descending: bool, stable: bool) -> np.nd
     ranks = _ranks(key, order, dim)
     rows = np.moveaxis(ranks, dim, -1).reshape(-1, x.shape[dim])
     out = np.moveaxis(order, dim, -1).reshape(rows.shape).copy()
-    for r, row in enumerate(rows):
-        if len(np.unique(row)) < len(row):
-            out[r] = std_sort_order(row)
+    tied = rows.max(axis=-1) < rows.shape[-1] - 1  # dense ranks: a row with a tie skips none
+    if tied.any():
+        out[tied] = std_sort_order(rows[tied])
     return np.moveaxis(out.reshape(np.moveaxis(order, dim, -1).shape), -1, dim)
 
 
